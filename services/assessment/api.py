@@ -1,0 +1,5 @@
+"""The assessment service's routes: parse, handle, commit, respond."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,1 @@
+"""The Framework's rules the assessment service decides: pure functions."""

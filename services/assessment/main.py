@@ -1,0 +1,33 @@
+"""How the assessment API starts."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.assessment import api
+from services.assessment.models import Base
+from services.assessment.settings import Settings
+from services.assessment.subscriptions import SUBSCRIPTIONS
+from shared import web
+from shared.events import assessment as events
+from shared.service import Runtime, ServiceSpec
+
+SPEC = ServiceSpec(
+    name="assessment",
+    title="Assessment service",
+    description="People, needs assessments (R4), Care Act eligibility (R5), trusted assessment (R6), consent (R7), changes in need (R8) and support plans.",
+    router=api.router,
+    metadata=Base.metadata,
+    subscriptions=SUBSCRIPTIONS,
+    migrations_dir=Path(__file__).parent / "migrations",
+    publishes=events.PUBLISHED,
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    return web.create_app(Runtime(SPEC, settings), migrate_on_start=settings.migrate_on_start)
+
+
+if __name__ == "__main__":
+    web.serve(create_app, Settings())

@@ -1,0 +1,1 @@
+"""The assessment service's read side."""

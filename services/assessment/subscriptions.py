@@ -1,0 +1,5 @@
+"""The events the assessment service reacts to, and its handler for each."""
+
+from shared.inbox import Subscriptions
+
+SUBSCRIPTIONS: Subscriptions = {}

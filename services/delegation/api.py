@@ -1,0 +1,23 @@
+"""The delegation service's routes: parse, handle, commit, respond."""
+
+from datetime import date
+
+from fastapi import APIRouter
+
+from services.delegation import queries
+from services.delegation.schemas import FrameworkVersionRead
+from shared.auth import CurrentUser, Role, admits
+from shared.web import Session
+
+router = APIRouter()
+
+
+@router.get("/framework-versions/in-force", tags=["framework versions"],
+            summary="The Framework version decisions made on a date record (R29)")
+async def framework_version_in_force(
+    on: date,
+    session: Session,
+    user: CurrentUser = admits(Role.MDT_MEMBER, Role.REGISTERED_PRACTITIONER, Role.AUDITOR),
+) -> FrameworkVersionRead:
+    """The version of the Framework in force on the given date, as the delegation service knows it."""
+    return FrameworkVersionRead.model_validate(await queries.framework_version_in_force(session, on))

@@ -1,0 +1,33 @@
+"""How the delegation API starts."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.delegation import api
+from services.delegation.models import Base
+from services.delegation.settings import Settings
+from services.delegation.subscriptions import SUBSCRIPTIONS
+from shared import web
+from shared.events import delegation as events
+from shared.service import Runtime, ServiceSpec
+
+SPEC = ServiceSpec(
+    name="delegation",
+    title="Delegation service",
+    description="The task catalogue (R10), proposals and MDT decisions (R9-R14), provider acceptance (R15), readiness gates (R7, R16, R17), live delegations and reviews (R26).",
+    router=api.router,
+    metadata=Base.metadata,
+    subscriptions=SUBSCRIPTIONS,
+    migrations_dir=Path(__file__).parent / "migrations",
+    publishes=events.PUBLISHED,
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    return web.create_app(Runtime(SPEC, settings), migrate_on_start=settings.migrate_on_start)
+
+
+if __name__ == "__main__":
+    web.serve(create_app, Settings())

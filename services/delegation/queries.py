@@ -1,0 +1,22 @@
+"""The delegation service's read side."""
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.delegation.models import FrameworkVersion
+from shared.errors import NotFound
+
+
+async def framework_version_in_force(session: AsyncSession, on: date) -> FrameworkVersion:
+    """R29: the version a decision made on `on` records."""
+    version = await session.scalar(
+        select(FrameworkVersion)
+        .where(FrameworkVersion.effective_from <= on)
+        .order_by(FrameworkVersion.effective_from.desc())
+        .limit(1)
+    )
+    if version is None:
+        raise NotFound(f"no Framework version was in force on {on}")
+    return version

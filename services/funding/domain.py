@@ -1,0 +1,1 @@
+"""The Framework's rules the funding service decides: pure functions."""

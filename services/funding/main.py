@@ -1,0 +1,33 @@
+"""How the funding API starts."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.funding import api
+from services.funding.models import Base
+from services.funding.settings import Settings
+from services.funding.subscriptions import SUBSCRIPTIONS
+from shared import web
+from shared.events import funding as events
+from shared.service import Runtime, ServiceSpec
+
+SPEC = ServiceSpec(
+    name="funding",
+    title="Funding service",
+    description="Rates, apportionment (R19), without-prejudice health funding (R20), joint packages (R21) and disputes (R22).",
+    router=api.router,
+    metadata=Base.metadata,
+    subscriptions=SUBSCRIPTIONS,
+    migrations_dir=Path(__file__).parent / "migrations",
+    publishes=events.PUBLISHED,
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    return web.create_app(Runtime(SPEC, settings), migrate_on_start=settings.migrate_on_start)
+
+
+if __name__ == "__main__":
+    web.serve(create_app, Settings())

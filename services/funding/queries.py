@@ -1,0 +1,1 @@
+"""The funding service's read side."""

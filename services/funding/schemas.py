@@ -1,0 +1,1 @@
+"""The funding service's request and response bodies."""

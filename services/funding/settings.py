@@ -1,0 +1,13 @@
+"""The funding service's settings (environment variables prefixed FUNDING_)."""
+
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="FUNDING_", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///data/funding.db"
+    api_port: int = 8004
+    worker_port: int = 8104

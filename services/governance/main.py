@@ -1,0 +1,33 @@
+"""How the governance API starts."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.governance import api
+from services.governance.models import Base
+from services.governance.settings import Settings
+from services.governance.subscriptions import SUBSCRIPTIONS
+from shared import web
+from shared.events import governance as events
+from shared.service import Runtime, ServiceSpec
+
+SPEC = ServiceSpec(
+    name="governance",
+    title="Governance service",
+    description="The IPCB (R27), Framework versions (R29), Shared Care (R14), dispute escalation (R22) and equality monitoring (R28).",
+    router=api.router,
+    metadata=Base.metadata,
+    subscriptions=SUBSCRIPTIONS,
+    migrations_dir=Path(__file__).parent / "migrations",
+    publishes=events.PUBLISHED,
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    return web.create_app(Runtime(SPEC, settings), migrate_on_start=settings.migrate_on_start)
+
+
+if __name__ == "__main__":
+    web.serve(create_app, Settings())

@@ -1,0 +1,13 @@
+"""The governance service's settings (environment variables prefixed GOVERNANCE_)."""
+
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="GOVERNANCE_", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///data/governance.db"
+    api_port: int = 8005
+    worker_port: int = 8105

@@ -1,0 +1,5 @@
+"""The training service's routes: parse, handle, commit, respond."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,33 @@
+"""How the training API starts."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.training import api
+from services.training.models import Base
+from services.training.settings import Settings
+from services.training.subscriptions import SUBSCRIPTIONS
+from shared import web
+from shared.events import training as events
+from shared.service import Runtime, ServiceSpec
+
+SPEC = ServiceSpec(
+    name="training",
+    title="Training and competence service",
+    description="Care workers, training plans (R24, R25), competence assessments, expiry, refreshers and the failure process (R16).",
+    router=api.router,
+    metadata=Base.metadata,
+    subscriptions=SUBSCRIPTIONS,
+    migrations_dir=Path(__file__).parent / "migrations",
+    publishes=events.PUBLISHED,
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    return web.create_app(Runtime(SPEC, settings), migrate_on_start=settings.migrate_on_start)
+
+
+if __name__ == "__main__":
+    web.serve(create_app, Settings())

@@ -1,0 +1,5 @@
+"""The events the training service reacts to, and its handler for each."""
+
+from shared.inbox import Subscriptions
+
+SUBSCRIPTIONS: Subscriptions = {}

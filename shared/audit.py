@@ -1,0 +1,60 @@
+"""The append-only audit trail every service keeps: who, role, organisation, when, what, why."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Integer, String, Table, Text, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.auth import CurrentUser
+from shared.db import UTCDateTime, plumbing_metadata
+from shared.outbox import session_clock
+
+audit_log = Table(
+    "audit_log",
+    plumbing_metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("user_id", String(200), nullable=False),
+    Column("role", String(50), nullable=False),
+    Column("organisation", String(200), nullable=False),
+    Column("action", String(200), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("reason", Text, nullable=True),
+)
+
+APPEND_ONLY_DDL = {
+    "postgresql": [
+        """CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$
+           BEGIN RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP; END;
+           $$ LANGUAGE plpgsql""",
+        """CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+           FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()""",
+    ],
+    "sqlite": [
+        """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE refused'); END""",
+        """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: DELETE refused'); END""",
+    ],
+}
+
+
+async def audit(
+    session: AsyncSession,
+    actor: CurrentUser,
+    action: str,
+    subject: object,
+    reason: str | None = None,
+) -> None:
+    """Write the audit row in the same transaction as the change it describes."""
+    await session.execute(
+        insert(audit_log).values(
+            at=session_clock(session).now(),
+            user_id=actor.user_id,
+            role=actor.role.value,
+            organisation=actor.organisation,
+            action=action,
+            subject=str(subject),
+            reason=reason,
+        )
+    )

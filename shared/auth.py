@@ -1,0 +1,179 @@
+"""Bearer JWT verification, the current user, and which roles an endpoint admits."""
+
+from __future__ import annotations
+
+import argparse
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from shared.errors import Forbidden, Unauthenticated
+from shared.settings import Environment, ServiceSettings
+
+
+class Role(StrEnum):
+    REGISTERED_PRACTITIONER = "registered_practitioner"
+    MDT_MEMBER = "mdt_member"
+    PROVIDER_MANAGER = "provider_manager"
+    CARE_WORKER = "care_worker"
+    COMMISSIONER = "commissioner"
+    FINANCE_OFFICER = "finance_officer"
+    CSU_OFFICER = "csu_officer"
+    IPCB_MEMBER = "ipcb_member"
+    AUDITOR = "auditor"
+    SERVICE = "service"
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    user_id: str
+    organisation: str
+    role: Role
+
+
+SYSTEM = CurrentUser(user_id="system", organisation="platform", role=Role.SERVICE)
+REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
+
+
+def generate_private_key_pem() -> bytes:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
+def dev_private_key(path: Path) -> bytes:
+    """The development signing key, made on first use."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(generate_private_key_pem())
+        path.chmod(0o600)
+    return path.read_bytes()
+
+
+def public_key_pem(private_pem: bytes) -> bytes:
+    key = serialization.load_pem_private_key(private_pem, password=None)
+    return key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+class TokenVerifier:
+    """Pins issuer, audience and algorithms; keys come from a JWKS URL or the development key."""
+
+    def __init__(self, settings: ServiceSettings, public_pem: bytes | None = None) -> None:
+        self.settings = settings
+        self._public_pem = public_pem
+
+    @cached_property
+    def _jwks(self) -> jwt.PyJWKClient:
+        return jwt.PyJWKClient(self.settings.jwks_url, cache_keys=True, lifespan=300)
+
+    def _key(self, token: str) -> Any:
+        if self.settings.jwks_url:
+            return self._jwks.get_signing_key_from_jwt(token).key
+        if self._public_pem is None:
+            if self.settings.environment is Environment.PRODUCTION:
+                raise Unauthenticated("no signing keys are configured")
+            self._public_pem = public_key_pem(dev_private_key(self.settings.dev_signing_key_file))
+        return self._public_pem
+
+    def verify(self, token: str) -> CurrentUser:
+        try:
+            claims = jwt.decode(
+                token,
+                key=self._key(token),
+                algorithms=self.settings.jwt_algorithms,
+                audience=self.settings.jwt_audience,
+                issuer=self.settings.jwt_issuer,
+                options={"require": REQUIRED_CLAIMS},
+                leeway=30,
+            )
+            return CurrentUser(str(claims["sub"]), str(claims["org"]), Role(claims["role"]))
+        except (jwt.PyJWTError, KeyError, ValueError) as exc:
+            raise Unauthenticated(f"invalid bearer token: {exc}") from exc
+
+
+def mint_token(
+    private_pem: bytes,
+    settings: ServiceSettings,
+    *,
+    role: Role,
+    organisation: str,
+    user_id: str | None = None,
+    lifetime_seconds: int = 3600,
+) -> str:
+    now = int(time.time())
+    claims = {
+        "sub": user_id or f"{role.value}-{uuid.uuid4().hex[:8]}",
+        "org": organisation,
+        "role": role.value,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": now,
+        "exp": now + lifetime_seconds,
+    }
+    return jwt.encode(claims, private_pem, algorithm="RS256")
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def _verifier(request: Request) -> TokenVerifier:
+    verifier: TokenVerifier = request.app.state.verifier
+    return verifier
+
+
+async def authenticated(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> CurrentUser:
+    if credentials is None:
+        raise Unauthenticated("a bearer token is required")
+    return _verifier(request).verify(credentials.credentials)
+
+
+def admits(*roles: Role) -> Any:
+    """Declare which roles may call an endpoint: `user: CurrentUser = admits(Role.X)`."""
+    allowed = frozenset(roles)
+
+    async def check(user: Annotated[CurrentUser, Depends(authenticated)]) -> CurrentUser:
+        if user.role not in allowed:
+            raise Forbidden(f"role '{user.role}' may not do this; admitted: {sorted(allowed)}")
+        return user
+
+    check_roles: Callable[..., Awaitable[CurrentUser]] = check
+    check_roles.roles = sorted(allowed)  # type: ignore[attr-defined]
+    return Depends(check_roles)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Mint development tokens: `python -m shared.auth --role mdt_member --org ICB`."""
+    parser = argparse.ArgumentParser(description="Mint a development bearer token")
+    parser.add_argument("--role", choices=[r.value for r in Role], action="append")
+    parser.add_argument("--org", default="LLR-ICB")
+    parser.add_argument("--user")
+    parser.add_argument("--key", type=Path, default=ServiceSettings().dev_signing_key_file)
+    args = parser.parse_args(argv)
+    settings = ServiceSettings()
+    for role in args.role or [r.value for r in Role]:
+        token = mint_token(dev_private_key(args.key), settings, role=Role(role),
+                           organisation=args.org, user_id=args.user)
+        print(f"{role}\t{token}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,7 @@
+"""Events the training service publishes."""
+
+from collections.abc import Sequence
+
+from shared.events import Event
+
+PUBLISHED: Sequence[type[Event]] = ()

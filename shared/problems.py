@@ -1,0 +1,74 @@
+"""The one mapping of errors to RFC 9457 problem responses."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.errors import DomainError
+
+PROBLEM_TYPE_BASE = "https://llr-integrated-care.nhs.uk/problems/"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+log = structlog.get_logger()
+
+
+def problem(status: int, kind: str, detail: str, **extensions: Any) -> JSONResponse:
+    body = {
+        "type": PROBLEM_TYPE_BASE + kind,
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        **extensions,
+    }
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header"}:
+        parts = parts[1:] if parts[0] == "body" else parts
+    return ".".join(parts) or "body"
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        return problem(exc.status, exc.kind, exc.detail, instance=request.url.path, **exc.extensions)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"field": field_path(tuple(e["loc"])), "reason": e["msg"]} for e in exc.errors()]
+        detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
+        return problem(422, "invalid-input", detail, instance=request.url.path, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return problem(exc.status_code, "http-error", str(exc.detail), instance=request.url.path)
+
+    @app.exception_handler(IntegrityError)
+    async def integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+        return problem(409, "conflict", "the request conflicts with the current state",
+                       instance=request.url.path)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    @app.exception_handler(OSError)
+    async def unavailable(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("dependency unavailable", error=type(exc).__name__)
+        return problem(503, "unavailable", "a dependency is unavailable; try again shortly",
+                       instance=request.url.path)
+
+    @app.exception_handler(Exception)
+    async def unhandled(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            return await unavailable(request, exc)
+        log.exception("unhandled error")
+        return problem(500, "internal", "an unexpected error occurred", instance=request.url.path)

@@ -1,0 +1,62 @@
+"""Settings every service shares; each service subclasses with its own env prefix."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Self
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER = "changethis"
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class ServiceSettings(BaseSettings):
+    """Override per service with `model_config = SettingsConfigDict(env_prefix="NAME_")`."""
+
+    model_config = SettingsConfigDict(env_prefix="LLR_", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str = ""
+    kafka_bootstrap: str = ""
+    topic_namespace: str = ""
+    consumer_group: str = ""
+
+    jwt_issuer: str = "https://auth.llr.local"
+    jwt_audience: str = "llr-platform"
+    jwt_algorithms: list[str] = ["RS256"]
+    jwks_url: str = ""
+    dev_signing_key_file: Path = Path("data/dev-signing-key.pem")
+
+    relay_batch_size: int = 500
+    relay_interval_seconds: float = 0.05
+    publish_timeout_seconds: float = 10.0
+    consumer_attempts: int = 5
+    consumer_backoff_seconds: float = 0.2
+    scheduler_interval_seconds: float = 60.0
+    log_level: str = "INFO"
+    migrate_on_start: bool = False
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    worker_port: int = 8100
+
+    @model_validator(mode="after")
+    def _refuse_placeholders_outside_development(self) -> Self:
+        if self.environment is Environment.DEVELOPMENT:
+            return self
+        if PLACEHOLDER in self.database_url:
+            raise ValueError(f"database_url still holds the placeholder '{PLACEHOLDER}'")
+        if self.environment is Environment.PRODUCTION and not self.jwks_url:
+            raise ValueError("jwks_url is required in production: development keys are refused")
+        return self
+
+    @property
+    def uses_kafka(self) -> bool:
+        return bool(self.kafka_bootstrap)

@@ -1,0 +1,173 @@
+"""The app factory every service uses: problems, auth, health, readiness, metrics, JSON logs."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+import structlog
+import uvicorn
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.routing import APIRoute
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared import logs, metrics
+from shared.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers, problem
+from shared.service import Runtime
+from shared.settings import ServiceSettings
+
+log = structlog.get_logger()
+ReadinessCheck = Callable[[], Awaitable[None]]
+
+
+async def _session(request: Request) -> AsyncIterator[AsyncSession]:
+    runtime: Runtime = request.app.state.runtime
+    async with runtime.sessions() as session:
+        yield session
+
+
+Session = Annotated[AsyncSession, Depends(_session)]
+
+
+def create_app(
+    runtime: Runtime,
+    *,
+    migrate_on_start: bool = False,
+    readiness: list[ReadinessCheck] | None = None,
+) -> FastAPI:
+    spec = runtime.spec
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if migrate_on_start:
+            await runtime.migrate()
+        yield
+        await runtime.close()
+
+    app = FastAPI(
+        title=spec.title,
+        description=spec.description,
+        version="1.0.0",
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    app.state.runtime = runtime
+    app.state.verifier = runtime.verifier
+    install_problem_handlers(app)
+    _observe_requests(app, spec.name)
+    add_operational_routes(app, runtime, readiness or [])
+    app.include_router(spec.router)
+    _document_roles_and_problems(app)
+    return app
+
+
+def add_operational_routes(app: FastAPI, runtime: Runtime, checks: list[ReadinessCheck]) -> None:
+    async def database() -> None:
+        async with runtime.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    @app.get("/health", tags=["operations"], summary="The process is alive")
+    async def health() -> dict[str, str]:
+        return {"status": "ok", "service": runtime.spec.name}
+
+    @app.get("/ready", tags=["operations"], summary="The database (and Kafka, when used) answer")
+    async def ready() -> Response:
+        for check in [database, *checks]:
+            try:
+                await asyncio.wait_for(check(), 3)
+            except Exception as exc:
+                return problem(503, "not-ready", f"{check.__name__} is not ready: {exc!r}")
+        return Response('{"status":"ready"}', media_type="application/json")
+
+    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics")
+    async def metrics_text() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def _observe_requests(app: FastAPI, service: str) -> None:
+    @app.middleware("http")
+    async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id, service=service)
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        elapsed = time.perf_counter() - started
+        metrics.HTTP_REQUESTS.labels(service, request.method, path, response.status_code).inc()
+        metrics.HTTP_LATENCY.labels(service, request.method, path).observe(elapsed)
+        response.headers["x-request-id"] = request_id
+        log.info("request", method=request.method, path=path, status=response.status_code,
+                 ms=round(elapsed * 1000, 2))
+        return response
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "rule": {"type": "string", "description": "The Framework rule (R1-R29) that stops it"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "reason": {"type": "string"}},
+            },
+        },
+    },
+}
+PROBLEMS = {
+    "401": "Missing or invalid bearer token",
+    "403": "The caller's role or organisation may not do this",
+    "422": "Invalid input (the field and the reason) or a Framework rule stops it",
+    "503": "A dependency is unavailable; nothing was written",
+}
+
+
+def roles_of(route: APIRoute) -> list[str] | None:
+    for dependant in _walk(route.dependant):
+        roles = getattr(dependant.call, "roles", None)
+        if roles is not None:
+            return list(roles)
+    return None
+
+
+def _walk(dependant: Any) -> list[Any]:
+    found = [dependant]
+    for sub in dependant.dependencies:
+        found.extend(_walk(sub))
+    return found
+
+
+def _document_roles_and_problems(app: FastAPI) -> None:
+    for route in app.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        roles = roles_of(route)
+        responses = {status: {"description": text_,
+                              "content": {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}}}
+                     for status, text_ in PROBLEMS.items()
+                     if roles is not None or status == "503"}
+        route.responses = {**responses, **route.responses}
+        if roles is not None:
+            route.openapi_extra = {**(route.openapi_extra or {}), "x-roles": roles}
+            route.description = f"Roles: {', '.join(roles)}.\n\n{route.description or ''}".strip()
+
+
+def serve(factory: Callable[[Any], FastAPI], settings: ServiceSettings) -> None:
+    """Run one service's API process."""
+    logs.configure(settings.log_level)
+    uvicorn.run(factory(settings), host=settings.api_host, port=settings.api_port, log_config=None)
