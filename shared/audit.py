@@ -12,7 +12,9 @@ from shared.outbox import session_clock
 audit_log = Table(
     "audit_log",
     plumbing_metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("at", UTCDateTime, nullable=False),
     Column("user_id", String(200), nullable=False),
     Column("role", String(50), nullable=False),

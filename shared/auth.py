@@ -170,8 +170,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     settings = ServiceSettings()
     for role in args.role or [r.value for r in Role]:
-        token = mint_token(dev_private_key(args.key), settings, role=Role(role),
-                           organisation=args.org, user_id=args.user)
+        token = mint_token(
+            dev_private_key(args.key),
+            settings,
+            role=Role(role),
+            organisation=args.org,
+            user_id=args.user,
+        )
         print(f"{role}\t{token}")
 
 

@@ -10,7 +10,12 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.pool import NullPool
 
 from shared.clock import Clock
@@ -84,9 +89,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def dialect_of(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
 async def insert_if_absent(session: AsyncSession, table: Table, row: dict[str, Any]) -> bool:
     """Insert unless the primary key exists; True when this call inserted it."""
-    dialect_insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    dialect_insert = pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
     key = [c.name for c in table.primary_key.columns]
     stmt = dialect_insert(table).values(**row).on_conflict_do_nothing(index_elements=key)
     result = await session.execute(stmt.returning(*table.primary_key.columns))

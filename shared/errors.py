@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 
-
 @dataclass(frozen=True)
 class FieldError:
     field: str
@@ -62,5 +61,3 @@ class Forbidden(DomainError):
 
 class Unavailable(DomainError):
     status, kind = 503, "unavailable"
-
-

@@ -43,7 +43,9 @@ inbox = Table(
 dead_letters = Table(
     "dead_letters",
     plumbing_metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("topic", String(200), nullable=False),
     Column("partition", Integer, nullable=False),
     Column("offset", BigInteger, nullable=False),
@@ -131,7 +133,8 @@ class Inbox:
     async def parked(self) -> list[dict[str, Any]]:
         async with self.sessions() as session:
             rows = await session.execute(
-                select(dead_letters).where(dead_letters.c.replayed_at.is_(None))
+                select(dead_letters)
+                .where(dead_letters.c.replayed_at.is_(None))
                 .order_by(dead_letters.c.id)
             )
             return [dict(r) for r in rows.mappings()]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import structlog
 from sqlalchemy import (
@@ -26,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared import metrics
 from shared.clock import Clock
-from shared.db import JSONDocument, UTCDateTime, plumbing_metadata
+from shared.db import JSONDocument, UTCDateTime, dialect_of, plumbing_metadata
 from shared.events import Envelope, Event, new_event_id
 from shared.events.cloudevents import Message, headers_for
 
@@ -35,7 +36,9 @@ log = structlog.get_logger()
 outbox = Table(
     "outbox",
     plumbing_metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("event_id", Uuid, nullable=False, unique=True),
     Column("topic", String(200), nullable=False),
     Column("key", String(200), nullable=False),
@@ -77,19 +80,19 @@ async def publish(session: AsyncSession, event: Event, **headers: str) -> None:
     )
 
 
-def to_message(row: dict[str, object], namespace: str) -> Message:
+def to_message(row: Mapping[str, Any], namespace: str) -> Message:
     envelope = Envelope(
         id=row["event_id"],
-        source=str(row["source"]),
-        type=str(row["type"]),
-        time=row["occurred_at"],  # type: ignore[arg-type]
-        subject=str(row["key"]),
+        source=row["source"],
+        type=row["type"],
+        time=row["occurred_at"],
+        subject=row["key"],
     )
-    extra = tuple((k, str(v).encode()) for k, v in dict(row["headers"] or {}).items())  # type: ignore[call-overload]
+    extra = tuple((k, str(v).encode()) for k, v in (row["headers"] or {}).items())
     return Message(
-        topic=namespace + str(row["topic"]),
-        key=str(row["key"]).encode(),
-        value=str(row["payload"]).encode(),
+        topic=namespace + row["topic"],
+        key=row["key"].encode(),
+        value=row["payload"].encode(),
         headers=headers_for(envelope) + extra,
     )
 
@@ -119,13 +122,17 @@ class Relay:
             if not await _lead(session, self.service):
                 return 0
             rows = (
-                await session.execute(
-                    select(outbox)
-                    .where(outbox.c.sent_at.is_(None))
-                    .order_by(outbox.c.id)
-                    .limit(self.batch_size)
+                (
+                    await session.execute(
+                        select(outbox)
+                        .where(outbox.c.sent_at.is_(None))
+                        .order_by(outbox.c.id)
+                        .limit(self.batch_size)
+                    )
                 )
-            ).mappings().all()
+                .mappings()
+                .all()
+            )
             if not rows:
                 return 0
             await self.publisher.publish([to_message(dict(r), self.namespace) for r in rows])
@@ -171,7 +178,7 @@ async def backlog_of(sessions: async_sessionmaker[AsyncSession]) -> tuple[int, d
 
 async def _lead(session: AsyncSession, service: str) -> bool:
     """One relay per service at a time keeps the order; others wait for their turn."""
-    if session.bind.dialect.name != "postgresql":
+    if dialect_of(session) != "postgresql":
         return True
     lock = await session.execute(
         text("SELECT pg_try_advisory_xact_lock(hashtext(:name))"), {"name": f"outbox:{service}"}
@@ -180,7 +187,5 @@ async def _lead(session: AsyncSession, service: str) -> bool:
 
 
 async def _sleep_until(stop: asyncio.Event, seconds: float) -> None:
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        pass

@@ -41,7 +41,9 @@ def field_path(loc: tuple[int | str, ...]) -> str:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
-        return problem(exc.status, exc.kind, exc.detail, instance=request.url.path, **exc.extensions)
+        return problem(
+            exc.status, exc.kind, exc.detail, instance=request.url.path, **exc.extensions
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -55,16 +57,24 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(IntegrityError)
     async def integrity(request: Request, exc: IntegrityError) -> JSONResponse:
-        return problem(409, "conflict", "the request conflicts with the current state",
-                       instance=request.url.path)
+        return problem(
+            409,
+            "conflict",
+            "the request conflicts with the current state",
+            instance=request.url.path,
+        )
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
     @app.exception_handler(OSError)
     async def unavailable(request: Request, exc: Exception) -> JSONResponse:
         log.warning("dependency unavailable", error=type(exc).__name__)
-        return problem(503, "unavailable", "a dependency is unavailable; try again shortly",
-                       instance=request.url.path)
+        return problem(
+            503,
+            "unavailable",
+            "a dependency is unavailable; try again shortly",
+            instance=request.url.path,
+        )
 
     @app.exception_handler(Exception)
     async def unhandled(request: Request, exc: Exception) -> JSONResponse:

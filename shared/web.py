@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -11,7 +12,7 @@ from typing import Annotated, Any
 
 import structlog
 import uvicorn
-from fastapi import Depends, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
@@ -63,8 +64,8 @@ def create_app(
     install_problem_handlers(app)
     _observe_requests(app, spec.name)
     add_operational_routes(app, runtime, readiness or [])
+    _document_roles_and_problems(spec.router)
     app.include_router(spec.router)
-    _document_roles_and_problems(app)
     return app
 
 
@@ -93,7 +94,9 @@ def add_operational_routes(app: FastAPI, runtime: Runtime, checks: list[Readines
 
 def _observe_requests(app: FastAPI, service: str) -> None:
     @app.middleware("http")
-    async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def observe(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id, service=service)
@@ -105,8 +108,13 @@ def _observe_requests(app: FastAPI, service: str) -> None:
         metrics.HTTP_REQUESTS.labels(service, request.method, path, response.status_code).inc()
         metrics.HTTP_LATENCY.labels(service, request.method, path).observe(elapsed)
         response.headers["x-request-id"] = request_id
-        log.info("request", method=request.method, path=path, status=response.status_code,
-                 ms=round(elapsed * 1000, 2))
+        log.info(
+            "request",
+            method=request.method,
+            path=path,
+            status=response.status_code,
+            ms=round(elapsed * 1000, 2),
+        )
         return response
 
 
@@ -152,19 +160,25 @@ def _walk(dependant: Any) -> list[Any]:
     return found
 
 
-def _document_roles_and_problems(app: FastAPI) -> None:
-    for route in app.routes:
+def _document_roles_and_problems(router: APIRouter) -> None:
+    """Idempotent: the same router may serve several apps (tests, standalone)."""
+    for route in router.routes:
         if not isinstance(route, APIRoute):
             continue
         roles = roles_of(route)
-        responses = {status: {"description": text_,
-                              "content": {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}}}
-                     for status, text_ in PROBLEMS.items()
-                     if roles is not None or status == "503"}
+        responses: dict[int | str, dict[str, Any]] = {
+            status: {
+                "description": text_,
+                "content": {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}},
+            }
+            for status, text_ in PROBLEMS.items()
+            if roles is not None or status == "503"
+        }
         route.responses = {**responses, **route.responses}
         if roles is not None:
             route.openapi_extra = {**(route.openapi_extra or {}), "x-roles": roles}
-            route.description = f"Roles: {', '.join(roles)}.\n\n{route.description or ''}".strip()
+            doc = inspect.cleandoc(route.endpoint.__doc__ or "")
+            route.description = f"Roles: {', '.join(roles)}.\n\n{doc}".strip()
 
 
 def serve(factory: Callable[[Any], FastAPI], settings: ServiceSettings) -> None:

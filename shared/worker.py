@@ -80,7 +80,7 @@ async def _serve_operations(runtime: Runtime, stop: asyncio.Event, port: int) ->
     app = FastAPI(title=f"{runtime.spec.title} worker")
     add_operational_routes(app, runtime, [])
     server = uvicorn.Server(uvicorn.Config(app, host="0.0.0.0", port=port, log_level="warning"))  # noqa: S104
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]
     serving = asyncio.create_task(server.serve())
     await stop.wait()
     server.should_exit = True

@@ -6,10 +6,10 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VERSION=${LLR_KAFKA_VERSION:-4.3.1} # 4.4.0 is listed on Maven Central but kafka-tools-api 4.4.0 is missing
-LOCAL_DIR=${LLR_LOCAL_DIR:-/tmp/llr-local}
+LOCAL_DIR=$(realpath -m "${LLR_LOCAL_DIR:-/tmp/llr-local}") # absolute: the broker is recognised by its command line
 PORT=${LLR_KAFKA_PORT:-59092}
 CPORT=${LLR_KAFKA_CONTROLLER_PORT:-59093}
-CACHE=${LLR_CACHE_DIR:-${HOME:-/tmp}/.cache/llr}/kafka-$VERSION
+CACHE=$(realpath -m "${LLR_CACHE_DIR:-${HOME:-/tmp}/.cache/llr}/kafka-$VERSION")
 LIB=$CACHE/lib
 KDIR=$LOCAL_DIR/kafka
 DATA=$KDIR/data
@@ -66,8 +66,9 @@ fetch() {
     say "fetching Kafka $VERSION jars from Maven Central into $LIB"
     tmp=$CACHE/lib.tmp
     rm -rf "$tmp"
-    mvn -B -q -Dstyle.color=never -f "$POM" -Dkafka.version="$VERSION" dependency:copy-dependencies \
-      -DincludeScope=runtime -DoutputDirectory="$tmp" </dev/null >&2 ||
+    # sed: Debian's Maven 3.8 prints colour codes even with -B -q.
+    mvn -B -q -f "$POM" -Dkafka.version="$VERSION" dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$tmp" </dev/null 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2 ||
       die "mvn could not fetch Kafka $VERSION (set LLR_KAFKA_VERSION to another 4.x release)"
     [[ -f $tmp/kafka_2.13-$VERSION.jar ]] || die "mvn fetched no kafka_2.13-$VERSION.jar"
     rm -rf "$LIB"
@@ -111,7 +112,7 @@ EOF
 format_once() {
   if [[ -f $DATA/meta.properties ]]; then
     # The controller's address is written into the storage at format time.
-    [[ $(<"$KDIR/controller.port") == "$CPORT" ]] ||
+    [[ $(cat "$KDIR/controller.port" 2>/dev/null) == "$CPORT" ]] ||
       die "controller port changed since the storage was formatted; run: $0 reset"
     return 0
   fi
@@ -125,11 +126,12 @@ format_once() {
   echo "$CPORT" >"$KDIR/controller.port"
 }
 
-# Our broker only: a stale pid file's pid may be reused, and a killed broker may linger as a zombie.
+# Reads /proc, not kill -0: a killed broker lingers as a zombie until init reaps it, and a stale
+# pid file's pid may belong to another program by now. Zombies have an empty command line.
 running() {
   local pid
-  pid=$(cat "$PIDFILE" 2>/dev/null) || return 1
-  [[ $(ps -o stat=,args= -p "$pid" 2>/dev/null) =~ ^[^Z].*kafka\.Kafka\ $CONF$ ]]
+  pid=$(cat "$PIDFILE" 2>/dev/null) && [[ $pid =~ ^[0-9]+$ ]] &&
+    [[ $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") == *"kafka.Kafka $CONF"* ]]
 }
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -156,7 +158,14 @@ start() {
     echo "$BOOTSTRAP"
     return
   fi
-  local p
+  # A killed broker holds its ports until init reaps it.
+  local p old i
+  if old=$(cat "$PIDFILE" 2>/dev/null) && [[ $old =~ ^[0-9]+$ ]]; then
+    for ((i = 0; i < 20; i++)); do
+      [[ $(cat "/proc/$old/stat" 2>/dev/null) == *") Z "* ]] || break
+      sleep 0.5
+    done
+  fi
   for p in "$PORT" "$CPORT"; do
     ! port_busy "$p" || die "127.0.0.1:$p is taken by another process (set LLR_KAFKA_PORT / LLR_KAFKA_CONTROLLER_PORT)"
   done

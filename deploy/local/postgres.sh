@@ -3,7 +3,9 @@
 # `start` and `url` print only the connection URL on stdout; everything else goes to stderr.
 set -euo pipefail
 
-LOCAL_DIR=${LLR_LOCAL_DIR:-/tmp/llr-local} # outside the repo: the postgres OS user must reach it
+# Outside the repo by default: the postgres OS user must reach it. Absolute, as the running
+# server is recognised by its command line.
+LOCAL_DIR=$(realpath -m "${LLR_LOCAL_DIR:-/tmp/llr-local}")
 PORT=${LLR_PG_PORT:-55432}
 PG_DIR=$LOCAL_DIR/pg
 DATA=$PG_DIR/data
@@ -41,14 +43,18 @@ install_pg() {
   find_bin || die "apt-get installed no /usr/lib/postgresql/*/bin/initdb"
 }
 
-pm_pid() { head -n 1 "$DATA/postmaster.pid" 2>/dev/null || true; }
+pm_pid() {
+  local pid
+  pid=$(head -n 1 "$DATA/postmaster.pid" 2>/dev/null) || true
+  [[ $pid =~ ^[0-9]+$ ]] && echo "$pid"
+}
 
-# A killed postmaster can linger as a zombie until init reaps it, and a stale pid file's pid
-# can be reused: pg_ctl status (kill -0) takes both for a running server.
+# Reads /proc, not pg_ctl status (kill -0): a killed postmaster lingers as a zombie until init
+# reaps it, and a stale pid file's pid may belong to another program by now. Zombies have an
+# empty command line.
 running() {
   local pid
-  pid=$(pm_pid)
-  [[ -n $pid ]] && [[ $(ps -o stat=,comm= -p "$pid" 2>/dev/null) =~ ^[^Z].*postgres$ ]]
+  pid=$(pm_pid) && [[ $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") == *"bin/postgres -D $DATA"* ]]
 }
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
@@ -101,23 +107,22 @@ start() {
     echo "$URL"
     return
   fi
+  # A killed postmaster stays a zombie until init reaps it, and postgres refuses a pid file whose
+  # pid still exists: wait out a zombie, drop a pid that another program has reused.
+  local old i
+  if old=$(pm_pid); then
+    for ((i = 0; i < 20; i++)); do
+      [[ $(cat "/proc/$old/stat" 2>/dev/null) == *") Z "* ]] || break
+      sleep 0.5
+    done
+    [[ ! -e /proc/$old ]] || rm -f "$DATA/postmaster.pid"
+  fi
   ! port_busy || die "127.0.0.1:$PORT is taken by another process (set LLR_PG_PORT)"
   mkdir -p "$PG_DIR/run" "$PG_DIR/log"
   [[ $EUID -ne 0 ]] || chown -R postgres: "$PG_DIR"
   as_pg test -w "$PG_DIR" || die "user postgres cannot write $PG_DIR (choose another LLR_LOCAL_DIR)"
   [[ -f $DATA/PG_VERSION ]] || init_cluster
   write_conf
-  # postgres refuses a lock file whose pid still exists, even as a zombie.
-  local old i
-  old=$(pm_pid)
-  for ((i = 0; i < 20; i++)); do
-    [[ -n $old && $(ps -o stat= -p "$old" 2>/dev/null) == Z* ]] || break
-    sleep 0.5
-  done
-  # ...and so is a stale pid file whose pid now belongs to another program.
-  if [[ -n $old ]] && kill -0 "$old" 2>/dev/null && ! running; then
-    rm -f "$DATA/postmaster.pid"
-  fi
   say "starting PostgreSQL on 127.0.0.1:$PORT"
   # 9>&- keeps the lock file descriptor out of the server, which outlives this script.
   if ! as_pg "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 30 start >&2 9>&-; then
@@ -135,8 +140,7 @@ stop() {
   fi
   if ! as_pg "$BIN/pg_ctl" -D "$DATA" -m fast -w -t 30 stop >&2; then
     local pid
-    pid=$(head -n 1 "$DATA/postmaster.pid" 2>/dev/null || true)
-    if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+    if pid=$(pm_pid) && running; then
       say "fast shutdown timed out; killing postmaster $pid"
       kill -KILL "$pid" || true
     fi

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services import assessment as package
 from services.assessment import api
 from services.assessment.models import Base
 from services.assessment.settings import Settings
@@ -15,7 +16,7 @@ from shared.service import Runtime, ServiceSpec
 SPEC = ServiceSpec(
     name="assessment",
     title="Assessment service",
-    description="People, needs assessments (R4), Care Act eligibility (R5), trusted assessment (R6), consent (R7), changes in need (R8) and support plans.",
+    description=package.__doc__ or "",
     router=api.router,
     metadata=Base.metadata,
     subscriptions=SUBSCRIPTIONS,

@@ -1,1 +1,3 @@
-"""Delegation service: The task catalogue (R10), proposals and MDT decisions (R9-R14), provider acceptance (R15), readiness gates (R7, R16, R17), live delegations and reviews (R26)."""
+"""Delegation service: The task catalogue (R10), proposals and MDT decisions (R9-R14), provider
+acceptance (R15), readiness gates (R7, R16, R17), live delegations and reviews (R26).
+"""

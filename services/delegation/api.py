@@ -12,12 +12,17 @@ from shared.web import Session
 router = APIRouter()
 
 
-@router.get("/framework-versions/in-force", tags=["framework versions"],
-            summary="The Framework version decisions made on a date record (R29)")
+@router.get(
+    "/framework-versions/in-force",
+    tags=["framework versions"],
+    summary="The Framework version decisions made on a date record (R29)",
+)
 async def framework_version_in_force(
     on: date,
     session: Session,
     user: CurrentUser = admits(Role.MDT_MEMBER, Role.REGISTERED_PRACTITIONER, Role.AUDITOR),
 ) -> FrameworkVersionRead:
-    """The version of the Framework in force on the given date, as the delegation service knows it."""
-    return FrameworkVersionRead.model_validate(await queries.framework_version_in_force(session, on))
+    """The version of the Framework in force on the given date, as delegation knows it."""
+    return FrameworkVersionRead.model_validate(
+        await queries.framework_version_in_force(session, on)
+    )

@@ -10,4 +10,6 @@ async def on_framework_version_published(
     session: AsyncSession, event: FrameworkVersionPublished
 ) -> None:
     """R29: keep the versions so that each decision can record the one in force."""
-    await session.merge(FrameworkVersion(version=event.version, effective_from=event.effective_from))
+    await session.merge(
+        FrameworkVersion(version=event.version, effective_from=event.effective_from)
+    )

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services import delegation as package
 from services.delegation import api
 from services.delegation.models import Base
 from services.delegation.settings import Settings
@@ -15,7 +16,7 @@ from shared.service import Runtime, ServiceSpec
 SPEC = ServiceSpec(
     name="delegation",
     title="Delegation service",
-    description="The task catalogue (R10), proposals and MDT decisions (R9-R14), provider acceptance (R15), readiness gates (R7, R16, R17), live delegations and reviews (R26).",
+    description=package.__doc__ or "",
     router=api.router,
     metadata=Base.metadata,
     subscriptions=SUBSCRIPTIONS,

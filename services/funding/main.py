@@ -4,6 +4,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services import funding as package
 from services.funding import api
 from services.funding.models import Base
 from services.funding.settings import Settings
@@ -15,7 +16,7 @@ from shared.service import Runtime, ServiceSpec
 SPEC = ServiceSpec(
     name="funding",
     title="Funding service",
-    description="Rates, apportionment (R19), without-prejudice health funding (R20), joint packages (R21) and disputes (R22).",
+    description=package.__doc__ or "",
     router=api.router,
     metadata=Base.metadata,
     subscriptions=SUBSCRIPTIONS,

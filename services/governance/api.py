@@ -13,8 +13,11 @@ router = APIRouter(tags=["framework versions"])
 EVERYONE = tuple(Role)
 
 
-@router.post("/framework-versions", status_code=status.HTTP_201_CREATED,
-             summary="Publish a new version of the Framework (R29)")
+@router.post(
+    "/framework-versions",
+    status_code=status.HTTP_201_CREATED,
+    summary="Publish a new version of the Framework (R29)",
+)
 async def publish_framework_version(
     body: FrameworkVersionCreate,
     session: Session,
@@ -31,7 +34,9 @@ async def list_framework_versions(
     session: Session, user: CurrentUser = admits(*EVERYONE)
 ) -> list[FrameworkVersionRead]:
     """Every version of the Framework, oldest first."""
-    return [FrameworkVersionRead.model_validate(v) for v in await queries.framework_versions(session)]
+    return [
+        FrameworkVersionRead.model_validate(v) for v in await queries.framework_versions(session)
+    ]
 
 
 @router.get("/framework-versions/in-force", summary="Which version was in force on a date (R29)")

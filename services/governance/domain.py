@@ -13,11 +13,17 @@ def publish_framework_version(
     """R29: versions follow one another, each taking effect after the one it supersedes."""
     latest_version, latest_date = max(published, default=(0, date.min))
     if version != latest_version + 1:
-        raise RuleViolation("R29", f"the next Framework version is {latest_version + 1}",
-                            errors=[{"field": "version", "reason": "must follow the latest"}])
+        raise RuleViolation(
+            "R29",
+            f"the next Framework version is {latest_version + 1}",
+            errors=[{"field": "version", "reason": "must follow the latest"}],
+        )
     if effective_from <= latest_date:
-        raise RuleViolation("R29", f"version {version} must take effect after {latest_date}",
-                            errors=[{"field": "effective_from", "reason": "not after the latest"}])
+        raise RuleViolation(
+            "R29",
+            f"version {version} must take effect after {latest_date}",
+            errors=[{"field": "effective_from", "reason": "not after the latest"}],
+        )
     return FrameworkVersionPublished(
         subject_id=f"framework-version-{version}",
         version=version,

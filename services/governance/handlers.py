@@ -18,7 +18,7 @@ async def publish_framework_version(
     rows = await session.execute(
         select(FrameworkVersion.version, FrameworkVersion.effective_from).with_for_update()
     )
-    published = [(v, d) for v, d in rows.tuples()]
+    published = [(v, d) for v, d in rows]
     event = domain.publish_framework_version(
         published, body.version, body.effective_from, body.summary
     )

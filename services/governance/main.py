@@ -4,6 +4,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services import governance as package
 from services.governance import api
 from services.governance.models import Base
 from services.governance.settings import Settings
@@ -15,7 +16,7 @@ from shared.service import Runtime, ServiceSpec
 SPEC = ServiceSpec(
     name="governance",
     title="Governance service",
-    description="The IPCB (R27), Framework versions (R29), Shared Care (R14), dispute escalation (R22) and equality monitoring (R28).",
+    description=package.__doc__ or "",
     router=api.router,
     metadata=Base.metadata,
     subscriptions=SUBSCRIPTIONS,

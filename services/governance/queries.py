@@ -12,7 +12,9 @@ from shared.errors import NotFound
 
 
 async def framework_versions(session: AsyncSession) -> Sequence[FrameworkVersion]:
-    return (await session.scalars(select(FrameworkVersion).order_by(FrameworkVersion.version))).all()
+    return (
+        await session.scalars(select(FrameworkVersion).order_by(FrameworkVersion.version))
+    ).all()
 
 
 async def version_in_force(session: AsyncSession, on: date) -> FrameworkVersion:

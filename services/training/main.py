@@ -4,6 +4,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services import training as package
 from services.training import api
 from services.training.models import Base
 from services.training.settings import Settings
@@ -15,7 +16,7 @@ from shared.service import Runtime, ServiceSpec
 SPEC = ServiceSpec(
     name="training",
     title="Training and competence service",
-    description="Care workers, training plans (R24, R25), competence assessments, expiry, refreshers and the failure process (R16).",
+    description=package.__doc__ or "",
     router=api.router,
     metadata=Base.metadata,
     subscriptions=SUBSCRIPTIONS,

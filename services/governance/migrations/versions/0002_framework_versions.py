@@ -26,13 +26,18 @@ def upgrade() -> None:
         sa.Column("published_at", UTCDateTime, nullable=False),
         sa.Column("published_by", sa.String(200), nullable=False),
     )
-    op.bulk_insert(table, [{
-        "version": 1,
-        "effective_from": date(2022, 10, 1),
-        "summary": "Version 1 of the LLR Framework; supersedes the 2014 Protocol",
-        "published_at": datetime(2022, 10, 1, tzinfo=UTC),
-        "published_by": "migration",
-    }])
+    op.bulk_insert(
+        table,
+        [
+            {
+                "version": 1,
+                "effective_from": date(2022, 10, 1),
+                "summary": "Version 1 of the LLR Framework; supersedes the 2014 Protocol",
+                "published_at": datetime(2022, 10, 1, tzinfo=UTC),
+                "published_by": "migration",
+            }
+        ],
+    )
 
 
 def downgrade() -> None:

@@ -1,0 +1,43 @@
+# One Python 3.11 project; every target installs what it needs into .venv by itself.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test lint contracts asyncapi servers stop-servers demo bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) ## the virtual environment with every dependency pinned
+
+run: $(STAMP) ## the whole platform in one process (SQLite, in-process events)
+	$(BIN)/python -m services.standalone --data data
+
+test: $(STAMP) ## every test, on real PostgreSQL and Kafka (started by the suite if need be)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff, mypy --strict, import-linter contracts, event contracts
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy shared services tests
+	$(BIN)/lint-imports
+	$(BIN)/python -m services.cli contracts check
+
+contracts: $(STAMP) ## commit the event JSON Schemas and the AsyncAPI document after an additive change
+	$(BIN)/python -m services.cli contracts export
+	$(BIN)/python -m services.cli asyncapi --out docs/asyncapi.json
+
+servers: ## start the local PostgreSQL and Kafka the tests use
+	bash deploy/local/postgres.sh start
+	bash deploy/local/kafka.sh start
+
+stop-servers:
+	bash deploy/local/kafka.sh stop
+	bash deploy/local/postgres.sh stop
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

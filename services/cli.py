@@ -1,0 +1,111 @@
+"""Operations commands: `llr migrate|dead-letters|replay|topics|contracts|asyncapi|token|run`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from services import standalone
+from shared import auth
+from shared.events import contracts
+from shared.service import Runtime
+from shared.transport import ensure_topics
+
+SERVICES: dict[str, tuple[ModuleType, ModuleType]] = {
+    main.SPEC.name: (main, settings) for main, settings in standalone.SERVICES
+}
+
+
+def runtime_of(name: str) -> Runtime:
+    main, settings = SERVICES[name]
+    return Runtime(main.SPEC, settings.Settings())
+
+
+async def migrate(names: list[str]) -> None:
+    for name in names:
+        runtime = runtime_of(name)
+        await runtime.migrate()
+        await runtime.close()
+        print(f"{name}: migrated to head")
+
+
+async def dead_letters(name: str) -> None:
+    runtime = runtime_of(name)
+    for row in await runtime.inbox.parked():
+        print(json.dumps({k: str(v) for k, v in row.items()}))
+    await runtime.close()
+
+
+async def replay(name: str, ids: list[int]) -> int:
+    runtime = runtime_of(name)
+    failed = 0
+    for dead_letter_id in ids:
+        ok = await runtime.inbox.replay(dead_letter_id)
+        failed += not ok
+        print(f"{dead_letter_id}: {'applied' if ok else 'still failing or not parked'}")
+    await runtime.close()
+    return failed
+
+
+async def create_topics() -> None:
+    runtimes = [runtime_of(name) for name in SERVICES]
+    bootstrap = runtimes[0].settings.kafka_bootstrap
+    topics = {
+        rt.settings.topic_namespace + t
+        for rt in runtimes
+        for t in [*rt.spec.published_topics, *rt.spec.consumed_topics]
+    }
+    await ensure_topics(bootstrap, sorted(topics))
+    print("\n".join(sorted(topics)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="llr", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate").add_argument("services", nargs="*", default=list(SERVICES))
+    commands.add_parser("dead-letters").add_argument("service", choices=list(SERVICES))
+    replaying = commands.add_parser("replay")
+    replaying.add_argument("service", choices=list(SERVICES))
+    replaying.add_argument("ids", nargs="+", type=int)
+    commands.add_parser("topics")
+    contract = commands.add_parser("contracts")
+    contract.add_argument("action", choices=["export", "check"])
+    commands.add_parser("asyncapi").add_argument("--out", type=Path)
+    commands.add_parser("token", add_help=False)
+    commands.add_parser("run", add_help=False)
+    args, rest = parser.parse_known_args(argv)
+
+    match args.command:
+        case "migrate":
+            asyncio.run(migrate(args.services))
+        case "dead-letters":
+            asyncio.run(dead_letters(args.service))
+        case "replay":
+            return 1 if asyncio.run(replay(args.service, args.ids)) else 0
+        case "topics":
+            asyncio.run(create_topics())
+        case "contracts" if args.action == "export":
+            print("\n".join(str(p) for p in contracts.export()))
+        case "contracts":
+            problems = contracts.check()
+            print("\n".join(problems) or "event contracts: additive only, all committed")
+            return 1 if problems else 0
+        case "asyncapi":
+            document = json.dumps(contracts.asyncapi(), indent=2)
+            if args.out:
+                args.out.write_text(document + "\n")
+            else:
+                print(document)
+        case "token":
+            auth.main(rest)
+        case "run":
+            standalone.main(rest)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""Pytest plugin: real servers, a database per test from a migrated template, own topics."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+from shared.testing.servers import Server, kafka, postgres, running
+from shared.transport import ensure_topics
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Server]:
+    with running(postgres) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def kafka_server() -> Iterator[Server]:
+    with running(kafka) as server:
+        yield server
+
+
+def asyncpg_url(url: str, database: str) -> str:
+    return (
+        make_url(url)
+        .set(drivername="postgresql+asyncpg", database=database)
+        .render_as_string(hide_password=False)
+    )
+
+
+def _dsn(url: str, database: str = "postgres") -> str:
+    return (
+        make_url(url)
+        .set(drivername="postgresql", database=database)
+        .render_as_string(hide_password=False)
+    )
+
+
+async def _admin(url: str, *statements: str) -> None:
+    connection = await asyncpg.connect(_dsn(url))
+    try:
+        for statement in statements:
+            await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+Prepare = Callable[[str], Awaitable[None]]
+
+
+class Databases:
+    """Templates migrated once per session; each test gets its own copy (CREATE ... TEMPLATE)."""
+
+    def __init__(self, server_url: str) -> None:
+        self.server_url = server_url
+        self.templates: set[str] = set()
+        self.run = uuid.uuid4().hex[:6]
+
+    async def fresh(self, name: str, prepare: Prepare) -> str:
+        template = f"tpl_{self.run}_{name}"
+        if template not in self.templates:
+            await _admin(
+                self.server_url,
+                f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)',
+                f'CREATE DATABASE "{template}"',
+            )
+            await prepare(asyncpg_url(self.server_url, template))
+            self.templates.add(template)
+        database = f"t_{self.run}_{name}_{uuid.uuid4().hex[:8]}"
+        await _admin(self.server_url, f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+        return asyncpg_url(self.server_url, database)
+
+    async def drop_all(self) -> None:
+        connection = await asyncpg.connect(_dsn(self.server_url))
+        try:
+            names = await connection.fetch(
+                "SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname LIKE $2",
+                f"t_{self.run}_%",
+                f"tpl_{self.run}_%",
+            )
+            for row in names:
+                await connection.execute(f'DROP DATABASE IF EXISTS "{row[0]}" WITH (FORCE)')
+        finally:
+            await connection.close()
+
+
+@pytest.fixture(scope="session")
+async def databases(postgres_server: Server) -> AsyncIterator[Databases]:
+    made = Databases(postgres_server.address)
+    yield made
+    await made.drop_all()
+
+
+@pytest.fixture
+def topic_namespace() -> str:
+    """Each test has topics of its own, so that no test sees another's events."""
+    return f"t{uuid.uuid4().hex[:10]}."
+
+
+MakeTopics = Callable[[list[str]], Awaitable[None]]
+
+
+@pytest.fixture
+def make_topics(kafka_server: Server, topic_namespace: str) -> MakeTopics:
+    async def make(topics: list[str]) -> None:
+        await ensure_topics(kafka_server.address, [topic_namespace + t for t in topics])
+
+    return make
+
+
+async def eventually(
+    check: Callable[[], Awaitable[bool]], *, seconds: float = 30, every: float = 0.05
+) -> None:
+    """Wait, bounded, for an asynchronous effect; fail with the deadline if it never comes."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not await check():
+        if loop.time() > deadline:
+            raise AssertionError(f"not true within {seconds}s")
+        await asyncio.sleep(every)
+
+
+def repo_root() -> Path:
+    return Path(__file__).resolve().parents[2]

@@ -1,0 +1,76 @@
+"""Builders shared by every test: signing keys, tokens, and a service app on a real database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+
+from shared.auth import Role, TokenVerifier, generate_private_key_pem, mint_token, public_key_pem
+from shared.clock import MovableClock
+from shared.service import Runtime, ServiceSpec
+from shared.settings import Environment, ServiceSettings
+from shared.testing.plugin import Databases
+from shared.web import create_app
+
+PRIVATE_KEY = generate_private_key_pem()
+PUBLIC_KEY = public_key_pem(PRIVATE_KEY)
+SETTINGS = ServiceSettings(environment=Environment.TEST, database_url="postgresql+asyncpg://x/y")
+
+
+def token(role: Role, organisation: str = "LLR-ICB", **overrides: Any) -> str:
+    return mint_token(PRIVATE_KEY, SETTINGS, role=role, organisation=organisation, **overrides)
+
+
+def bearer(role: Role, organisation: str = "LLR-ICB") -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(role, organisation)}"}
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock()
+
+
+def given_runtime(
+    spec: ServiceSpec, database_url: str, clock: MovableClock, **settings: Any
+) -> Runtime:
+    service_settings = ServiceSettings(
+        environment=Environment.TEST, database_url=database_url, **settings
+    )
+    return Runtime(spec, service_settings, clock, TokenVerifier(service_settings, PUBLIC_KEY))
+
+
+@asynccontextmanager
+async def given_client(app: FastAPI) -> AsyncIterator[AsyncClient]:
+    async with app.router.lifespan_context(app):
+        transport = ASGITransport(app, raise_app_exceptions=False)
+        async with AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client
+
+
+ServiceClient = Callable[..., Any]
+
+
+@pytest.fixture
+def service_client(databases: Databases, clock: MovableClock) -> ServiceClient:
+    """`async with service_client(SPEC) as (client, runtime):` the service on its own database."""
+
+    @asynccontextmanager
+    async def make(
+        spec: ServiceSpec, **settings: Any
+    ) -> AsyncIterator[tuple[AsyncClient, Runtime]]:
+        async def migrate(url: str) -> None:
+            runtime = given_runtime(spec, url, clock)
+            await runtime.migrate()
+            await runtime.close()
+
+        url = await databases.fresh(spec.name, migrate)
+        runtime = given_runtime(spec, url, clock, **settings)
+        async with given_client(create_app(runtime)) as client:
+            yield client, runtime
+
+    return make

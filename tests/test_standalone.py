@@ -1,0 +1,94 @@
+"""Standalone mode: one process, SQLite files, events carried in-process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from shared.auth import Role, dev_private_key, mint_token
+from shared.settings import ServiceSettings
+from shared.testing.plugin import eventually, repo_root
+
+SERVICES = ["assessment", "delegation", "training", "funding", "governance"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def standalone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    data = tmp_path_factory.mktemp("standalone")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.standalone", "--port", str(port), "--data", str(data)],
+        cwd=repo_root(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/governance/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None:
+                raise AssertionError(process.stdout.read() if process.stdout else "exited")
+            asyncio.run(asyncio.sleep(0.1))
+        yield base, data
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_standalone_serves_the_docs_of_all_five_services(standalone: tuple[str, Path]) -> None:
+    base, data = standalone
+    for service in SERVICES:
+        document = httpx.get(f"{base}/{service}/openapi.json").json()
+        assert document["info"]["title"].lower().startswith(service)
+        assert httpx.get(f"{base}/{service}/docs").status_code == 200
+        assert httpx.get(f"{base}/{service}/ready").status_code == 200
+    assert sorted(p.stem for p in data.glob("*.db")) == sorted(SERVICES)
+
+
+async def test_standalone_carries_an_event_from_governance_to_delegation(
+    standalone: tuple[str, Path],
+) -> None:
+    base, data = standalone
+    key = dev_private_key(data / "dev-signing-key.pem")
+
+    def auth(role: Role) -> dict[str, str]:
+        token = mint_token(key, ServiceSettings(), role=role, organisation="LLR-ICB")
+        return {"Authorization": f"Bearer {token}"}
+
+    async with httpx.AsyncClient(base_url=base) as client:
+        published = await client.post(
+            "/governance/framework-versions",
+            json={"version": 2, "effective_from": "2027-01-01", "summary": "v2"},
+            headers=auth(Role.IPCB_MEMBER),
+        )
+        assert published.status_code == 201
+
+        async def delegation_knows_version_2() -> bool:
+            response = await client.get(
+                "/delegation/framework-versions/in-force",
+                params={"on": "2027-06-01"},
+                headers=auth(Role.MDT_MEMBER),
+            )
+            return bool(response.json().get("version") == 2)
+
+        await eventually(delegation_knows_version_2, seconds=10)
