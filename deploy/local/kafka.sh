@@ -134,15 +134,22 @@ running() {
     [[ $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") == *"kafka.Kafka $CONF"* ]]
 }
 
+zombie() { [[ $(cat "/proc/$1/stat" 2>/dev/null) == *") Z "* ]]; }
+
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 log_tail() { tail -n 30 "$LOGS/kafka.out" "$LOGS/server.log" >&2 2>/dev/null || true; }
 
 # The port opens before the broker can serve requests; the log line marks the end of startup.
+# Checks the pid, not running(): just after the launch the child may not have exec'd java yet.
 wait_ready() {
-  local i
+  local i pid
+  pid=$(<"$PIDFILE")
   for ((i = 0; i < 180; i++)); do
-    running || { log_tail; die "Kafka exited during startup (logs: $LOGS)"; }
+    if [[ ! -e /proc/$pid ]] || zombie "$pid"; then
+      log_tail
+      die "Kafka exited during startup (logs: $LOGS)"
+    fi
     if port_busy "$PORT" && grep -q 'Kafka Server started' "$LOGS/server.log" 2>/dev/null; then
       return 0
     fi
@@ -162,7 +169,7 @@ start() {
   local p old i
   if old=$(cat "$PIDFILE" 2>/dev/null) && [[ $old =~ ^[0-9]+$ ]]; then
     for ((i = 0; i < 20; i++)); do
-      [[ $(cat "/proc/$old/stat" 2>/dev/null) == *") Z "* ]] || break
+      zombie "$old" || break
       sleep 0.5
     done
   fi
