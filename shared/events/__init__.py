@@ -12,6 +12,12 @@ TYPE_PREFIX = "uk.nhs.llr"
 _registry: dict[str, type[Event]] = {}
 
 
+class EventPart(BaseModel):
+    """A value nested inside an event: frozen, and strict about its fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
 class Event(BaseModel):
     """A past-tense fact. Subclasses set `topic` and `key` (the field that orders the stream)."""
 

@@ -1,7 +1,195 @@
-"""Events the delegation service publishes."""
+"""Events the delegation service publishes on `delegation.delegation`, keyed by person id."""
 
 from collections.abc import Sequence
+from datetime import date
+from enum import StrEnum
+from typing import ClassVar
+from uuid import UUID
 
 from shared.events import Event
+from shared.events.vocabulary import Direction, OversightKind, Setting, TaskCategory
 
-PUBLISHED: Sequence[type[Event]] = ()
+
+class DelegationEvent(Event):
+    topic: ClassVar[str] = "delegation.delegation"
+    key: ClassVar[str] = "person_id"
+    abstract: ClassVar[bool] = True
+
+    person_id: UUID
+
+
+class ProposalSubmitted(DelegationEvent):
+    """Emitted when a registered practitioner proposes a delegation to the MDT (R9)."""
+
+    proposal_id: UUID
+    task_code: str
+    category: TaskCategory
+    direction: Direction
+    setting: Setting
+    provider_organisation: str
+    additional_minutes_per_week: int
+    submitted_on: date
+
+
+class DecisionOutcome(StrEnum):
+    APPROVED = "approved"
+    REFUSED = "refused"
+    NO_CONSENSUS = "no_consensus"
+
+
+class DelegationDecided(DelegationEvent):
+    """Emitted when the MDT decides a proposal, under the Framework version in force (R9, R29)."""
+
+    proposal_id: UUID
+    outcome: DecisionOutcome
+    framework_version: int
+    decided_on: date
+    rule: str | None = None  # the rule that stopped an approval, if any
+
+
+class SharedCareRequested(DelegationEvent):
+    """Emitted when the MDT cannot reach consensus: a Shared Care discussion is needed (R14)."""
+
+    proposal_id: UUID
+    task_code: str
+    category: TaskCategory
+    direction: Direction
+    setting: Setting
+    question: str
+    positions: list[str]
+
+
+class DelegationAccepted(DelegationEvent):
+    """Emitted when the provider accepts the task (R15): its workers need a training plan (R24)."""
+
+    delegation_id: UUID
+    task_code: str
+    provider_organisation: str
+    worker_ids: list[UUID]
+    accepted_on: date
+
+
+class DelegationDeclined(DelegationEvent):
+    """Emitted when the provider declines the task (R15)."""
+
+    delegation_id: UUID
+    provider_organisation: str
+    reason: str
+    declined_on: date
+
+
+class TaskDelegated(DelegationEvent):
+    """Emitted when every gate is green and the delegation goes live (R7, R13, R15-R17, R19)."""
+
+    delegation_id: UUID
+    task_code: str
+    category: TaskCategory
+    direction: Direction
+    setting: Setting
+    accountable_organisation: str
+    provider_organisation: str
+    local_authority: str
+    additional_minutes_per_week: int
+    start_date: date
+    oversight_kind: OversightKind
+    oversight_owner: str
+    worker_ids: list[UUID]
+
+
+class SuspensionReason(StrEnum):
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    NO_COMPETENT_WORKER = "no_competent_worker"
+
+
+class DelegationSuspended(DelegationEvent):
+    """Emitted when a live delegation stops until its gate is green again (R7, R16)."""
+
+    delegation_id: UUID
+    reason: SuspensionReason
+    effective_date: date
+
+
+class DelegationResumed(DelegationEvent):
+    """Emitted when a suspended delegation's gates are green again."""
+
+    delegation_id: UUID
+    effective_date: date
+
+
+class DelegationEnded(DelegationEvent):
+    """Emitted when a delegation ends, with the reason."""
+
+    delegation_id: UUID
+    task_code: str
+    reason: str
+    effective_date: date
+
+
+class OversightTransferred(DelegationEvent):
+    """Emitted when clinical oversight moves, e.g. from CHS to the GP practice (R17)."""
+
+    delegation_id: UUID
+    from_kind: OversightKind
+    from_owner: str
+    to_kind: OversightKind
+    to_owner: str
+    effective_date: date
+
+
+class CarePlanReevaluationFlagged(DelegationEvent):
+    """Emitted when ad hoc occurrences of a task have become regular (R23)."""
+
+    delegation_id: UUID
+    task_code: str
+    occurrences: int
+    period_days: int
+    flagged_on: date
+
+
+class ReviewReason(StrEnum):
+    THREE_MONTHS = "three_months_after_start"
+    TWELVE_MONTHS = "twelve_monthly"
+    CHANGE_IN_NEED = "change_in_need"
+
+
+class ReviewDue(DelegationEvent):
+    """Emitted by the scheduler when a review falls due (R26)."""
+
+    delegation_id: UUID
+    review_id: UUID
+    due_date: date
+    reason: ReviewReason
+    mdt_reassessment: bool
+
+
+class ReviewOutcome(StrEnum):
+    CONTINUE = "continue"
+    CHANGE_MINUTES = "change_minutes"
+    END = "end"
+
+
+class ReviewCompleted(DelegationEvent):
+    """Emitted when a review is completed; changed minutes re-apportion funding (R19, R26)."""
+
+    delegation_id: UUID
+    review_id: UUID
+    outcome: ReviewOutcome
+    additional_minutes_per_week: int
+    effective_date: date
+
+
+PUBLISHED: Sequence[type[Event]] = (
+    ProposalSubmitted,
+    DelegationDecided,
+    SharedCareRequested,
+    DelegationAccepted,
+    DelegationDeclined,
+    TaskDelegated,
+    DelegationSuspended,
+    DelegationResumed,
+    DelegationEnded,
+    OversightTransferred,
+    CarePlanReevaluationFlagged,
+    ReviewDue,
+    ReviewCompleted,
+)

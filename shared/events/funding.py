@@ -1,7 +1,106 @@
-"""Events the funding service publishes."""
+"""Events the funding service publishes on `funding.apportionment`, keyed by person id.
+
+Money is integer pence; every figure carries the rate, minutes and dates it came from.
+"""
 
 from collections.abc import Sequence
+from datetime import date
+from typing import ClassVar
+from uuid import UUID
 
-from shared.events import Event
+from shared.events import Event, EventPart
 
-PUBLISHED: Sequence[type[Event]] = ()
+
+class FundingEvent(Event):
+    topic: ClassVar[str] = "funding.apportionment"
+    key: ClassVar[str] = "person_id"
+    abstract: ClassVar[bool] = True
+
+    person_id: UUID
+
+
+class FundingApportioned(FundingEvent):
+    """Emitted when the cost of additional commissioned time is apportioned (R19), or is zero."""
+
+    apportionment_id: UUID
+    delegation_id: UUID
+    accountable_organisation: str
+    provider_organisation: str
+    additional_minutes_per_week: int
+    hourly_rate_pence: int
+    weekly_cost_pence: int
+    effective_from: date
+    without_prejudice: bool = False  # Health funds while no funding decision is made (R20)
+
+
+class FundingStopped(FundingEvent):
+    """Emitted when a delegation's additional cost stops (suspended or ended)."""
+
+    delegation_id: UUID
+    effective_from: date
+    reason: str
+
+
+class Settlement(EventPart):
+    """One organisation owes another this much, to the penny."""
+
+    payer: str
+    payee: str
+    amount_pence: int
+
+
+class WithoutPrejudiceSettled(FundingEvent):
+    """Emitted when a funding decision settles without-prejudice funding back to the start (R20)."""
+
+    delegation_id: UUID
+    accountable_organisation: str
+    start_date: date
+    decided_on: date
+    settlements: list[Settlement]
+
+
+class Share(EventPart):
+    """An organisation's share of a joint package: a percentage or a fixed weekly amount."""
+
+    organisation: str
+    percent: int | None = None
+    weekly_pence: int | None = None
+
+
+class JointPackageAgreed(FundingEvent):
+    """Emitted when a joint package's shares are agreed or changed from a date (R21)."""
+
+    package_id: UUID
+    weekly_cost_pence: int
+    shares: list[Share]
+    effective_from: date
+
+
+class DisputeRaised(FundingEvent):
+    """Emitted when a party disputes a joint-funded case: it goes to the CSU (R22)."""
+
+    dispute_id: UUID
+    package_id: UUID
+    raised_by: str
+    parties: list[str]
+    summary: str
+    raised_on: date
+
+
+class DisputeSettled(FundingEvent):
+    """Emitted when a dispute's outcome has been applied and settled back to its date (R22)."""
+
+    dispute_id: UUID
+    package_id: UUID
+    effective_from: date
+    settlements: list[Settlement]
+
+
+PUBLISHED: Sequence[type[Event]] = (
+    FundingApportioned,
+    FundingStopped,
+    WithoutPrejudiceSettled,
+    JointPackageAgreed,
+    DisputeRaised,
+    DisputeSettled,
+)

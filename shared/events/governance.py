@@ -2,9 +2,13 @@
 
 from collections.abc import Sequence
 from datetime import date
+from enum import StrEnum
 from typing import ClassVar
+from uuid import UUID
 
 from shared.events import Event
+from shared.events.funding import Share
+from shared.events.vocabulary import Delegability, Direction, Setting, TaskCategory
 
 
 class BoardEvent(Event):
@@ -23,4 +27,79 @@ class FrameworkVersionPublished(BoardEvent):
     summary: str
 
 
-PUBLISHED: Sequence[type[Event]] = (FrameworkVersionPublished,)
+class RulingIssued(BoardEvent):
+    """Emitted when the IPCB issues a ruling or new guidance with its effective date (R27)."""
+
+    ruling_id: UUID
+    title: str
+    summary: str
+    effective_from: date
+
+
+class CatalogueChange(StrEnum):
+    ADDED = "added"
+    CHANGED = "changed"
+    REMOVED = "removed"
+
+
+class TaskCatalogueChanged(BoardEvent):
+    """Emitted when a ruling changes the task catalogue; the delegation service applies it (R10)."""
+
+    ruling_id: UUID
+    change: CatalogueChange
+    task_code: str
+    name: str
+    category: TaskCategory
+    delegability: Delegability
+    effective_from: date
+
+
+class SharedCareDecision(StrEnum):
+    DELEGATE = "delegate"
+    DO_NOT_DELEGATE = "do_not_delegate"
+
+
+class SharedCareDecisionRecorded(BoardEvent):
+    """Emitted when a Shared Care discussion decides a proposal the MDT could not (R14)."""
+
+    discussion_id: UUID
+    proposal_id: UUID
+    person_id: UUID
+    decision: SharedCareDecision
+    conditions: list[str]
+    rationale: str
+    task_code: str
+    category: TaskCategory
+    direction: Direction
+    setting: Setting
+    decided_on: date
+
+
+class DisputeResolved(BoardEvent):
+    """Emitted when the CSU resolves a funding dispute: who pays what, from when (R22)."""
+
+    case_id: UUID
+    dispute_id: UUID
+    package_id: UUID
+    person_id: UUID
+    shares: list[Share]
+    effective_from: date
+    resolved_on: date
+
+
+class EqualityReportRequested(BoardEvent):
+    """Emitted when the IPCB asks for an equality monitoring report over a period (R28)."""
+
+    report_id: UUID
+    period_start: date
+    period_end: date
+
+
+PUBLISHED: Sequence[type[Event]] = (
+    FrameworkVersionPublished,
+    RulingIssued,
+    TaskCatalogueChanged,
+    SharedCareDecisionRecorded,
+    DisputeResolved,
+    EqualityReportRequested,
+)

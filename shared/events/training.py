@@ -1,7 +1,81 @@
-"""Events the training service publishes."""
+"""Events the training service publishes on `training.competence`, keyed by worker id."""
 
 from collections.abc import Sequence
+from datetime import date
+from enum import StrEnum
+from typing import ClassVar
+from uuid import UUID
 
 from shared.events import Event
 
-PUBLISHED: Sequence[type[Event]] = ()
+
+class WorkerEvent(Event):
+    topic: ClassVar[str] = "training.competence"
+    key: ClassVar[str] = "worker_id"
+    abstract: ClassVar[bool] = True
+
+    worker_id: UUID
+
+
+class TrainingPlanAgreed(WorkerEvent):
+    """Emitted, once per worker, when the training plan for a delegated task is agreed (R24)."""
+
+    plan_id: UUID
+    delegation_id: UUID
+    task_code: str
+    provider_organisation: str
+    agreed_on: date
+
+
+class CompetenceOutcome(StrEnum):
+    COMPETENT = "competent"
+    NOT_YET_COMPETENT = "not_yet_competent"
+
+
+class CompetenceAssessed(WorkerEvent):
+    """Emitted when a worker's competence in a task is assessed, either way (R16)."""
+
+    assessment_id: UUID
+    task_code: str
+    person_id: UUID | None = None  # set when the competence is specific to one person
+    provider_organisation: str
+    outcome: CompetenceOutcome
+    assessed_on: date
+    valid_until: date | None = None
+
+
+class CompetenceExpiryWarned(WorkerEvent):
+    """Emitted 90, 60 and 30 days before a worker's competence expires."""
+
+    task_code: str
+    person_id: UUID | None = None
+    provider_organisation: str
+    expires_on: date
+    days_before: int
+
+
+class CompetenceLapsed(WorkerEvent):
+    """Emitted on the day a worker's competence expires without reassessment (R16)."""
+
+    task_code: str
+    person_id: UUID | None = None
+    provider_organisation: str
+    lapsed_on: date
+
+
+class CompetenceFailureEscalated(WorkerEvent):
+    """Emitted when a worker has not achieved competence the configured number of times (R25)."""
+
+    task_code: str
+    provider_organisation: str
+    failures: int
+    escalated_on: date
+
+
+PUBLISHED: Sequence[type[Event]] = (
+    TrainingPlanAgreed,
+    CompetenceAssessed,
+    CompetenceExpiryWarned,
+    CompetenceLapsed,
+    CompetenceFailureEscalated,
+)

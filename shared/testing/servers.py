@@ -63,7 +63,9 @@ def _local(script: str) -> Server:
         _script(script, "stop", timeout=120)
 
     server = Server(address, stop=stop, start=start)
-    if not was_running:  # leave a server this run did not start as it found it
+    # Leave a server this run did not start as it found it; LLR_KEEP_SERVERS keeps ours running
+    # for the next run (several developers' suites may share one machine's servers).
+    if not was_running and not os.environ.get("LLR_KEEP_SERVERS"):
         server.cleanups.append(stop)
     return server
 
