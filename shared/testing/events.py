@@ -1,0 +1,43 @@
+"""Test helpers for events: deliver one to a service as its consumer would; read what it published."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from shared.events import Envelope, Event, new_event_id
+from shared.events.cloudevents import Message, decode, headers_for
+from shared.outbox import outbox, to_message
+from shared.service import Runtime
+
+
+def message_for(event: Event, source: str = "/llr/test") -> Message:
+    """The record a transport would hand the inbox for this event (a fresh event id each call)."""
+    envelope = Envelope(
+        id=new_event_id(),
+        source=source,
+        type=event.event_type(),
+        time=datetime.now(UTC),
+        subject=event.subject(),
+    )
+    return Message(
+        topic=event.topic,
+        key=event.subject().encode(),
+        value=event.model_dump_json().encode(),
+        headers=headers_for(envelope),
+    )
+
+
+async def deliver(runtime: Runtime, *events: Event) -> None:
+    """Apply events through the service's inbox, exactly as the worker does."""
+    for event in events:
+        await runtime.inbox.deliver(message_for(event))
+
+
+async def published(runtime: Runtime, kind: type[Event] | None = None) -> list[Event]:
+    """The events the service has written to its outbox, oldest first, optionally of one kind."""
+    async with runtime.sessions() as session:
+        rows = (await session.execute(select(outbox).order_by(outbox.c.id))).mappings().all()
+    events = [decode(to_message(row, ""))[1] for row in rows]
+    return [e for e in events if kind is None or isinstance(e, kind)]
