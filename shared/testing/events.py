@@ -1,4 +1,4 @@
-"""Test helpers for events: deliver one to a service as its consumer would; read what it published."""
+"""Test helpers for events: deliver one to a service as its worker would; read its outbox."""
 
 from __future__ import annotations
 
