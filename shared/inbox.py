@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import structlog
+from opentelemetry.trace import SpanKind
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -21,11 +22,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared import metrics
+from shared import metrics, tracing
 from shared.clock import Clock
 from shared.db import JSONDocument, UTCDateTime, insert_if_absent, plumbing_metadata
 from shared.events import Event
 from shared.events.cloudevents import Message, decode
+from shared.events.operations import MessageParked
+from shared.outbox import publish
 
 log = structlog.get_logger()
 
@@ -103,6 +106,12 @@ class Inbox:
         await self._park(message, error)
 
     async def _apply(self, message: Message) -> None:
+        headers = {k: v.decode(errors="replace") for k, v in message.headers}
+        name = f"apply {headers.get('ce_type', 'unknown')}"
+        with tracing.span(name, SpanKind.CONSUMER, headers, service=self.service):
+            await self._apply_in_transaction(message)
+
+    async def _apply_in_transaction(self, message: Message) -> None:
         async with self.sessions() as session, session.begin():
             envelope, event = decode(message)
             structlog.contextvars.bind_contextvars(event_id=str(envelope.id))
@@ -114,8 +123,10 @@ class Inbox:
 
     async def _park(self, message: Message, error: Exception | None) -> None:
         async with self.sessions() as session, session.begin():
-            await session.execute(
-                insert(dead_letters).values(
+            parked = await session.execute(
+                insert(dead_letters)
+                .returning(dead_letters.c.id)
+                .values(
                     topic=message.topic,
                     partition=message.partition,
                     offset=message.offset,
@@ -126,6 +137,21 @@ class Inbox:
                     attempts=self.attempts,
                     parked_at=self.clock.now(),
                 )
+            )
+            await publish(
+                session,
+                MessageParked(
+                    service=self.service,
+                    dead_letter_id=parked.scalar_one(),
+                    source_topic=message.topic,
+                    partition=message.partition,
+                    offset=message.offset,
+                    ce_type=message.header("ce_type"),
+                    ce_id=message.header("ce_id"),
+                    error=repr(error)[:1000],
+                    attempts=self.attempts,
+                    parked_at=self.clock.now(),
+                ),
             )
         metrics.DEAD_LETTERS.labels(self.service).inc()
         log.error("event parked", service=self.service, topic=message.topic, error=repr(error))

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared import metrics
+from shared import metrics, tracing
 from shared.clock import Clock
 from shared.db import JSONDocument, UTCDateTime, dialect_of, plumbing_metadata
 from shared.events import Envelope, Event, new_event_id
@@ -74,13 +74,13 @@ async def publish(session: AsyncSession, event: Event, **headers: str) -> None:
             type=event.event_type(),
             source=f"/llr/{session.info['service']}",
             payload=event.model_dump_json(),
-            headers=headers,
+            headers={**tracing.current_context_headers(), **headers},
             occurred_at=session_clock(session).now(),
         )
     )
 
 
-def to_message(row: Mapping[str, Any], namespace: str) -> Message:
+def to_message(row: Mapping[Any, Any], namespace: str) -> Message:
     envelope = Envelope(
         id=row["event_id"],
         source=row["source"],

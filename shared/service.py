@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from shared import migrations
+from shared import migrations, tracing
 from shared.auth import TokenVerifier
 from shared.clock import Clock, SystemClock
 from shared.db import create_engine, sessionmaker
@@ -56,6 +56,7 @@ class Runtime:
     ) -> None:
         self.spec = spec
         self.settings = settings
+        tracing.configure(spec.name, settings.otel_exporter_endpoint)
         self.clock = clock or SystemClock()
         self.engine: AsyncEngine = create_engine(settings.database_url)
         self.sessions: async_sessionmaker[AsyncSession] = sessionmaker(

@@ -42,6 +42,7 @@ class ServiceSettings(BaseSettings):
     consumer_backoff_seconds: float = 0.2
     scheduler_interval_seconds: float = 60.0
     log_level: str = "INFO"
+    otel_exporter_endpoint: str = ""
     migrate_on_start: bool = False
     api_host: str = "127.0.0.1"
     api_port: int = 8000

@@ -14,11 +14,13 @@ import structlog
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.routing import APIRoute
+from opentelemetry.trace import SpanKind
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared import logs, metrics
+from shared import logs, metrics, tracing
+from shared.events import contracts
 from shared.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers, problem
 from shared.service import Runtime
 from shared.settings import ServiceSettings
@@ -87,6 +89,12 @@ def add_operational_routes(app: FastAPI, runtime: Runtime, checks: list[Readines
                 return problem(503, "not-ready", f"{check.__name__} is not ready: {exc!r}")
         return Response('{"status":"ready"}', media_type="application/json")
 
+    @app.get(
+        "/asyncapi.json", tags=["operations"], summary="The AsyncAPI 3 document of every event"
+    )
+    async def asyncapi() -> dict[str, Any]:
+        return contracts.asyncapi()
+
     @app.get("/metrics", tags=["operations"], summary="Prometheus metrics")
     async def metrics_text() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
@@ -101,9 +109,17 @@ def _observe_requests(app: FastAPI, service: str) -> None:
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id, service=service)
         started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
+        with tracing.span(
+            f"{request.method} {request.url.path}",
+            SpanKind.SERVER,
+            request.headers,
+            service=service,
+        ) as current:
+            response = await call_next(request)
+            route = request.scope.get("route")
+            path = getattr(route, "path", "unmatched")
+            current.update_name(f"{request.method} {path}")
+            current.set_attribute("http.response.status_code", response.status_code)
         elapsed = time.perf_counter() - started
         metrics.HTTP_REQUESTS.labels(service, request.method, path, response.status_code).inc()
         metrics.HTTP_LATENCY.labels(service, request.method, path).observe(elapsed)

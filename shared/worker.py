@@ -11,6 +11,7 @@ import structlog
 import uvicorn
 from fastapi import FastAPI
 
+from shared.events.operations import MessageParked
 from shared.outbox import Publisher, Relay
 from shared.service import Job, Runtime
 from shared.transport import KafkaPublisher, KafkaSubscriber, ensure_topics
@@ -59,7 +60,7 @@ async def run_worker(runtime: Runtime, stop: asyncio.Event, *, port: int | None 
     """Runs until `stop` is set; every loop survives a broker or database outage."""
     settings = runtime.settings
     publisher = KafkaPublisher(settings.kafka_bootstrap, timeout=settings.publish_timeout_seconds)
-    topics = {*runtime.spec.consumed_topics, *runtime.spec.published_topics}
+    topics = {*runtime.spec.consumed_topics, *runtime.spec.published_topics, MessageParked.topic}
     await ensure_topics(settings.kafka_bootstrap, [settings.topic_namespace + t for t in topics])
     loops = [
         relay_for(runtime, publisher).run(stop, settings.relay_interval_seconds),

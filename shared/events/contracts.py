@@ -9,7 +9,7 @@ from typing import Any
 
 from shared.events import Event, registered
 
-PRODUCERS = ("assessment", "delegation", "training", "funding", "governance")
+PRODUCERS = ("assessment", "delegation", "training", "funding", "governance", "operations")
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 
 
