@@ -9,15 +9,9 @@ from typing import Any
 from shared.events import contracts
 
 PERSONAL_FIELDS = {
-    "name",
-    "first_name",
-    "last_name",
-    "surname",
-    "address",
-    "postcode",
-    "nhs_number",
-    "date_of_birth",
-}
+    "person_name", "full_name", "given_name", "family_name", "first_name", "last_name",
+    "surname", "forename", "address", "postcode", "nhs_number", "date_of_birth", "email", "phone",
+}  # fmt: skip
 
 
 def test_every_contract_is_committed_and_unchanged() -> None:
