@@ -26,10 +26,15 @@ lint: $(STAMP) ## ruff, mypy --strict, import-linter contracts, event contracts
 	$(BIN)/mypy shared services tests
 	$(BIN)/lint-imports
 	$(BIN)/python -m services.cli contracts check
+	$(BIN)/python deploy/k8s/render.py --check
+	$(BIN)/kubernetes-validate --strict --quiet deploy/k8s/*.yaml
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
-contracts: $(STAMP) ## commit the event JSON Schemas and the AsyncAPI document after an additive change
+contracts: $(STAMP) ## commit event schemas, AsyncAPI, OpenAPI documents and manifests after a planned change
 	$(BIN)/python -m services.cli contracts export
 	$(BIN)/python -m services.cli asyncapi --out docs/asyncapi.json
+	$(BIN)/python -m services.cli openapi --out docs/openapi
+	$(BIN)/python deploy/k8s/render.py
 
 servers: ## start the local PostgreSQL and Kafka the tests use
 	bash deploy/local/postgres.sh start

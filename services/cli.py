@@ -1,4 +1,4 @@
-"""Operations commands: `llr migrate|dead-letters|replay|topics|contracts|asyncapi|token|run`."""
+"""Operations commands: `llr migrate|dead-letters|replay|topics|contracts|asyncapi|openapi|token|run`."""
 
 from __future__ import annotations
 
@@ -63,6 +63,21 @@ async def create_topics() -> None:
     print("\n".join(sorted(topics)))
 
 
+def openapi_documents() -> dict[str, dict[str, object]]:
+    """Each service's OpenAPI document, as its API serves it."""
+    documents = {}
+    for name, (main, settings) in SERVICES.items():
+        documents[name] = main.create_app(settings.Settings()).openapi()
+    return documents
+
+
+def write_documents(directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, document in openapi_documents().items():
+        (directory / f"{name}.json").write_text(json.dumps(document, indent=2) + "\n")
+        print(directory / f"{name}.json")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="llr", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -75,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     contract = commands.add_parser("contracts")
     contract.add_argument("action", choices=["export", "check"])
     commands.add_parser("asyncapi").add_argument("--out", type=Path)
+    commands.add_parser("openapi").add_argument("--out", type=Path, default=Path("docs/openapi"))
     commands.add_parser("token", add_help=False)
     commands.add_parser("run", add_help=False)
     args, rest = parser.parse_known_args(argv)
@@ -100,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
                 args.out.write_text(document + "\n")
             else:
                 print(document)
+        case "openapi":
+            write_documents(args.out)
         case "token":
             auth.main(rest)
         case "run":
