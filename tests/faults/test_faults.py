@@ -1,0 +1,129 @@
+"""Faults on real servers: Kafka stopped and a worker killed in the middle of 10,000 events."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+from sqlalchemy import func, select
+
+from shared.outbox import outbox, publish
+from shared.service import Runtime
+from shared.testing.plugin import MakeTopics, eventually, repo_root
+from shared.testing.servers import Server
+from tests.kernel.things import ThingHappened, effects
+
+EVENTS = 10_000
+KEYS = 50
+
+
+class WorkerProcess:
+    def __init__(self, runtime: Runtime) -> None:
+        self.args = [
+            sys.executable,
+            "-m",
+            "tests.faults.things_worker",
+            runtime.settings.database_url,
+            runtime.settings.kafka_bootstrap,
+            runtime.settings.topic_namespace,
+        ]
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(  # noqa: S603
+            self.args,
+            cwd=repo_root(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": str(repo_root())},
+        )
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.kill()
+
+
+@pytest.fixture
+async def worker(
+    things_runtime: Callable[..., Runtime],
+    kafka_server: Server,
+    make_topics: MakeTopics,
+    topic_namespace: str,
+) -> AsyncIterator[tuple[Runtime, WorkerProcess]]:
+    await make_topics([ThingHappened.topic])
+    runtime = things_runtime(kafka_bootstrap=kafka_server.address, topic_namespace=topic_namespace)
+    process = WorkerProcess(runtime)
+    process.start()
+    yield runtime, process
+    process.stop()
+
+
+async def write_events(runtime: Runtime, start: int, count: int) -> None:
+    """Commit events in transactions of 500, as a busy API would over time."""
+    for first in range(start, start + count, 500):
+        async with runtime.sessions() as session, session.begin():
+            for sequence in range(first, min(first + 500, start + count)):
+                await publish(
+                    session, ThingHappened(thing_id=f"k{sequence % KEYS}", sequence=sequence)
+                )
+
+
+async def counts(runtime: Runtime) -> tuple[int, int, int]:
+    async with runtime.sessions() as session:
+        applied = await session.scalar(select(func.count()).select_from(effects))
+        distinct = await session.scalar(select(func.count(func.distinct(effects.c.sequence))))
+        unsent = await session.scalar(
+            select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
+        )
+    return int(applied or 0), int(distinct or 0), int(unsent or 0)
+
+
+async def test_kafka_restarted_and_worker_killed_mid_run_every_effect_exists_exactly_once(
+    worker: tuple[Runtime, WorkerProcess],
+    kafka_server: Server,
+) -> None:
+    if not kafka_server.controllable:
+        pytest.skip("Kafka was named by the environment; this run cannot stop it")
+    assert kafka_server.stop is not None
+    assert kafka_server.start is not None
+    runtime, process = worker
+    quarter = EVENTS // 4
+
+    await write_events(runtime, 0, quarter)
+    await eventually(lambda: _applied_at_least(runtime, quarter // 2), seconds=120)
+    process.kill()  # mid-run, without warning
+    await write_events(runtime, quarter, quarter)
+    process.start()
+    await eventually(lambda: _applied_at_least(runtime, quarter + quarter // 2), seconds=120)
+
+    await asyncio.to_thread(kafka_server.stop)
+    try:
+        await write_events(runtime, 2 * quarter, quarter)  # the API keeps accepting work
+        during_outage = await counts(runtime)
+    finally:
+        await asyncio.to_thread(kafka_server.start)
+    await write_events(runtime, 3 * quarter, EVENTS - 3 * quarter)
+    await eventually(lambda: _applied_at_least(runtime, EVENTS), seconds=300)
+    await asyncio.sleep(2)  # a second effect of anything would have landed by now
+
+    applied, distinct, unsent = await counts(runtime)
+    print(
+        f"\nfaults: events={EVENTS} applied={applied} distinct={distinct} unsent={unsent} "
+        f"unsent_during_kafka_outage={during_outage[2]}"
+    )
+    assert (applied, distinct, unsent) == (EVENTS, EVENTS, 0)
+    assert during_outage[2] > 0
+
+
+async def _applied_at_least(runtime: Runtime, count: int) -> bool:
+    return (await counts(runtime))[0] >= count
