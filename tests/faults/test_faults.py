@@ -35,7 +35,7 @@ class WorkerProcess:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             self.args,
             cwd=repo_root(),
             stdout=subprocess.DEVNULL,
