@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import structlog
@@ -105,14 +105,30 @@ class Inbox:
                     await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
         await self._park(message, error)
 
+    async def deliver_batch(self, messages: Sequence[Message]) -> None:
+        """Apply a batch in one transaction; if any of it fails, deliver each on its own."""
+        wanted = [m for m in messages if self.wants(m)]
+        if len(wanted) <= 1:
+            for message in wanted:
+                await self.deliver(message)
+            return
+        try:
+            async with self.sessions() as session, session.begin():
+                for message in wanted:
+                    await self._apply_in(session, message)
+        except Exception as exc:
+            log.info("batch failed; delivering one by one", service=self.service, error=repr(exc))
+            for message in wanted:
+                await self.deliver(message)
+
     async def _apply(self, message: Message) -> None:
+        async with self.sessions() as session, session.begin():
+            await self._apply_in(session, message)
+
+    async def _apply_in(self, session: AsyncSession, message: Message) -> None:
         headers = {k: v.decode(errors="replace") for k, v in message.headers}
         name = f"apply {headers.get('ce_type', 'unknown')}"
         with tracing.span(name, SpanKind.CONSUMER, headers, service=self.service):
-            await self._apply_in_transaction(message)
-
-    async def _apply_in_transaction(self, message: Message) -> None:
-        async with self.sessions() as session, session.begin():
             envelope, event = decode(message)
             structlog.contextvars.bind_contextvars(event_id=str(envelope.id))
             row = {"event_id": envelope.id, "type": envelope.type, "processed_at": self.clock.now()}

@@ -18,6 +18,7 @@ from shared.outbox import PublishFailed
 
 log = structlog.get_logger()
 Deliver = Callable[[Message], Awaitable[None]]
+DeliverBatch = Callable[[Sequence[Message]], Awaitable[None]]
 
 
 class InProcessBus:
@@ -90,7 +91,7 @@ class KafkaSubscriber:
     """Consumes topics as one group member; the offset is committed after the inbox commit."""
 
     def __init__(
-        self, bootstrap: str, group: str, topics: Sequence[str], deliver: Deliver, service: str
+        self, bootstrap: str, group: str, topics: Sequence[str], deliver: DeliverBatch, service: str
     ) -> None:
         self.bootstrap = bootstrap
         self.group = group
@@ -128,8 +129,7 @@ class KafkaSubscriber:
         while not stop.is_set():
             batches = await consumer.getmany(timeout_ms=200, max_records=500)
             for partition, records in batches.items():
-                for record in records:
-                    await self.deliver(_message(record))
+                await self.deliver([_message(record) for record in records])
                 await consumer.commit({partition: records[-1].offset + 1})
                 self._observe_lag(consumer, partition, records[-1].offset)
 

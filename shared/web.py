@@ -179,6 +179,9 @@ def _walk(dependant: Any) -> list[Any]:
 def _document_roles_and_problems(router: APIRouter) -> None:
     """Idempotent: the same router may serve several apps (tests, standalone)."""
     for route in router.routes:
+        included = getattr(route, "original_router", None)  # a router included in this one
+        if isinstance(included, APIRouter):
+            _document_roles_and_problems(included)
         if not isinstance(route, APIRoute):
             continue
         roles = roles_of(route)

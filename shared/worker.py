@@ -51,7 +51,7 @@ def subscriber_for(runtime: Runtime) -> KafkaSubscriber:
         settings.kafka_bootstrap,
         settings.consumer_group or f"llr-{spec.name}",
         [settings.topic_namespace + topic for topic in spec.consumed_topics],
-        runtime.inbox.deliver,
+        runtime.inbox.deliver_batch,
         spec.name,
     )
 
