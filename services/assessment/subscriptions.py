@@ -1,5 +1,23 @@
 """The events the assessment service reacts to, and its handler for each."""
 
+from services.assessment.handlers import equality, plans
+from shared.events.delegation import (
+    DelegationDecided,
+    DelegationEnded,
+    ProposalSubmitted,
+    SharedCareRequested,
+    TaskDelegated,
+)
+from shared.events.funding import DisputeRaised
+from shared.events.governance import EqualityReportRequested
 from shared.inbox import Subscriptions
 
-SUBSCRIPTIONS: Subscriptions = {}
+SUBSCRIPTIONS: Subscriptions = {
+    TaskDelegated: plans.on_task_delegated,
+    DelegationEnded: plans.on_delegation_ended,
+    ProposalSubmitted: equality.on_proposal_submitted,
+    DelegationDecided: equality.on_delegation_decided,
+    SharedCareRequested: equality.on_shared_care_requested,
+    DisputeRaised: equality.on_dispute_raised,
+    EqualityReportRequested: equality.on_equality_report_requested,
+}

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from services import delegation as package
 from services.delegation import api
+from services.delegation.handlers.reviews import raise_due_reviews
 from services.delegation.models import Base
 from services.delegation.settings import Settings
 from services.delegation.subscriptions import SUBSCRIPTIONS
@@ -22,6 +23,7 @@ SPEC = ServiceSpec(
     subscriptions=SUBSCRIPTIONS,
     migrations_dir=Path(__file__).parent / "migrations",
     publishes=events.PUBLISHED,
+    jobs=(raise_due_reviews,),
 )
 
 

@@ -1,15 +1,37 @@
 """The delegation service's tables."""
 
-from datetime import date
+from __future__ import annotations
 
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db import TYPE_ANNOTATION_MAP, new_metadata
+from shared.db import TYPE_ANNOTATION_MAP, JSONDocument, new_metadata
 
 
 class Base(DeclarativeBase):
     metadata = new_metadata()
     type_annotation_map = TYPE_ANNOTATION_MAP
+
+
+class ProposalStatus(StrEnum):
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    AWAITING_SHARED_CARE = "awaiting_shared_care"
+
+
+class DelegationStatus(StrEnum):
+    AWAITING_ACCEPTANCE = "awaiting_acceptance"
+    DECLINED = "declined"
+    AWAITING_GATES = "awaiting_gates"
+    LIVE = "live"
+    SUSPENDED = "suspended"
+    ENDED = "ended"
 
 
 class FrameworkVersion(Base):
@@ -19,3 +41,173 @@ class FrameworkVersion(Base):
 
     version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     effective_from: Mapped[date]
+
+
+class Task(Base):
+    """R10: the task catalogue, changed only by governance rulings."""
+
+    __tablename__ = "tasks"
+
+    code: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(60))
+    delegability: Mapped[str] = mapped_column(String(30))
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Person(Base):
+    """Projection of assessment's people: where their services are (R13, R17)."""
+
+    __tablename__ = "people"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    local_authority: Mapped[str] = mapped_column(String(200))
+    gp_practice: Mapped[str] = mapped_column(String(50))
+    setting: Mapped[str] = mapped_column(String(40))
+    open_to_chs: Mapped[bool]
+
+
+class Consent(Base):
+    """Projection of consent to a delegated task (R7)."""
+
+    __tablename__ = "consents"
+
+    consent_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    task_code: Mapped[str] = mapped_column(String(100))
+    delegation_id: Mapped[uuid.UUID | None]
+    withdrawn: Mapped[bool] = mapped_column(default=False)
+
+
+class Competence(Base):
+    """Projection of a worker's competence in a task (R16); scope is a person id or '*'."""
+
+    __tablename__ = "competences"
+
+    worker_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    task_code: Mapped[str] = mapped_column(String(100), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    competent: Mapped[bool]
+    valid_until: Mapped[date | None]
+
+
+class TrainingPlan(Base):
+    """Projection of training plans agreed for a delegation's workers (R24)."""
+
+    __tablename__ = "training_plans"
+
+    delegation_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    worker_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    plan_id: Mapped[uuid.UUID]
+
+
+class Proposal(Base):
+    """A registered practitioner's proposal to the MDT (R1, R3, R9, R13, R19)."""
+
+    __tablename__ = "proposals"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    task_code: Mapped[str] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(60))
+    direction: Mapped[str] = mapped_column(String(30))
+    setting: Mapped[str] = mapped_column(String(40))
+    practitioner_id: Mapped[str] = mapped_column(String(200))
+    professional_body: Mapped[str] = mapped_column(String(20))
+    registration_number: Mapped[str] = mapped_column(String(40))
+    provider_organisation: Mapped[str] = mapped_column(String(200))
+    frequency: Mapped[str] = mapped_column(String(200))
+    additional_minutes_per_week: Mapped[int]
+    contact_arrangements: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(30))
+    submitted_on: Mapped[date]
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    shared_care_conditions: Mapped[list[str] | None] = mapped_column(JSONDocument)
+
+
+class Decision(Base):
+    """A decision on a proposal (R9-R12, R14, R29): one by the MDT, one by Shared Care."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "source", name="uq_decisions_proposal_id_source"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    proposal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("proposals.id"))
+    source: Mapped[str] = mapped_column(String(20))  # mdt or shared_care
+    outcome: Mapped[str] = mapped_column(String(20))
+    record: Mapped[dict[str, Any]]
+    framework_version: Mapped[int]
+    decided_on: Mapped[date]
+    decided_by: Mapped[str] = mapped_column(String(200))
+
+
+class Delegation(Base):
+    """An approved delegation from provider acceptance to its end (R13, R15-R18, R26)."""
+
+    __tablename__ = "delegations"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    proposal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("proposals.id"), unique=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    task_code: Mapped[str] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(60))
+    direction: Mapped[str] = mapped_column(String(30))
+    setting: Mapped[str] = mapped_column(String(40))
+    provider_organisation: Mapped[str] = mapped_column(String(200), index=True)
+    practitioner_id: Mapped[str] = mapped_column(String(200))
+    professional_body: Mapped[str] = mapped_column(String(20))
+    registration_number: Mapped[str] = mapped_column(String(40))
+    additional_minutes_per_week: Mapped[int]
+    frequency: Mapped[str] = mapped_column(String(200))
+    contact_arrangements: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(30))
+    framework_version: Mapped[int]
+    nhs_duty_of_care_retained: Mapped[bool]
+    worker_ids: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    accepted_on: Mapped[date | None]
+    declined_reason: Mapped[str | None] = mapped_column(Text)
+    accountable_organisation: Mapped[str | None] = mapped_column(String(200))
+    local_authority: Mapped[str | None] = mapped_column(String(200))
+    oversight_kind: Mapped[str | None] = mapped_column(String(40))
+    oversight_owner: Mapped[str | None] = mapped_column(String(200))
+    start_date: Mapped[date | None]
+    suspension_reason: Mapped[str | None] = mapped_column(String(40))
+    ended_on: Mapped[date | None]
+    end_reason: Mapped[str | None] = mapped_column(Text)
+    regular_reviews_raised: Mapped[int] = mapped_column(default=0)
+    next_review_due: Mapped[date | None] = mapped_column(index=True)
+    reevaluation_flagged_on: Mapped[date | None]
+    created_at: Mapped[datetime]
+
+
+class Review(Base):
+    """A formal MDT review of a delegation (R26); `trigger` makes each one unique."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        UniqueConstraint("delegation_id", "trigger", name="uq_reviews_delegation_id_trigger"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    delegation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("delegations.id"))
+    trigger: Mapped[str] = mapped_column(String(80))
+    due_date: Mapped[date]
+    reason: Mapped[str] = mapped_column(String(40))
+    mdt_reassessment: Mapped[bool]
+    completed_on: Mapped[date | None]
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Occurrence(Base):
+    """An ad hoc occurrence of a delegated task (R23)."""
+
+    __tablename__ = "occurrences"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    delegation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("delegations.id"), index=True)
+    occurred_on: Mapped[date]
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)

@@ -1,5 +1,7 @@
 """The delegation service's settings (environment variables prefixed DELEGATION_)."""
 
+from functools import lru_cache
+
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -11,3 +13,14 @@ class Settings(ServiceSettings):
     database_url: str = "sqlite+aiosqlite:///data/delegation.db"
     api_port: int = 8002
     worker_port: int = 8102
+
+    icb_organisation: str = "LLR-ICB"  # accountable for health tasks delegated to social care
+    chs_organisation: str = "LPT"  # Community Health Services: oversight while open to them
+    adhoc_regular_threshold: int = 3  # R23: this many ad hoc occurrences ...
+    adhoc_period_days: int = 28  # ... within this many days have become regular
+
+
+@lru_cache
+def current() -> Settings:
+    """The settings handlers read: the worker and API build the same from the environment."""
+    return Settings()

@@ -1,9 +1,31 @@
 """The events the delegation service reacts to, and its handler for each."""
 
-from services.delegation import handlers
-from shared.events.governance import FrameworkVersionPublished
+from services.delegation.handlers import projections, proposals, reviews
+from shared.events.assessment import (
+    CommunityHealthServicesStatusChanged,
+    ConsentRecorded,
+    ConsentWithdrawn,
+    NeedChanged,
+    PersonRegistered,
+)
+from shared.events.governance import (
+    FrameworkVersionPublished,
+    SharedCareDecisionRecorded,
+    TaskCatalogueChanged,
+)
+from shared.events.training import CompetenceAssessed, CompetenceLapsed, TrainingPlanAgreed
 from shared.inbox import Subscriptions
 
 SUBSCRIPTIONS: Subscriptions = {
-    FrameworkVersionPublished: handlers.on_framework_version_published,
+    FrameworkVersionPublished: projections.on_framework_version_published,
+    TaskCatalogueChanged: projections.on_task_catalogue_changed,
+    SharedCareDecisionRecorded: proposals.on_shared_care_decision_recorded,
+    PersonRegistered: projections.on_person_registered,
+    CommunityHealthServicesStatusChanged: projections.on_chs_status_changed,
+    ConsentRecorded: projections.on_consent_recorded,
+    ConsentWithdrawn: projections.on_consent_withdrawn,
+    NeedChanged: reviews.on_need_changed,
+    TrainingPlanAgreed: projections.on_training_plan_agreed,
+    CompetenceAssessed: projections.on_competence_assessed,
+    CompetenceLapsed: projections.on_competence_lapsed,
 }

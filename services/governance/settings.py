@@ -11,3 +11,6 @@ class Settings(ServiceSettings):
     database_url: str = "sqlite+aiosqlite:///data/governance.db"
     api_port: int = 8005
     worker_port: int = 8105
+
+    # R22: a CSU case unresolved for longer than this many days is listed as open too long.
+    dispute_open_too_long_days: int = 28

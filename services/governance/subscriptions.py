@@ -1,5 +1,24 @@
 """The events the governance service reacts to, and its handler for each."""
 
+from services.governance.handlers import disputes, monitoring, shared_care
+from shared.events.assessment import EqualityReportCompiled
+from shared.events.delegation import (
+    DelegationDecided,
+    DelegationEnded,
+    SharedCareRequested,
+    TaskDelegated,
+)
+from shared.events.funding import DisputeRaised, DisputeSettled
+from shared.events.training import CompetenceAssessed
 from shared.inbox import Subscriptions
 
-SUBSCRIPTIONS: Subscriptions = {}
+SUBSCRIPTIONS: Subscriptions = {
+    SharedCareRequested: shared_care.on_shared_care_requested,
+    DisputeRaised: disputes.on_dispute_raised,
+    EqualityReportCompiled: monitoring.on_equality_report_compiled,
+    CompetenceAssessed: monitoring.on_competence_assessed,
+    DelegationDecided: monitoring.on_delegation_decided,
+    TaskDelegated: monitoring.on_task_delegated,
+    DelegationEnded: monitoring.on_delegation_ended,
+    DisputeSettled: monitoring.on_dispute_settled,
+}

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from services import training as package
 from services.training import api
+from services.training.handlers.expiry import competence_expiry_job
 from services.training.models import Base
 from services.training.settings import Settings
 from services.training.subscriptions import SUBSCRIPTIONS
@@ -22,6 +23,7 @@ SPEC = ServiceSpec(
     subscriptions=SUBSCRIPTIONS,
     migrations_dir=Path(__file__).parent / "migrations",
     publishes=events.PUBLISHED,
+    jobs=(competence_expiry_job,),
 )
 
 

@@ -1,5 +1,0 @@
-"""The assessment service's routes: parse, handle, commit, respond."""
-
-from fastapi import APIRouter
-
-router = APIRouter()

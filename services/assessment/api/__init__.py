@@ -1,0 +1,10 @@
+"""The assessment service's routes: parse, handle, commit, respond."""
+
+from fastapi import APIRouter
+
+from services.assessment.api import assessments, people, plans
+
+router = APIRouter()
+router.include_router(people.router)
+router.include_router(assessments.router)
+router.include_router(plans.router)

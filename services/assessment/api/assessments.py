@@ -1,0 +1,97 @@
+"""Routes for needs assessments (R4, R5, R6) and changes in need (R8)."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Header, Response, status
+
+from services.assessment import queries
+from services.assessment.api.roles import ASSESSORS, CLINICAL_READERS
+from services.assessment.handlers import assessments as handlers
+from services.assessment.schemas.assessments import (
+    AssessmentCreate,
+    AssessmentRead,
+    NeedChangeCreate,
+    NeedChangeRead,
+)
+from shared.auth import CurrentUser, admits
+from shared.web import Session
+
+router = APIRouter(tags=["assessments"])
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+
+
+@router.post(
+    "/people/{person_id}/assessments",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a needs assessment (R4, R5, R6)",
+)
+async def record_assessment(
+    person_id: UUID,
+    body: AssessmentCreate,
+    session: Session,
+    user: CurrentUser = admits(*ASSESSORS),
+) -> AssessmentRead:
+    """Health and social care needs and the Care Act determination; 409 while one is current."""
+    assessment = await handlers.record_assessment(session, user, person_id, body)
+    await session.commit()
+    return AssessmentRead.model_validate(assessment)
+
+
+@router.get("/people/{person_id}/assessments", summary="List the person's assessments")
+async def list_assessments(
+    person_id: UUID,
+    session: Session,
+    user: CurrentUser = admits(*CLINICAL_READERS),
+    current: bool = False,
+) -> list[AssessmentRead]:
+    """Every assessment (or only the current ones): any partner reuses them (R6)."""
+    found = await queries.assessments(session, user, person_id, current_only=current)
+    return [AssessmentRead.model_validate(a) for a in found]
+
+
+@router.get("/people/{person_id}/assessments/{assessment_id}", summary="Read an assessment")
+async def read_assessment(
+    person_id: UUID,
+    assessment_id: UUID,
+    session: Session,
+    user: CurrentUser = admits(*CLINICAL_READERS),
+) -> AssessmentRead:
+    """One assessment: who assessed, for which organisation, when, and what was found."""
+    return AssessmentRead.model_validate(
+        await queries.assessment(session, user, person_id, assessment_id)
+    )
+
+
+@router.post(
+    "/people/{person_id}/need-changes",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a change in need (R8)",
+)
+async def record_need_change(
+    person_id: UUID,
+    body: NeedChangeCreate,
+    session: Session,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+    user: CurrentUser = admits(*ASSESSORS),
+) -> NeedChangeRead:
+    """Published for review; a significant change calls for an MDT. A repeated key answers 200."""
+    change, created = await handlers.record_need_change(
+        session, user, person_id, body, idempotency_key
+    )
+    await session.commit()
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return NeedChangeRead.model_validate(change)
+
+
+@router.get("/people/{person_id}/need-changes", summary="List the person's changes in need")
+async def list_need_changes(
+    person_id: UUID, session: Session, user: CurrentUser = admits(*CLINICAL_READERS)
+) -> list[NeedChangeRead]:
+    """Every change in need recorded, oldest first."""
+    return [
+        NeedChangeRead.model_validate(c)
+        for c in await queries.need_changes(session, user, person_id)
+    ]

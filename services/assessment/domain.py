@@ -1,1 +1,0 @@
-"""The Framework's rules the assessment service decides: pure functions."""

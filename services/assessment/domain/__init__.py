@@ -1,0 +1,6 @@
+"""The Framework's rules the assessment service decides: pure functions, split by sub-topic.
+
+people: NHS numbers and the equality profile (R28); eligibility: Care Act eligibility (R5);
+assessments: health needs (R4) and trusted assessment (R6); plans: consent (R7) and support plans;
+equality: the aggregated equality report (R28).
+"""

@@ -1,0 +1,80 @@
+"""R4 health needs and R6 trusted assessment: one current assessment of a kind, reused by all."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from uuid import UUID
+
+from shared.errors import Conflict, InvalidInput
+
+
+class HealthPurpose(StrEnum):
+    """R4: what a health need is for."""
+
+    TREATMENT = "treatment"
+    CONTROL = "control"
+    MANAGEMENT = "management"
+    PREVENTION = "prevention"
+    CARE = "care"
+    AFTERCARE = "aftercare"
+
+
+class HealthCondition(StrEnum):
+    """R4: what a health need relates to."""
+
+    DISEASE = "disease"
+    ILLNESS = "illness"
+    INJURY = "injury"
+    DISABILITY = "disability"
+
+
+@dataclass(frozen=True)
+class HealthNeed:
+    """R4: a health need, whether or not a health professional must carry out the task."""
+
+    need: str
+    purpose: HealthPurpose
+    relates_to: HealthCondition
+    requires_health_professional: bool
+
+
+@dataclass(frozen=True)
+class CurrentAssessment:
+    assessment_id: UUID
+    person_id: UUID
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class RecordedChange:
+    change_id: UUID
+    recorded_at: datetime
+    already_followed: bool  # an assessment of this kind already followed this change
+
+
+def assessment_url(person_id: UUID, assessment_id: UUID) -> str:
+    return f"/people/{person_id}/assessments/{assessment_id}"
+
+
+def may_assess(current: CurrentAssessment | None, follows_change: RecordedChange | None) -> None:
+    """R6: a second assessment of a kind is a duplicate unless a change in need came since (R8)."""
+    if current is None:
+        return
+    if (
+        follows_change is None
+        or follows_change.already_followed
+        or follows_change.recorded_at < current.recorded_at
+    ):
+        raise Conflict(
+            "an assessment of this kind is current: reuse it (trusted assessment), or record "
+            "a change in need first",
+            rule="R6",
+            existing=assessment_url(current.person_id, current.assessment_id),
+        )
+
+
+def not_after_today(field: str, day: date, today: date) -> date:
+    """What is recorded as done cannot be dated in the future."""
+    if day > today:
+        raise InvalidInput(field, "cannot be in the future")
+    return day

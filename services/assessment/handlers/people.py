@@ -1,0 +1,106 @@
+"""Registering people, their Community Health Services status, their equality profile (R28)."""
+
+import uuid
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.assessment.domain import people
+from services.assessment.models import EqualityProfile, Person
+from services.assessment.schemas.people import (
+    CommunityHealthServicesUpdate,
+    EqualityProfileWrite,
+    PersonCreate,
+)
+from shared.audit import audit
+from shared.auth import CurrentUser
+from shared.errors import Conflict, NotFound
+from shared.events.assessment import CommunityHealthServicesStatusChanged, PersonRegistered
+from shared.outbox import publish, session_clock
+
+
+def person_url(person_id: UUID) -> str:
+    return f"/people/{person_id}"
+
+
+async def locked_person(session: AsyncSession, person_id: UUID) -> Person:
+    """The person's row, locked: every change to a person's records queues behind it."""
+    person = await session.scalar(select(Person).where(Person.id == person_id).with_for_update())
+    if person is None:
+        raise NotFound(f"no person {person_id}")
+    return person
+
+
+async def register_person(session: AsyncSession, actor: CurrentUser, body: PersonCreate) -> Person:
+    """Register a person under a new pseudonymous id; the same NHS number twice is a 409."""
+    existing = await session.scalar(select(Person.id).where(Person.nhs_number == body.nhs_number))
+    if existing is not None:
+        # The detail never repeats the NHS number.
+        raise Conflict("this NHS number is already registered", existing=person_url(existing))
+    person = Person(
+        id=uuid.uuid4(),
+        **body.model_dump(),
+        registered_at=session_clock(session).now(),
+        registered_by=actor.user_id,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(person)
+    except IntegrityError:  # a racing registration of the same NHS number won
+        winner = await session.scalar(select(Person.id).where(Person.nhs_number == body.nhs_number))
+        where = {"existing": person_url(winner)} if winner else {}
+        raise Conflict("this NHS number is already registered", **where) from None
+    await publish(
+        session,
+        PersonRegistered(
+            person_id=person.id,
+            local_authority=person.local_authority,
+            gp_practice=person.gp_practice,
+            setting=body.setting,
+            open_to_community_health_services=person.open_to_community_health_services,
+        ),
+    )
+    await audit(session, actor, "person.register", person.id)
+    return person
+
+
+async def set_community_health_services(
+    session: AsyncSession, actor: CurrentUser, person_id: UUID, body: CommunityHealthServicesUpdate
+) -> Person:
+    """R17: opening to or discharge from CHS is published; the same status again changes nothing."""
+    person = await locked_person(session, person_id)
+    if person.open_to_community_health_services == body.open_to_community_health_services:
+        return person
+    person.open_to_community_health_services = body.open_to_community_health_services
+    await publish(
+        session,
+        CommunityHealthServicesStatusChanged(
+            person_id=person.id,
+            open_to_community_health_services=person.open_to_community_health_services,
+            gp_practice=person.gp_practice,
+            effective_date=body.effective_date or session_clock(session).now().date(),
+        ),
+    )
+    action = "opened" if person.open_to_community_health_services else "discharged"
+    await audit(session, actor, f"person.community_health_services.{action}", person.id)
+    return person
+
+
+async def declare_equality_profile(
+    session: AsyncSession, actor: CurrentUser, person_id: UUID, body: EqualityProfileWrite
+) -> EqualityProfile:
+    """R28: record (or replace) the person's self-declared profile; it is never published."""
+    await locked_person(session, person_id)
+    characteristics = people.equality_profile(body.model_dump())
+    profile = await session.get(EqualityProfile, person_id)
+    now = session_clock(session).now()
+    if profile is None:
+        profile = EqualityProfile(person_id=person_id, characteristics=characteristics)
+        session.add(profile)
+    profile.characteristics, profile.declared_at = characteristics, now
+    await session.flush()
+    # The values stay out of the audit trail: it records that a declaration was made.
+    await audit(session, actor, "person.equality_profile.declare", person_id)
+    return profile

@@ -1,1 +1,0 @@
-"""The assessment service's request and response bodies."""

@@ -1,0 +1,1 @@
+"""The assessment service's request and response bodies, split by sub-topic."""

@@ -1,0 +1,128 @@
+"""Bodies for needs assessments (R4, R5, R6) and changes in need (R8)."""
+
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from services.assessment.domain.assessments import HealthCondition, HealthPurpose
+from services.assessment.domain.eligibility import Condition, Outcome, Reason
+from services.assessment.schemas.people import Organisation
+
+Kind = Annotated[str, Field(min_length=2, max_length=50, pattern=r"^[a-z][a-z0-9_]*$")]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class HealthNeedWrite(BaseModel):
+    """R4: a health need, whether or not a health professional must carry out the task."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    need: Text
+    purpose: HealthPurpose
+    relates_to: HealthCondition
+    requires_health_professional: bool
+
+
+class SocialCareNeedWrite(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    need: Text
+    outcome: Outcome | None = None
+
+
+class OutcomeObservation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Outcome
+    unable: bool
+    reasons: list[Reason] = Field(default_factory=list, max_length=4)
+
+    @model_validator(mode="after")
+    def _unable_says_why(self) -> "OutcomeObservation":
+        if self.unable != bool(self.reasons):
+            raise ValueError("reasons: an unable outcome needs at least one reason; an able none")
+        return self
+
+
+class ObservationWrite(BaseModel):
+    """What was seen on one day; several over a period when needs fluctuate."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    observed_on: date
+    outcomes: list[OutcomeObservation] = Field(max_length=10)
+
+    @model_validator(mode="after")
+    def _each_outcome_once(self) -> "ObservationWrite":
+        if len({o.outcome for o in self.outcomes}) != len(self.outcomes):
+            raise ValueError("outcomes: each outcome at most once per observation")
+        return self
+
+
+class EligibilityWrite(BaseModel):
+    """R5: the Care Act determination's inputs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    needs_arise_from_impairment_or_illness: bool
+    significant_impact_on_wellbeing: bool
+    observations: list[ObservationWrite] = Field(min_length=1, max_length=366)
+
+
+class AssessmentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Kind = Field(examples=["care_act_needs"])
+    partner_organisation: Organisation | None = None
+    assessed_on: date | None = None
+    health_needs: list[HealthNeedWrite] = Field(default_factory=list, max_length=100)
+    social_care_needs: list[SocialCareNeedWrite] = Field(default_factory=list, max_length=100)
+    eligibility: EligibilityWrite | None = None
+    follows_change_id: UUID | None = None
+
+
+class DeterminationRead(BaseModel):
+    eligible: bool
+    failed_conditions: list[Condition]
+    unable_outcomes: dict[str, list[str]]
+    observations: int
+
+
+class AssessmentRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    person_id: UUID
+    kind: str
+    assessed_by: str
+    assessor_role: str
+    partner_organisation: str
+    assessed_on: date
+    recorded_at: datetime
+    health_needs: list[dict[str, Any]]
+    social_care_needs: list[dict[str, Any]]
+    eligibility: dict[str, Any] | None
+    follows_change_id: UUID | None
+    superseded_by: UUID | None
+
+
+class NeedChangeCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    significant: bool
+    description: Text
+    recorded_on: date | None = None
+
+
+class NeedChangeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    person_id: UUID
+    significant: bool
+    description: str
+    recorded_on: date
+    recorded_at: datetime
+    recorded_by: str

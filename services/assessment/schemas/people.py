@@ -1,0 +1,84 @@
+"""Bodies for people, their Community Health Services status and equality profile (R28)."""
+
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from services.assessment.domain import people
+from shared.events.vocabulary import Setting
+
+Organisation = Annotated[str, Field(min_length=2, max_length=200, pattern=r"^[A-Za-z0-9\-_. ]+$")]
+OdsCode = Annotated[str, Field(min_length=3, max_length=20, pattern=r"^[A-Za-z0-9]+$")]
+NhsNumber = Annotated[str, AfterValidator(people.nhs_number)]
+Declared = Annotated[str | None, Field(default=None, max_length=60)]
+
+
+class PersonCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    nhs_number: NhsNumber = Field(examples=["943 476 5919"])
+    local_authority: Organisation
+    gp_practice: OdsCode
+    setting: Setting
+    open_to_community_health_services: bool
+
+
+class PersonLookup(BaseModel):
+    """The NHS number travels in a body, never in a URL (URLs are logged and cached)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nhs_number: NhsNumber
+
+
+class PersonRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    nhs_number: str
+    local_authority: str
+    gp_practice: str
+    setting: Setting
+    open_to_community_health_services: bool
+    registered_at: datetime
+
+
+class CommunityHealthServicesUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    open_to_community_health_services: bool
+    effective_date: date | None = None
+
+
+class EqualityProfileWrite(BaseModel):
+    """R28: each characteristic is optional; "prefer_not_to_say" is always an answer."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    age: Declared = None
+    disability: Declared = None
+    gender_reassignment: Declared = None
+    marriage_and_civil_partnership: Declared = None
+    pregnancy_and_maternity: Declared = None
+    race: Declared = None
+    religion_or_belief: Declared = None
+    sex: Declared = None
+    sexual_orientation: Declared = None
+
+
+class EqualityProfileRead(BaseModel):
+    person_id: UUID
+    characteristics: dict[str, str]
+    declared_at: datetime
+
+
+class AuditEntry(BaseModel):
+    at: datetime
+    user_id: str
+    role: str
+    organisation: str
+    action: str
+    subject: str
+    reason: str | None

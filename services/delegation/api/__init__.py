@@ -1,0 +1,9 @@
+"""The delegation service's routes: parse, handle, commit, respond."""
+
+from fastapi import APIRouter
+
+from services.delegation.api import catalogue, delegations, proposals, reviews
+
+router = APIRouter()
+for module in (catalogue, proposals, delegations, reviews):
+    router.include_router(module.router)

@@ -1,0 +1,35 @@
+"""The task catalogue (R10) and the Framework version in force (R29)."""
+
+from datetime import date
+
+from fastapi import APIRouter
+
+from services.delegation import queries
+from services.delegation.schemas import FrameworkVersionRead, TaskRead
+from shared.auth import CurrentUser, Role, admits
+from shared.web import Session
+
+router = APIRouter()
+EVERYONE = tuple(Role)
+
+
+@router.get(
+    "/framework-versions/in-force",
+    tags=["framework versions"],
+    summary="The Framework version decisions made on a date record (R29)",
+)
+async def framework_version_in_force(
+    on: date,
+    session: Session,
+    user: CurrentUser = admits(Role.MDT_MEMBER, Role.REGISTERED_PRACTITIONER, Role.AUDITOR),
+) -> FrameworkVersionRead:
+    """The version of the Framework in force on the given date, as delegation knows it."""
+    return FrameworkVersionRead.model_validate(
+        await queries.framework_version_in_force(session, on)
+    )
+
+
+@router.get("/tasks", tags=["task catalogue"], summary="The task catalogue (R10)")
+async def list_tasks(session: Session, user: CurrentUser = admits(*EVERYONE)) -> list[TaskRead]:
+    """Every task in the catalogue with its category and whether it may be delegated."""
+    return [TaskRead.model_validate(t) for t in await queries.tasks(session)]

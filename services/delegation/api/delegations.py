@@ -1,0 +1,135 @@
+"""Delegations: provider acceptance (R15), what each waits for, ending, ad hoc occurrences."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Header, Query, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.delegation import queries
+from services.delegation.handlers import acceptance, reviews
+from services.delegation.models import Delegation
+from services.delegation.schemas import (
+    AcceptanceCreate,
+    AccountablePractitioner,
+    DeclineCreate,
+    DelegationRead,
+    EndCreate,
+    GateRead,
+    OccurrenceCreate,
+    OccurrenceRead,
+)
+from shared.auth import CurrentUser, Role, admits
+from shared.web import Session
+
+router = APIRouter(tags=["delegations"])
+READERS = (
+    Role.REGISTERED_PRACTITIONER,
+    Role.MDT_MEMBER,
+    Role.PROVIDER_MANAGER,
+    Role.COMMISSIONER,
+    Role.AUDITOR,
+)
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+
+
+async def read(session: AsyncSession, delegation: Delegation) -> DelegationRead:
+    """The delegation with each gate and its state (R7, R15-R17, R24)."""
+    gates = await queries.gate_states(session, delegation)
+    data = {
+        f: getattr(delegation, f) for f in DelegationRead.model_fields if hasattr(delegation, f)
+    }
+    data["accountable_practitioner"] = AccountablePractitioner.model_validate(delegation)
+    data["waiting_for"] = [GateRead.model_validate(g) for g in gates]
+    return DelegationRead.model_validate(data)
+
+
+@router.get("/delegations", summary="Delegations, by organisation or person")
+async def list_delegations(
+    session: Session,
+    organisation: Annotated[str | None, Query(max_length=200)] = None,
+    person_id: UUID | None = None,
+    user: CurrentUser = admits(*READERS),
+) -> list[DelegationRead]:
+    """Delegations; provider managers see only those delegated to their organisation."""
+    found = await queries.delegations(session, user, organisation, person_id)
+    return [await read(session, d) for d in found]
+
+
+@router.get("/delegations/{delegation_id}", summary="A delegation and what it is waiting for")
+async def get_delegation(
+    delegation_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
+) -> DelegationRead:
+    """The delegation, its accountable parties (R13, R18) and each readiness gate's state."""
+    return await read(session, await queries.delegation(session, user, delegation_id))
+
+
+@router.post(
+    "/delegations/{delegation_id}/acceptance", summary="The provider accepts the task (R15)"
+)
+async def accept_delegation(
+    delegation_id: UUID,
+    body: AcceptanceCreate,
+    session: Session,
+    user: CurrentUser = admits(Role.PROVIDER_MANAGER),
+) -> DelegationRead:
+    """Name the workers and confirm training, supervision and insurance/indemnity."""
+    delegation = await acceptance.accept(session, user, delegation_id, body)
+    await session.commit()
+    return await read(session, delegation)
+
+
+@router.post("/delegations/{delegation_id}/decline", summary="The provider declines (R15)")
+async def decline_delegation(
+    delegation_id: UUID,
+    body: DeclineCreate,
+    session: Session,
+    user: CurrentUser = admits(Role.PROVIDER_MANAGER),
+) -> DelegationRead:
+    """Decline a task the provider cannot deliver safely, with the reason."""
+    delegation = await acceptance.decline(session, user, delegation_id, body.reason)
+    await session.commit()
+    return await read(session, delegation)
+
+
+@router.post("/delegations/{delegation_id}/end", summary="End a delegation with a reason")
+async def end_delegation(
+    delegation_id: UUID,
+    body: EndCreate,
+    session: Session,
+    user: CurrentUser = admits(Role.MDT_MEMBER, Role.REGISTERED_PRACTITIONER),
+) -> DelegationRead:
+    """End the delegation; DelegationEnded tells funding, training and assessment."""
+    delegation = await acceptance.end(session, user, delegation_id, body.reason)
+    await session.commit()
+    return await read(session, delegation)
+
+
+@router.post(
+    "/delegations/{delegation_id}/occurrences",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record an ad hoc occurrence of the task (R23)",
+)
+async def record_occurrence(
+    delegation_id: UUID,
+    body: OccurrenceCreate,
+    response: Response,
+    session: Session,
+    idempotency_key: IdempotencyKey = None,
+    user: CurrentUser = admits(
+        Role.PROVIDER_MANAGER, Role.CARE_WORKER, Role.REGISTERED_PRACTITIONER
+    ),
+) -> OccurrenceRead:
+    """Record an ad hoc occurrence; when they become regular the care plan is re-evaluated."""
+    occurrence, created, flagged = await reviews.record_occurrence(
+        session, user, delegation_id, body, idempotency_key
+    )
+    await session.commit()
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return OccurrenceRead(
+        id=occurrence.id,
+        delegation_id=occurrence.delegation_id,
+        occurred_on=occurrence.occurred_on,
+        care_plan_reevaluation_flagged=flagged,
+    )

@@ -1,0 +1,70 @@
+"""Proposals to the MDT and its decisions (R1, R9-R14, R29)."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Header, Response, status
+
+from services.delegation import queries
+from services.delegation.handlers import proposals
+from services.delegation.schemas import DecisionCreate, DecisionRead, ProposalCreate, ProposalRead
+from shared.auth import CurrentUser, Role, admits
+from shared.web import Session
+
+router = APIRouter(tags=["proposals"])
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+
+
+def _read(proposal: object, delegation_id: UUID | None) -> ProposalRead:
+    read = ProposalRead.model_validate(proposal)
+    return read.model_copy(update={"delegation_id": delegation_id})
+
+
+@router.post(
+    "/proposals",
+    status_code=status.HTTP_201_CREATED,
+    summary="Propose a delegation to the MDT (R1, R3, R13)",
+)
+async def submit_proposal(
+    body: ProposalCreate,
+    response: Response,
+    session: Session,
+    idempotency_key: IdempotencyKey = None,
+    user: CurrentUser = admits(Role.REGISTERED_PRACTITIONER),
+) -> ProposalRead:
+    """Propose a task for delegation; a repeated Idempotency-Key returns the first (200)."""
+    proposal, created = await proposals.submit_proposal(session, user, body, idempotency_key)
+    await session.commit()
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return _read(proposal, None)
+
+
+@router.get("/proposals/{proposal_id}", summary="A proposal and where it stands")
+async def get_proposal(
+    proposal_id: UUID,
+    session: Session,
+    user: CurrentUser = admits(
+        Role.REGISTERED_PRACTITIONER, Role.MDT_MEMBER, Role.COMMISSIONER, Role.AUDITOR
+    ),
+) -> ProposalRead:
+    """The proposal, its status and, once approved, its delegation."""
+    return _read(*await queries.proposal(session, proposal_id))
+
+
+@router.post(
+    "/proposals/{proposal_id}/decision",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record the MDT's decision (R9-R14, R29)",
+)
+async def decide_proposal(
+    proposal_id: UUID,
+    body: DecisionCreate,
+    session: Session,
+    user: CurrentUser = admits(Role.MDT_MEMBER),
+) -> DecisionRead:
+    """Approve, refuse with reasons, or record no consensus (Shared Care); once per proposal."""
+    decision, delegation = await proposals.decide_proposal(session, user, proposal_id, body)
+    await session.commit()
+    read = DecisionRead.model_validate(decision)
+    return read.model_copy(update={"delegation_id": delegation.id if delegation else None})

@@ -1,0 +1,56 @@
+"""Reviews (R26): a delegation's reviews, overdue reviews per organisation, outcomes."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+
+from services.delegation import queries
+from services.delegation.handlers import reviews
+from services.delegation.schemas import ReviewOutcomeCreate, ReviewRead
+from shared.auth import CurrentUser, Role, admits
+from shared.web import Session
+
+router = APIRouter(tags=["reviews"])
+READERS = (
+    Role.REGISTERED_PRACTITIONER,
+    Role.MDT_MEMBER,
+    Role.PROVIDER_MANAGER,
+    Role.COMMISSIONER,
+    Role.AUDITOR,
+)
+
+
+@router.get("/delegations/{delegation_id}/reviews", summary="A delegation's reviews (R26)")
+async def delegation_reviews(
+    delegation_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
+) -> list[ReviewRead]:
+    """Every review of the delegation, due or done, oldest due first."""
+    await queries.delegation(session, user, delegation_id)
+    return [ReviewRead.model_validate(r) for r in await queries.reviews_of(session, delegation_id)]
+
+
+@router.get("/reviews/overdue", summary="Overdue reviews for an organisation (R26)")
+async def overdue_reviews(
+    session: Session,
+    organisation: Annotated[str | None, Query(max_length=200)] = None,
+    user: CurrentUser = admits(*READERS),
+) -> list[ReviewRead]:
+    """Past-due reviews of what the organisation provides or is accountable for."""
+    return [
+        ReviewRead.model_validate(r)
+        for r in await queries.overdue_reviews(session, user, organisation)
+    ]
+
+
+@router.post("/reviews/{review_id}/outcome", summary="Record a review's outcome (R26)")
+async def complete_review(
+    review_id: UUID,
+    body: ReviewOutcomeCreate,
+    session: Session,
+    user: CurrentUser = admits(Role.MDT_MEMBER),
+) -> ReviewRead:
+    """Continue, change the additional minutes a week, or end the delegation."""
+    review = await reviews.complete_review(session, user, review_id, body)
+    await session.commit()
+    return ReviewRead.model_validate(review)

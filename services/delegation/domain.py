@@ -1,1 +1,0 @@
-"""The Framework's rules the delegation service decides: pure functions."""

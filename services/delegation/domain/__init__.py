@@ -1,0 +1,1 @@
+"""The Framework's rules the delegation service decides: pure functions, no I/O."""

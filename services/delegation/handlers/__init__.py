@@ -1,0 +1,1 @@
+"""The delegation service's use cases and event reactions: load, decide, record; never commit."""

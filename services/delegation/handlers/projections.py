@@ -1,0 +1,226 @@
+"""Event reactions that keep the facts the gates need: R7, R10, R16, R17, R24, R29."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.delegation.domain.gates import oversight_for
+from services.delegation.handlers.common import ACTIVE, RUNNING
+from services.delegation.handlers.lifecycle import reassess_all, transfer_oversight
+from services.delegation.models import (
+    Competence,
+    Consent,
+    Delegation,
+    FrameworkVersion,
+    Person,
+    Task,
+    TrainingPlan,
+)
+from services.delegation.settings import current
+from shared.audit import audit
+from shared.auth import SYSTEM
+from shared.events.assessment import (
+    CommunityHealthServicesStatusChanged,
+    ConsentRecorded,
+    ConsentWithdrawn,
+    PersonRegistered,
+)
+from shared.events.governance import (
+    CatalogueChange,
+    FrameworkVersionPublished,
+    TaskCatalogueChanged,
+)
+from shared.events.training import (
+    CompetenceAssessed,
+    CompetenceLapsed,
+    CompetenceOutcome,
+    TrainingPlanAgreed,
+)
+
+
+async def on_framework_version_published(
+    session: AsyncSession, event: FrameworkVersionPublished
+) -> None:
+    """R29: keep the versions so that each decision can record the one in force."""
+    await session.merge(
+        FrameworkVersion(version=event.version, effective_from=event.effective_from)
+    )
+
+
+async def on_task_catalogue_changed(session: AsyncSession, event: TaskCatalogueChanged) -> None:
+    """R10: the catalogue changes only by a governance ruling; removed tasks stay, inactive."""
+    await session.merge(
+        Task(
+            code=event.task_code,
+            name=event.name,
+            category=event.category,
+            delegability=event.delegability,
+            active=event.change is not CatalogueChange.REMOVED,
+        )
+    )
+    await audit(session, SYSTEM, f"task.{event.change}", event.task_code, str(event.ruling_id))
+
+
+async def delegations_where(session: AsyncSession, *conditions: object) -> Sequence[Delegation]:
+    """The delegations a fact may change, locked in a stable order."""
+    rows = await session.scalars(
+        select(Delegation)
+        .where(*conditions)  # type: ignore[arg-type]
+        .order_by(Delegation.id)
+        .with_for_update()
+    )
+    return rows.all()
+
+
+async def on_person_registered(session: AsyncSession, event: PersonRegistered) -> None:
+    """R13, R17: where the person's services are; a waiting delegation may now go live."""
+    await session.merge(
+        Person(
+            person_id=event.person_id,
+            local_authority=event.local_authority,
+            gp_practice=event.gp_practice,
+            setting=event.setting,
+            open_to_chs=event.open_to_community_health_services,
+        )
+    )
+    await audit(session, SYSTEM, "person.register", event.person_id, event.local_authority)
+    await session.flush()
+    await reassess_all(
+        session,
+        await delegations_where(
+            session, Delegation.person_id == event.person_id, Delegation.status.in_(ACTIVE)
+        ),
+    )
+
+
+async def on_chs_status_changed(
+    session: AsyncSession, event: CommunityHealthServicesStatusChanged
+) -> None:
+    """R17: leaving Community Health Services transfers oversight to the GP practice."""
+    person = await session.get(Person, event.person_id, with_for_update=True)
+    if person is None:
+        return
+    await audit(session, SYSTEM, "person.chs_status", event.person_id, event.gp_practice)
+    person.open_to_chs, person.gp_practice = (
+        event.open_to_community_health_services,
+        event.gp_practice,
+    )
+    to = oversight_for(person.open_to_chs, person.gp_practice, current().chs_organisation)
+    running = await delegations_where(
+        session, Delegation.person_id == event.person_id, Delegation.status.in_(RUNNING)
+    )
+    for delegation in running:
+        await transfer_oversight(session, delegation, to, event.effective_date)
+
+
+async def _consent_changed(
+    session: AsyncSession, person_id: UUID, task_code: str, delegation_id: UUID | None
+) -> None:
+    conditions = [
+        Delegation.person_id == person_id,
+        Delegation.task_code == task_code,
+        Delegation.status.in_(ACTIVE),
+    ]
+    if delegation_id is not None:
+        conditions.append(Delegation.id == delegation_id)
+    await reassess_all(session, await delegations_where(session, *conditions))
+
+
+async def on_consent_recorded(session: AsyncSession, event: ConsentRecorded) -> None:
+    """R7: consent to this task lets a delegation go live, or resume."""
+    await session.merge(
+        Consent(
+            consent_id=event.consent_id,
+            person_id=event.person_id,
+            task_code=event.task_code,
+            delegation_id=event.delegation_id,
+            withdrawn=False,
+        )
+    )
+    await audit(session, SYSTEM, "consent.record", event.consent_id, event.task_code)
+    await session.flush()
+    await _consent_changed(session, event.person_id, event.task_code, event.delegation_id)
+
+
+async def on_consent_withdrawn(session: AsyncSession, event: ConsentWithdrawn) -> None:
+    """R7: withdrawal of consent stops the delegation (this task, or the one delegation named)."""
+    matches = [Consent.person_id == event.person_id, Consent.task_code == event.task_code]
+    if event.delegation_id is not None:
+        matches.append(
+            or_(Consent.delegation_id.is_(None), Consent.delegation_id == event.delegation_id)
+        )
+    await session.execute(update(Consent).where(*matches).values(withdrawn=True))
+    await session.merge(
+        Consent(
+            consent_id=event.consent_id,
+            person_id=event.person_id,
+            task_code=event.task_code,
+            delegation_id=event.delegation_id,
+            withdrawn=True,
+        )
+    )
+    await audit(session, SYSTEM, "consent.withdraw", event.consent_id, event.task_code)
+    await session.flush()
+    await _consent_changed(session, event.person_id, event.task_code, event.delegation_id)
+
+
+async def _competence_changed(
+    session: AsyncSession, worker_id: UUID, task_code: str, person_id: UUID | None
+) -> None:
+    conditions = [Delegation.task_code == task_code, Delegation.status.in_(ACTIVE)]
+    if person_id is not None:
+        conditions.append(Delegation.person_id == person_id)
+    named = [
+        d for d in await delegations_where(session, *conditions) if str(worker_id) in d.worker_ids
+    ]
+    await reassess_all(session, named)
+
+
+async def on_competence_assessed(session: AsyncSession, event: CompetenceAssessed) -> None:
+    """R16: a worker assessed competent (or not) in a task, for one person or any."""
+    await session.merge(
+        Competence(
+            worker_id=event.worker_id,
+            task_code=event.task_code,
+            scope=str(event.person_id) if event.person_id else "*",
+            competent=event.outcome is CompetenceOutcome.COMPETENT,
+            valid_until=event.valid_until,
+        )
+    )
+    await audit(session, SYSTEM, "competence.assess", event.worker_id, event.outcome)
+    await session.flush()
+    await _competence_changed(session, event.worker_id, event.task_code, event.person_id)
+
+
+async def on_competence_lapsed(session: AsyncSession, event: CompetenceLapsed) -> None:
+    """R16: a lapsed competence no longer counts; no competent worker left suspends."""
+    scope = str(event.person_id) if event.person_id else "*"
+    competence = await session.get(
+        Competence, (event.worker_id, event.task_code, scope), with_for_update=True
+    )
+    if competence is not None:
+        competence.competent = False
+        await session.flush()
+    await audit(session, SYSTEM, "competence.lapse", event.worker_id, event.task_code)
+    await _competence_changed(session, event.worker_id, event.task_code, event.person_id)
+
+
+async def on_training_plan_agreed(session: AsyncSession, event: TrainingPlanAgreed) -> None:
+    """R24: a named worker's training plan for this delegation is agreed."""
+    await session.merge(
+        TrainingPlan(
+            delegation_id=event.delegation_id, worker_id=event.worker_id, plan_id=event.plan_id
+        )
+    )
+    await audit(session, SYSTEM, "training_plan.agree", event.delegation_id, str(event.worker_id))
+    await session.flush()
+    await reassess_all(
+        session,
+        await delegations_where(
+            session, Delegation.id == event.delegation_id, Delegation.status.in_(ACTIVE)
+        ),
+    )

@@ -1,0 +1,197 @@
+"""Routes for the board (R27): partners, members, reported issues, rulings, areas, themes."""
+
+from uuid import UUID
+
+from fastapi import APIRouter, Response, status
+
+from services.governance.api.common import (
+    EVERYONE,
+    READERS_OF_EVERYTHING,
+    STAFF,
+    IdempotencyKey,
+    created_or_found,
+)
+from services.governance.domain.board import IssueStatus
+from services.governance.handlers import board as handlers
+from services.governance.queries import board as queries
+from services.governance.schemas.board import (
+    AreaCreate,
+    AreaRead,
+    IssueCreate,
+    IssueRead,
+    IssueTriage,
+    MemberCreate,
+    MemberRead,
+    MemberStandDown,
+    PartnerRead,
+    RulingCreate,
+    RulingRead,
+    ThemeCreate,
+    ThemeRead,
+)
+from shared.auth import CurrentUser, Role, admits
+from shared.web import Session
+
+router = APIRouter(prefix="/board", tags=["board"])
+BOARD = admits(Role.IPCB_MEMBER)
+
+
+@router.get("/partners", summary="The partner organisations of the Framework (R2)")
+async def list_partners(
+    session: Session, user: CurrentUser = admits(*EVERYONE)
+) -> list[PartnerRead]:
+    """The partner organisations, each of which has one member of the board."""
+    return [PartnerRead.model_validate(p) for p in await queries.partners(session)]
+
+
+@router.post(
+    "/members",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a partner's member of the board (R27)",
+)
+async def appoint_member(
+    body: MemberCreate, session: Session, user: CurrentUser = BOARD
+) -> MemberRead:
+    """Record the member for a partner organisation; a second for the same partner is a 409."""
+    member = await handlers.appoint_member(session, user, body)
+    await session.commit()
+    return MemberRead.model_validate(member)
+
+
+@router.post(
+    "/members/{member_id}/stand-down",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="A member stands down, freeing the partner's seat (R27)",
+)
+async def stand_down_member(
+    member_id: UUID, body: MemberStandDown, session: Session, user: CurrentUser = BOARD
+) -> None:
+    """The partner may then send its next member; the audit trail keeps who sat when."""
+    await handlers.stand_down_member(session, user, member_id, body.reason)
+    await session.commit()
+
+
+@router.get("/members", summary="The board's members")
+async def list_members(
+    session: Session, user: CurrentUser = admits(*READERS_OF_EVERYTHING)
+) -> list[MemberRead]:
+    """One member per partner organisation."""
+    return [MemberRead.model_validate(m) for m in await queries.members(session)]
+
+
+@router.post(
+    "/issues",
+    status_code=status.HTTP_201_CREATED,
+    summary="Report a practical problem with the Framework (R27)",
+)
+async def report_issue(
+    body: IssueCreate,
+    session: Session,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+    user: CurrentUser = admits(*STAFF),
+) -> IssueRead:
+    """Any member of staff reports an issue for the board to consider."""
+    issue, created = await handlers.report_issue(session, user, body, idempotency_key)
+    await session.commit()
+    created_or_found(response, created)
+    return IssueRead.model_validate(issue)
+
+
+@router.get("/issues", summary="The reported issues")
+async def list_issues(
+    session: Session,
+    status: IssueStatus | None = None,
+    user: CurrentUser = admits(*READERS_OF_EVERYTHING),
+) -> list[IssueRead]:
+    """Reported issues, oldest first, optionally of one status."""
+    return [IssueRead.model_validate(i) for i in await queries.issues(session, status)]
+
+
+@router.get("/issues/{issue_id}", summary="One reported issue")
+async def get_issue(
+    issue_id: UUID, session: Session, user: CurrentUser = admits(*READERS_OF_EVERYTHING)
+) -> IssueRead:
+    """A reported issue with how the board agreed to deal with it and its outcome."""
+    return IssueRead.model_validate(await queries.issue(session, issue_id))
+
+
+@router.post("/issues/{issue_id}/triage", summary="Agree how an issue is dealt with (R27)")
+async def triage_issue(
+    issue_id: UUID, body: IssueTriage, session: Session, user: CurrentUser = BOARD
+) -> IssueRead:
+    """The board agrees how the issue is dealt with, then closes it with its outcome linked."""
+    issue = await handlers.triage_issue(session, user, issue_id, body)
+    await session.commit()
+    return IssueRead.model_validate(issue)
+
+
+@router.post(
+    "/rulings",
+    status_code=status.HTTP_201_CREATED,
+    summary="Issue a ruling or new guidance (R27)",
+)
+async def issue_ruling(
+    body: RulingCreate,
+    session: Session,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+    user: CurrentUser = BOARD,
+) -> RulingRead:
+    """Issue a ruling or guidance with its effective date; a ruling may change the catalogue."""
+    ruling, created = await handlers.issue_ruling(session, user, body, idempotency_key)
+    await session.commit()
+    created_or_found(response, created)
+    return RulingRead.model_validate(ruling)
+
+
+@router.get("/rulings", summary="Rulings and guidance")
+async def list_rulings(session: Session, user: CurrentUser = admits(*EVERYONE)) -> list[RulingRead]:
+    """Every ruling and piece of guidance, by effective date."""
+    return [RulingRead.model_validate(r) for r in await queries.rulings(session)]
+
+
+@router.get("/rulings/{ruling_id}", summary="One ruling or piece of guidance")
+async def get_ruling(
+    ruling_id: UUID, session: Session, user: CurrentUser = admits(*EVERYONE)
+) -> RulingRead:
+    """A ruling with its catalogue changes."""
+    return RulingRead.model_validate(await queries.ruling(session, ruling_id))
+
+
+@router.post(
+    "/new-areas",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a new area for delegated working (R27)",
+)
+async def record_new_area(
+    body: AreaCreate, session: Session, user: CurrentUser = BOARD
+) -> AreaRead:
+    """Record a new area for joint and delegated working the board has identified."""
+    area = await handlers.record_new_area(session, user, body)
+    await session.commit()
+    return AreaRead.model_validate(area)
+
+
+@router.get("/new-areas", summary="New areas for delegated working")
+async def list_new_areas(session: Session, user: CurrentUser = admits(*EVERYONE)) -> list[AreaRead]:
+    """The new areas for joint and delegated working, oldest first."""
+    return [AreaRead.model_validate(a) for a in await queries.new_areas(session)]
+
+
+@router.post(
+    "/shared-care-themes",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a theme from the shared care panel (R27)",
+)
+async def record_theme(body: ThemeCreate, session: Session, user: CurrentUser = BOARD) -> ThemeRead:
+    """Record a theme the shared care panel brings to the board for shared learning."""
+    theme = await handlers.record_theme(session, user, body)
+    await session.commit()
+    return ThemeRead.model_validate(theme)
+
+
+@router.get("/shared-care-themes", summary="Themes from the shared care panel")
+async def list_themes(session: Session, user: CurrentUser = admits(*EVERYONE)) -> list[ThemeRead]:
+    """The themes received from the shared care panel, oldest first."""
+    return [ThemeRead.model_validate(t) for t in await queries.themes(session)]

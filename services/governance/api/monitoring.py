@@ -1,0 +1,112 @@
+"""Routes for equality monitoring (R28), competence sign-off oversight and decision monitoring."""
+
+from datetime import date
+from uuid import UUID
+
+from fastapi import APIRouter, Response, status
+
+from services.governance.api.common import READERS_OF_EVERYTHING, IdempotencyKey, created_or_found
+from services.governance.handlers import monitoring as handlers
+from services.governance.queries import monitoring as queries
+from services.governance.schemas.monitoring import (
+    EqualityReportCreate,
+    EqualityReportRead,
+    MonitoringCountRead,
+    ProviderSignOffRead,
+)
+from shared.auth import CurrentUser, Role, admits
+from shared.errors import NotFound
+from shared.web import Session
+
+router = APIRouter()
+
+
+@router.post(
+    "/equality/reports",
+    status_code=status.HTTP_202_ACCEPTED,
+    tags=["equality monitoring"],
+    summary="Ask for an equality monitoring report over a period (R28)",
+)
+async def request_equality_report(
+    body: EqualityReportCreate,
+    session: Session,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+    user: CurrentUser = admits(Role.IPCB_MEMBER),
+) -> EqualityReportRead:
+    """The assessment service compiles it from pseudonymised data; it arrives here later."""
+    report, created = await handlers.request_equality_report(session, user, body, idempotency_key)
+    await session.commit()
+    created_or_found(response, created, status.HTTP_202_ACCEPTED)
+    return queries.equality_report_read(report)
+
+
+@router.get(
+    "/equality/reports", tags=["equality monitoring"], summary="Equality monitoring reports"
+)
+async def list_equality_reports(
+    session: Session, user: CurrentUser = admits(*READERS_OF_EVERYTHING)
+) -> list[EqualityReportRead]:
+    """Every report asked for, compiled or not; counts under 5 are shown as null."""
+    return await queries.equality_reports(session)
+
+
+@router.get(
+    "/equality/reports/{report_id}",
+    tags=["equality monitoring"],
+    summary="One equality monitoring report (R28)",
+)
+async def get_equality_report(
+    report_id: UUID, session: Session, user: CurrentUser = admits(*READERS_OF_EVERYTHING)
+) -> EqualityReportRead:
+    """Use of the Framework by each protected characteristic; counts under 5 are null."""
+    return await queries.equality_report(session, report_id)
+
+
+@router.get(
+    "/board/competence-sign-offs",
+    tags=["board"],
+    summary="Competence sign-off per provider and task (R27)",
+)
+async def list_competence_sign_offs(
+    session: Session,
+    provider: str | None = None,
+    user: CurrentUser = admits(*READERS_OF_EVERYTHING, Role.PROVIDER_MANAGER),
+) -> list[ProviderSignOffRead]:
+    """How many assessments found workers competent or not yet, per provider and task."""
+    if user.role is Role.PROVIDER_MANAGER:
+        provider = user.organisation
+    return await queries.competence_sign_offs(session, provider)
+
+
+@router.get(
+    "/board/competence-sign-offs/{provider}",
+    tags=["board"],
+    summary="One provider's competence sign-off (R27)",
+)
+async def get_competence_sign_off(
+    provider: str,
+    session: Session,
+    user: CurrentUser = admits(*READERS_OF_EVERYTHING, Role.PROVIDER_MANAGER),
+) -> ProviderSignOffRead:
+    """The provider's sign-off counts per task; a provider manager sees only their own."""
+    visible = user.role is not Role.PROVIDER_MANAGER or user.organisation == provider
+    found = await queries.competence_sign_offs(session, provider) if visible else []
+    if not found:
+        raise NotFound(f"no competence sign-offs for {provider}")
+    return found[0]
+
+
+@router.get(
+    "/board/monitoring",
+    tags=["board"],
+    summary="Counts of decisions and outcomes across the Framework",
+)
+async def monitoring_counts(
+    session: Session,
+    since: date | None = None,
+    until: date | None = None,
+    user: CurrentUser = admits(*READERS_OF_EVERYTHING),
+) -> list[MonitoringCountRead]:
+    """MDT decisions by outcome and Framework version, delegations live and ended, settlements."""
+    return list(await queries.monitoring_counts(session, since, until))

@@ -1,0 +1,47 @@
+"""Routes for the Framework's versions (R29)."""
+
+from datetime import date
+
+from fastapi import APIRouter, status
+
+from services.governance import handlers, queries
+from services.governance.api.common import EVERYONE
+from services.governance.schemas import FrameworkVersionCreate, FrameworkVersionRead
+from shared.auth import CurrentUser, Role, admits
+from shared.web import Session
+
+router = APIRouter(tags=["framework versions"])
+
+
+@router.post(
+    "/framework-versions",
+    status_code=status.HTTP_201_CREATED,
+    summary="Publish a new version of the Framework (R29)",
+)
+async def publish_framework_version(
+    body: FrameworkVersionCreate,
+    session: Session,
+    user: CurrentUser = admits(Role.IPCB_MEMBER),
+) -> FrameworkVersionRead:
+    """Publish a new version of the Framework with the date it takes effect."""
+    version = await handlers.publish_framework_version(session, user, body)
+    await session.commit()
+    return FrameworkVersionRead.model_validate(version)
+
+
+@router.get("/framework-versions", summary="List the Framework's versions")
+async def list_framework_versions(
+    session: Session, user: CurrentUser = admits(*EVERYONE)
+) -> list[FrameworkVersionRead]:
+    """Every version of the Framework, oldest first."""
+    return [
+        FrameworkVersionRead.model_validate(v) for v in await queries.framework_versions(session)
+    ]
+
+
+@router.get("/framework-versions/in-force", summary="Which version was in force on a date (R29)")
+async def framework_version_in_force(
+    on: date, session: Session, user: CurrentUser = admits(*EVERYONE)
+) -> FrameworkVersionRead:
+    """The version of the Framework in force on the given date."""
+    return FrameworkVersionRead.model_validate(await queries.version_in_force(session, on))

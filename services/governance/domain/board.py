@@ -1,0 +1,160 @@
+"""R27: the IPCB: one member per partner, triage of reported issues, rulings and guidance."""
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+from shared.errors import Conflict, InvalidInput, RuleViolation
+from shared.events.governance import (
+    BoardEvent,
+    CatalogueChange,
+    RulingIssued,
+    TaskCatalogueChanged,
+)
+from shared.events.vocabulary import Delegability, TaskCategory
+
+
+def appoint_member(
+    organisation: str, partners: Collection[str], sitting_member: UUID | None
+) -> None:
+    """R27: the board has one member from each partner organisation (R2), and only one."""
+    if organisation not in partners:
+        raise RuleViolation(
+            "R27",
+            f"{organisation} is not a partner organisation of the Framework",
+            errors=[{"field": "organisation", "reason": "not a partner organisation"}],
+        )
+    if sitting_member is not None:
+        raise Conflict(
+            f"{organisation} already has its member of the board",
+            rule="R27",
+            existing=f"/board/members/{sitting_member}",
+        )
+
+
+class IssueStatus(StrEnum):
+    REPORTED = "reported"
+    AGREED = "agreed"  # the board has agreed how the issue is dealt with
+    CLOSED = "closed"  # dealt with: the outcome is linked
+
+
+NEXT_STATUS: dict[IssueStatus, frozenset[IssueStatus]] = {
+    IssueStatus.REPORTED: frozenset({IssueStatus.AGREED, IssueStatus.CLOSED}),
+    IssueStatus.AGREED: frozenset({IssueStatus.AGREED, IssueStatus.CLOSED}),
+    IssueStatus.CLOSED: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class Triage:
+    status: IssueStatus
+    agreed_handling: str | None
+    outcome: str | None
+
+
+def triage_issue(current: Triage, wanted: Triage) -> Triage:
+    """R27: the board agrees how a reported issue is dealt with, then links its outcome."""
+    if wanted.status not in NEXT_STATUS[current.status]:
+        raise RuleViolation(
+            "R27",
+            f"an issue that is {current.status} cannot become {wanted.status}",
+            errors=[{"field": "status", "reason": f"not allowed after {current.status}"}],
+        )
+    handling = wanted.agreed_handling or current.agreed_handling
+    if handling is None:
+        raise RuleViolation(
+            "R27",
+            "the board must agree how the issue is dealt with",
+            errors=[{"field": "agreed_handling", "reason": "required"}],
+        )
+    if wanted.status is IssueStatus.CLOSED and not wanted.outcome:
+        raise RuleViolation(
+            "R27",
+            "an issue is closed with its outcome linked",
+            errors=[{"field": "outcome", "reason": "required to close"}],
+        )
+    return Triage(wanted.status, handling, wanted.outcome or current.outcome)
+
+
+class RulingKind(StrEnum):
+    RULING = "ruling"
+    GUIDANCE = "guidance"
+
+
+@dataclass(frozen=True)
+class CatalogueEdit:
+    change: CatalogueChange
+    task_code: str
+    name: str
+    category: TaskCategory
+    delegability: Delegability
+
+
+@dataclass(frozen=True)
+class Ruling:
+    ruling_id: UUID
+    kind: RulingKind
+    title: str
+    summary: str
+    effective_from: date
+    catalogue_changes: Sequence[CatalogueEdit] = ()
+
+
+def issue_ruling(ruling: Ruling, issued_on: date) -> list[BoardEvent]:
+    """R27: a ruling or guidance takes effect from its date; only a ruling changes the catalogue."""
+    if ruling.effective_from < issued_on:
+        raise RuleViolation(
+            "R27",
+            f"a ruling takes effect on or after the day it is issued ({issued_on})",
+            errors=[{"field": "effective_from", "reason": "before the day of issue"}],
+        )
+    if ruling.catalogue_changes and ruling.kind is RulingKind.GUIDANCE:
+        raise RuleViolation(
+            "R27",
+            "guidance cannot change the task catalogue; a ruling can",
+            errors=[{"field": "catalogue_changes", "reason": "only a ruling changes it"}],
+        )
+    for index, edit in enumerate(ruling.catalogue_changes):
+        _check_edit(index, edit, ruling.catalogue_changes[:index])
+    issued: list[BoardEvent] = [
+        RulingIssued(
+            subject_id=f"ruling-{ruling.ruling_id}",
+            ruling_id=ruling.ruling_id,
+            title=ruling.title,
+            summary=ruling.summary,
+            effective_from=ruling.effective_from,
+        )
+    ]
+    return issued + [
+        TaskCatalogueChanged(
+            subject_id=f"task-{edit.task_code}",
+            ruling_id=ruling.ruling_id,
+            change=edit.change,
+            task_code=edit.task_code,
+            name=edit.name,
+            category=edit.category,
+            delegability=edit.delegability,
+            effective_from=ruling.effective_from,
+        )
+        for edit in ruling.catalogue_changes
+    ]
+
+
+def _check_edit(index: int, edit: CatalogueEdit, earlier: Sequence[CatalogueEdit]) -> None:
+    if any(e.task_code == edit.task_code for e in earlier):
+        raise InvalidInput(f"catalogue_changes.{index}.task_code", "changed twice in one ruling")
+    social_task = edit.category is TaskCategory.SOCIAL_CARE
+    social_only = edit.delegability is Delegability.SOCIAL_CARE_ONLY
+    if social_task != social_only:
+        raise RuleViolation(
+            "R10",
+            "a social care task, and only a social care task, is social care only",
+            errors=[
+                {
+                    "field": f"catalogue_changes.{index}.delegability",
+                    "reason": "does not match the category",
+                }
+            ],
+        )

@@ -1,0 +1,109 @@
+"""R22: a joint-funding dispute goes to the CSU under the LLR inter-agency resolution policy."""
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import NoReturn
+from uuid import UUID
+
+from shared.errors import Conflict, InvalidInput, RuleViolation
+from shared.events.funding import Share
+from shared.events.governance import DisputeResolved
+
+
+class Stage(StrEnum):
+    RAISED = "raised"
+    LOCAL_RESOLUTION = "local_resolution"
+    CSU_REVIEW = "csu_review"
+    RESOLVED = "resolved"
+
+
+# The policy: the parties try to resolve it locally first; then the CSU reviews it.
+NEXT_STAGE: dict[Stage, frozenset[Stage]] = {
+    Stage.RAISED: frozenset({Stage.LOCAL_RESOLUTION}),
+    Stage.LOCAL_RESOLUTION: frozenset({Stage.CSU_REVIEW}),
+    Stage.CSU_REVIEW: frozenset(),
+    Stage.RESOLVED: frozenset(),
+}
+RESOLVABLE = frozenset({Stage.LOCAL_RESOLUTION, Stage.CSU_REVIEW})
+
+
+def parties_of(raised_by: str, parties: Sequence[str]) -> list[str]:
+    """R22: whoever raised the dispute is a party to it."""
+    return sorted({raised_by, *parties})
+
+
+def advance(current: Stage, wanted: Stage) -> Stage:
+    """R22: a case moves through the policy's stages in order; resolving has its own step."""
+    if current is Stage.RESOLVED:
+        raise Conflict("the dispute is already resolved", rule="R22")
+    if wanted not in NEXT_STAGE[current]:
+        _refuse("stage", f"a case at {current} cannot move to {wanted}")
+    return wanted
+
+
+def check_evidence(parties: Collection[str], stage: Stage, organisation: str) -> None:
+    """R22: evidence comes from the parties while the case is open."""
+    if stage is Stage.RESOLVED:
+        raise Conflict("the dispute is already resolved", rule="R22")
+    if organisation not in parties:
+        _refuse("submitted_by", f"{organisation} is not a party to this dispute")
+
+
+@dataclass(frozen=True)
+class Case:
+    case_id: UUID
+    dispute_id: UUID
+    package_id: UUID
+    person_id: UUID
+    parties: Sequence[str]
+    stage: Stage
+
+
+def resolve(
+    case: Case, shares: Sequence[Share], effective_from: date, resolved_on: date
+) -> DisputeResolved:
+    """R22: the outcome says who pays what share of the package, from when."""
+    if case.stage is Stage.RESOLVED:
+        raise Conflict("the dispute is already resolved", rule="R22")
+    if case.stage not in RESOLVABLE:
+        _refuse("stage", "a case is resolved locally or by the CSU, after it is taken up")
+    check_shares(case.parties, shares)
+    return DisputeResolved(
+        subject_id=f"dispute-case-{case.case_id}",
+        case_id=case.case_id,
+        dispute_id=case.dispute_id,
+        package_id=case.package_id,
+        person_id=case.person_id,
+        shares=list(shares),
+        effective_from=effective_from,
+        resolved_on=resolved_on,
+    )
+
+
+def check_shares(parties: Collection[str], shares: Sequence[Share]) -> None:
+    """R22: every payer is a party, once; shares are all percentages (making 100) or all pence."""
+    if not shares:
+        raise InvalidInput("shares", "at least one organisation pays")
+    for index, share in enumerate(shares):
+        if share.organisation not in parties:
+            _refuse(f"shares.{index}.organisation", "not a party to this dispute")
+        if (share.percent is None) == (share.weekly_pence is None):
+            raise InvalidInput(f"shares.{index}", "give either percent or weekly_pence")
+    if len({s.organisation for s in shares}) != len(shares):
+        raise InvalidInput("shares", "an organisation appears twice")
+    percents = [s.percent for s in shares if s.percent is not None]
+    if percents and len(percents) != len(shares):
+        raise InvalidInput("shares", "do not mix percentages and weekly amounts")
+    if percents and sum(percents) != 100:
+        raise InvalidInput("shares", f"percentages make {sum(percents)}, not 100")
+
+
+def open_too_long(stage: Stage, raised_on: date, today: date, days: int) -> bool:
+    """R22: an unresolved case open longer than the configured number of days."""
+    return stage is not Stage.RESOLVED and (today - raised_on).days > days
+
+
+def _refuse(field: str, why: str) -> NoReturn:
+    raise RuleViolation("R22", why, errors=[{"field": field, "reason": why}])

@@ -1,0 +1,144 @@
+"""R14: a Shared Care discussion decides what the MDT could not; the decision is a precedent."""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import NoReturn
+from uuid import UUID
+
+from shared.errors import Conflict, RuleViolation
+from shared.events.governance import SharedCareDecision, SharedCareDecisionRecorded
+from shared.events.vocabulary import Direction, Setting, TaskCategory
+
+# What would let a reader of a case example find the person: NHS numbers, pseudonymous ids, emails.
+IDENTIFIER_PATTERNS = (
+    re.compile(r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b"),
+    re.compile(r"\b[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\b", re.I),
+    re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b"),
+)
+REDACTED = "[redacted]"
+
+
+def has_identifier(text: str) -> bool:
+    return any(pattern.search(text) for pattern in IDENTIFIER_PATTERNS)
+
+
+def redact(text: str) -> str:
+    """R14: strip anything that looks like an identifier from text that becomes a case example."""
+    for pattern in IDENTIFIER_PATTERNS:
+        text = pattern.sub(REDACTED, text)
+    return text
+
+
+@dataclass(frozen=True)
+class Discussion:
+    discussion_id: UUID
+    proposal_id: UUID
+    person_id: UUID
+    task_code: str
+    category: TaskCategory
+    direction: Direction
+    setting: Setting
+    question: str
+    positions: Sequence[str]
+    decided: bool = False
+
+
+@dataclass(frozen=True)
+class Participant:
+    staff_id: str
+    discipline: str
+    organisation: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    decision: SharedCareDecision
+    conditions: Sequence[str]
+    rationale: str
+    circumstances: str
+    participants: Sequence[Participant]
+    decided_on: date
+
+
+@dataclass(frozen=True)
+class CaseExample:
+    """A precedent for MDTs facing similar circumstances: it carries no identifiers at all."""
+
+    task_code: str
+    category: TaskCategory
+    direction: Direction
+    setting: Setting
+    question: str
+    positions: Sequence[str]
+    decision: SharedCareDecision
+    conditions: Sequence[str]
+    rationale: str
+    circumstances: str
+    disciplines: Sequence[str]
+    decided_on: date
+
+
+def decide(
+    discussion: Discussion, decision: Decision
+) -> tuple[SharedCareDecisionRecorded, CaseExample]:
+    """R14: the decision is documented, shared with the IPCB and kept as a precedent."""
+    _check_decision(discussion, decision)
+    recorded = SharedCareDecisionRecorded(
+        subject_id=f"shared-care-{discussion.discussion_id}",
+        discussion_id=discussion.discussion_id,
+        proposal_id=discussion.proposal_id,
+        person_id=discussion.person_id,
+        decision=decision.decision,
+        conditions=list(decision.conditions),
+        rationale=decision.rationale,
+        task_code=discussion.task_code,
+        category=discussion.category,
+        direction=discussion.direction,
+        setting=discussion.setting,
+        decided_on=decision.decided_on,
+    )
+    return recorded, case_example(discussion, decision)
+
+
+def case_example(discussion: Discussion, decision: Decision) -> CaseExample:
+    """R14: the precedent keeps the circumstances and reasoning, never who it was about."""
+    return CaseExample(
+        task_code=discussion.task_code,
+        category=discussion.category,
+        direction=discussion.direction,
+        setting=discussion.setting,
+        question=redact(discussion.question),
+        positions=[redact(p) for p in discussion.positions],
+        decision=decision.decision,
+        conditions=list(decision.conditions),
+        rationale=decision.rationale,
+        circumstances=decision.circumstances,
+        disciplines=sorted({p.discipline for p in decision.participants}),
+        decided_on=decision.decided_on,
+    )
+
+
+def _check_decision(discussion: Discussion, decision: Decision) -> None:
+    if discussion.decided:
+        raise Conflict(
+            "this Shared Care discussion has already decided",
+            rule="R14",
+            existing=f"/shared-care/discussions/{discussion.discussion_id}",
+        )
+    if len({p.organisation for p in decision.participants}) < 2:
+        _refuse(
+            "participants", "a Shared Care discussion brings together two organisations at least"
+        )
+    if decision.conditions and decision.decision is SharedCareDecision.DO_NOT_DELEGATE:
+        _refuse("conditions", "conditions belong to a decision to delegate")
+    texts = {"rationale": decision.rationale, "circumstances": decision.circumstances}
+    texts |= {f"conditions.{i}": c for i, c in enumerate(decision.conditions)}
+    for field, text in texts.items():
+        if has_identifier(text):
+            _refuse(field, "a case example carries no identifiers: remove it")
+
+
+def _refuse(field: str, why: str) -> NoReturn:
+    raise RuleViolation("R14", why, errors=[{"field": field, "reason": why}])

@@ -1,0 +1,127 @@
+"""R22: CSU dispute cases under the LLR inter-agency resolution policy."""
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.governance.domain import disputes
+from services.governance.handlers.monitoring import record_fact
+from services.governance.models import DisputeCase, DisputeEvidence
+from services.governance.schemas.cases import EvidenceCreate, ResolutionCreate, StageChange
+from shared.audit import audit
+from shared.auth import SYSTEM, CurrentUser
+from shared.errors import NotFound
+from shared.events.funding import DisputeRaised
+from shared.outbox import publish, session_clock
+
+
+async def on_dispute_raised(session: AsyncSession, event: DisputeRaised) -> None:
+    """R22: a joint-funding dispute opens a CSU case; care continues meanwhile (R20)."""
+    known = await session.scalar(
+        select(DisputeCase.case_id).where(DisputeCase.dispute_id == event.dispute_id)
+    )
+    if known is not None:
+        return
+    now = session_clock(session).now()
+    case = DisputeCase(
+        case_id=uuid.uuid4(),
+        dispute_id=event.dispute_id,
+        package_id=event.package_id,
+        person_id=event.person_id,
+        raised_by=event.raised_by,
+        parties=disputes.parties_of(event.raised_by, event.parties),
+        summary=event.summary,
+        raised_on=event.raised_on,
+        opened_at=now,
+        stage=disputes.Stage.RAISED,
+        stage_history=[_history(disputes.Stage.RAISED, SYSTEM, now.isoformat(), event.summary)],
+    )
+    session.add(case)
+    await session.flush()
+    await record_fact(session, f"raised-{event.dispute_id}", "dispute_raised", event.raised_on)
+    await audit(session, SYSTEM, "dispute_case.open", case.case_id, event.summary)
+
+
+async def move_stage(
+    session: AsyncSession, actor: CurrentUser, case_id: uuid.UUID, body: StageChange
+) -> DisputeCase:
+    """R22: the case moves to the policy's next stage, with a note of why."""
+    case = await _locked(session, case_id)
+    stage = disputes.advance(disputes.Stage(case.stage), body.stage)
+    at = session_clock(session).now().isoformat()
+    case.stage = stage
+    case.stage_history = [*case.stage_history, _history(stage, actor, at, body.note)]
+    await audit(session, actor, f"dispute_case.{stage}", case_id, body.note)
+    return case
+
+
+async def add_evidence(
+    session: AsyncSession,
+    actor: CurrentUser,
+    case_id: uuid.UUID,
+    body: EvidenceCreate,
+    party: str | None = None,
+) -> DisputeEvidence:
+    """R22: a party's evidence is added; a party's own staff add only their own, to their case."""
+    case = await _locked(session, case_id)
+    if party is not None and (party not in case.parties or body.submitted_by != party):
+        raise NotFound(f"no dispute case {case_id} for {party}")
+    disputes.check_evidence(case.parties, disputes.Stage(case.stage), body.submitted_by)
+    evidence = DisputeEvidence(
+        evidence_id=uuid.uuid4(),
+        case_id=case_id,
+        **body.model_dump(),
+        recorded_at=session_clock(session).now(),
+        recorded_by=actor.user_id,
+    )
+    session.add(evidence)
+    await session.flush()
+    await audit(session, actor, "dispute_case.evidence", case_id, body.description)
+    return evidence
+
+
+async def resolve(
+    session: AsyncSession, actor: CurrentUser, case_id: uuid.UUID, body: ResolutionCreate
+) -> DisputeCase:
+    """R22: record who pays what share from when, and tell funding (DisputeResolved)."""
+    case = await _locked(session, case_id)
+    today = session_clock(session).now().date()
+    shares = [s.as_share() for s in body.shares]
+    event = disputes.resolve(_case(case), shares, body.effective_from, today)
+    case.stage = disputes.Stage.RESOLVED
+    case.stage_history = [
+        *case.stage_history,
+        _history(disputes.Stage.RESOLVED, actor, session_clock(session).now().isoformat(), ""),
+    ]
+    case.shares = [s.model_dump(mode="json") for s in shares]
+    case.effective_from, case.resolved_on = body.effective_from, today
+    case.outcome_rationale = body.rationale
+    await publish(session, event)
+    await audit(session, actor, "dispute_case.resolve", case_id, body.rationale)
+    return case
+
+
+async def _locked(session: AsyncSession, case_id: uuid.UUID) -> DisputeCase:
+    case = await session.scalar(
+        select(DisputeCase).where(DisputeCase.case_id == case_id).with_for_update()
+    )
+    if case is None:
+        raise NotFound(f"no dispute case {case_id}")
+    return case
+
+
+def _case(case: DisputeCase) -> disputes.Case:
+    return disputes.Case(
+        case.case_id,
+        case.dispute_id,
+        case.package_id,
+        case.person_id,
+        case.parties,
+        disputes.Stage(case.stage),
+    )
+
+
+def _history(stage: disputes.Stage, actor: CurrentUser, at: str, note: str) -> dict[str, Any]:
+    return {"stage": stage.value, "at": at, "by": actor.user_id, "note": note}

@@ -1,0 +1,109 @@
+"""R14: Shared Care discussions open on the MDT's request; their decisions become precedents."""
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.governance.domain import shared_care
+from services.governance.handlers.monitoring import record_fact
+from services.governance.models import CaseExample, SharedCareDiscussion
+from services.governance.schemas.cases import DecisionCreate
+from shared.audit import audit
+from shared.auth import SYSTEM, CurrentUser
+from shared.errors import NotFound
+from shared.events.delegation import SharedCareRequested
+from shared.events.governance import SharedCareDecision
+from shared.events.vocabulary import Direction, Setting, TaskCategory
+from shared.outbox import publish, session_clock
+
+
+async def on_shared_care_requested(session: AsyncSession, event: SharedCareRequested) -> None:
+    """R14: the MDT could not agree; a Shared Care discussion opens with its question."""
+    opened = await session.scalar(
+        select(SharedCareDiscussion.discussion_id).where(
+            SharedCareDiscussion.proposal_id == event.proposal_id
+        )
+    )
+    if opened is not None:
+        return  # the same proposal's request, sent again
+    discussion = SharedCareDiscussion(
+        discussion_id=uuid.uuid4(),
+        proposal_id=event.proposal_id,
+        person_id=event.person_id,
+        task_code=event.task_code,
+        category=event.category,
+        direction=event.direction,
+        setting=event.setting,
+        question=event.question,
+        positions=list(event.positions),
+        opened_at=session_clock(session).now(),
+    )
+    session.add(discussion)
+    await session.flush()
+    today = session_clock(session).now().date()
+    await record_fact(session, f"shared-care-{event.proposal_id}", "shared_care_requested", today)
+    await audit(session, SYSTEM, "shared_care.open", discussion.discussion_id, event.question)
+
+
+async def record_decision(
+    session: AsyncSession, actor: CurrentUser, discussion_id: uuid.UUID, body: DecisionCreate
+) -> SharedCareDiscussion:
+    """R14: document the decision, share it (event) and keep it as a case example."""
+    row = await session.scalar(
+        select(SharedCareDiscussion)
+        .where(SharedCareDiscussion.discussion_id == discussion_id)
+        .with_for_update()
+    )
+    if row is None:
+        raise NotFound(f"no Shared Care discussion {discussion_id}")
+    decision = shared_care.Decision(
+        decision=body.decision,
+        conditions=body.conditions,
+        rationale=body.rationale,
+        circumstances=body.circumstances,
+        participants=[shared_care.Participant(**p.model_dump()) for p in body.participants],
+        decided_on=session_clock(session).now().date(),
+    )
+    event, example = shared_care.decide(_discussion(row), decision)
+    row.decision, row.conditions, row.rationale = body.decision, body.conditions, body.rationale
+    row.circumstances, row.decided_on = body.circumstances, decision.decided_on
+    row.participants = [p.model_dump() for p in body.participants]
+    row.decided_by = actor.user_id
+    session.add(_case_example(example))
+    await publish(session, event)
+    await audit(session, actor, "shared_care.decide", discussion_id, body.rationale)
+    return row
+
+
+def _discussion(row: SharedCareDiscussion) -> shared_care.Discussion:
+    return shared_care.Discussion(
+        discussion_id=row.discussion_id,
+        proposal_id=row.proposal_id,
+        person_id=row.person_id,
+        task_code=row.task_code,
+        category=TaskCategory(row.category),
+        direction=Direction(row.direction),
+        setting=Setting(row.setting),
+        question=row.question,
+        positions=row.positions,
+        decided=row.decision is not None,
+    )
+
+
+def _case_example(example: shared_care.CaseExample) -> CaseExample:
+    return CaseExample(
+        case_example_id=uuid.uuid4(),
+        task_code=example.task_code,
+        category=example.category,
+        direction=example.direction,
+        setting=example.setting,
+        question=example.question,
+        positions=list(example.positions),
+        decision=SharedCareDecision(example.decision),
+        conditions=list(example.conditions),
+        rationale=example.rationale,
+        circumstances=example.circumstances,
+        disciplines=list(example.disciplines),
+        decided_on=example.decided_on,
+    )

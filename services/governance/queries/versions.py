@@ -1,0 +1,25 @@
+"""The read side of the Framework's versions (R29)."""
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.governance import domain
+from services.governance.models import FrameworkVersion
+from shared.errors import NotFound
+
+
+async def framework_versions(session: AsyncSession) -> Sequence[FrameworkVersion]:
+    return (
+        await session.scalars(select(FrameworkVersion).order_by(FrameworkVersion.version))
+    ).all()
+
+
+async def version_in_force(session: AsyncSession, on: date) -> FrameworkVersion:
+    versions = await framework_versions(session)
+    number = domain.version_in_force([(v.version, v.effective_from) for v in versions], on)
+    if number is None:
+        raise NotFound(f"no Framework version was in force on {on}")
+    return next(v for v in versions if v.version == number)

@@ -1,0 +1,126 @@
+"""Bodies for the board (R27): partners, members, reported issues, rulings, areas and themes."""
+
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.governance.domain.board import IssueStatus, RulingKind
+from shared.events.governance import CatalogueChange
+from shared.events.vocabulary import Delegability, TaskCategory
+
+Title = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(min_length=1, max_length=5000)]
+Organisation = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class PartnerRead(Output):
+    code: str
+    name: str
+    kind: str
+
+
+class MemberCreate(Input):
+    organisation: Organisation
+    member_ref: str = Field(min_length=1, max_length=200, description="staff id of the member")
+    role_title: Title
+    appointed_on: date
+
+
+class MemberStandDown(Input):
+    reason: Text
+
+
+class MemberRead(Output):
+    member_id: UUID
+    organisation: str
+    member_ref: str
+    role_title: str
+    appointed_on: date
+
+
+class IssueCreate(Input):
+    title: Title
+    description: Text
+
+
+class IssueTriage(Input):
+    status: IssueStatus
+    agreed_handling: str | None = Field(default=None, min_length=1, max_length=5000)
+    outcome: str | None = Field(default=None, min_length=1, max_length=5000)
+    outcome_ruling_id: UUID | None = None
+
+
+class IssueRead(Output):
+    issue_id: UUID
+    title: str
+    description: str
+    reporter_organisation: str
+    reported_at: datetime
+    status: IssueStatus
+    agreed_handling: str | None
+    outcome: str | None
+    outcome_ruling_id: UUID | None
+
+
+class CatalogueChangeIn(Input):
+    change: CatalogueChange
+    task_code: str = Field(min_length=1, max_length=100)
+    name: Title
+    category: TaskCategory
+    delegability: Delegability
+
+
+class RulingCreate(Input):
+    kind: RulingKind = RulingKind.RULING
+    title: Title
+    summary: Text
+    effective_from: date
+    catalogue_changes: list[CatalogueChangeIn] = Field(default_factory=list, max_length=200)
+
+
+class RulingRead(Output):
+    ruling_id: UUID
+    kind: RulingKind
+    title: str
+    summary: str
+    effective_from: date
+    catalogue_changes: list[CatalogueChangeIn]
+    issued_at: datetime
+
+
+class AreaCreate(Input):
+    title: Title
+    description: Text
+    proposed_by: Organisation
+    identified_on: date
+
+
+class AreaRead(Output):
+    area_id: UUID
+    title: str
+    description: str
+    proposed_by: str
+    identified_on: date
+
+
+class ThemeCreate(Input):
+    title: Title
+    summary: Text
+    received_on: date
+
+
+class ThemeRead(Output):
+    theme_id: UUID
+    title: str
+    summary: str
+    received_on: date

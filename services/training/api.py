@@ -1,5 +1,0 @@
-"""The training service's routes: parse, handle, commit, respond."""
-
-from fastapi import APIRouter
-
-router = APIRouter()

@@ -1,0 +1,133 @@
+"""Routes for competence assessments (R16), warnings, escalations and approved assessors."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Header, Response, status
+
+from services.training import queries
+from services.training.handlers import competence as handlers
+from services.training.handlers import workers
+from services.training.schemas import (
+    ApprovedAssessorCreate,
+    ApprovedAssessorRead,
+    AssessmentCreate,
+    AssessmentRead,
+    CompetencePolicyRead,
+    CompetencePolicyUpdate,
+    CompetenceRead,
+    EscalationRead,
+    WarningRead,
+)
+from shared.auth import CurrentUser, Role, admits
+from shared.clock import today
+from shared.outbox import session_clock
+from shared.web import Session
+
+router = APIRouter(tags=["competence"])
+ASSESSORS = (Role.REGISTERED_PRACTITIONER, Role.PROVIDER_MANAGER, Role.CARE_WORKER)
+READERS = (Role.PROVIDER_MANAGER, Role.REGISTERED_PRACTITIONER, Role.IPCB_MEMBER, Role.AUDITOR)
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+
+
+@router.post(
+    "/workers/{worker_id}/assessments",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a competence assessment (R16)",
+)
+async def record_assessment(
+    worker_id: UUID,
+    body: AssessmentCreate,
+    session: Session,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+    user: CurrentUser = admits(*ASSESSORS),
+) -> AssessmentRead:
+    """A registered practitioner or approved assessor records an outcome; a repeat answers 200."""
+    recorded = await handlers.record_assessment(session, user, worker_id, body, idempotency_key)
+    await session.commit()
+    if not recorded.created:
+        response.status_code = status.HTTP_200_OK
+    return AssessmentRead.model_validate(recorded.assessment)
+
+
+@router.get("/workers/{worker_id}/assessments", summary="A worker's competence assessments")
+async def list_assessments(
+    worker_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
+) -> list[AssessmentRead]:
+    """Every assessment of the worker, oldest first."""
+    worker = await workers.load_worker(session, user, worker_id)
+    return [AssessmentRead.model_validate(a) for a in await queries.assessments(session, worker.id)]
+
+
+@router.get("/workers/{worker_id}/competence", summary="Is the worker competent today (R16)")
+async def read_competence(
+    worker_id: UUID,
+    task_code: str,
+    session: Session,
+    person_id: UUID | None = None,
+    user: CurrentUser = admits(*READERS),
+) -> CompetenceRead:
+    """Whether the worker counts as competent in the task (for the person) today."""
+    worker = await workers.load_worker(session, user, worker_id)
+    on = today(session_clock(session))
+    return await queries.competence(session, worker.id, task_code, person_id, on)
+
+
+@router.get("/competence-warnings", summary="Expiry warnings sent (90, 60, 30 days)")
+async def list_warnings(
+    session: Session, provider: str | None = None, user: CurrentUser = admits(*READERS)
+) -> list[WarningRead]:
+    """Warnings of competence about to expire; a provider manager sees their own only."""
+    return [WarningRead.model_validate(w) for w in await queries.warnings(session, user, provider)]
+
+
+@router.get("/failure-escalations", summary="Workers not achieving competence (R25)")
+async def list_escalations(
+    session: Session, provider: str | None = None, user: CurrentUser = admits(*READERS)
+) -> list[EscalationRead]:
+    """Workers who failed the configured number of times; a provider manager sees their own."""
+    rows = await queries.escalations(session, user, provider)
+    return [EscalationRead.model_validate(e) for e in rows]
+
+
+@router.post(
+    "/approved-assessors",
+    status_code=status.HTTP_201_CREATED,
+    summary="Approve a competence assessor (R25)",
+)
+async def approve_assessor(
+    body: ApprovedAssessorCreate, session: Session, user: CurrentUser = admits(Role.IPCB_MEMBER)
+) -> ApprovedAssessorRead:
+    """Add someone who is not a registered practitioner to the approved assessors."""
+    assessor = await workers.approve_assessor(session, user, body)
+    await session.commit()
+    return ApprovedAssessorRead.model_validate(assessor)
+
+
+@router.get("/approved-assessors", summary="The approved competence assessors (R25)")
+async def list_approved_assessors(
+    session: Session, user: CurrentUser = admits(*READERS)
+) -> list[ApprovedAssessorRead]:
+    """Who, besides registered practitioners, may assess competence."""
+    return [
+        ApprovedAssessorRead.model_validate(a) for a in await workers.approved_assessors(session)
+    ]
+
+
+@router.get("/competence-policy", summary="The IPCB's competence policy")
+async def read_policy(
+    session: Session, user: CurrentUser = admits(*READERS)
+) -> CompetencePolicyRead:
+    """How many failures in a row tell the provider manager."""
+    return CompetencePolicyRead.model_validate(await workers.competence_policy(session))
+
+
+@router.put("/competence-policy", summary="Set the IPCB's competence policy (R25)")
+async def set_policy(
+    body: CompetencePolicyUpdate, session: Session, user: CurrentUser = admits(Role.IPCB_MEMBER)
+) -> CompetencePolicyRead:
+    """Set how many failures in a row tell the provider manager."""
+    policy = await workers.set_competence_policy(session, user, body)
+    await session.commit()
+    return CompetencePolicyRead.model_validate(policy)

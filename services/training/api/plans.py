@@ -1,0 +1,66 @@
+"""Routes for training plans (R24, R25) and release for training (backfill)."""
+
+from uuid import UUID
+
+from fastapi import APIRouter, status
+
+from services.training import queries
+from services.training.domain import PlanStatus
+from services.training.handlers import plans as handlers
+from services.training.schemas import (
+    ReleaseCreate,
+    ReleaseRead,
+    TrainingPlanContent,
+    TrainingPlanRead,
+)
+from shared.auth import CurrentUser, Role, admits
+from shared.web import Session
+
+router = APIRouter(tags=["training plans"])
+READERS = (Role.PROVIDER_MANAGER, Role.REGISTERED_PRACTITIONER, Role.IPCB_MEMBER, Role.AUDITOR)
+
+
+@router.get("/training-plans", summary="List training plans (R24)")
+async def list_plans(
+    session: Session, status: PlanStatus | None = None, user: CurrentUser = admits(*READERS)
+) -> list[TrainingPlanRead]:
+    """Training plans, optionally by status; a provider manager sees their own only."""
+    return await queries.plans(session, user, status)
+
+
+@router.get("/training-plans/{plan_id}", summary="Read a training plan (R24, R25)")
+async def read_plan(
+    plan_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
+) -> TrainingPlanRead:
+    """One training plan with its workers and its backfill cost so far."""
+    return await queries.plan_read(session, await handlers.load_plan(session, user, plan_id))
+
+
+@router.post("/training-plans/{plan_id}/agreement", summary="Agree a training plan (R24, R25)")
+async def agree_plan(
+    plan_id: UUID,
+    body: TrainingPlanContent,
+    session: Session,
+    user: CurrentUser = admits(Role.PROVIDER_MANAGER),
+) -> TrainingPlanRead:
+    """Agree the plan with every R25 item; TrainingPlanAgreed is published for each worker."""
+    plan = await handlers.agree_plan(session, user, plan_id, body)
+    await session.commit()
+    return await queries.plan_read(session, plan)
+
+
+@router.post(
+    "/training-plans/{plan_id}/releases",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record release for training and its backfill cost (R25)",
+)
+async def record_release(
+    plan_id: UUID,
+    body: ReleaseCreate,
+    session: Session,
+    user: CurrentUser = admits(Role.PROVIDER_MANAGER),
+) -> ReleaseRead:
+    """Minutes a worker was released for training, costed at the plan's hourly rate."""
+    release = await handlers.record_release(session, user, plan_id, body)
+    await session.commit()
+    return ReleaseRead.model_validate(release)

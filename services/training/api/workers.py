@@ -1,0 +1,63 @@
+"""Routes for care workers and their training records."""
+
+from uuid import UUID
+
+from fastapi import APIRouter, Response, status
+
+from services.training import queries
+from services.training.handlers import workers as handlers
+from services.training.schemas import (
+    TrainingRecordCreate,
+    TrainingRecordRead,
+    WorkerCreate,
+    WorkerRead,
+)
+from shared.auth import CurrentUser, Role, admits
+from shared.web import Session
+
+router = APIRouter(tags=["workers"])
+READERS = (Role.PROVIDER_MANAGER, Role.REGISTERED_PRACTITIONER, Role.AUDITOR)
+
+
+@router.post("/workers", status_code=status.HTTP_201_CREATED, summary="Register a care worker")
+async def register_worker(
+    body: WorkerCreate, session: Session, user: CurrentUser = admits(Role.PROVIDER_MANAGER)
+) -> WorkerRead:
+    """Register a pseudonymous care worker (id, role) of the caller's own organisation."""
+    worker = await handlers.register_worker(session, user, body)
+    await session.commit()
+    return WorkerRead.model_validate(worker)
+
+
+@router.get("/workers", summary="List care workers")
+async def list_workers(session: Session, user: CurrentUser = admits(*READERS)) -> list[WorkerRead]:
+    """Care workers; a provider manager sees their own organisation's only."""
+    return [WorkerRead.model_validate(w) for w in await queries.workers(session, user)]
+
+
+@router.get("/workers/{worker_id}", summary="Read a care worker")
+async def read_worker(
+    worker_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
+) -> WorkerRead:
+    """One care worker; another organisation's worker is not found."""
+    return WorkerRead.model_validate(await handlers.load_worker(session, user, worker_id))
+
+
+@router.post(
+    "/workers/{worker_id}/training-records",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record knowledge or skills training completed (R16)",
+)
+async def record_training(
+    worker_id: UUID,
+    body: TrainingRecordCreate,
+    session: Session,
+    response: Response,
+    user: CurrentUser = admits(Role.PROVIDER_MANAGER, Role.REGISTERED_PRACTITIONER),
+) -> TrainingRecordRead:
+    """Record that the worker completed knowledge or skills training; a repeat answers 200."""
+    record, created = await handlers.record_training(session, user, worker_id, body)
+    await session.commit()
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return TrainingRecordRead.model_validate(record)

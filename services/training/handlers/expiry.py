@@ -1,0 +1,86 @@
+"""The worker's scheduler job: expiry warnings at 90, 60 and 30 days, and lapses (R16)."""
+
+from uuid import uuid4
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.training import domain
+from services.training.models import CompetenceAssessment, CompetenceWarning
+from shared.audit import audit
+from shared.auth import SYSTEM
+from shared.clock import today
+from shared.events.training import CompetenceExpiryWarned, CompetenceOutcome
+from shared.outbox import publish, session_clock
+
+
+def _held(assessment: CompetenceAssessment) -> domain.HeldCompetence:
+    assert assessment.valid_until is not None  # a competent outcome always has one
+    return domain.HeldCompetence(
+        worker_id=assessment.worker_id,
+        task_code=assessment.task_code,
+        person_id=assessment.person_id,
+        provider_organisation=assessment.provider_organisation,
+        valid_until=assessment.valid_until,
+    )
+
+
+async def _warned(session: AsyncSession, assessment: CompetenceAssessment) -> set[int]:
+    rows = await session.scalars(
+        select(CompetenceWarning.days_before).where(
+            CompetenceWarning.assessment_id == assessment.id
+        )
+    )
+    return set(rows)
+
+
+async def _warn(
+    session: AsyncSession, assessment: CompetenceAssessment, event: CompetenceExpiryWarned
+) -> None:
+    session.add(
+        CompetenceWarning(
+            id=uuid4(),
+            assessment_id=assessment.id,
+            worker_id=event.worker_id,
+            task_code=event.task_code,
+            person_id=event.person_id,
+            provider_organisation=event.provider_organisation,
+            expires_on=event.expires_on,
+            days_before=event.days_before,
+            warned_on=today(session_clock(session)),
+        )
+    )
+    await publish(session, event)
+    await audit(session, SYSTEM, "competence.warn", assessment.id, f"{event.days_before} days")
+
+
+async def competence_expiry_job(session: AsyncSession) -> int:
+    """Warn before each current competence expires and lapse it on the day; each notice once."""
+    on = today(session_clock(session))
+    held = await session.scalars(
+        select(CompetenceAssessment)
+        .where(
+            CompetenceAssessment.current.is_(True),
+            CompetenceAssessment.outcome == CompetenceOutcome.COMPETENT.value,
+            CompetenceAssessment.lapsed_on.is_(None),
+        )
+        .order_by(CompetenceAssessment.id)
+        .with_for_update()
+    )
+    done = 0
+    for assessment in held.all():
+        lapsed = domain.lapse_due(_held(assessment), on)
+        if lapsed is not None:
+            assessment.lapsed_on = lapsed.lapsed_on
+            await publish(session, lapsed)
+            await audit(session, SYSTEM, "competence.lapse", assessment.id)
+            done += 1
+            continue
+        warning = domain.expiry_warning_due(
+            _held(assessment), on, await _warned(session, assessment)
+        )
+        if warning is not None:
+            await _warn(session, assessment, warning)
+            done += 1
+    await session.flush()
+    return done

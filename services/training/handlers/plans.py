@@ -1,0 +1,161 @@
+"""Training plans (R24, R25) from the delegation service's events; agreement and backfill."""
+
+from uuid import UUID, uuid4
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.training import domain
+from services.training.domain import PlanStatus
+from services.training.handlers.workers import sees_only_own_organisation
+from services.training.models import LiveTask, PlanWorker, TrainingPlan, TrainingRelease, Worker
+from services.training.schemas import ReleaseCreate, TrainingPlanContent
+from shared.audit import audit
+from shared.auth import SYSTEM, CurrentUser
+from shared.clock import today
+from shared.errors import Conflict, InvalidInput, NotFound
+from shared.events.delegation import DelegationAccepted, DelegationEnded, TaskDelegated
+from shared.outbox import publish, session_clock
+
+UNRECORDED_ROLE = "care_worker"
+
+
+async def _ensure_workers(session: AsyncSession, worker_ids: list[UUID], organisation: str) -> None:
+    """Workers named by the provider's acceptance are known here from then on."""
+    known = set(await session.scalars(select(Worker.id).where(Worker.id.in_(worker_ids))))
+    now = session_clock(session).now()
+    for worker_id in dict.fromkeys(worker_ids):
+        if worker_id not in known:
+            session.add(
+                Worker(
+                    id=worker_id, organisation=organisation, role=UNRECORDED_ROLE, registered_at=now
+                )
+            )
+
+
+async def on_delegation_accepted(session: AsyncSession, event: DelegationAccepted) -> None:
+    """R24: the provider accepted the task, so its workers need a training plan for it."""
+    exists = await session.scalar(
+        select(TrainingPlan.id).where(TrainingPlan.delegation_id == event.delegation_id)
+    )
+    if exists is not None:
+        return
+    await _ensure_workers(session, event.worker_ids, event.provider_organisation)
+    plan = TrainingPlan(
+        id=uuid4(),
+        delegation_id=event.delegation_id,
+        person_id=event.person_id,
+        task_code=event.task_code,
+        provider_organisation=event.provider_organisation,
+        status=PlanStatus.REQUIRED,
+        required_on=event.accepted_on,
+    )
+    session.add(plan)
+    await session.flush()
+    session.add_all(
+        PlanWorker(plan_id=plan.id, worker_id=w) for w in dict.fromkeys(event.worker_ids)
+    )
+    await audit(session, SYSTEM, "training_plan.require", plan.id, str(event.delegation_id))
+
+
+async def on_task_delegated(session: AsyncSession, event: TaskDelegated) -> None:
+    """The task is live: record which workers carry it out."""
+    await _ensure_workers(session, event.worker_ids, event.provider_organisation)
+    await session.merge(
+        LiveTask(
+            delegation_id=event.delegation_id,
+            person_id=event.person_id,
+            task_code=event.task_code,
+            provider_organisation=event.provider_organisation,
+            worker_ids=[str(w) for w in event.worker_ids],
+            started_on=event.start_date,
+            ended_on=None,
+        )
+    )
+    await audit(session, SYSTEM, "live_task.record", event.delegation_id)
+
+
+async def on_delegation_ended(session: AsyncSession, event: DelegationEnded) -> None:
+    """The delegation ended: its live task ends and a plan still awaiting agreement is withdrawn."""
+    task = await session.get(LiveTask, event.delegation_id)
+    if task is not None:
+        task.ended_on = event.effective_date
+    plan = await session.scalar(
+        select(TrainingPlan).where(TrainingPlan.delegation_id == event.delegation_id)
+    )
+    if plan is not None and plan.status == PlanStatus.REQUIRED:
+        plan.status = PlanStatus.WITHDRAWN
+    await audit(session, SYSTEM, "delegation.end", event.delegation_id, event.reason)
+
+
+async def load_plan(
+    session: AsyncSession, user: CurrentUser, plan_id: UUID, *, lock: bool = False
+) -> TrainingPlan:
+    """The plan, or 404 when absent or another provider's."""
+    query = select(TrainingPlan).where(TrainingPlan.id == plan_id)
+    plan = await session.scalar(query.with_for_update() if lock else query)
+    if plan is None or (
+        sees_only_own_organisation(user) and plan.provider_organisation != user.organisation
+    ):
+        raise NotFound(f"no training plan {plan_id}")
+    return plan
+
+
+async def plan_worker_ids(session: AsyncSession, plan_id: UUID) -> list[UUID]:
+    rows = await session.scalars(
+        select(PlanWorker.worker_id)
+        .where(PlanWorker.plan_id == plan_id)
+        .order_by(PlanWorker.worker_id)
+    )
+    return list(rows)
+
+
+async def agree_plan(
+    session: AsyncSession, actor: CurrentUser, plan_id: UUID, body: TrainingPlanContent
+) -> TrainingPlan:
+    """R24, R25: the provider agrees the complete plan; each of its workers is announced."""
+    plan = await load_plan(session, actor, plan_id, lock=True)
+    facts = domain.PlanFacts(
+        plan_id=plan.id,
+        delegation_id=plan.delegation_id,
+        task_code=plan.task_code,
+        provider_organisation=plan.provider_organisation,
+        status=PlanStatus(plan.status),
+        worker_ids=await plan_worker_ids(session, plan.id),
+    )
+    content = body.model_dump(mode="json")
+    events = domain.agree_training_plan(facts, content, today(session_clock(session)))
+    plan.status = PlanStatus.AGREED
+    plan.content = content
+    plan.backfill_hourly_rate_pence = body.backfill_hourly_rate_pence
+    plan.agreed_on = today(session_clock(session))
+    plan.agreed_by = actor.user_id
+    for event in events:
+        await publish(session, event)
+    await audit(session, actor, "training_plan.agree", plan.id)
+    return plan
+
+
+async def record_release(
+    session: AsyncSession, actor: CurrentUser, plan_id: UUID, body: ReleaseCreate
+) -> TrainingRelease:
+    """Release for training: minutes x the plan's hourly rate, in pence, against the plan."""
+    plan = await load_plan(session, actor, plan_id, lock=True)
+    if plan.status != PlanStatus.AGREED or plan.backfill_hourly_rate_pence is None:
+        raise Conflict("backfill is recorded against an agreed training plan")
+    if body.worker_id not in await plan_worker_ids(session, plan.id):
+        raise InvalidInput("worker_id", "the worker is not on this training plan")
+    release = TrainingRelease(
+        id=uuid4(),
+        plan_id=plan.id,
+        worker_id=body.worker_id,
+        minutes=body.minutes,
+        hourly_rate_pence=plan.backfill_hourly_rate_pence,
+        cost_pence=domain.backfill_cost_pence(body.minutes, plan.backfill_hourly_rate_pence),
+        released_on=body.released_on,
+        recorded_by=actor.user_id,
+    )
+    session.add(release)
+    await session.flush()
+    await audit(session, actor, "training_release.record", plan.id, f"{release.cost_pence}p")
+    return release

@@ -1,0 +1,193 @@
+"""Builders for the delegation service's tests: people, proposals, decisions, live delegations."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from httpx import AsyncClient
+
+from services.delegation.handlers.reviews import raise_due_reviews
+from shared.auth import Role
+from shared.events.assessment import ConsentGivenBy, ConsentRecorded, PersonRegistered
+from shared.events.training import CompetenceAssessed, CompetenceOutcome, TrainingPlanAgreed
+from shared.events.vocabulary import Setting
+from shared.service import Runtime
+from shared.testing.events import deliver
+from tests.conftest import bearer
+
+PROVIDER = "CAREWELL-HOMECARE"
+CITY = "LEICESTER-CITY-COUNCIL"
+GP = "C82001"
+PRACTITIONER = bearer(Role.REGISTERED_PRACTITIONER, "LPT")
+MDT = bearer(Role.MDT_MEMBER, "LLR-ICB")
+MANAGER = bearer(Role.PROVIDER_MANAGER, PROVIDER)
+
+
+def given_proposal_body(person_id: uuid.UUID, **overrides: Any) -> dict[str, Any]:
+    """The case study: a steroid cream to the lower leg, twice a day, at home."""
+    body: dict[str, Any] = {
+        "person_id": str(person_id),
+        "task_code": "topical-cream",
+        "direction": "health_to_social",
+        "setting": "own_home",
+        "practitioner": {
+            "professional_body": "NMC",
+            "registration_number": "12A3456E",
+            "competent_in_task": True,
+        },
+        "provider_organisation": PROVIDER,
+        "frequency": "twice a day",
+        "additional_minutes_per_week": 0,
+        "contact_arrangements": "District nurse visits every ten days; call the LPT hub",
+    }
+    return body | overrides
+
+
+def given_decision_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "outcome": "approved",
+        "members": [
+            {"discipline": "registered_nurse", "organisation": "LPT"},
+            {"discipline": "social_worker", "organisation": CITY},
+        ],
+        "person_involved": True,
+        "family_or_carers_involved": True,
+        "risk": {
+            "stability": "stable",
+            "complexity": "low",
+            "expected_outcome": "skin heals; the person stays at home",
+            "mitigations": ["carers record each application", "nurse visits every ten days"],
+        },
+        "best_interests": True,
+        "section_22": {
+            "merely_incidental_or_ancillary": True,
+            "of_a_nature_a_local_authority_could_provide": True,
+        },
+    }
+    return body | overrides
+
+
+async def given_person(
+    runtime: Runtime,
+    person_id: uuid.UUID,
+    *,
+    open_to_chs: bool = True,
+    local_authority: str = CITY,
+) -> None:
+    await deliver(
+        runtime,
+        PersonRegistered(
+            person_id=person_id,
+            local_authority=local_authority,
+            gp_practice=GP,
+            setting=Setting.OWN_HOME,
+            open_to_community_health_services=open_to_chs,
+        ),
+    )
+
+
+async def given_proposal(client: AsyncClient, person_id: uuid.UUID, **overrides: Any) -> str:
+    response = await client.post(
+        "/proposals", json=given_proposal_body(person_id, **overrides), headers=PRACTITIONER
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def given_approved(client: AsyncClient, person_id: uuid.UUID, **overrides: Any) -> str:
+    """A proposal the MDT approved: the delegation id."""
+    proposal_id = await given_proposal(client, person_id, **overrides)
+    response = await client.post(
+        f"/proposals/{proposal_id}/decision", json=given_decision_body(), headers=MDT
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["delegation_id"])
+
+
+async def given_accepted(
+    client: AsyncClient, delegation_id: str, workers: list[uuid.UUID]
+) -> dict[str, Any]:
+    response = await client.post(
+        f"/delegations/{delegation_id}/acceptance",
+        json={
+            "worker_ids": [str(w) for w in workers],
+            "training_confirmed": True,
+            "supervision_confirmed": True,
+            "insurance_and_indemnity_confirmed": True,
+        },
+        headers=MANAGER,
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def consent(person_id: uuid.UUID, task_code: str = "topical-cream") -> ConsentRecorded:
+    return ConsentRecorded(
+        person_id=person_id,
+        consent_id=uuid.uuid4(),
+        task_code=task_code,
+        given_by=ConsentGivenBy.PERSON,
+        given_on=date(2026, 1, 5),
+    )
+
+
+def competent(
+    worker_id: uuid.UUID,
+    task_code: str = "topical-cream",
+    person_id: uuid.UUID | None = None,
+    valid_until: date | None = date(2027, 1, 5),
+) -> CompetenceAssessed:
+    return CompetenceAssessed(
+        worker_id=worker_id,
+        assessment_id=uuid.uuid4(),
+        task_code=task_code,
+        person_id=person_id,
+        provider_organisation=PROVIDER,
+        outcome=CompetenceOutcome.COMPETENT,
+        assessed_on=date(2026, 1, 5),
+        valid_until=valid_until,
+    )
+
+
+def plan(
+    worker_id: uuid.UUID, delegation_id: str, task_code: str = "topical-cream"
+) -> TrainingPlanAgreed:
+    return TrainingPlanAgreed(
+        worker_id=worker_id,
+        plan_id=uuid.uuid4(),
+        delegation_id=uuid.UUID(delegation_id),
+        task_code=task_code,
+        provider_organisation=PROVIDER,
+        agreed_on=date(2026, 1, 5),
+    )
+
+
+@dataclass
+class Live:
+    delegation_id: str
+    person_id: uuid.UUID
+    workers: list[uuid.UUID] = field(default_factory=list)
+
+
+async def given_live(
+    client: AsyncClient, runtime: Runtime, *, open_to_chs: bool = True, **overrides: Any
+) -> Live:
+    """The case study through every gate: person, MDT, provider, consent, competence, plans."""
+    person_id, workers = uuid.uuid4(), [uuid.uuid4(), uuid.uuid4()]
+    task_code = overrides.get("task_code", "topical-cream")
+    await given_person(runtime, person_id, open_to_chs=open_to_chs)
+    delegation_id = await given_approved(client, person_id, **overrides)
+    await given_accepted(client, delegation_id, workers)
+    await deliver(runtime, consent(person_id, task_code))
+    for worker in workers:
+        await deliver(runtime, competent(worker, task_code), plan(worker, delegation_id, task_code))
+    return Live(delegation_id, person_id, workers)
+
+
+async def run_review_job(runtime: Runtime) -> int:
+    async with runtime.sessions() as session, session.begin():
+        return await raise_due_reviews(session)

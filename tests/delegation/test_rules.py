@@ -1,0 +1,256 @@
+"""The delegation rules, pure and fast: R1, R9-R18, R23, R26, R29."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.delegation.domain import decision as rules
+from services.delegation.domain import gates
+from services.delegation.domain.reviews import (
+    add_months,
+    became_regular,
+    regular_review_due,
+    regular_reviews_due,
+)
+from shared.errors import InvalidInput, RuleViolation
+from shared.events.delegation import (
+    DecisionOutcome,
+    DelegationDecided,
+    SharedCareRequested,
+    SuspensionReason,
+)
+from shared.events.vocabulary import (
+    Delegability,
+    Direction,
+    OversightKind,
+    Setting,
+    TaskCategory,
+)
+
+CREAM = rules.Task("topical-cream", TaskCategory.SKIN_INTEGRITY_AND_WOUNDS, Delegability.ROUTINE)
+IV = rules.Task("iv-drug-administration", TaskCategory.SPECIALISED_MEDICATION, Delegability.NEVER)
+WOUND = rules.Task(
+    "complex-wound-dressing", TaskCategory.SKIN_INTEGRITY_AND_WOUNDS, Delegability.CASE_BY_CASE
+)
+WASHING = rules.Task(
+    "personal-care-washing", TaskCategory.SOCIAL_CARE, Delegability.SOCIAL_CARE_ONLY
+)
+PROPOSAL = rules.Proposal(
+    uuid.uuid4(),
+    uuid.uuid4(),
+    "topical-cream",
+    TaskCategory.SKIN_INTEGRITY_AND_WOUNDS,
+    Direction.HEALTH_TO_SOCIAL,
+    Setting.OWN_HOME,
+)
+APPROVAL = rules.MdtDecision(
+    outcome=DecisionOutcome.APPROVED,
+    members=(
+        rules.Member(rules.Discipline.REGISTERED_NURSE, "LPT"),
+        rules.Member(rules.Discipline.SOCIAL_WORKER, "RUTLAND-COUNTY-COUNCIL"),
+    ),
+    risk=rules.RiskAssessment(
+        rules.Stability.STABLE, rules.Complexity.LOW, "heals", ("nurse visits",)
+    ),
+    best_interests=True,
+    section_22=rules.Section22Test(True, True),
+)
+TODAY = date(2026, 1, 5)
+
+
+def rule_of(call: object) -> str:
+    assert callable(call)
+    with pytest.raises(RuleViolation) as stopped:
+        call()
+    return stopped.value.rule
+
+
+def test_r1_direction_must_fit_the_task() -> None:
+    assert rule_of(lambda: rules.check_proposal(WASHING, Direction.HEALTH_TO_SOCIAL, True)) == "R1"
+    assert rule_of(lambda: rules.check_proposal(CREAM, Direction.SOCIAL_TO_HEALTH, True)) == "R1"
+    rules.check_proposal(WASHING, Direction.SOCIAL_TO_HEALTH, True)
+    rules.check_proposal(CREAM, Direction.HEALTH_TO_SOCIAL, True)
+
+
+def test_r13_an_incompetent_delegating_practitioner_cannot_propose() -> None:
+    assert rule_of(lambda: rules.check_proposal(CREAM, Direction.HEALTH_TO_SOCIAL, False)) == "R13"
+
+
+def test_r9_the_mdt_needs_health_and_social_care_disciplines() -> None:
+    nurses_only = replace(APPROVAL, members=(rules.Member(rules.Discipline.DOCTOR, "GP"),))
+    assert rule_of(lambda: rules.decide(PROPOSAL, CREAM, nurses_only, 1, TODAY)) == "R9"
+
+
+def test_r10_never_delegable_tasks_cannot_be_approved() -> None:
+    assert rule_of(lambda: rules.decide(PROPOSAL, IV, APPROVAL, 1, TODAY)) == "R10"
+
+
+def test_r10_a_removed_task_cannot_be_proposed() -> None:
+    removed = replace(CREAM, active=False)
+    assert rule_of(lambda: rules.check_proposal(removed, Direction.HEALTH_TO_SOCIAL, True)) == "R10"
+
+
+def test_r10_case_by_case_needs_a_clinical_justification() -> None:
+    assert rule_of(lambda: rules.decide(PROPOSAL, WOUND, APPROVAL, 1, TODAY)) == "R10"
+    justified = replace(APPROVAL, clinical_justification="superficial, stable, TVN plan")
+    assert rules.decide(PROPOSAL, WOUND, justified, 1, TODAY)
+
+
+@pytest.mark.parametrize(
+    "test", [None, rules.Section22Test(False, True), rules.Section22Test(True, False)]
+)
+def test_r11_health_to_social_must_pass_section_22(test: rules.Section22Test | None) -> None:
+    decision = replace(APPROVAL, section_22=test)
+    assert rule_of(lambda: rules.decide(PROPOSAL, CREAM, decision, 1, TODAY)) == "R11"
+
+
+def test_r11_does_not_apply_to_social_to_health() -> None:
+    proposal = replace(PROPOSAL, direction=Direction.SOCIAL_TO_HEALTH)
+    assert rules.decide(proposal, WASHING, replace(APPROVAL, section_22=None), 1, TODAY)
+
+
+def test_r12_best_interests_stability_and_mitigations_are_required() -> None:
+    unstable = replace(APPROVAL.risk, stability=rules.Stability.UNSTABLE)
+    unmitigated = replace(APPROVAL.risk, mitigations=())
+    for decision in (
+        replace(APPROVAL, best_interests=False),
+        replace(APPROVAL, risk=unstable),
+        replace(APPROVAL, risk=unmitigated),
+    ):
+        assert rule_of(lambda d=decision: rules.decide(PROPOSAL, CREAM, d, 1, TODAY)) == "R12"
+
+
+def test_r12_a_refusal_needs_reasons_but_no_approval_checks() -> None:
+    refusal = replace(APPROVAL, outcome=DecisionOutcome.REFUSED, best_interests=False)
+    with pytest.raises(InvalidInput):
+        rules.decide(PROPOSAL, IV, refusal, 1, TODAY)
+    [event] = rules.decide(PROPOSAL, IV, replace(refusal, reasons="nurse only"), 1, TODAY)
+    assert isinstance(event, DelegationDecided)
+    assert event.outcome is DecisionOutcome.REFUSED
+
+
+def test_r14_no_consensus_requests_a_shared_care_discussion() -> None:
+    stuck = replace(
+        APPROVAL, outcome=DecisionOutcome.NO_CONSENSUS, question="delegate?", positions=("a", "b")
+    )
+    decided, requested = rules.decide(PROPOSAL, CREAM, stuck, 1, TODAY)
+    assert isinstance(requested, SharedCareRequested)
+    assert requested.positions == ["a", "b"]
+    assert isinstance(decided, DelegationDecided)
+    assert decided.outcome is DecisionOutcome.NO_CONSENSUS
+
+
+def test_r29_the_decision_records_the_framework_version() -> None:
+    [event] = rules.decide(PROPOSAL, CREAM, APPROVAL, 3, TODAY)
+    assert isinstance(event, DelegationDecided)
+    assert (event.framework_version, event.decided_on) == (3, TODAY)
+
+
+def test_r13_r19_accountable_organisation_follows_the_direction() -> None:
+    assert rules.accountable_organisation(Direction.HEALTH_TO_SOCIAL, "LLR-ICB", "LA") == "LLR-ICB"
+    assert rules.accountable_organisation(Direction.SOCIAL_TO_HEALTH, "LLR-ICB", "LA") == "LA"
+
+
+def test_r18_nhs_duty_of_care_is_retained_on_health_tasks() -> None:
+    assert rules.nhs_duty_of_care_retained(Direction.HEALTH_TO_SOCIAL) is True
+    assert rules.nhs_duty_of_care_retained(Direction.SOCIAL_TO_HEALTH) is False
+
+
+def test_r15_acceptance_needs_workers_training_supervision_and_insurance() -> None:
+    worker = [uuid.uuid4()]
+    assert rule_of(lambda: gates.check_acceptance([], True, True, True)) == "R15"
+    assert rule_of(lambda: gates.check_acceptance(worker, False, True, True)) == "R15"
+    assert rule_of(lambda: gates.check_acceptance(worker, True, False, True)) == "R15"
+    assert rule_of(lambda: gates.check_acceptance(worker, True, True, False)) == "R15"
+    gates.check_acceptance(worker, True, True, True)
+
+
+def test_r16_competence_counts_only_while_in_date() -> None:
+    assert gates.competence_in_date(True, None, TODAY)
+    assert gates.competence_in_date(True, TODAY, TODAY)
+    assert not gates.competence_in_date(True, TODAY - timedelta(days=1), TODAY)
+    assert not gates.competence_in_date(False, None, TODAY)
+
+
+def test_r16_r24_every_named_worker_must_be_competent_and_planned() -> None:
+    a, b = uuid.uuid4(), uuid.uuid4()
+    facts = gates.Readiness(True, True, (a, b), frozenset({a}), frozenset({a, b}), True, "call")
+    states = {s.gate: s for s in gates.gates(facts)}
+    assert not states[gates.Gate.COMPETENCE].green
+    assert str(b) in (states[gates.Gate.COMPETENCE].waiting_for or "")
+    assert states[gates.Gate.TRAINING_PLAN].green
+    assert not gates.all_green(list(states.values()))
+    ready = replace(facts, competent_workers=frozenset({a, b}))
+    assert gates.all_green(gates.gates(ready))
+
+
+def test_r17_oversight_needs_contact_arrangements() -> None:
+    a = uuid.uuid4()
+    facts = gates.Readiness(True, True, (a,), frozenset({a}), frozenset({a}), True, " ")
+    [oversight] = [s for s in gates.gates(facts) if s.gate is gates.Gate.CLINICAL_OVERSIGHT]
+    assert (oversight.rule, oversight.green) == ("R17", False)
+
+
+def test_r17_oversight_is_chs_when_open_else_the_gp_practice() -> None:
+    assert gates.oversight_for(True, "C82001", "LPT") == gates.Oversight(
+        OversightKind.COMMUNITY_HEALTH_SERVICES, "LPT"
+    )
+    assert gates.oversight_for(False, "C82001", "LPT") == gates.Oversight(
+        OversightKind.PRIMARY_CARE, "C82001"
+    )
+
+
+def test_r7_r16_what_suspends_a_live_delegation() -> None:
+    assert gates.suspension_reason(False, 2) is SuspensionReason.CONSENT_WITHDRAWN
+    assert gates.suspension_reason(True, 0) is SuspensionReason.NO_COMPETENT_WORKER
+    assert gates.suspension_reason(True, 1) is None
+
+
+def test_r23_ad_hoc_becomes_regular_at_the_threshold_within_the_period() -> None:
+    on = date(2026, 2, 1)
+    inside = [on, on - timedelta(days=10), on - timedelta(days=27)]
+    assert became_regular(inside, on, 3, 28)
+    assert not became_regular([*inside[:2], on - timedelta(days=28)], on, 3, 28)
+
+
+starts = st.dates(min_value=date(2022, 10, 1), max_value=date(2100, 12, 31))
+
+
+@given(starts)
+def test_r26_first_review_is_three_months_after_the_start(start: date) -> None:
+    first = regular_review_due(start, 0)
+    months = (first.year - start.year) * 12 + first.month - start.month
+    assert months == 3
+    assert first.day <= start.day
+    assert timedelta(days=89) <= first - start <= timedelta(days=92)
+
+
+@given(starts, st.integers(min_value=0, max_value=20))
+def test_r26_later_reviews_are_at_most_twelve_months_apart(start: date, number: int) -> None:
+    this, following = regular_review_due(start, number), regular_review_due(start, number + 1)
+    assert (following.year - this.year, following.month) == (1, this.month)
+    assert timedelta(days=365) <= following - this <= timedelta(days=366)
+
+
+@given(starts, st.integers(min_value=0, max_value=3000))
+def test_r26_every_review_due_by_today_is_raised_exactly_once(start: date, days: int) -> None:
+    today = start + timedelta(days=days)
+    due = regular_reviews_due(start, 0, today)
+    assert [n for n, _ in due] == list(range(len(due)))
+    assert all(on <= today for _, on in due)
+    assert regular_review_due(start, len(due)) > today
+    raised_later = regular_reviews_due(start, len(due), today)
+    assert raised_later == []
+
+
+@given(starts, st.integers(min_value=-1200, max_value=1200))
+def test_add_months_keeps_the_day_or_the_months_last_day(start: date, months: int) -> None:
+    moved = add_months(start, months)
+    assert (moved.year * 12 + moved.month) - (start.year * 12 + start.month) == months
+    assert moved.day == start.day or (moved + timedelta(days=1)).day == 1

@@ -1,0 +1,218 @@
+"""R22: a joint-funding dispute goes to the CSU under the LLR policy, on PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+
+from services.governance.main import SPEC as GOVERNANCE
+from shared.auth import Role
+from shared.clock import MovableClock
+from shared.events.funding import Share
+from shared.events.governance import DisputeResolved
+from shared.testing.events import deliver, message_for
+from tests.conftest import ServiceClient, bearer
+from tests.governance.conftest import (
+    AUDITOR,
+    CSU,
+    given_dispute,
+    given_only,
+    problem_field,
+    published_as,
+)
+
+PARTIES = ["LEICESTER-CITY-COUNCIL", "LLR-ICB"]
+CITY_FINANCE = bearer(Role.FINANCE_OFFICER, "LEICESTER-CITY-COUNCIL")
+RUTLAND_FINANCE = bearer(Role.FINANCE_OFFICER, "RUTLAND-COUNTY-COUNCIL")
+SHARES = [
+    {"organisation": "LLR-ICB", "percent": 60},
+    {"organisation": "LEICESTER-CITY-COUNCIL", "percent": 40},
+]
+
+
+# --- through the API, on PostgreSQL ---------------------------------------------------------
+
+
+async def test_r22_dispute_raised_opens_a_csu_case_once(service_client: ServiceClient) -> None:
+    raised = given_dispute()
+    async with service_client(GOVERNANCE) as (client, runtime):
+        message = message_for(raised)
+        await runtime.inbox.deliver(message)
+        await runtime.inbox.deliver(message)
+        await deliver(runtime, raised)  # the same dispute sent again under a new event id
+        cases = (await client.get("/disputes", headers=CSU)).json()
+    [case] = cases
+    assert (case["dispute_id"], case["stage"]) == (str(raised.dispute_id), "raised")
+    assert case["parties"] == PARTIES
+    assert [h["stage"] for h in case["stage_history"]] == ["raised"]
+
+
+async def test_r22_a_case_is_taken_through_the_policy_to_an_outcome_that_funding_applies(
+    service_client: ServiceClient,
+) -> None:
+    raised = given_dispute()
+    async with service_client(GOVERNANCE) as (client, runtime):
+        await deliver(runtime, raised)
+        case = await given_only(client, "/disputes", CSU)
+        path = f"/disputes/{case['case_id']}"
+        local = await client.post(
+            f"{path}/stage",
+            json={"stage": "local_resolution", "note": "parties meet"},
+            headers=CSU,
+        )
+        evidence = await client.post(
+            f"{path}/evidence",
+            json={
+                "submitted_by": "LEICESTER-CITY-COUNCIL",
+                "description": "care plan costs",
+                "reference": "doc-17",
+            },
+            headers=CITY_FINANCE,
+        )
+        review = await client.post(
+            f"{path}/stage",
+            json={"stage": "csu_review", "note": "no local agreement"},
+            headers=CSU,
+        )
+        resolved = await client.post(
+            f"{path}/resolution",
+            json={"shares": SHARES, "effective_from": "2025-12-01", "rationale": "mostly health"},
+            headers=CSU,
+        )
+        [event] = await published_as(runtime, DisputeResolved)
+        read = await client.get(path, headers=AUDITOR)
+    assert (local.status_code, evidence.status_code, review.status_code) == (200, 201, 200)
+    assert resolved.status_code == 200
+    assert event == DisputeResolved(
+        subject_id=f"dispute-case-{case['case_id']}",
+        case_id=uuid.UUID(case["case_id"]),
+        dispute_id=raised.dispute_id,
+        package_id=raised.package_id,
+        person_id=raised.person_id,
+        shares=[Share.model_validate(s) for s in SHARES],
+        effective_from=date(2025, 12, 1),
+        resolved_on=date(2026, 1, 5),
+    )
+    body = read.json()
+    assert [h["stage"] for h in body["stage_history"]] == [
+        "raised",
+        "local_resolution",
+        "csu_review",
+        "resolved",
+    ]
+    assert [e["reference"] for e in body["evidence"]] == ["doc-17"]
+    assert (body["stage"], body["effective_from"], body["outcome_rationale"]) == (
+        "resolved",
+        "2025-12-01",
+        "mostly health",
+    )
+
+
+async def test_r22_an_outcome_that_does_not_add_up_is_refused_and_nothing_is_published(
+    service_client: ServiceClient,
+) -> None:
+    async with service_client(GOVERNANCE) as (client, runtime):
+        await deliver(runtime, given_dispute())
+        case = await given_only(client, "/disputes", CSU)
+        path = f"/disputes/{case['case_id']}"
+        too_early = await client.post(
+            f"{path}/resolution",
+            json={"shares": SHARES, "effective_from": "2025-12-01", "rationale": "r"},
+            headers=CSU,
+        )
+        await client.post(
+            f"{path}/stage", json={"stage": "local_resolution", "note": "n"}, headers=CSU
+        )
+        short = await client.post(
+            f"{path}/resolution",
+            json={"shares": SHARES[:1], "effective_from": "2025-12-01", "rationale": "r"},
+            headers=CSU,
+        )
+        negative = await client.post(
+            f"{path}/resolution",
+            json={
+                "shares": [{"organisation": "LLR-ICB", "weekly_pence": -1}],
+                "effective_from": "2025-12-01",
+                "rationale": "r",
+            },
+            headers=CSU,
+        )
+        skipped = await client.post(
+            f"{path}/stage", json={"stage": "raised", "note": "n"}, headers=CSU
+        )
+        read = await client.get(path, headers=CSU)
+        sent = await published_as(runtime, DisputeResolved)
+    assert too_early.json()["rule"] == "R22"
+    assert (short.status_code, problem_field(short)) == (422, "shares")
+    assert problem_field(negative) == "shares.0.weekly_pence"
+    assert skipped.json()["rule"] == "R22"
+    assert (read.json()["stage"], read.json()["shares"], sent) == ("local_resolution", None, [])
+
+
+async def test_r22_a_resolved_case_is_not_resolved_again(service_client: ServiceClient) -> None:
+    async with service_client(GOVERNANCE) as (client, runtime):
+        await deliver(runtime, given_dispute())
+        case = await given_only(client, "/disputes", CSU)
+        path = f"/disputes/{case['case_id']}"
+        await client.post(
+            f"{path}/stage", json={"stage": "local_resolution", "note": "n"}, headers=CSU
+        )
+        body = {"shares": SHARES, "effective_from": "2025-12-01", "rationale": "r"}
+        first = await client.post(f"{path}/resolution", json=body, headers=CSU)
+        again = await client.post(f"{path}/resolution", json=body, headers=CSU)
+        sent = await published_as(runtime, DisputeResolved)
+    assert (first.status_code, again.status_code, len(sent)) == (200, 409, 1)
+
+
+async def test_r22_cases_open_longer_than_the_configured_days_are_listed(
+    service_client: ServiceClient, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = given_dispute(raised_on=date(2025, 11, 1))
+    recent = given_dispute(raised_on=date(2026, 1, 2))
+    async with service_client(GOVERNANCE) as (client, runtime):
+        await deliver(runtime, old, recent)
+        by_default = await client.get("/disputes/open-too-long", headers=CSU)
+        asked = await client.get("/disputes/open-too-long", params={"days": 2}, headers=CSU)
+        monkeypatch.setenv("GOVERNANCE_DISPUTE_OPEN_TOO_LONG_DAYS", "100")
+        configured = await client.get("/disputes/open-too-long", headers=AUDITOR)
+        clock.move(timedelta(days=60))
+        later = await client.get("/disputes/open-too-long", headers=AUDITOR)
+        bad = await client.get("/disputes/open-too-long", params={"days": -1}, headers=CSU)
+    assert [c["dispute_id"] for c in by_default.json()] == [str(old.dispute_id)]
+    assert [c["dispute_id"] for c in asked.json()] == [str(old.dispute_id), str(recent.dispute_id)]
+    assert configured.json() == []
+    assert [c["dispute_id"] for c in later.json()] == [str(old.dispute_id)]
+    assert problem_field(bad) == "query.days"
+
+
+async def test_r22_a_party_sees_only_its_own_cases_and_adds_only_its_own_evidence(
+    service_client: ServiceClient,
+) -> None:
+    async with service_client(GOVERNANCE) as (client, runtime):
+        await deliver(runtime, given_dispute())
+        case = await given_only(client, "/disputes", CSU)
+        path = f"/disputes/{case['case_id']}"
+        city_list = await client.get("/disputes", headers=CITY_FINANCE)
+        rutland_list = await client.get("/disputes", headers=RUTLAND_FINANCE)
+        rutland_read = await client.get(path, headers=RUTLAND_FINANCE)
+        as_other_party = await client.post(
+            f"{path}/evidence",
+            json={"submitted_by": "LLR-ICB", "description": "d"},
+            headers=CITY_FINANCE,
+        )
+        not_a_party = await client.post(
+            f"{path}/evidence", json={"submitted_by": "LPT", "description": "d"}, headers=CSU
+        )
+        mdt = await client.post(
+            f"{path}/stage",
+            json={"stage": "local_resolution", "note": "n"},
+            headers=bearer(Role.MDT_MEMBER),
+        )
+    assert len(city_list.json()) == 1
+    assert rutland_list.json() == []
+    assert rutland_read.status_code == 404
+    assert as_other_party.status_code == 404
+    assert (not_a_party.json()["rule"], problem_field(not_a_party)) == ("R22", "submitted_by")
+    assert mdt.status_code == 403

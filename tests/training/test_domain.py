@@ -1,0 +1,220 @@
+"""The training rules, pure and fast: R16 competence first, R24/R25 plans, warnings, backfill."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from fractions import Fraction
+from uuid import uuid4
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.training import domain
+from services.training.domain import (
+    AssessmentRequest,
+    HeldCompetence,
+    PastAssessment,
+    PlanFacts,
+    PlanStatus,
+    TrainingDone,
+    TrainingKind,
+)
+from shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
+from shared.events.training import CompetenceOutcome
+from tests.training.builders import plan_content
+
+TODAY = date(2026, 1, 5)
+COMPETENT = CompetenceOutcome.COMPETENT
+NOT_YET = CompetenceOutcome.NOT_YET_COMPETENT
+TRAINED = [
+    TrainingDone(TrainingKind.KNOWLEDGE, TODAY, None),
+    TrainingDone(TrainingKind.SKILLS, TODAY, None),
+]
+
+
+def given_plan(status: PlanStatus = PlanStatus.REQUIRED, workers: int = 2) -> PlanFacts:
+    return PlanFacts(
+        uuid4(), uuid4(), "task", "PROVIDER", status, [uuid4() for _ in range(workers)]
+    )
+
+
+def given_request(outcome: CompetenceOutcome = COMPETENT, **changes: object) -> AssessmentRequest:
+    values: dict[str, object] = {
+        "assessment_id": uuid4(),
+        "worker_id": uuid4(),
+        "task_code": "task",
+        "person_id": None,
+        "provider_organisation": "PROVIDER",
+        "outcome": outcome,
+        "assessed_on": TODAY,
+        "valid_until": TODAY + timedelta(days=365) if outcome is COMPETENT else None,
+        "reassessment_on": None if outcome is COMPETENT else TODAY + timedelta(days=14),
+        "further_training": None if outcome is COMPETENT else "supervised practice",
+    }
+    return AssessmentRequest(**{**values, **changes})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("item", list(domain.PLAN_ITEMS))
+def test_r25_a_plan_missing_any_item_is_refused_naming_it(item: str) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        domain.agree_training_plan(given_plan(), plan_content(**{item: None}), TODAY)
+    assert refused.value.rule == "R25"
+    assert refused.value.extensions["errors"][0]["field"] == item
+
+
+def test_r25_a_blank_item_inside_a_section_counts_as_missing() -> None:
+    content = plan_content(
+        skills_training={"delivered_by": "DN", "competence_assessed_by": " ", "standard": "x"}
+    )
+    with pytest.raises(RuleViolation) as refused:
+        domain.agree_training_plan(given_plan(), content, TODAY)
+    assert refused.value.extensions["errors"][0]["field"] == "skills_training"
+
+
+def test_r24_agreeing_a_complete_plan_announces_each_worker_once() -> None:
+    plan = given_plan(workers=3)
+    events = domain.agree_training_plan(plan, plan_content(), TODAY)
+    assert [e.worker_id for e in events] == list(plan.worker_ids)
+    assert {(e.plan_id, e.agreed_on) for e in events} == {(plan.plan_id, TODAY)}
+
+
+@pytest.mark.parametrize("status", [PlanStatus.AGREED, PlanStatus.WITHDRAWN])
+def test_r24_only_a_plan_awaiting_agreement_can_be_agreed(status: PlanStatus) -> None:
+    with pytest.raises(Conflict):
+        domain.agree_training_plan(given_plan(status), plan_content(), TODAY)
+
+
+@pytest.mark.parametrize("done", [[], TRAINED[:1], TRAINED[1:]])
+def test_r16_competence_is_not_assessed_before_knowledge_and_skills_training(
+    done: list[TrainingDone],
+) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        domain.assess_competence(given_request(), done, [], 2)
+    assert refused.value.rule == "R16"
+
+
+def test_r16_training_for_another_person_does_not_count() -> None:
+    other_person = [TrainingDone(t.kind, t.completed_on, uuid4()) for t in TRAINED]
+    with pytest.raises(RuleViolation):
+        domain.assess_competence(given_request(person_id=uuid4()), other_person, [], 2)
+
+
+def test_r16_a_trained_worker_assessed_competent_is_announced_with_the_expiry() -> None:
+    decision = domain.assess_competence(given_request(), TRAINED, [], 2)
+    assert decision.assessed.outcome is COMPETENT
+    assert decision.assessed.valid_until == TODAY + timedelta(days=365)
+    assert decision.escalated is None
+
+
+def test_r16_a_competent_outcome_needs_a_later_expiry_date() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        domain.assess_competence(given_request(valid_until=TODAY), TRAINED, [], 2)
+    assert refused.value.extensions["errors"][0]["field"] == "valid_until"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"reassessment_on": None}, "reassessment_on"),
+        ({"reassessment_on": TODAY}, "reassessment_on"),
+        ({"further_training": " "}, "further_training"),
+    ],
+)
+def test_r25_not_yet_competent_needs_further_training_and_a_reassessment_date(
+    changes: dict[str, object], field: str
+) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        domain.assess_competence(given_request(NOT_YET, **changes), TRAINED, [], 2)
+    assert refused.value.rule == "R25"
+    assert refused.value.extensions["errors"][0]["field"] == field
+
+
+def test_r16_a_reassessment_after_a_failure_needs_further_training_first() -> None:
+    failed = [PastAssessment(NOT_YET, TODAY - timedelta(days=1))]
+    before_the_failure = [TrainingDone(k, TODAY - timedelta(days=5), None) for k in TrainingKind]
+    with pytest.raises(RuleViolation) as refused:
+        domain.assess_competence(given_request(), before_the_failure, failed, 2)
+    assert refused.value.rule == "R16"
+    assert (
+        domain.assess_competence(given_request(), TRAINED, failed, 2).assessed.outcome is COMPETENT
+    )
+
+
+@given(threshold=st.integers(1, 6), outcomes=st.lists(st.booleans(), max_size=12))
+def test_r25_the_provider_manager_is_told_once_each_time_failures_reach_the_setting(
+    threshold: int, outcomes: list[bool]
+) -> None:
+    history: list[PastAssessment] = []
+    escalations = 0
+    for competent in outcomes:
+        outcome = COMPETENT if competent else NOT_YET
+        decision = domain.assess_competence(given_request(outcome), TRAINED, history, threshold)
+        escalations += decision.escalated is not None
+        if decision.escalated is not None:
+            assert decision.escalated.failures == threshold
+        history.append(PastAssessment(outcome, TODAY - timedelta(days=1)))
+    runs = "".join("F" if not c else "." for c in outcomes).split(".")
+    assert escalations == sum(1 for run in runs if len(run) >= threshold)
+
+
+@given(days_left=st.integers(-400, 400))
+def test_r16_a_worker_counts_competent_only_before_the_expiry_date(days_left: int) -> None:
+    valid_until = TODAY + timedelta(days=days_left)
+    assert domain.is_competent(COMPETENT, valid_until, False, TODAY) is (days_left > 0)
+    assert domain.is_competent(NOT_YET, valid_until, False, TODAY) is False
+    assert domain.is_competent(COMPETENT, valid_until, True, TODAY) is False
+
+
+@given(valid_for=st.integers(1, 500), step=st.integers(1, 20))
+def test_r16_warnings_at_90_60_30_days_come_once_each_then_one_lapse(
+    valid_for: int, step: int
+) -> None:
+    held = HeldCompetence(uuid4(), "task", None, "PROVIDER", TODAY + timedelta(days=valid_for))
+    warned: list[int] = []
+    lapses = 0
+    for day in range(0, valid_for + 3 * step, step):
+        on = TODAY + timedelta(days=day)
+        warning = domain.expiry_warning_due(held, on, warned)
+        if warning is not None:
+            assert 0 < (held.valid_until - on).days <= warning.days_before
+            warned.append(warning.days_before)
+        if lapses == 0 and domain.lapse_due(held, on) is not None:
+            lapses += 1
+    assert len(warned) == len(set(warned))
+    assert warned == sorted(warned, reverse=True)
+    assert lapses == 1
+
+
+def test_r16_the_lapse_falls_on_the_expiry_date() -> None:
+    held = HeldCompetence(uuid4(), "task", None, "PROVIDER", TODAY)
+    lapsed = domain.lapse_due(held, TODAY)
+    assert lapsed is not None
+    assert lapsed.lapsed_on == TODAY
+    assert domain.lapse_due(held, TODAY - timedelta(days=1)) is None
+
+
+def test_r16_a_registered_practitioner_or_an_approved_assessor_assesses() -> None:
+    domain.check_assessor("registered_practitioner", False)
+    domain.check_assessor("care_worker", True)
+    with pytest.raises(Forbidden):
+        domain.check_assessor("care_worker", False)
+
+
+@pytest.mark.parametrize(
+    ("minutes", "rate", "pence"),
+    [(60, 1050, 1050), (1, 1050, 18), (1, 1020, 17), (1, 1, 0), (30, 1, 1), (90, 1333, 2000)],
+)
+def test_r25_backfill_is_minutes_times_rate_over_60_rounded_half_up(
+    minutes: int, rate: int, pence: int
+) -> None:
+    assert domain.backfill_cost_pence(minutes, rate) == pence
+
+
+@given(minutes=st.integers(0, 100_000), rate=st.integers(0, 100_000))
+def test_r25_backfill_is_within_half_a_penny_of_the_exact_cost_halves_rounded_up(
+    minutes: int, rate: int
+) -> None:
+    exact = Fraction(minutes * rate, 60)
+    cost = domain.backfill_cost_pence(minutes, rate)
+    assert -Fraction(1, 2) < cost - exact <= Fraction(1, 2)

@@ -1,0 +1,65 @@
+"""R27: the IPCB oversees competence sign-off: a report per provider and task over a period."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from services.training.main import SPEC as TRAINING
+from shared.auth import Role
+from shared.clock import MovableClock
+from tests.conftest import ServiceClient, bearer
+from tests.training.builders import (
+    OTHER_PROVIDER,
+    PRACTITIONER,
+    PROVIDER,
+    TASK,
+    assess,
+    given_trained,
+    given_worker,
+)
+
+REPORT = "/reports/competence-sign-offs"
+
+
+def counts(competent: int, not_yet_competent: int) -> dict[str, int]:
+    return {"competent": competent, "not_yet_competent": not_yet_competent}
+
+
+async def test_r27_the_ipcb_sees_sign_offs_per_provider_and_task_within_the_period(
+    service_client: ServiceClient, clock: MovableClock
+) -> None:
+    async with service_client(TRAINING) as (client, _runtime):
+        ours, theirs, later = (
+            await given_worker(client),
+            await given_worker(client, OTHER_PROVIDER),
+            await given_worker(client),
+        )
+        for worker in (ours, theirs, later):
+            await given_trained(client, worker, headers=PRACTITIONER)
+        await assess(client, ours)
+        await assess(client, theirs, "not_yet_competent")
+        clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+        await assess(client, later)
+        january = await client.get(
+            REPORT, params={"from": "2026-01-01", "to": "2026-01-31"}, headers=bearer(Role.AUDITOR)
+        )
+        quarter = await client.get(
+            REPORT,
+            params={"from": "2026-01-01", "to": "2026-03-31"},
+            headers=bearer(Role.IPCB_MEMBER),
+        )
+        backwards = await client.get(
+            REPORT, params={"from": "2026-03-01", "to": "2026-01-01"}, headers=bearer(Role.AUDITOR)
+        )
+        as_manager = await client.get(
+            REPORT,
+            params={"from": "2026-01-01", "to": "2026-01-31"},
+            headers=bearer(Role.PROVIDER_MANAGER, PROVIDER),
+        )
+    assert january.json()["rows"] == [
+        {"provider_organisation": PROVIDER, "task_code": TASK, **counts(1, 0)},
+        {"provider_organisation": OTHER_PROVIDER, "task_code": TASK, **counts(0, 1)},
+    ]
+    assert quarter.json()["rows"][0]["competent"] == 2
+    assert backwards.json()["errors"][0]["field"] == "to"
+    assert as_manager.status_code == 403
