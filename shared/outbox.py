@@ -81,7 +81,7 @@ async def publish(session: AsyncSession, event: Event, **headers: str) -> None:
 
 
 def to_message(row: Mapping[Any, Any], namespace: str) -> Message:
-    envelope = Envelope(
+    envelope = Envelope.model_construct(  # the row was validated when it was written
         id=row["event_id"],
         source=row["source"],
         type=row["type"],
@@ -135,7 +135,7 @@ class Relay:
             )
             if not rows:
                 return 0
-            await self.publisher.publish([to_message(dict(r), self.namespace) for r in rows])
+            await self.publisher.publish([to_message(r, self.namespace) for r in rows])
             await session.execute(
                 update(outbox)
                 .where(outbox.c.id.in_([r["id"] for r in rows]))
