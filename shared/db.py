@@ -103,8 +103,8 @@ async def insert_if_absent(session: AsyncSession, table: Table, row: dict[str, A
 
 
 def sessionmaker(
-    engine: AsyncEngine, *, service: str, clock: Clock
+    engine: AsyncEngine, *, service: str, clock: Clock, settings: object = None
 ) -> async_sessionmaker[AsyncSession]:
-    """Sessions carry their service's name and clock for the outbox and the audit trail."""
-    info = {"service": service, "clock": clock}
+    """Sessions carry their service's name, clock and settings to handlers, outbox and audit."""
+    info = {"service": service, "clock": clock, "settings": settings}
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info=info)

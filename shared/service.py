@@ -32,6 +32,7 @@ class ServiceSpec:
     metadata: MetaData
     subscriptions: Subscriptions
     migrations_dir: Path
+    settings_type: type[ServiceSettings] = ServiceSettings
     publishes: Sequence[type[Event]] = ()
     jobs: Sequence[Job] = field(default_factory=tuple)
 
@@ -60,7 +61,7 @@ class Runtime:
         self.clock = clock or SystemClock()
         self.engine: AsyncEngine = create_engine(settings.database_url)
         self.sessions: async_sessionmaker[AsyncSession] = sessionmaker(
-            self.engine, service=spec.name, clock=self.clock
+            self.engine, service=spec.name, clock=self.clock, settings=settings
         )
         self.verifier = verifier or TokenVerifier(settings)
         self.inbox = Inbox(

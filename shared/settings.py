@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 PLACEHOLDER = "changethis"
 
@@ -57,6 +60,14 @@ class ServiceSettings(BaseSettings):
         if self.environment is Environment.PRODUCTION and not self.jwks_url:
             raise ValueError("jwks_url is required in production: development keys are refused")
         return self
+
+    @classmethod
+    def of(cls, session: AsyncSession) -> Self:
+        """The running service's settings, as its handlers see them through their session."""
+        settings = session.info["settings"]
+        if not isinstance(settings, cls):
+            raise TypeError(f"the session carries {type(settings).__name__}, not {cls.__name__}")
+        return settings
 
     @property
     def uses_kafka(self) -> bool:

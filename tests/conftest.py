@@ -38,7 +38,7 @@ def clock() -> MovableClock:
 def given_runtime(
     spec: ServiceSpec, database_url: str, clock: MovableClock, **settings: Any
 ) -> Runtime:
-    service_settings = ServiceSettings(
+    service_settings = spec.settings_type(
         environment=Environment.TEST, database_url=database_url, **settings
     )
     return Runtime(spec, service_settings, clock, TokenVerifier(service_settings, PUBLIC_KEY))

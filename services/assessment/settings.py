@@ -1,7 +1,5 @@
 """The assessment service's settings (environment variables prefixed ASSESSMENT_)."""
 
-from functools import cache
-
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -18,8 +16,3 @@ class Settings(ServiceSettings):
     fluctuating_unable_share_percent: int = Field(default=50, ge=1, le=100)
     # R28: equality report counts under this are withheld.
     equality_suppress_below: int = Field(default=5, ge=1)
-
-
-@cache
-def settings() -> Settings:
-    return Settings()

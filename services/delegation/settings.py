@@ -1,7 +1,5 @@
 """The delegation service's settings (environment variables prefixed DELEGATION_)."""
 
-from functools import lru_cache
-
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -18,9 +16,3 @@ class Settings(ServiceSettings):
     chs_organisation: str = "LPT"  # Community Health Services: oversight while open to them
     adhoc_regular_threshold: int = 3  # R23: this many ad hoc occurrences ...
     adhoc_period_days: int = 28  # ... within this many days have become regular
-
-
-@lru_cache
-def current() -> Settings:
-    """The settings handlers read: the worker and API build the same from the environment."""
-    return Settings()

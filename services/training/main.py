@@ -22,6 +22,7 @@ SPEC = ServiceSpec(
     metadata=Base.metadata,
     subscriptions=SUBSCRIPTIONS,
     migrations_dir=Path(__file__).parent / "migrations",
+    settings_type=Settings,
     publishes=events.PUBLISHED,
     jobs=(competence_expiry_job,),
 )

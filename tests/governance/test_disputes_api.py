@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-import pytest
-
 from services.governance.main import SPEC as GOVERNANCE
 from shared.auth import Role
 from shared.clock import MovableClock
@@ -167,7 +165,7 @@ async def test_r22_a_resolved_case_is_not_resolved_again(service_client: Service
 
 
 async def test_r22_cases_open_longer_than_the_configured_days_are_listed(
-    service_client: ServiceClient, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
+    service_client: ServiceClient, clock: MovableClock
 ) -> None:
     old = given_dispute(raised_on=date(2025, 11, 1))
     recent = given_dispute(raised_on=date(2026, 1, 2))
@@ -175,11 +173,12 @@ async def test_r22_cases_open_longer_than_the_configured_days_are_listed(
         await deliver(runtime, old, recent)
         by_default = await client.get("/disputes/open-too-long", headers=CSU)
         asked = await client.get("/disputes/open-too-long", params={"days": 2}, headers=CSU)
-        monkeypatch.setenv("GOVERNANCE_DISPUTE_OPEN_TOO_LONG_DAYS", "100")
+        bad = await client.get("/disputes/open-too-long", params={"days": -1}, headers=CSU)
+    async with service_client(GOVERNANCE, dispute_open_too_long_days=100) as (client, runtime):
+        await deliver(runtime, old, recent)
         configured = await client.get("/disputes/open-too-long", headers=AUDITOR)
         clock.move(timedelta(days=60))
         later = await client.get("/disputes/open-too-long", headers=AUDITOR)
-        bad = await client.get("/disputes/open-too-long", params={"days": -1}, headers=CSU)
     assert [c["dispute_id"] for c in by_default.json()] == [str(old.dispute_id)]
     assert [c["dispute_id"] for c in asked.json()] == [str(old.dispute_id), str(recent.dispute_id)]
     assert configured.json() == []

@@ -17,7 +17,7 @@ from services.assessment.schemas.assessments import (
     EligibilityWrite,
     NeedChangeCreate,
 )
-from services.assessment.settings import settings
+from services.assessment.settings import Settings
 from shared.audit import audit
 from shared.auth import CurrentUser
 from shared.errors import Conflict, InvalidInput
@@ -58,7 +58,7 @@ async def record_assessment(
         recorded_at=now,
         health_needs=[n.model_dump(mode="json") for n in body.health_needs],
         social_care_needs=[n.model_dump(mode="json") for n in body.social_care_needs],
-        eligibility=body.eligibility and determination(body.eligibility),
+        eligibility=body.eligibility and determination(body.eligibility, Settings.of(session)),
         follows_change_id=body.follows_change_id,
     )
     if current is not None:
@@ -86,7 +86,7 @@ async def _change_followed(
     return rules.RecordedChange(change.id, change.recorded_at, already_followed=used is not None)
 
 
-def determination(body: EligibilityWrite) -> dict[str, Any]:
+def determination(body: EligibilityWrite, settings: Settings) -> dict[str, Any]:
     """R5: the inputs and the determination, kept together on the assessment."""
     observations = [
         eligibility.observation(
@@ -98,7 +98,7 @@ def determination(body: EligibilityWrite) -> dict[str, Any]:
         arise_from_impairment_or_illness=body.needs_arise_from_impairment_or_illness,
         observations=observations,
         significant_impact_on_wellbeing=body.significant_impact_on_wellbeing,
-        share=Fraction(settings().fluctuating_unable_share_percent, 100),
+        share=Fraction(settings.fluctuating_unable_share_percent, 100),
     )
     return {
         **body.model_dump(mode="json"),

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.assessment.domain.equality import Measure, equality_rows
 from services.assessment.models import EqualityProfile, EqualityReport, FrameworkUse
-from services.assessment.settings import settings
+from services.assessment.settings import Settings
 from shared.audit import audit
 from shared.auth import SYSTEM
 from shared.events.assessment import EqualityReportCompiled
@@ -94,7 +94,7 @@ async def on_equality_report_requested(
             report_id=event.report_id,
             period_start=event.period_start,
             period_end=event.period_end,
-            rows=equality_rows(uses, settings().equality_suppress_below),
+            rows=equality_rows(uses, Settings.of(session).equality_suppress_below),
         ),
     )
     await audit(session, SYSTEM, "equality_report.compile", event.report_id, f"{len(uses)} uses")

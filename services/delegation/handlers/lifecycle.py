@@ -13,7 +13,7 @@ from services.delegation.domain.reviews import regular_review_due
 from services.delegation.handlers.common import today
 from services.delegation.models import Delegation, DelegationStatus, Person
 from services.delegation.queries import competent_workers, gate_states, has_consent, workers_of
-from services.delegation.settings import current
+from services.delegation.settings import Settings
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
 from shared.events.delegation import (
@@ -37,7 +37,7 @@ async def go_live_if_ready(
         return False
     person = await session.get(Person, delegation.person_id)
     assert person is not None  # the oversight gate is green only once the person is known
-    settings, start = current(), today(session)
+    settings, start = Settings.of(session), today(session)
     oversight = rules.oversight_for(
         person.open_to_chs, person.gp_practice, settings.chs_organisation
     )

@@ -20,7 +20,7 @@ from services.delegation.models import (
     Task,
     TrainingPlan,
 )
-from services.delegation.settings import current
+from services.delegation.settings import Settings
 from shared.audit import audit
 from shared.auth import SYSTEM
 from shared.events.assessment import (
@@ -109,7 +109,9 @@ async def on_chs_status_changed(
         event.open_to_community_health_services,
         event.gp_practice,
     )
-    to = oversight_for(person.open_to_chs, person.gp_practice, current().chs_organisation)
+    to = oversight_for(
+        person.open_to_chs, person.gp_practice, Settings.of(session).chs_organisation
+    )
     running = await delegations_where(
         session, Delegation.person_id == event.person_id, Delegation.status.in_(RUNNING)
     )

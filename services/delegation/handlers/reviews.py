@@ -13,7 +13,7 @@ from services.delegation.handlers.acceptance import end_delegation
 from services.delegation.handlers.common import RUNNING, delegation_for_update, today
 from services.delegation.models import Delegation, Occurrence, Review
 from services.delegation.schemas import OccurrenceCreate, ReviewOutcomeCreate
-from services.delegation.settings import current
+from services.delegation.settings import Settings
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
 from shared.errors import Conflict, InvalidInput, NotFound
@@ -177,7 +177,7 @@ async def flag_if_regular(
     """R23: flag the care plan for re-evaluation once, when the threshold is reached."""
     if delegation.reevaluation_flagged_on is not None:
         return
-    settings = current()
+    settings = Settings.of(session)
     since = occurred_on - timedelta(days=settings.adhoc_period_days)
     await session.flush()
     dates = list(

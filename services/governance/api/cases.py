@@ -114,10 +114,8 @@ def _case_read(case: DisputeCase, evidence: list[DisputeEvidence] | None = None)
 
 def open_too_long_days(request: Request) -> int:
     """R22: the configured threshold (GOVERNANCE_DISPUTE_OPEN_TOO_LONG_DAYS)."""
-    settings = request.app.state.runtime.settings
-    if isinstance(settings, Settings):
-        return settings.dispute_open_too_long_days
-    return Settings().dispute_open_too_long_days
+    settings: Settings = request.app.state.runtime.settings
+    return settings.dispute_open_too_long_days
 
 
 @router.get("/disputes", tags=["disputes"], summary="CSU dispute cases (R22)")
