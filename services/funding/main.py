@@ -21,6 +21,7 @@ SPEC = ServiceSpec(
     metadata=Base.metadata,
     subscriptions=SUBSCRIPTIONS,
     migrations_dir=Path(__file__).parent / "migrations",
+    settings_type=Settings,
     publishes=events.PUBLISHED,
 )
 

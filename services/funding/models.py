@@ -1,6 +1,11 @@
-"""The funding service's tables."""
+"""The funding service's tables: money in integer pence, every figure with its sources."""
 
-from sqlalchemy.orm import DeclarativeBase
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import TYPE_ANNOTATION_MAP, new_metadata
 
@@ -8,3 +13,138 @@ from shared.db import TYPE_ANNOTATION_MAP, new_metadata
 class Base(DeclarativeBase):
     metadata = new_metadata()
     type_annotation_map = TYPE_ANNOTATION_MAP
+
+
+class Rate(Base):
+    """A provider's hourly rate from a date."""
+
+    __tablename__ = "rates"
+    __table_args__ = (UniqueConstraint("provider_organisation", "effective_from"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    provider_organisation: Mapped[str] = mapped_column(String(200), index=True)
+    hourly_rate_pence: Mapped[int]
+    effective_from: Mapped[date]
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime]
+
+
+class FundedDelegation(Base):
+    """The live delegations the service pays for: a projection of delegation's events."""
+
+    __tablename__ = "funded_delegations"
+
+    delegation_id: Mapped[UUID] = mapped_column(primary_key=True)
+    person_id: Mapped[UUID] = mapped_column(index=True)
+    task_code: Mapped[str] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(100))
+    direction: Mapped[str] = mapped_column(String(50))
+    accountable_organisation: Mapped[str] = mapped_column(String(200))
+    local_authority: Mapped[str] = mapped_column(String(200))
+    provider_organisation: Mapped[str] = mapped_column(String(200))
+    minutes_per_week: Mapped[int]
+    start_date: Mapped[date]
+    status: Mapped[str] = mapped_column(String(20))
+    payer: Mapped[str] = mapped_column(String(200))
+    funding_pending: Mapped[bool]
+    decided_on: Mapped[date | None]
+
+
+class FundingSegment(Base):
+    """A run of funded minutes: who pays for the days [effective_from, effective_to)."""
+
+    __tablename__ = "funding_segments"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    delegation_id: Mapped[UUID] = mapped_column(
+        ForeignKey("funded_delegations.delegation_id"), index=True
+    )
+    person_id: Mapped[UUID]
+    payer: Mapped[str] = mapped_column(String(200), index=True)
+    provider_organisation: Mapped[str] = mapped_column(String(200), index=True)
+    minutes_per_week: Mapped[int]
+    effective_from: Mapped[date]
+    effective_to: Mapped[date | None]
+    without_prejudice: Mapped[bool]
+    accrues_from: Mapped[date]
+    awaiting_rate: Mapped[bool]
+    cause: Mapped[str] = mapped_column(String(50))
+    recorded_at: Mapped[datetime]
+
+
+class FundingGap(Base):
+    """R20: a commissioner's word that a healthcare task has no funding decision yet."""
+
+    __tablename__ = "funding_gaps"
+
+    delegation_id: Mapped[UUID] = mapped_column(primary_key=True)
+    person_id: Mapped[UUID]
+    reason: Mapped[str] = mapped_column(Text)
+    declared_by: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200))
+    declared_at: Mapped[datetime]
+
+
+class JointPackage(Base):
+    """R21: a package funded by the NHS and the local authority together, in any setting."""
+
+    __tablename__ = "joint_packages"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    person_id: Mapped[UUID] = mapped_column(index=True)
+    setting: Mapped[str] = mapped_column(String(50))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class PackageTerms(Base):
+    """R21: a package's weekly cost and shares from a date."""
+
+    __tablename__ = "package_terms"
+    __table_args__ = (UniqueConstraint("package_id", "effective_from"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    package_id: Mapped[UUID] = mapped_column(ForeignKey("joint_packages.id"), index=True)
+    effective_from: Mapped[date]
+    weekly_cost_pence: Mapped[int]
+    shares: Mapped[dict[str, Any]]
+    cause: Mapped[str] = mapped_column(String(50))
+    recorded_at: Mapped[datetime]
+
+
+class Dispute(Base):
+    """R22: a party disputes a joint-funded case; the CSU resolves it."""
+
+    __tablename__ = "disputes"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    package_id: Mapped[UUID] = mapped_column(ForeignKey("joint_packages.id"), index=True)
+    person_id: Mapped[UUID]
+    raised_by: Mapped[str] = mapped_column(String(200))
+    raised_by_user: Mapped[str] = mapped_column(String(200))
+    parties: Mapped[dict[str, Any]]
+    summary: Mapped[str] = mapped_column(Text)
+    raised_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[dict[str, Any] | None]
+    effective_from: Mapped[date | None]
+    resolved_on: Mapped[date | None]
+
+
+class Settlement(Base):
+    """One organisation owes another for days already paid (R20, R22), with the lines behind it."""
+
+    __tablename__ = "settlements"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    kind: Mapped[str] = mapped_column(String(30))
+    source_id: Mapped[UUID] = mapped_column(index=True)
+    person_id: Mapped[UUID]
+    payer: Mapped[str] = mapped_column(String(200), index=True)
+    payee: Mapped[str] = mapped_column(String(200), index=True)
+    amount_pence: Mapped[int]
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    settled_on: Mapped[date]
+    lines: Mapped[dict[str, Any]]

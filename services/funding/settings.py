@@ -11,3 +11,8 @@ class Settings(ServiceSettings):
     database_url: str = "sqlite+aiosqlite:///data/funding.db"
     api_port: int = 8004
     worker_port: int = 8104
+
+    # R20: who funds a healthcare task without prejudice while no funding decision is made.
+    health_commissioner: str = "LLR-ICB"
+    # What a TaskDelegated's accountable_organisation says when the funding decision is pending.
+    undecided_organisations: tuple[str, ...] = ("UNDECIDED", "PENDING", "")

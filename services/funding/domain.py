@@ -1,1 +1,0 @@
-"""The Framework's rules the funding service decides: pure functions."""

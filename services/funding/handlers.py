@@ -1,1 +1,0 @@
-"""The funding service's use cases and event reactions: load, decide, record; never commit."""

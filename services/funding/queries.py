@@ -1,1 +1,0 @@
-"""The funding service's read side."""

@@ -1,0 +1,141 @@
+"""Statements per organisation per period, and their CSV export for finance systems."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.funding import queries
+from services.funding.domain import apportionment, packages
+from services.funding.domain.lines import CostLine
+from services.funding.models import Settlement
+from services.funding.schemas import LineRead, StatementRead, StatementSettlement
+
+CSV_COLUMNS = [
+    "organisation",
+    "section",
+    "counterparty",
+    "kind",
+    "reference_id",
+    "subject_id",
+    "person_id",
+    "provider_organisation",
+    "minutes_per_week",
+    "rate_id",
+    "hourly_rate_pence",
+    "weekly_cost_pence",
+    "share_percent",
+    "share_weekly_pence",
+    "accrues_from",
+    "from",
+    "until",
+    "days",
+    "amount_pence",
+    "without_prejudice",
+    "awaiting_rate",
+]
+
+
+async def statement(
+    session: AsyncSession, organisation: str, period_start: date, period_end: date
+) -> StatementRead:
+    """What `organisation` pays for the days period_start..period_end (both included), what it
+    recharges to whom and what others recharge to it, with the lines behind each figure."""
+    end = period_end + timedelta(days=1)
+    segments, rates, terms, settlements = await queries.statement_sources(
+        session, organisation, period_start, end
+    )
+    lines: list[CostLine] = [
+        line
+        for s in segments
+        for line in apportionment.cost_lines(
+            queries.as_funded(s), rates[s.provider_organisation], period_start, end
+        )
+    ]
+    lines += [
+        line
+        for line in packages.package_lines(terms, period_start, end)
+        if line.organisation == organisation
+    ]
+    recharges = [_settled(s, s.payer) for s in settlements if s.payee == organisation]
+    recharged_by = [_settled(s, s.payee) for s in settlements if s.payer == organisation]
+    pays = sum(line.amount_pence for line in lines)
+    return StatementRead(
+        organisation=organisation,
+        period_start=period_start,
+        period_end=period_end,
+        pays_pence=pays,
+        recharges_pence=_by_counterparty(recharges),
+        recharged_by_pence=_by_counterparty(recharged_by),
+        net_pence=pays
+        - sum(s.amount_pence for s in recharges)
+        + sum(s.amount_pence for s in recharged_by),
+        lines=[LineRead(**vars(line), days=line.days) for line in lines],
+        recharges=recharges,
+        recharged_by=recharged_by,
+    )
+
+
+def _settled(settlement: Settlement, counterparty: str) -> StatementSettlement:
+    return StatementSettlement(
+        id=settlement.id,
+        kind=settlement.kind,
+        source_id=settlement.source_id,
+        person_id=settlement.person_id,
+        counterparty=counterparty,
+        amount_pence=settlement.amount_pence,
+        period_start=settlement.period_start,
+        period_end=settlement.period_end,
+        settled_on=settlement.settled_on,
+        paid_lines=[LineRead.model_validate(ln) for ln in settlement.lines.get("paid", [])],
+        owed_lines=[LineRead.model_validate(ln) for ln in settlement.lines.get("owed", [])],
+    )
+
+
+def _by_counterparty(settlements: list[StatementSettlement]) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for s in settlements:
+        totals[s.counterparty] = totals.get(s.counterparty, 0) + s.amount_pence
+    return totals
+
+
+def as_csv(read: StatementRead) -> str:
+    """One row per line and per settlement: `pays`, `recharges` (to the counterparty) and
+    `recharged_by` (the counterparty recharges this organisation)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for line in read.lines:
+        row = line.model_dump(mode="json")
+        row |= {
+            "section": "pays",
+            "counterparty": line.provider_organisation or "",
+            "from": row.pop("line_from"),
+            "until": row.pop("line_until"),
+        }
+        writer.writerow(
+            {k: row.get(k, "") for k in CSV_COLUMNS} | {"organisation": read.organisation}
+        )
+    for section, settlements in (
+        ("recharges", read.recharges),
+        ("recharged_by", read.recharged_by),
+    ):
+        for s in settlements:
+            writer.writerow(
+                {k: "" for k in CSV_COLUMNS}
+                | {
+                    "organisation": read.organisation,
+                    "section": section,
+                    "counterparty": s.counterparty,
+                    "kind": f"settlement:{s.kind}",
+                    "reference_id": str(s.id),
+                    "subject_id": str(s.source_id),
+                    "person_id": str(s.person_id),
+                    "from": s.period_start.isoformat(),
+                    "until": s.period_end.isoformat(),
+                    "days": (s.period_end - s.period_start).days,
+                    "amount_pence": s.amount_pence,
+                }
+            )
+    return out.getvalue()
