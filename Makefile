@@ -23,7 +23,7 @@ test: $(STAMP) ## every test, on real PostgreSQL and Kafka (started by the suite
 lint: $(STAMP) ## ruff, mypy --strict, import-linter contracts, event contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy shared services tests
+	$(BIN)/mypy shared services tests bench
 	$(BIN)/lint-imports
 	$(BIN)/python -m services.cli contracts check
 	$(BIN)/python deploy/k8s/render.py --check
@@ -46,3 +46,6 @@ stop-servers:
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+
+bench: $(STAMP) ## figures beside same-run baselines, on real PostgreSQL and Kafka (several minutes)
+	$(BIN)/python -m bench.run

@@ -1,4 +1,4 @@
-"""A small HTTP load generator: closed loop for throughput, open loop for latency at a fixed rate."""
+"""A small HTTP load generator: closed loop for throughput, open loop for latency."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def _client(base: str, concurrency: int) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=base, limits=limits, timeout=30)
 
 
-async def closed_loop(base: str, request: Request, total: int, concurrency: int = 16) -> Result:
+async def closed_loop(base: str, request: Request, total: int, concurrency: int = 8) -> Result:
     """As fast as the server answers, `concurrency` requests in flight."""
     latencies: list[float] = []
     errors = 0
@@ -68,8 +68,9 @@ async def closed_loop(base: str, request: Request, total: int, concurrency: int 
     return Result(total, elapsed, latencies, errors)
 
 
-async def open_loop(base: str, request: Request, rate: float, seconds: float,
-                    offset: int = 0) -> Result:
+async def open_loop(
+    base: str, request: Request, rate: float, seconds: float, offset: int = 0
+) -> Result:
     """Requests start on a fixed schedule whatever the server does (no coordinated omission)."""
     total = int(rate * seconds)
     results: list[tuple[float, bool]] = []
@@ -79,8 +80,9 @@ async def open_loop(base: str, request: Request, rate: float, seconds: float,
         started = time.perf_counter()
         response = await request(client, offset + i)
         # measured from when it was due, so a stalled server shows in the tail
-        results.append(((time.perf_counter() - min(started, due)) * 1000,
-                        response.status_code < 400))
+        results.append(
+            ((time.perf_counter() - min(started, due)) * 1000, response.status_code < 400)
+        )
 
     async with _client(base, 64) as client:
         start = time.perf_counter()

@@ -25,9 +25,12 @@ class Process:
     def start(self, timeout: float = 60) -> float:
         """Seconds from exec until the health URL answers 200."""
         started = time.perf_counter()
-        self.popen = subprocess.Popen(  # noqa: S603
-            self.args, cwd=ROOT, env=self.env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        self.popen = subprocess.Popen(
+            self.args,
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         while time.perf_counter() - started < timeout:
             if self.popen.poll() is not None:

@@ -1,4 +1,4 @@
-"""Operations commands: `llr migrate|dead-letters|replay|topics|contracts|asyncapi|openapi|token|run`."""
+"""Operations commands (`llr --help`): migrations, dead letters, topics, documents, tokens."""
 
 from __future__ import annotations
 

@@ -75,7 +75,8 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        # No pre-ping: it costs a round trip per request. A connection found dead raises a
+        # disconnect error, which answers 503 and empties the pool, so the next request recovers.
         pool_timeout=5,
         connect_args={"timeout": 5, "command_timeout": 30},
     )

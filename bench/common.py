@@ -1,0 +1,42 @@
+"""What every benchmark section shares: a result row, fresh databases, settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+
+from shared.settings import Environment, ServiceSettings
+from shared.testing.plugin import asyncpg_url
+
+
+@dataclass(frozen=True)
+class Row:
+    figure: str
+    value: float
+    unit: str
+    baseline: str
+    baseline_value: float
+    target: str = ""
+    met: bool | None = None
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.baseline_value if self.baseline_value else 0.0
+
+
+async def fresh_database(server: str, name: str) -> str:
+    connection = await asyncpg.connect(asyncpg_url(server, "postgres").replace("+asyncpg", ""))
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return asyncpg_url(server, name)
+
+
+def settings(url: str, bootstrap: str = "", **more: Any) -> ServiceSettings:
+    return ServiceSettings(
+        environment=Environment.TEST, database_url=url, kafka_bootstrap=bootstrap, **more
+    )
