@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared import migrations, tracing
 from shared.auth import TokenVerifier
-from shared.clock import Clock, SystemClock
+from shared.clock import Clock, OffsetFileClock, SystemClock
 from shared.db import create_engine, sessionmaker
 from shared.events import Event
 from shared.inbox import Inbox, Subscriptions, topics_of
@@ -58,7 +58,11 @@ class Runtime:
         self.spec = spec
         self.settings = settings
         tracing.configure(spec.name, settings.otel_exporter_endpoint)
-        self.clock = clock or SystemClock()
+        self.clock = clock or (
+            OffsetFileClock(settings.clock_offset_file)
+            if settings.clock_offset_file
+            else SystemClock()
+        )
         self.engine: AsyncEngine = create_engine(settings.database_url)
         self.sessions: async_sessionmaker[AsyncSession] = sessionmaker(
             self.engine, service=spec.name, clock=self.clock, settings=settings

@@ -46,6 +46,7 @@ class ServiceSettings(BaseSettings):
     scheduler_interval_seconds: float = 60.0
     log_level: str = "INFO"
     otel_exporter_endpoint: str = ""
+    clock_offset_file: Path | None = None  # journeys and demos move time; never in production
     migrate_on_start: bool = False
     api_host: str = "127.0.0.1"
     api_port: int = 8000
@@ -57,6 +58,8 @@ class ServiceSettings(BaseSettings):
             return self
         if PLACEHOLDER in self.database_url:
             raise ValueError(f"database_url still holds the placeholder '{PLACEHOLDER}'")
+        if self.environment is Environment.PRODUCTION and self.clock_offset_file:
+            raise ValueError("clock_offset_file moves time: it is refused in production")
         if self.environment is Environment.PRODUCTION and not self.jwks_url:
             raise ValueError("jwks_url is required in production: development keys are refused")
         return self

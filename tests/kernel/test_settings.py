@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
 from services.delegation.settings import Settings
+from shared.clock import OffsetFileClock
 from shared.settings import Environment
 
 
@@ -31,3 +35,20 @@ def test_production_without_a_jwks_url_is_refused() -> None:
 
 def test_development_accepts_the_defaults() -> None:
     assert Settings().environment is Environment.DEVELOPMENT
+
+
+def test_a_clock_offset_file_is_refused_in_production(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="clock_offset_file"):
+        Settings(
+            environment=Environment.PRODUCTION,
+            jwks_url="https://idp/jwks",
+            database_url="postgresql+asyncpg://db/d",
+            clock_offset_file=tmp_path / "c",
+        )
+
+
+def test_an_offset_file_clock_moves_every_reader(tmp_path: Path) -> None:
+    writer, reader = OffsetFileClock(tmp_path / "clock"), OffsetFileClock(tmp_path / "clock")
+    before = reader.now()
+    writer.move(timedelta(days=90))
+    assert timedelta(days=90) <= reader.now() - before < timedelta(days=90, minutes=1)
