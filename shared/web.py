@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import structlog
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.responses import PlainTextResponse
 from fastapi.routing import APIRoute
 from opentelemetry.trace import SpanKind
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -22,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared import logs, metrics, tracing
 from shared.events import contracts
 from shared.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers, problem
-from shared.service import Runtime
+from shared.service import Runtime, ServiceSpec
 from shared.settings import ServiceSettings
 
 log = structlog.get_logger()
@@ -95,7 +96,12 @@ def add_operational_routes(app: FastAPI, runtime: Runtime, checks: list[Readines
     async def asyncapi() -> dict[str, Any]:
         return contracts.asyncapi()
 
-    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics")
+    @app.get(
+        "/metrics",
+        tags=["operations"],
+        summary="Prometheus metrics",
+        response_class=PlainTextResponse,
+    )
     async def metrics_text() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
@@ -200,7 +206,15 @@ def _document_roles_and_problems(router: APIRouter) -> None:
             route.description = f"Roles: {', '.join(roles)}.\n\n{doc}".strip()
 
 
-def serve(factory: Callable[[Any], FastAPI], settings: ServiceSettings) -> None:
+def app_for(spec: ServiceSpec, settings: ServiceSettings | None = None) -> FastAPI:
+    """A service's API app, with its settings from the environment unless given."""
+    settings = settings or spec.settings_type()
+    return create_app(Runtime(spec, settings), migrate_on_start=settings.migrate_on_start)
+
+
+def serve(spec: ServiceSpec) -> None:
     """Run one service's API process."""
+    settings = spec.settings_type()
     logs.configure(settings.log_level)
-    uvicorn.run(factory(settings), host=settings.api_host, port=settings.api_port, log_config=None)
+    app = app_for(spec, settings)
+    uvicorn.run(app, host=settings.api_host, port=settings.api_port, log_config=None)

@@ -11,9 +11,10 @@ import structlog
 import uvicorn
 from fastapi import FastAPI
 
+from shared import logs
 from shared.events.operations import MessageParked
 from shared.outbox import Publisher, Relay
-from shared.service import Job, Runtime
+from shared.service import Job, Runtime, ServiceSpec
 from shared.transport import KafkaPublisher, KafkaSubscriber, ensure_topics
 from shared.web import add_operational_routes
 
@@ -88,12 +89,16 @@ async def _serve_operations(runtime: Runtime, stop: asyncio.Event, port: int) ->
     await serving
 
 
-def main(runtime: Runtime, port: int | None = None) -> None:
+def main(spec: ServiceSpec) -> None:
+    """Run one service's worker process until SIGTERM or SIGINT."""
+    settings = spec.settings_type()
+    logs.configure(settings.log_level)
+
     async def _main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await run_worker(runtime, stop, port=port)
+        await run_worker(Runtime(spec, settings), stop, port=settings.worker_port)
 
     asyncio.run(_main())

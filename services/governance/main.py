@@ -11,7 +11,7 @@ from services.governance.settings import Settings
 from services.governance.subscriptions import SUBSCRIPTIONS
 from shared import web
 from shared.events import governance as events
-from shared.service import Runtime, ServiceSpec
+from shared.service import ServiceSpec
 
 SPEC = ServiceSpec(
     name="governance",
@@ -27,9 +27,8 @@ SPEC = ServiceSpec(
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
-    return web.create_app(Runtime(SPEC, settings), migrate_on_start=settings.migrate_on_start)
+    return web.app_for(SPEC, settings)
 
 
 if __name__ == "__main__":
-    web.serve(create_app, Settings())
+    web.serve(SPEC)

@@ -1,15 +1,7 @@
 """How the governance worker starts: outbox relay, consumer and scheduler."""
 
 from services.governance.main import SPEC
-from services.governance.settings import Settings
 from shared import worker
-from shared.service import Runtime
-
-
-def main() -> None:
-    settings = Settings()
-    worker.main(Runtime(SPEC, settings), port=settings.worker_port)
-
 
 if __name__ == "__main__":
-    main()
+    worker.main(SPEC)

@@ -12,7 +12,7 @@ from services.training.settings import Settings
 from services.training.subscriptions import SUBSCRIPTIONS
 from shared import web
 from shared.events import training as events
-from shared.service import Runtime, ServiceSpec
+from shared.service import ServiceSpec
 
 SPEC = ServiceSpec(
     name="training",
@@ -29,9 +29,8 @@ SPEC = ServiceSpec(
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
-    return web.create_app(Runtime(SPEC, settings), migrate_on_start=settings.migrate_on_start)
+    return web.app_for(SPEC, settings)
 
 
 if __name__ == "__main__":
-    web.serve(create_app, Settings())
+    web.serve(SPEC)

@@ -1,15 +1,7 @@
 """How the training worker starts: outbox relay, consumer and scheduler."""
 
 from services.training.main import SPEC
-from services.training.settings import Settings
 from shared import worker
-from shared.service import Runtime
-
-
-def main() -> None:
-    settings = Settings()
-    worker.main(Runtime(SPEC, settings), port=settings.worker_port)
-
 
 if __name__ == "__main__":
-    main()
+    worker.main(SPEC)
