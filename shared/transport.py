@@ -172,6 +172,14 @@ async def ensure_topics(
         await admin.close()
 
 
+async def broker_reachable(bootstrap: str) -> None:
+    """Readiness: the first bootstrap broker accepts a connection (raises otherwise)."""
+    host, port = bootstrap.split(",")[0].strip().rsplit(":", 1)
+    _, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), 2)
+    writer.close()
+    await writer.wait_closed()
+
+
 async def _bounded(awaitable: Awaitable[object], seconds: float) -> None:
     try:
         await asyncio.wait_for(awaitable, seconds)

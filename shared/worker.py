@@ -15,7 +15,7 @@ from shared import logs
 from shared.events.operations import MessageParked
 from shared.outbox import Publisher, Relay
 from shared.service import Job, Runtime, ServiceSpec
-from shared.transport import KafkaPublisher, KafkaSubscriber, ensure_topics
+from shared.transport import KafkaPublisher, KafkaSubscriber, broker_reachable, ensure_topics
 from shared.web import add_operational_routes
 
 log = structlog.get_logger()
@@ -80,7 +80,11 @@ async def run_worker(runtime: Runtime, stop: asyncio.Event, *, port: int | None 
 
 async def _serve_operations(runtime: Runtime, stop: asyncio.Event, port: int) -> None:
     app = FastAPI(title=f"{runtime.spec.title} worker")
-    add_operational_routes(app, runtime, [])
+
+    async def kafka() -> None:
+        await broker_reachable(runtime.settings.kafka_bootstrap)
+
+    add_operational_routes(app, runtime, [kafka])
     server = uvicorn.Server(uvicorn.Config(app, host="0.0.0.0", port=port, log_level="warning"))  # noqa: S104
     server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]
     serving = asyncio.create_task(server.serve())

@@ -13,7 +13,7 @@ from shared.outbox import outbox, publish
 from shared.service import Runtime
 from shared.testing.plugin import MakeTopics, eventually
 from shared.testing.servers import Server
-from shared.transport import KafkaPublisher
+from shared.transport import KafkaPublisher, broker_reachable
 from shared.worker import relay_for, subscriber_for
 from tests.kernel import things
 from tests.kernel.things import ThingHappened, effects
@@ -169,3 +169,11 @@ async def _unsent(runtime: Runtime) -> int:
 
 async def _all_sent(runtime: Runtime) -> bool:
     return await _unsent(runtime) == 0
+
+
+async def test_a_worker_is_ready_only_while_its_database_and_broker_answer(
+    kafka_server: Server,
+) -> None:
+    await broker_reachable(kafka_server.address)
+    with pytest.raises(OSError):
+        await broker_reachable("127.0.0.1:1")
