@@ -44,6 +44,11 @@ def _run(connection: Connection, targets: list[MetaData]) -> None:
         context.run_migrations()
 
 
+# Alembic keeps its migration context in module globals, and the async driver yields to the event
+# loop mid-migration: two upgrades in one process must take turns.
+_one_at_a_time = asyncio.Lock()
+
+
 async def upgrade(engine: AsyncEngine, migrations_dir: Path, revision: str = "head") -> None:
     """Migrate a database from inside a running event loop."""
     cfg = config(migrations_dir)
@@ -52,7 +57,7 @@ async def upgrade(engine: AsyncEngine, migrations_dir: Path, revision: str = "he
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
 
-    async with engine.begin() as connection:
+    async with _one_at_a_time, engine.begin() as connection:
         await connection.run_sync(_upgrade)
 
 
