@@ -49,3 +49,6 @@ clean:
 
 bench: $(STAMP) ## figures beside same-run baselines, on real PostgreSQL and Kafka (several minutes)
 	$(BIN)/python -m bench.run
+
+demo: $(STAMP) ## the case study through the HTTP APIs of the standalone platform (started if need be)
+	$(BIN)/python -m services.demo

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
@@ -14,7 +21,7 @@ from shared.auth import Role, TokenVerifier, generate_private_key_pem, mint_toke
 from shared.clock import MovableClock
 from shared.service import Runtime, ServiceSpec
 from shared.settings import Environment, ServiceSettings
-from shared.testing.plugin import Databases
+from shared.testing.plugin import Databases, repo_root
 from shared.web import create_app
 
 PRIVATE_KEY = generate_private_key_pem()
@@ -74,3 +81,38 @@ def service_client(databases: Databases, clock: MovableClock) -> ServiceClient:
             yield client, runtime
 
     return make
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def standalone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    data = tmp_path_factory.mktemp("standalone")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.standalone", "--port", str(port), "--data", str(data)],
+        cwd=repo_root(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/governance/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None:
+                raise AssertionError(process.stdout.read() if process.stdout else "exited")
+            time.sleep(0.1)
+        yield base, data
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -2,57 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import socket
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 
 from shared.auth import Role, dev_private_key, mint_token
 from shared.settings import ServiceSettings
-from shared.testing.plugin import eventually, repo_root
+from shared.testing.plugin import eventually
 
 SERVICES = ["assessment", "delegation", "training", "funding", "governance"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def standalone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    data = tmp_path_factory.mktemp("standalone")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "services.standalone", "--port", str(port), "--data", str(data)],
-        cwd=repo_root(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/governance/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None:
-                raise AssertionError(process.stdout.read() if process.stdout else "exited")
-            asyncio.run(asyncio.sleep(0.1))
-        yield base, data
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_standalone_serves_the_docs_of_all_five_services(standalone: tuple[str, Path]) -> None:
