@@ -16,6 +16,7 @@ from shared.errors import DomainError
 
 PROBLEM_TYPE_BASE = "https://llr-integrated-care.nhs.uk/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+DATA_EXCEPTION = "22"  # the SQLSTATE class of values PostgreSQL refuses
 log = structlog.get_logger()
 
 
@@ -76,9 +77,22 @@ def install_problem_handlers(app: FastAPI) -> None:
             instance=request.url.path,
         )
 
+    @app.exception_handler(DBAPIError)
+    async def database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+        if exc.connection_invalidated:
+            return await unavailable(request, exc)
+        if str(getattr(exc.orig, "sqlstate", None) or "").startswith(DATA_EXCEPTION):
+            # A value PostgreSQL cannot store (a NUL character, out of range): the input's fault.
+            return problem(
+                422,
+                "invalid-input",
+                "a value cannot be stored (a NUL character or a number out of range)",
+                instance=request.url.path,
+            )
+        log.exception("unhandled database error")
+        return problem(500, "internal", "an unexpected error occurred", instance=request.url.path)
+
     @app.exception_handler(Exception)
     async def unhandled(request: Request, exc: Exception) -> JSONResponse:
-        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-            return await unavailable(request, exc)
         log.exception("unhandled error")
         return problem(500, "internal", "an unexpected error occurred", instance=request.url.path)

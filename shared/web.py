@@ -167,6 +167,31 @@ PROBLEMS = {
 }
 
 
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def problem_response(description: str) -> dict[str, Any]:
+    """A problem a route answers beyond the kernel's, for its `responses`."""
+    return {"description": description, "content": {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}}}
+
+
+def replayed(model: type[Any]) -> dict[int | str, dict[str, Any]]:
+    """The 200 an idempotent create answers when it repeats an earlier request."""
+    return {200: {"model": model, "description": "A repeat of an earlier request: what it made"}}
+
+
+def _problems_of(route: APIRoute) -> dict[str, str]:
+    """The problems the kernel can answer on this route, whatever its handler does."""
+    problems = dict(PROBLEMS)
+    if route.body_field is not None:
+        problems["400"] = "The body cannot be parsed (not well-formed JSON)"
+    if "{" in route.path:
+        problems["404"] = "No such resource"
+    if (route.methods or set()) & WRITES:
+        problems["409"] = "The request conflicts with the current state"
+    return dict(sorted(problems.items()))
+
+
 def roles_of(route: APIRoute) -> list[str] | None:
     for dependant in _walk(route.dependant):
         roles = getattr(dependant.call, "roles", None)
@@ -196,7 +221,7 @@ def _document_roles_and_problems(router: APIRouter) -> None:
                 "description": text_,
                 "content": {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}},
             }
-            for status, text_ in PROBLEMS.items()
+            for status, text_ in _problems_of(route).items()
             if roles is not None or status == "503"
         }
         route.responses = {**responses, **route.responses}

@@ -31,14 +31,20 @@ from services.funding.schemas import (
 from services.funding.settings import Settings
 from shared.auth import CurrentUser, Role, admits
 from shared.errors import InvalidInput
-from shared.web import Session
+from shared.web import Session, replayed
 
 router = APIRouter()
 MONEY = (Role.COMMISSIONER, Role.FINANCE_OFFICER)
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
-@router.post("/rates", status_code=201, tags=["rates"], summary="Record a provider's hourly rate")
+@router.post(
+    "/rates",
+    status_code=201,
+    responses=replayed(RateRead),
+    tags=["rates"],
+    summary="Record a provider's hourly rate",
+)
 async def record_rate(
     body: RateCreate, response: Response, session: Session, user: CurrentUser = admits(*MONEY)
 ) -> RateRead:
@@ -63,6 +69,7 @@ async def list_rates(
 @router.post(
     "/funding-gaps",
     status_code=201,
+    responses=replayed(FundingGapRead),
     tags=["apportionment"],
     summary="Declare that a healthcare task has no funding decision yet (R20)",
 )
@@ -123,6 +130,7 @@ async def make_funding_decision(
 @router.post(
     "/joint-packages",
     status_code=201,
+    responses=replayed(JointPackageRead),
     tags=["joint packages"],
     summary="Agree a joint package's shares (R21)",
 )

@@ -105,7 +105,7 @@ class ShareIn(BaseModel):
 
     organisation: Organisation
     percent: int | None = Field(default=None, ge=0, le=100)
-    weekly_pence: int | None = Field(default=None, ge=0)
+    weekly_pence: int | None = Field(default=None, ge=0, le=100_000_000)
 
 
 class JointPackageCreate(BaseModel):

@@ -15,7 +15,7 @@ from services.assessment.schemas.assessments import (
     NeedChangeRead,
 )
 from shared.auth import CurrentUser, admits
-from shared.web import Session
+from shared.web import Session, replayed
 
 router = APIRouter(tags=["assessments"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
@@ -66,6 +66,7 @@ async def read_assessment(
 @router.post(
     "/people/{person_id}/need-changes",
     status_code=status.HTTP_201_CREATED,
+    responses=replayed(NeedChangeRead),
     summary="Record a change in need (R8)",
 )
 async def record_need_change(

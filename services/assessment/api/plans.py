@@ -16,7 +16,7 @@ from services.assessment.schemas.plans import (
     SupportPlanRead,
 )
 from shared.auth import CurrentUser, admits
-from shared.web import Session
+from shared.web import Session, replayed
 
 router = APIRouter(tags=["consent and support plans"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
@@ -72,6 +72,7 @@ async def withdraw_consent(
 @router.post(
     "/people/{person_id}/support-plan/versions",
     status_code=status.HTTP_201_CREATED,
+    responses=replayed(SupportPlanRead),
     summary="Make a new version of the support plan",
 )
 async def version_support_plan(

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from services.delegation import queries
 from services.delegation.schemas import FrameworkVersionRead, TaskRead
 from shared.auth import CurrentUser, Role, admits
-from shared.web import Session
+from shared.web import Session, problem_response
 
 router = APIRouter()
 EVERYONE = tuple(Role)
@@ -17,6 +17,7 @@ EVERYONE = tuple(Role)
     "/framework-versions/in-force",
     tags=["framework versions"],
     summary="The Framework version decisions made on a date record (R29)",
+    responses={404: problem_response("No version of the Framework was in force on that date")},
 )
 async def framework_version_in_force(
     on: date,

@@ -20,7 +20,7 @@ from services.delegation.schemas import (
     OccurrenceRead,
 )
 from shared.auth import CurrentUser, Role, admits
-from shared.web import Session
+from shared.web import Session, replayed
 
 router = APIRouter(tags=["delegations"])
 READERS = (
@@ -108,6 +108,7 @@ async def end_delegation(
 @router.post(
     "/delegations/{delegation_id}/occurrences",
     status_code=status.HTTP_201_CREATED,
+    responses=replayed(OccurrenceRead),
     summary="Record an ad hoc occurrence of the task (R23)",
 )
 async def record_occurrence(

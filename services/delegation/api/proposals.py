@@ -9,7 +9,7 @@ from services.delegation import queries
 from services.delegation.handlers import proposals
 from services.delegation.schemas import DecisionCreate, DecisionRead, ProposalCreate, ProposalRead
 from shared.auth import CurrentUser, Role, admits
-from shared.web import Session
+from shared.web import Session, replayed
 
 router = APIRouter(tags=["proposals"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
@@ -23,6 +23,7 @@ def _read(proposal: object, delegation_id: UUID | None) -> ProposalRead:
 @router.post(
     "/proposals",
     status_code=status.HTTP_201_CREATED,
+    responses=replayed(ProposalRead),
     summary="Propose a delegation to the MDT (R1, R3, R13)",
 )
 async def submit_proposal(

@@ -30,7 +30,7 @@ from services.governance.schemas.board import (
     ThemeRead,
 )
 from shared.auth import CurrentUser, Role, admits
-from shared.web import Session
+from shared.web import Session, replayed
 
 router = APIRouter(prefix="/board", tags=["board"])
 BOARD = admits(Role.IPCB_MEMBER)
@@ -82,6 +82,7 @@ async def list_members(
 @router.post(
     "/issues",
     status_code=status.HTTP_201_CREATED,
+    responses=replayed(IssueRead),
     summary="Report a practical problem with the Framework (R27)",
 )
 async def report_issue(
@@ -129,6 +130,7 @@ async def triage_issue(
 @router.post(
     "/rulings",
     status_code=status.HTTP_201_CREATED,
+    responses=replayed(RulingRead),
     summary="Issue a ruling or new guidance (R27)",
 )
 async def issue_ruling(

@@ -16,7 +16,7 @@ from services.governance.schemas.monitoring import (
 )
 from shared.auth import CurrentUser, Role, admits
 from shared.errors import NotFound
-from shared.web import Session
+from shared.web import Session, replayed
 
 router = APIRouter()
 
@@ -24,6 +24,7 @@ router = APIRouter()
 @router.post(
     "/equality/reports",
     status_code=status.HTTP_202_ACCEPTED,
+    responses=replayed(EqualityReportRead),
     tags=["equality monitoring"],
     summary="Ask for an equality monitoring report over a period (R28)",
 )

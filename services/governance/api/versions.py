@@ -8,7 +8,7 @@ from services.governance import handlers, queries
 from services.governance.api.common import EVERYONE
 from services.governance.schemas import FrameworkVersionCreate, FrameworkVersionRead
 from shared.auth import CurrentUser, Role, admits
-from shared.web import Session
+from shared.web import Session, problem_response
 
 router = APIRouter(tags=["framework versions"])
 
@@ -39,7 +39,11 @@ async def list_framework_versions(
     ]
 
 
-@router.get("/framework-versions/in-force", summary="Which version was in force on a date (R29)")
+@router.get(
+    "/framework-versions/in-force",
+    summary="Which version was in force on a date (R29)",
+    responses={404: problem_response("No version of the Framework was in force on that date")},
+)
 async def framework_version_in_force(
     on: date, session: Session, user: CurrentUser = admits(*EVERYONE)
 ) -> FrameworkVersionRead:

@@ -95,7 +95,7 @@ class EvidenceRead(Output):
 class ShareIn(Input):
     organisation: str = Field(min_length=1, max_length=100)
     percent: int | None = Field(default=None, ge=1, le=100)
-    weekly_pence: int | None = Field(default=None, ge=0)
+    weekly_pence: int | None = Field(default=None, ge=0, le=100_000_000)
 
     def as_share(self) -> Share:
         return Share(

@@ -22,7 +22,7 @@ from services.training.schemas import (
 from shared.auth import CurrentUser, Role, admits
 from shared.clock import today
 from shared.outbox import session_clock
-from shared.web import Session
+from shared.web import Session, replayed
 
 router = APIRouter(tags=["competence"])
 ASSESSORS = (Role.REGISTERED_PRACTITIONER, Role.PROVIDER_MANAGER, Role.CARE_WORKER)
@@ -33,6 +33,7 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_lengt
 @router.post(
     "/workers/{worker_id}/assessments",
     status_code=status.HTTP_201_CREATED,
+    responses=replayed(AssessmentRead),
     summary="Record a competence assessment (R16)",
 )
 async def record_assessment(

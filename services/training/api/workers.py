@@ -13,7 +13,7 @@ from services.training.schemas import (
     WorkerRead,
 )
 from shared.auth import CurrentUser, Role, admits
-from shared.web import Session
+from shared.web import Session, replayed
 
 router = APIRouter(tags=["workers"])
 READERS = (Role.PROVIDER_MANAGER, Role.REGISTERED_PRACTITIONER, Role.AUDITOR)
@@ -46,6 +46,7 @@ async def read_worker(
 @router.post(
     "/workers/{worker_id}/training-records",
     status_code=status.HTTP_201_CREATED,
+    responses=replayed(TrainingRecordRead),
     summary="Record knowledge or skills training completed (R16)",
 )
 async def record_training(
