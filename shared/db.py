@@ -96,11 +96,18 @@ def dialect_of(session: AsyncSession) -> str:
 
 async def insert_if_absent(session: AsyncSession, table: Table, row: dict[str, Any]) -> bool:
     """Insert unless the primary key exists; True when this call inserted it."""
+    return bool(await insert_absent(session, table, [row]))
+
+
+async def insert_absent(
+    session: AsyncSession, table: Table, rows: list[dict[str, Any]]
+) -> set[Any]:
+    """Insert, in one statement, the rows whose single-column primary key is not there yet;
+    returns the keys this call inserted."""
     dialect_insert = pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
-    key = [c.name for c in table.primary_key.columns]
-    stmt = dialect_insert(table).values(**row).on_conflict_do_nothing(index_elements=key)
-    result = await session.execute(stmt.returning(*table.primary_key.columns))
-    return result.first() is not None
+    [key] = table.primary_key.columns
+    stmt = dialect_insert(table).values(rows).on_conflict_do_nothing(index_elements=[key.name])
+    return set((await session.execute(stmt.returning(key))).scalars())
 
 
 def sessionmaker(

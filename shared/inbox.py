@@ -24,7 +24,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared import metrics, tracing
 from shared.clock import Clock
-from shared.db import JSONDocument, UTCDateTime, insert_if_absent, plumbing_metadata
+from shared.db import (
+    JSONDocument,
+    UTCDateTime,
+    insert_absent,
+    insert_if_absent,
+    plumbing_metadata,
+)
 from shared.events import Event
 from shared.events.cloudevents import Message, decode
 from shared.events.operations import MessageParked
@@ -114,12 +120,30 @@ class Inbox:
             return
         try:
             async with self.sessions() as session, session.begin():
-                for message in wanted:
-                    await self._apply_in(session, message)
+                await self._apply_batch_in(session, wanted)
         except Exception as exc:
             log.info("batch failed; delivering one by one", service=self.service, error=repr(exc))
             for message in wanted:
                 await self.deliver(message)
+
+    async def _apply_batch_in(self, session: AsyncSession, messages: Sequence[Message]) -> None:
+        # A handler's queries must see what earlier events in the batch wrote; writes that no
+        # query needs still go to the database together, at commit.
+        session.autoflush = True
+        decoded = [decode(message) for message in messages]
+        now = self.clock.now()
+        rows = {e.id: {"event_id": e.id, "type": e.type, "processed_at": now} for e, _ in decoded}
+        fresh = await insert_absent(session, inbox, list(rows.values()))
+        for (envelope, event), message in zip(decoded, messages, strict=True):
+            if envelope.id not in fresh:
+                continue  # applied before, or twice in this batch: no second effect
+            fresh.discard(envelope.id)
+            headers = {k: v.decode(errors="replace") for k, v in message.headers}
+            with tracing.span(
+                f"apply {envelope.type}", SpanKind.CONSUMER, headers, service=self.service
+            ):
+                await self.handlers[envelope.type](session, event)
+            metrics.EVENTS_CONSUMED.labels(self.service, envelope.type).inc()
 
     async def _apply(self, message: Message) -> None:
         async with self.sessions() as session, session.begin():

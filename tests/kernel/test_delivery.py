@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 
 from shared.outbox import outbox, publish
 from shared.service import Runtime
+from shared.testing.events import message_for
 from shared.testing.plugin import MakeTopics, eventually
 from shared.testing.servers import Server
 from shared.transport import KafkaPublisher, broker_reachable
@@ -177,3 +178,21 @@ async def test_a_worker_is_ready_only_while_its_database_and_broker_answer(
     await broker_reachable(kafka_server.address)
     with pytest.raises(OSError):
         await broker_reachable("127.0.0.1:1")
+
+
+async def test_a_batch_applies_each_event_once_and_isolates_a_poison_message(
+    things_runtime: Callable[..., Runtime],
+) -> None:
+    runtime = things_runtime(consumer_attempts=2, consumer_backoff_seconds=0.01)
+    first = message_for(ThingHappened(thing_id="batch", sequence=1))
+    second = message_for(ThingHappened(thing_id="batch", sequence=2))
+    poison = message_for(ThingHappened(thing_id="batch", sequence=3, poison=True))
+
+    await runtime.inbox.deliver_batch([first, first, second])
+    await runtime.inbox.deliver_batch(
+        [second, poison, message_for(ThingHappened(thing_id="batch", sequence=4))]
+    )
+
+    assert sorted(await effects_of(runtime)) == [("batch", 1), ("batch", 2), ("batch", 4)]
+    [dead] = await parked(runtime)
+    assert dead["value"] == poison.value.decode()

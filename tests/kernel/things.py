@@ -6,21 +6,30 @@ from pathlib import Path
 from typing import ClassVar
 
 from fastapi import APIRouter
-from sqlalchemy import Column, Integer, String, Table, insert
+from sqlalchemy import String
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db import new_metadata
+from shared.db import TYPE_ANNOTATION_MAP, new_metadata
 from shared.events import Event
 from shared.service import ServiceSpec
 
-metadata = new_metadata()
-effects = Table(
-    "effects",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("thing_id", String(50), nullable=False),
-    Column("sequence", Integer, nullable=False),
-)
+
+class Base(DeclarativeBase):
+    metadata = new_metadata()
+    type_annotation_map = TYPE_ANNOTATION_MAP
+
+
+class Effect(Base):
+    __tablename__ = "effects"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    thing_id: Mapped[str] = mapped_column(String(50))
+    sequence: Mapped[int]
+
+
+metadata = Base.metadata
+effects = Effect.__table__
 
 
 class ThingHappened(Event):
@@ -38,7 +47,7 @@ class ThingHappened(Event):
 async def on_thing_happened(session: AsyncSession, event: ThingHappened) -> None:
     if event.poison or event.thing_id in BLOCKED:
         raise ValueError(f"thing {event.thing_id} cannot be applied")
-    await session.execute(insert(effects).values(thing_id=event.thing_id, sequence=event.sequence))
+    session.add(Effect(thing_id=event.thing_id, sequence=event.sequence))
 
 
 SPEC = ServiceSpec(
