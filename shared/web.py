@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import structlog
 import uvicorn
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Header, Request, Response
 from fastapi.responses import PlainTextResponse
 from fastapi.routing import APIRoute
 from opentelemetry.trace import SpanKind
@@ -168,6 +168,17 @@ PROBLEMS = {
 
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Send the same key again to repeat the request safely: no second effect",
+    ),
+]
 
 
 def problem_response(description: str) -> dict[str, Any]:

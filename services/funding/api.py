@@ -4,7 +4,7 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import PlainTextResponse
 
 from services.funding import handlers, queries
@@ -31,11 +31,10 @@ from services.funding.schemas import (
 from services.funding.settings import Settings
 from shared.auth import CurrentUser, Role, admits
 from shared.errors import InvalidInput
-from shared.web import Session, replayed
+from shared.web import IdempotencyKey, Session, replayed
 
 router = APIRouter()
 MONEY = (Role.COMMISSIONER, Role.FINANCE_OFFICER)
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
 @router.post(

@@ -1,9 +1,8 @@
 """Routes for needs assessments (R4, R5, R6) and changes in need (R8)."""
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import APIRouter, Response, status
 
 from services.assessment import queries
 from services.assessment.api.roles import ASSESSORS, CLINICAL_READERS
@@ -15,10 +14,9 @@ from services.assessment.schemas.assessments import (
     NeedChangeRead,
 )
 from shared.auth import CurrentUser, admits
-from shared.web import Session, replayed
+from shared.web import IdempotencyKey, Session, replayed
 
 router = APIRouter(tags=["assessments"])
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
 @router.post(

@@ -1,9 +1,8 @@
 """Routes for consent (R7) and support plan versions."""
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import APIRouter, Response, status
 
 from services.assessment import queries
 from services.assessment.api.roles import ASSESSORS, READERS
@@ -16,10 +15,9 @@ from services.assessment.schemas.plans import (
     SupportPlanRead,
 )
 from shared.auth import CurrentUser, admits
-from shared.web import Session, replayed
+from shared.web import IdempotencyKey, Session, replayed
 
 router = APIRouter(tags=["consent and support plans"])
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
 @router.post(

@@ -3,7 +3,7 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation import queries
@@ -20,7 +20,7 @@ from services.delegation.schemas import (
     OccurrenceRead,
 )
 from shared.auth import CurrentUser, Role, admits
-from shared.web import Session, replayed
+from shared.web import IdempotencyKey, Session, replayed
 
 router = APIRouter(tags=["delegations"])
 READERS = (
@@ -30,7 +30,6 @@ READERS = (
     Role.COMMISSIONER,
     Role.AUDITOR,
 )
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
 async def read(session: AsyncSession, delegation: Delegation) -> DelegationRead:

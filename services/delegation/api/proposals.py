@@ -1,18 +1,16 @@
 """Proposals to the MDT and its decisions (R1, R9-R14, R29)."""
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import APIRouter, Response, status
 
 from services.delegation import queries
 from services.delegation.handlers import proposals
 from services.delegation.schemas import DecisionCreate, DecisionRead, ProposalCreate, ProposalRead
 from shared.auth import CurrentUser, Role, admits
-from shared.web import Session, replayed
+from shared.web import IdempotencyKey, Session, replayed
 
 router = APIRouter(tags=["proposals"])
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
 def _read(proposal: object, delegation_id: UUID | None) -> ProposalRead:

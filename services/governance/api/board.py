@@ -8,7 +8,6 @@ from services.governance.api.common import (
     EVERYONE,
     READERS_OF_EVERYTHING,
     STAFF,
-    IdempotencyKey,
     created_or_found,
 )
 from services.governance.domain.board import IssueStatus
@@ -30,7 +29,7 @@ from services.governance.schemas.board import (
     ThemeRead,
 )
 from shared.auth import CurrentUser, Role, admits
-from shared.web import Session, replayed
+from shared.web import IdempotencyKey, Session, replayed
 
 router = APIRouter(prefix="/board", tags=["board"])
 BOARD = admits(Role.IPCB_MEMBER)

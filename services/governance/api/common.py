@@ -1,18 +1,12 @@
 """What the governance routes share: role groups and the Idempotency-Key header."""
 
-from typing import Annotated
-
-from fastapi import Header, Response, status
+from fastapi import Response, status
 
 from shared.auth import Role
 
 EVERYONE = tuple(Role)
 STAFF = tuple(r for r in Role if r is not Role.SERVICE)
 READERS_OF_EVERYTHING = (Role.IPCB_MEMBER, Role.AUDITOR)
-IdempotencyKey = Annotated[
-    str | None,
-    Header(min_length=1, max_length=200, description="repeat it to repeat the request safely"),
-]
 
 
 def created_or_found(response: Response, created: bool, created_status: int = 201) -> None:

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from services.governance.api.common import READERS_OF_EVERYTHING, IdempotencyKey, created_or_found
+from services.governance.api.common import READERS_OF_EVERYTHING, created_or_found
 from services.governance.handlers import monitoring as handlers
 from services.governance.queries import monitoring as queries
 from services.governance.schemas.monitoring import (
@@ -16,7 +16,7 @@ from services.governance.schemas.monitoring import (
 )
 from shared.auth import CurrentUser, Role, admits
 from shared.errors import NotFound
-from shared.web import Session, replayed
+from shared.web import IdempotencyKey, Session, replayed
 
 router = APIRouter()
 

@@ -1,9 +1,8 @@
 """Routes for competence assessments (R16), warnings, escalations and approved assessors."""
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import APIRouter, Response, status
 
 from services.training import queries
 from services.training.handlers import competence as handlers
@@ -22,12 +21,11 @@ from services.training.schemas import (
 from shared.auth import CurrentUser, Role, admits
 from shared.clock import today
 from shared.outbox import session_clock
-from shared.web import Session, replayed
+from shared.web import IdempotencyKey, Session, replayed
 
 router = APIRouter(tags=["competence"])
 ASSESSORS = (Role.REGISTERED_PRACTITIONER, Role.PROVIDER_MANAGER, Role.CARE_WORKER)
 READERS = (Role.PROVIDER_MANAGER, Role.REGISTERED_PRACTITIONER, Role.IPCB_MEMBER, Role.AUDITOR)
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
 @router.post(
