@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import inspect
 import time
 import uuid
@@ -21,6 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared import logs, metrics, tracing
+from shared.auth import CurrentUser, authenticated
 from shared.events import contracts
 from shared.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers, problem
 from shared.service import Runtime, ServiceSpec
@@ -170,15 +172,26 @@ PROBLEMS = {
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=200,
-        description="Send the same key again to repeat the request safely: no second effect",
-    ),
-]
+async def _idempotency_key(
+    user: Annotated[CurrentUser, Depends(authenticated)],
+    key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=200,
+            description="Send the same key again to repeat the request safely: no second effect",
+        ),
+    ] = None,
+) -> str | None:
+    """A key belongs to the caller's organisation: the same key from another organisation is a
+    different request, so a guessed or colliding key never returns someone else's resource."""
+    if key is None:
+        return None
+    return hashlib.sha256(f"{user.organisation}\n{key}".encode()).hexdigest()
+
+
+IdempotencyKey = Annotated[str | None, Depends(_idempotency_key)]
 
 
 def problem_response(description: str) -> dict[str, Any]:
