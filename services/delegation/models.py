@@ -211,3 +211,15 @@ class Occurrence(Base):
     occurred_on: Mapped[date]
     recorded_by: Mapped[str] = mapped_column(String(200))
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+
+class RegularUsePolicy(Base):
+    """R23: when ad hoc occurrences have become regular; IPCB-governed data, one row."""
+
+    __tablename__ = "regular_use_policy"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    threshold: Mapped[int]
+    period_days: Mapped[int]
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(200))

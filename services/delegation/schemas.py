@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
@@ -208,3 +208,15 @@ class OccurrenceRead(Output):
     delegation_id: UUID
     occurred_on: date
     care_plan_reevaluation_flagged: bool
+
+
+class RegularUsePolicyUpdate(Input):
+    threshold: int = Field(ge=2, le=100)
+    period_days: int = Field(ge=1, le=366)
+
+
+class RegularUsePolicyRead(Output):
+    threshold: int
+    period_days: int
+    updated_at: datetime
+    updated_by: str

@@ -14,5 +14,3 @@ class Settings(ServiceSettings):
 
     icb_organisation: str = "LLR-ICB"  # accountable for health tasks delegated to social care
     chs_organisation: str = "LPT"  # Community Health Services: oversight while open to them
-    adhoc_regular_threshold: int = 3  # R23: this many ad hoc occurrences ...
-    adhoc_period_days: int = 28  # ... within this many days have become regular

@@ -232,5 +232,37 @@ async def test_r23_a_repeated_occurrence_with_the_same_key_has_no_second_effect(
     assert future.json()["errors"][0]["field"] == "occurred_on"
 
 
+async def test_r23_the_ipcb_governs_when_ad_hoc_occurrences_become_regular(
+    service_client: ServiceClient, clock: MovableClock
+) -> None:
+    ipcb = bearer(Role.IPCB_MEMBER, "LLR-ICB")
+    async with service_client(DELEGATION) as (client, runtime):
+        refused = await client.put(
+            "/policies/regular-use", json={"threshold": 2, "period_days": 7}, headers=MDT
+        )
+        bad = await client.put(
+            "/policies/regular-use", json={"threshold": 1, "period_days": 7}, headers=ipcb
+        )
+        changed = await client.put(
+            "/policies/regular-use", json={"threshold": 2, "period_days": 7}, headers=ipcb
+        )
+        live = await given_live(client, runtime)
+        clock.move(timedelta(days=30))
+        url = f"/delegations/{live.delegation_id}/occurrences"
+        answers = []
+        for day in (date(2026, 1, 20), date(2026, 2, 1), date(2026, 2, 3)):
+            response = await client.post(url, json={"occurred_on": str(day)}, headers=MANAGER)
+            answers.append(response.json()["care_plan_reevaluation_flagged"])
+        policy = await client.get("/policies/regular-use", headers=MDT)
+        [flagged] = await published(runtime, CarePlanReevaluationFlagged)
+    assert refused.status_code == 403
+    assert bad.json()["errors"][0]["field"] == "threshold"
+    assert changed.status_code == 200
+    assert policy.json()["threshold"] == 2
+    assert answers == [False, False, True]  # 20 January is outside the IPCB's 7 days
+    assert isinstance(flagged, CarePlanReevaluationFlagged)
+    assert (flagged.occurrences, flagged.period_days) == (2, 7)
+
+
 def test_r26_the_worker_runs_the_review_scheduler() -> None:
     assert raise_due_reviews in DELEGATION.jobs

@@ -7,7 +7,13 @@ from fastapi import APIRouter, Query
 
 from services.delegation import queries
 from services.delegation.handlers import reviews
-from services.delegation.schemas import ReviewOutcomeCreate, ReviewRead
+from services.delegation.models import RegularUsePolicy
+from services.delegation.schemas import (
+    RegularUsePolicyRead,
+    RegularUsePolicyUpdate,
+    ReviewOutcomeCreate,
+    ReviewRead,
+)
 from shared.auth import CurrentUser, Role, admits
 from shared.web import Session
 
@@ -54,3 +60,21 @@ async def complete_review(
     review = await reviews.complete_review(session, user, review_id, body)
     await session.commit()
     return ReviewRead.model_validate(review)
+
+
+@router.get("/policies/regular-use", summary="When ad hoc occurrences become regular (R23)")
+async def regular_use_policy(
+    session: Session, user: CurrentUser = admits(*READERS, Role.IPCB_MEMBER)
+) -> RegularUsePolicyRead:
+    """The IPCB's threshold: this many occurrences within this many days are regular."""
+    return RegularUsePolicyRead.model_validate(await session.get_one(RegularUsePolicy, 1))
+
+
+@router.put("/policies/regular-use", summary="Set when ad hoc occurrences become regular (R23)")
+async def set_regular_use_policy(
+    body: RegularUsePolicyUpdate, session: Session, user: CurrentUser = admits(Role.IPCB_MEMBER)
+) -> RegularUsePolicyRead:
+    """IPCB members only: a configurable value of the Framework is governed data, not code."""
+    policy = await reviews.set_regular_use_policy(session, user, body)
+    await session.commit()
+    return RegularUsePolicyRead.model_validate(policy)

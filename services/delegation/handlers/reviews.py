@@ -11,9 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.delegation.domain import reviews as rules
 from services.delegation.handlers.acceptance import end_delegation
 from services.delegation.handlers.common import RUNNING, delegation_for_update, today
-from services.delegation.models import Delegation, Occurrence, Review
-from services.delegation.schemas import OccurrenceCreate, ReviewOutcomeCreate
-from services.delegation.settings import Settings
+from services.delegation.models import Delegation, Occurrence, RegularUsePolicy, Review
+from services.delegation.schemas import (
+    OccurrenceCreate,
+    RegularUsePolicyUpdate,
+    ReviewOutcomeCreate,
+)
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
 from shared.errors import Conflict, InvalidInput, NotFound
@@ -25,7 +28,7 @@ from shared.events.delegation import (
     ReviewOutcome,
     ReviewReason,
 )
-from shared.outbox import publish
+from shared.outbox import publish, session_clock
 
 
 async def raise_review(
@@ -177,8 +180,8 @@ async def flag_if_regular(
     """R23: flag the care plan for re-evaluation once, when the threshold is reached."""
     if delegation.reevaluation_flagged_on is not None:
         return
-    settings = Settings.of(session)
-    since = occurred_on - timedelta(days=settings.adhoc_period_days)
+    policy = await session.get_one(RegularUsePolicy, 1)
+    since = occurred_on - timedelta(days=policy.period_days)
     await session.flush()
     dates = list(
         await session.scalars(
@@ -189,9 +192,7 @@ async def flag_if_regular(
             )
         )
     )
-    if not rules.became_regular(
-        dates, occurred_on, settings.adhoc_regular_threshold, settings.adhoc_period_days
-    ):
+    if not rules.became_regular(dates, occurred_on, policy.threshold, policy.period_days):
         return
     delegation.reevaluation_flagged_on = on
     await publish(
@@ -201,8 +202,25 @@ async def flag_if_regular(
             delegation_id=delegation.id,
             task_code=delegation.task_code,
             occurrences=len(dates),
-            period_days=settings.adhoc_period_days,
+            period_days=policy.period_days,
             flagged_on=on,
         ),
     )
     await audit(session, SYSTEM, "delegation.reevaluation_flagged", delegation.id, "R23")
+
+
+async def set_regular_use_policy(
+    session: AsyncSession, actor: CurrentUser, body: RegularUsePolicyUpdate
+) -> RegularUsePolicy:
+    """R23: the IPCB decides when ad hoc occurrences have become regular."""
+    policy = await session.get_one(RegularUsePolicy, 1, with_for_update=True)
+    policy.threshold, policy.period_days = body.threshold, body.period_days
+    policy.updated_at, policy.updated_by = session_clock(session).now(), actor.user_id
+    await audit(
+        session,
+        actor,
+        "regular_use_policy.set",
+        "regular_use_policy",
+        f"{body.threshold} in {body.period_days} days",
+    )
+    return policy
