@@ -194,6 +194,13 @@ async def _idempotency_key(
 IdempotencyKey = Annotated[str | None, Depends(_idempotency_key)]
 
 
+def answer_replay(response: Response, created: bool) -> None:
+    """A repeated request (same Idempotency-Key or natural key) answers 200 with what the first
+    one made; a first one keeps its route's status (201 or 202)."""
+    if not created:
+        response.status_code = 200
+
+
 def problem_response(description: str) -> dict[str, Any]:
     """A problem a route answers beyond the kernel's, for its `responses`."""
     return {"description": description, "content": {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}}}

@@ -4,7 +4,7 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import PlainTextResponse
 
 from services.funding import handlers, queries
@@ -31,7 +31,7 @@ from services.funding.schemas import (
 from services.funding.settings import Settings
 from shared.auth import CurrentUser, Role, admits
 from shared.errors import InvalidInput
-from shared.web import IdempotencyKey, Session, replayed
+from shared.web import IdempotencyKey, Session, answer_replay, replayed
 
 router = APIRouter()
 MONEY = (Role.COMMISSIONER, Role.FINANCE_OFFICER)
@@ -50,7 +50,7 @@ async def record_rate(
     """Record a provider's hourly rate from a date; the same rate again returns the first (200)."""
     rate, created = await handlers.record_rate(session, user, body)
     await session.commit()
-    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    answer_replay(response, created)
     return RateRead.model_validate(rate)
 
 
@@ -81,7 +81,7 @@ async def declare_funding_gap(
     """Before the task goes live: Health will fund it without prejudice from its start date."""
     gap, created = await handlers.declare_funding_gap(session, user, body)
     await session.commit()
-    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    answer_replay(response, created)
     return FundingGapRead.model_validate(gap)
 
 
@@ -143,7 +143,7 @@ async def agree_joint_package(
     """A package funded by the NHS and the local authority, in any setting, from a date."""
     package, created = await handlers.agree_joint_package(session, user, body, idempotency_key)
     await session.commit()
-    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    answer_replay(response, created)
     return await _package(session, package)
 
 

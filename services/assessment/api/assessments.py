@@ -14,7 +14,7 @@ from services.assessment.schemas.assessments import (
     NeedChangeRead,
 )
 from shared.auth import CurrentUser, admits
-from shared.web import IdempotencyKey, Session, replayed
+from shared.web import IdempotencyKey, Session, answer_replay, replayed
 
 router = APIRouter(tags=["assessments"])
 
@@ -80,8 +80,7 @@ async def record_need_change(
         session, user, person_id, body, idempotency_key
     )
     await session.commit()
-    if not created:
-        response.status_code = status.HTTP_200_OK
+    answer_replay(response, created)
     return NeedChangeRead.model_validate(change)
 
 

@@ -15,7 +15,7 @@ from services.assessment.schemas.plans import (
     SupportPlanRead,
 )
 from shared.auth import CurrentUser, admits
-from shared.web import IdempotencyKey, Session, replayed
+from shared.web import IdempotencyKey, Session, answer_replay, replayed
 
 router = APIRouter(tags=["consent and support plans"])
 
@@ -86,8 +86,7 @@ async def version_support_plan(
         session, user, person_id, body, idempotency_key
     )
     await session.commit()
-    if not created:
-        response.status_code = status.HTTP_200_OK
+    answer_replay(response, created)
     return SupportPlanRead.model_validate(version)
 
 

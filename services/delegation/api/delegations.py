@@ -20,7 +20,7 @@ from services.delegation.schemas import (
     OccurrenceRead,
 )
 from shared.auth import CurrentUser, Role, admits
-from shared.web import IdempotencyKey, Session, replayed
+from shared.web import IdempotencyKey, Session, answer_replay, replayed
 
 router = APIRouter(tags=["delegations"])
 READERS = (
@@ -125,8 +125,7 @@ async def record_occurrence(
         session, user, delegation_id, body, idempotency_key
     )
     await session.commit()
-    if not created:
-        response.status_code = status.HTTP_200_OK
+    answer_replay(response, created)
     return OccurrenceRead(
         id=occurrence.id,
         delegation_id=occurrence.delegation_id,

@@ -8,7 +8,7 @@ from services.delegation import queries
 from services.delegation.handlers import proposals
 from services.delegation.schemas import DecisionCreate, DecisionRead, ProposalCreate, ProposalRead
 from shared.auth import CurrentUser, Role, admits
-from shared.web import IdempotencyKey, Session, replayed
+from shared.web import IdempotencyKey, Session, answer_replay, replayed
 
 router = APIRouter(tags=["proposals"])
 
@@ -34,8 +34,7 @@ async def submit_proposal(
     """Propose a task for delegation; a repeated Idempotency-Key returns the first (200)."""
     proposal, created = await proposals.submit_proposal(session, user, body, idempotency_key)
     await session.commit()
-    if not created:
-        response.status_code = status.HTTP_200_OK
+    answer_replay(response, created)
     return _read(proposal, None)
 
 

@@ -8,7 +8,6 @@ from services.governance.api.common import (
     EVERYONE,
     READERS_OF_EVERYTHING,
     STAFF,
-    created_or_found,
 )
 from services.governance.domain.board import IssueStatus
 from services.governance.handlers import board as handlers
@@ -29,7 +28,7 @@ from services.governance.schemas.board import (
     ThemeRead,
 )
 from shared.auth import CurrentUser, Role, admits
-from shared.web import IdempotencyKey, Session, replayed
+from shared.web import IdempotencyKey, Session, answer_replay, replayed
 
 router = APIRouter(prefix="/board", tags=["board"])
 BOARD = admits(Role.IPCB_MEMBER)
@@ -94,7 +93,7 @@ async def report_issue(
     """Any member of staff reports an issue for the board to consider."""
     issue, created = await handlers.report_issue(session, user, body, idempotency_key)
     await session.commit()
-    created_or_found(response, created)
+    answer_replay(response, created)
     return IssueRead.model_validate(issue)
 
 
@@ -142,7 +141,7 @@ async def issue_ruling(
     """Issue a ruling or guidance with its effective date; a ruling may change the catalogue."""
     ruling, created = await handlers.issue_ruling(session, user, body, idempotency_key)
     await session.commit()
-    created_or_found(response, created)
+    answer_replay(response, created)
     return RulingRead.model_validate(ruling)
 
 

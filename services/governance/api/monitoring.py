@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from services.governance.api.common import READERS_OF_EVERYTHING, created_or_found
+from services.governance.api.common import READERS_OF_EVERYTHING
 from services.governance.handlers import monitoring as handlers
 from services.governance.queries import monitoring as queries
 from services.governance.schemas.monitoring import (
@@ -16,7 +16,7 @@ from services.governance.schemas.monitoring import (
 )
 from shared.auth import CurrentUser, Role, admits
 from shared.errors import NotFound
-from shared.web import IdempotencyKey, Session, replayed
+from shared.web import IdempotencyKey, Session, answer_replay, replayed
 
 router = APIRouter()
 
@@ -38,7 +38,7 @@ async def request_equality_report(
     """The assessment service compiles it from pseudonymised data; it arrives here later."""
     report, created = await handlers.request_equality_report(session, user, body, idempotency_key)
     await session.commit()
-    created_or_found(response, created, status.HTTP_202_ACCEPTED)
+    answer_replay(response, created)
     return queries.equality_report_read(report)
 
 

@@ -21,7 +21,7 @@ from services.training.schemas import (
 from shared.auth import CurrentUser, Role, admits
 from shared.clock import today
 from shared.outbox import session_clock
-from shared.web import IdempotencyKey, Session, replayed
+from shared.web import IdempotencyKey, Session, answer_replay, replayed
 
 router = APIRouter(tags=["competence"])
 ASSESSORS = (Role.REGISTERED_PRACTITIONER, Role.PROVIDER_MANAGER, Role.CARE_WORKER)
@@ -45,8 +45,7 @@ async def record_assessment(
     """A registered practitioner or approved assessor records an outcome; a repeat answers 200."""
     recorded = await handlers.record_assessment(session, user, worker_id, body, idempotency_key)
     await session.commit()
-    if not recorded.created:
-        response.status_code = status.HTTP_200_OK
+    answer_replay(response, recorded.created)
     return AssessmentRead.model_validate(recorded.assessment)
 
 

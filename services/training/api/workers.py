@@ -13,7 +13,7 @@ from services.training.schemas import (
     WorkerRead,
 )
 from shared.auth import CurrentUser, Role, admits
-from shared.web import Session, replayed
+from shared.web import Session, answer_replay, replayed
 
 router = APIRouter(tags=["workers"])
 READERS = (Role.PROVIDER_MANAGER, Role.REGISTERED_PRACTITIONER, Role.AUDITOR)
@@ -59,6 +59,5 @@ async def record_training(
     """Record that the worker completed knowledge or skills training; a repeat answers 200."""
     record, created = await handlers.record_training(session, user, worker_id, body)
     await session.commit()
-    if not created:
-        response.status_code = status.HTTP_200_OK
+    answer_replay(response, created)
     return TrainingRecordRead.model_validate(record)
