@@ -58,6 +58,3 @@ class Unauthenticated(DomainError):
 class Forbidden(DomainError):
     status, kind = 403, "forbidden"
 
-
-class Unavailable(DomainError):
-    status, kind = 503, "unavailable"

@@ -72,6 +72,3 @@ class ServiceSettings(BaseSettings):
             raise TypeError(f"the session carries {type(settings).__name__}, not {cls.__name__}")
         return settings
 
-    @property
-    def uses_kafka(self) -> bool:
-        return bool(self.kafka_bootstrap)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from shared.events import Envelope, Event, event_class
@@ -21,7 +21,6 @@ class Message:
     headers: tuple[tuple[str, bytes], ...]
     partition: int = -1
     offset: int = -1
-    extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     def header(self, name: str) -> str | None:
         for key, value in self.headers:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import func, select, update
 
 from shared.outbox import outbox, publish
@@ -145,6 +146,7 @@ async def test_with_kafka_stopped_writes_succeed_and_after_restart_every_event_a
             )
             await asyncio.sleep(2)  # the relay tries, fails and keeps the rows
             assert await _unsent(runtime) > 0
+            await eventually(_backlog_shown, seconds=30)  # operations see the outage
         finally:
             await asyncio.to_thread(kafka_server.start)
         await eventually(lambda: _has(runtime, 40), seconds=120)
@@ -152,6 +154,11 @@ async def test_with_kafka_stopped_writes_succeed_and_after_restart_every_event_a
 
     applied = await effects_of(runtime)
     assert sorted(s for _, s in applied) == list(range(40))
+
+
+async def _backlog_shown() -> bool:
+    backlog = REGISTRY.get_sample_value("llr_outbox_backlog", {"service": "things"})
+    return backlog is not None and backlog > 0
 
 
 async def _has(runtime: Runtime, count: int) -> bool:
