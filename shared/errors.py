@@ -57,4 +57,3 @@ class Unauthenticated(DomainError):
 
 class Forbidden(DomainError):
     status, kind = 403, "forbidden"
-

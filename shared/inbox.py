@@ -207,7 +207,19 @@ class Inbox:
 
     async def replay(self, dead_letter_id: int) -> bool:
         """Deliver a parked message again; True when it now applies."""
-        row = next((r for r in await self.parked() if r["id"] == dead_letter_id), None)
+        async with self.sessions() as session:
+            row = (
+                (
+                    await session.execute(
+                        select(dead_letters).where(
+                            dead_letters.c.id == dead_letter_id,
+                            dead_letters.c.replayed_at.is_(None),
+                        )
+                    )
+                )
+                .mappings()
+                .first()
+            )
         if row is None:
             return False
         message = Message(

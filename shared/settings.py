@@ -71,4 +71,3 @@ class ServiceSettings(BaseSettings):
         if not isinstance(settings, cls):
             raise TypeError(f"the session carries {type(settings).__name__}, not {cls.__name__}")
         return settings
-
