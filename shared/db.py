@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, Table, TypeDecorator, event
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.pool import NullPool
 
 from shared.clock import Clock
@@ -60,6 +62,22 @@ TYPE_ANNOTATION_MAP: dict[Any, Any] = {datetime: UTCDateTime, dict[str, Any]: JS
 # The tables every service has (outbox, inbox, dead letters, audit) live here; each service's
 # migrations create them in its own database beside its own tables.
 plumbing_metadata = new_metadata()
+
+
+class Versioned:
+    """Every change to the aggregate is a compare-and-set on its version.
+
+    The ORM writes `UPDATE ... SET version = :seen + 1 WHERE id = :id AND version = :seen`; when
+    another transaction changed the row first, no row matches and the flush raises
+    `StaleDataError`, answered 409. This holds on SQLite (which ignores FOR UPDATE) as on
+    PostgreSQL: one winner per conflict, and the loser's outbox rows roll back with it.
+    """
+
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.version}
 
 
 def is_sqlite(url: str) -> bool:
@@ -108,6 +126,31 @@ async def insert_absent(
     [key] = table.primary_key.columns
     stmt = dialect_insert(table).values(rows).on_conflict_do_nothing(index_elements=[key.name])
     return set((await session.execute(stmt.returning(key))).scalars())
+
+
+@dataclass(frozen=True)
+class SessionContext:
+    """What a handler may need of its running service besides the database: read it here."""
+
+    service: str
+    clock: Clock
+    settings: object
+
+
+def context_of(session: AsyncSession) -> SessionContext:
+    """The one accessor for the service, clock and settings a session was opened with."""
+    info = session.info
+    return SessionContext(info["service"], info["clock"], info["settings"])
+
+
+def now(session: AsyncSession) -> datetime:
+    """The current instant on the service's clock (tests and journeys move it)."""
+    return context_of(session).clock.now()
+
+
+def today(session: AsyncSession) -> date:
+    """Today on the service's clock: the one way to say "today" in a handler or query."""
+    return now(session).date()
 
 
 def sessionmaker(

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.errors import DomainError
@@ -62,6 +63,16 @@ def install_problem_handlers(app: FastAPI) -> None:
             409,
             "conflict",
             "the request conflicts with the current state",
+            instance=request.url.path,
+        )
+
+    @app.exception_handler(StaleDataError)
+    async def lost_race(request: Request, exc: StaleDataError) -> JSONResponse:
+        # A compare-and-set found the aggregate changed by a request that committed first.
+        return problem(
+            409,
+            "conflict",
+            "another request changed this at the same time; read it again before retrying",
             instance=request.url.path,
         )
 
