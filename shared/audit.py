@@ -6,8 +6,7 @@ from sqlalchemy import BigInteger, Column, Integer, String, Table, Text, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import CurrentUser
-from shared.db import UTCDateTime, plumbing_metadata
-from shared.outbox import session_clock
+from shared.db import UTCDateTime, now, plumbing_metadata
 
 audit_log = Table(
     "audit_log",
@@ -51,7 +50,7 @@ async def audit(
     """Write the audit row in the same transaction as the change it describes."""
     await session.execute(
         insert(audit_log).values(
-            at=session_clock(session).now(),
+            at=now(session),
             user_id=actor.user_id,
             role=actor.role.value,
             organisation=actor.organisation,

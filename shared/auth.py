@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -146,18 +146,30 @@ async def authenticated(
     return _verifier(request).verify(credentials.credentials)
 
 
-def admits(*roles: Role) -> Any:
-    """Declare which roles may call an endpoint: `user: CurrentUser = admits(Role.X)`."""
-    allowed = frozenset(roles)
+@dataclass(frozen=True)
+class Admits:
+    """The roles an endpoint admits, carried as data by its dependency (read by `roles_of`)."""
 
-    async def check(user: Annotated[CurrentUser, Depends(authenticated)]) -> CurrentUser:
-        if user.role not in allowed:
-            raise Forbidden(f"role '{user.role}' may not do this; admitted: {sorted(allowed)}")
+    roles: tuple[Role, ...]
+
+    async def __call__(self, user: Annotated[CurrentUser, Depends(authenticated)]) -> CurrentUser:
+        if user.role not in self.roles:
+            admitted = [role.value for role in self.roles]
+            raise Forbidden(f"role '{user.role}' may not do this; admitted: {admitted}")
         return user
 
-    check_roles: Callable[..., Awaitable[CurrentUser]] = check
-    check_roles.roles = sorted(allowed)  # type: ignore[attr-defined]
-    return Depends(check_roles)
+
+def admits(*roles: Role) -> Any:
+    """Declare which roles may call an endpoint: `user: CurrentUser = admits(Role.X)`."""
+    return Depends(Admits(tuple(sorted(set(roles)))))
+
+
+def roles_of(dependencies: Iterable[Any]) -> list[str] | None:
+    """The roles an endpoint declared with `admits`, from its own dependencies (not a walk)."""
+    for dependency in dependencies:
+        if isinstance(dependency.call, Admits):
+            return [role.value for role in dependency.call.roles]
+    return None
 
 
 def main(argv: list[str] | None = None) -> None:

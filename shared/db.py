@@ -137,10 +137,13 @@ class SessionContext:
     settings: object
 
 
+_CONTEXT = "llr.context"
+
+
 def context_of(session: AsyncSession) -> SessionContext:
     """The one accessor for the service, clock and settings a session was opened with."""
-    info = session.info
-    return SessionContext(info["service"], info["clock"], info["settings"])
+    context: SessionContext = session.info[_CONTEXT]
+    return context
 
 
 def now(session: AsyncSession) -> datetime:
@@ -156,6 +159,6 @@ def today(session: AsyncSession) -> date:
 def sessionmaker(
     engine: AsyncEngine, *, service: str, clock: Clock, settings: object = None
 ) -> async_sessionmaker[AsyncSession]:
-    """Sessions carry their service's name, clock and settings to handlers, outbox and audit."""
-    info = {"service": service, "clock": clock, "settings": settings}
+    """Sessions carry their service's name, clock and settings, read back with `context_of`."""
+    info = {_CONTEXT: SessionContext(service, clock, settings)}
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info=info)

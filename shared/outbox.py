@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared import metrics, tracing
 from shared.clock import Clock
-from shared.db import JSONDocument, UTCDateTime, dialect_of, plumbing_metadata
+from shared.db import JSONDocument, UTCDateTime, context_of, dialect_of, now, plumbing_metadata
 from shared.events import Envelope, Event, new_event_id
 from shared.events.cloudevents import Message, headers_for
 
@@ -60,8 +60,8 @@ class PublishFailed(Exception):
 
 
 def session_clock(session: AsyncSession) -> Clock:
-    clock: Clock = session.info["clock"]
-    return clock
+    """Kept for the handlers not yet converted: prefer `shared.db.now(session)`."""
+    return context_of(session).clock
 
 
 async def publish(session: AsyncSession, event: Event, **headers: str) -> None:
@@ -72,10 +72,10 @@ async def publish(session: AsyncSession, event: Event, **headers: str) -> None:
             topic=event.topic,
             key=event.subject(),
             type=event.event_type(),
-            source=f"/llr/{session.info['service']}",
+            source=f"/llr/{context_of(session).service}",
             payload=event.model_dump_json(),
             headers={**tracing.current_context_headers(), **headers},
-            occurred_at=session_clock(session).now(),
+            occurred_at=now(session),
         )
     )
 

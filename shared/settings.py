@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Self
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.db import context_of
+
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -67,7 +69,7 @@ class ServiceSettings(BaseSettings):
     @classmethod
     def of(cls, session: AsyncSession) -> Self:
         """The running service's settings, as its handlers see them through their session."""
-        settings = session.info["settings"]
+        settings = context_of(session).settings
         if not isinstance(settings, cls):
             raise TypeError(f"the session carries {type(settings).__name__}, not {cls.__name__}")
         return settings

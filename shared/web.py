@@ -21,7 +21,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared import logs, metrics, tracing
+from shared import auth, logs, metrics, tracing
 from shared.auth import CurrentUser, authenticated
 from shared.events import contracts
 from shared.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers, problem
@@ -224,18 +224,7 @@ def _problems_of(route: APIRoute) -> dict[str, str]:
 
 
 def roles_of(route: APIRoute) -> list[str] | None:
-    for dependant in _walk(route.dependant):
-        roles = getattr(dependant.call, "roles", None)
-        if roles is not None:
-            return list(roles)
-    return None
-
-
-def _walk(dependant: Any) -> list[Any]:
-    found = [dependant]
-    for sub in dependant.dependencies:
-        found.extend(_walk(sub))
-    return found
+    return auth.roles_of(route.dependant.dependencies)
 
 
 def _document_roles_and_problems(router: APIRouter) -> None:
