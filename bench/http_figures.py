@@ -17,7 +17,7 @@ from bench import load
 from bench.common import Row, fresh_database
 from bench.processes import Process, python
 from bench.start_figures import BASE_PORT, baseline
-from services.cli import SERVICES
+from services import registry
 from shared.auth import Role, dev_private_key, mint_token
 from shared.events.assessment import PersonRegistered
 from shared.events.vocabulary import Setting
@@ -29,6 +29,8 @@ from shared.testing.servers import Server
 from shared.transport import ensure_topics
 from tests.assessment.conftest import given_person_body
 from tests.delegation.conftest import given_decision_body, given_proposal_body
+
+SERVICES = registry.by_name()
 
 THROUGHPUT_REQUESTS = 2000
 WARM_UP = 200  # requests before measuring: pools filled, statements prepared

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from bench.common import Row, fresh_database, settings
 from bench.processes import Process, python
-from services.cli import SERVICES
+from services import registry
 from shared.service import Runtime
 from shared.testing.servers import Server
+
+SERVICES = registry.by_name()
 
 BASE_PORT = 18300
 

@@ -7,17 +7,14 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from types import ModuleType
 
-from services import standalone
+from services import registry, standalone
 from shared import auth
 from shared.events import contracts
 from shared.service import Runtime
 from shared.transport import ensure_topics
 
-SERVICES: dict[str, tuple[ModuleType, ModuleType]] = {
-    main.SPEC.name: (main, settings) for main, settings in standalone.SERVICES
-}
+SERVICES = registry.by_name()
 
 
 def runtime_of(name: str) -> Runtime:

@@ -20,10 +20,11 @@ from typing import Any
 
 import httpx
 
+from services import registry
 from shared.auth import Role, dev_private_key, mint_token
 from shared.settings import ServiceSettings
 
-SERVICES = ("assessment", "delegation", "training", "funding", "governance")
+SERVICES = registry.names()
 PROVIDER, CITY, ICB, CHS, GP = (
     "CAREWELL-HOMECARE",
     "LEICESTER-CITY-COUNCIL",

@@ -7,47 +7,28 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
-from types import ModuleType
 
 import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
-from services.assessment import main as assessment
-from services.assessment import settings as assessment_settings
-from services.delegation import main as delegation
-from services.delegation import settings as delegation_settings
-from services.funding import main as funding
-from services.funding import settings as funding_settings
-from services.governance import main as governance
-from services.governance import settings as governance_settings
-from services.training import main as training
-from services.training import settings as training_settings
+from services import registry
 from shared import logs, web
 from shared.clock import Clock
 from shared.service import Runtime
 from shared.transport import InProcessBus
 from shared.worker import relay_for, run_jobs
 
-SERVICES: list[tuple[ModuleType, ModuleType]] = [
-    (assessment, assessment_settings),
-    (delegation, delegation_settings),
-    (training, training_settings),
-    (funding, funding_settings),
-    (governance, governance_settings),
-]
-
 
 def runtimes(data_dir: Path, clock: Clock | None = None) -> list[Runtime]:
     data_dir.mkdir(parents=True, exist_ok=True)
     made = []
-    for main, settings in SERVICES:
-        name = main.SPEC.name
-        service_settings = settings.Settings(
-            database_url=f"sqlite+aiosqlite:///{data_dir / name}.db",
+    for service in registry.SERVICES:
+        service_settings = service.spec.settings_type(
+            database_url=f"sqlite+aiosqlite:///{data_dir / service.name}.db",
             dev_signing_key_file=data_dir / "dev-signing-key.pem",
         )
-        made.append(Runtime(main.SPEC, service_settings, clock))
+        made.append(Runtime(service.spec, service_settings, clock))
     return made
 
 
@@ -96,8 +77,8 @@ def main(argv: list[str] | None = None) -> None:
     logs.configure("WARNING")
     base = f"http://{args.host}:{args.port}"
     print("LLR Integrated Personalised Care, standalone; the services' documents:")
-    for main_module, _ in SERVICES:
-        print(f"  {main_module.SPEC.title:34} {base}/{main_module.SPEC.name}/docs")
+    for service in registry.SERVICES:
+        print(f"  {service.spec.title:34} {base}/{service.name}/docs")
     print(f"Data in {args.data.resolve()}; stop with Ctrl-C.", flush=True)
     uvicorn.run(create_app(args.data), host=args.host, port=args.port, log_config=None)
 

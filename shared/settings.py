@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING, Self
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.db import context_of
-
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -69,6 +67,8 @@ class ServiceSettings(BaseSettings):
     @classmethod
     def of(cls, session: AsyncSession) -> Self:
         """The running service's settings, as its handlers see them through their session."""
+        from shared.db import context_of  # here, so settings alone import no SQLAlchemy
+
         settings = context_of(session).settings
         if not isinstance(settings, cls):
             raise TypeError(f"the session carries {type(settings).__name__}, not {cls.__name__}")

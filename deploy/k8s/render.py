@@ -12,23 +12,13 @@ from typing import Any
 
 import yaml
 
+from services import registry
+
 HERE = Path(__file__).parent
-SERVICES = {
-    "assessment": 8001,
-    "delegation": 8002,
-    "training": 8003,
-    "funding": 8004,
-    "governance": 8005,
-}
+SERVICES = registry.api_ports()  # {name: API port}; the worker's is 100 above
 NAMESPACE = "llr-integrated-care"
 IMAGE = "llr-integrated-care:1.0.0"
-TOPICS = [
-    "assessment.person",
-    "delegation.delegation",
-    "training.competence",
-    "funding.apportionment",
-    "governance.board",
-]
+TOPICS = registry.topics()
 
 
 def meta(name: str, component: str, service: str = "platform") -> dict[str, Any]:
