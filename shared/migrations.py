@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command, context, op
 from alembic.config import Config
-from sqlalchemy import Connection, MetaData, text
+from sqlalchemy import Connection, MetaData
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared import audit, inbox, outbox  # noqa: F401  (their tables must be on the metadata)
+from shared import audit, inbox, outbox  # noqa: F401  (autogenerate compares their live tables)
 from shared.db import create_engine, plumbing_metadata
 
 
@@ -61,13 +63,87 @@ async def upgrade(engine: AsyncEngine, migrations_dir: Path, revision: str = "he
         await connection.run_sync(_upgrade)
 
 
-def create_plumbing() -> None:
-    """In a service's first revision: the outbox, inbox, dead letters and the append-only audit."""
-    bind = op.get_bind()
-    plumbing_metadata.create_all(bind)
-    for statement in audit.APPEND_ONLY_DDL.get(bind.dialect.name, []):
-        bind.execute(text(statement))
+# Revision 0001 of every service, frozen: these are the plumbing tables as they were first made.
+# Never edit them to follow a change in shared/outbox.py, inbox.py or audit.py: write a new
+# revision in every service (tests/kernel/test_plumbing_migrations.py fails until head matches).
+_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+_JSON = sa.JSON().with_variant(JSONB(), "postgresql")
+_AT = sa.DateTime(timezone=True)
+_APPEND_ONLY_0001 = {
+    "postgresql": [
+        """CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$
+           BEGIN RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP; END;
+           $$ LANGUAGE plpgsql""",
+        """CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+           FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()""",
+    ],
+    "sqlite": [
+        """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE refused'); END""",
+        """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: DELETE refused'); END""",
+    ],
+}
 
 
-def drop_plumbing() -> None:
-    plumbing_metadata.drop_all(op.get_bind())
+def create_plumbing_0001() -> None:
+    """The outbox, inbox, dead letters and the append-only audit log, as revision 0001 made them."""
+    op.create_table(
+        "outbox",
+        sa.Column("id", _ID, primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.Uuid(), nullable=False),
+        sa.Column("topic", sa.String(200), nullable=False),
+        sa.Column("key", sa.String(200), nullable=False),
+        sa.Column("type", sa.String(200), nullable=False),
+        sa.Column("source", sa.String(100), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("headers", _JSON, nullable=False),
+        sa.Column("occurred_at", _AT, nullable=False),
+        sa.Column("sent_at", _AT, nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_outbox"),
+        sa.UniqueConstraint("event_id", name="uq_outbox_event_id"),
+    )
+    op.create_table(
+        "inbox",
+        sa.Column("event_id", sa.Uuid(), nullable=False),
+        sa.Column("type", sa.String(200), nullable=False),
+        sa.Column("processed_at", _AT, nullable=False),
+        sa.PrimaryKeyConstraint("event_id", name="pk_inbox"),
+    )
+    op.create_table(
+        "dead_letters",
+        sa.Column("id", _ID, primary_key=True, autoincrement=True),
+        sa.Column("topic", sa.String(200), nullable=False),
+        sa.Column("partition", sa.Integer(), nullable=False),
+        sa.Column("offset", sa.BigInteger(), nullable=False),
+        sa.Column("key", sa.Text(), nullable=False),
+        sa.Column("headers", _JSON, nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("parked_at", _AT, nullable=False),
+        sa.Column("replayed_at", _AT, nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_dead_letters"),
+    )
+    op.create_table(
+        "audit_log",
+        sa.Column("id", _ID, primary_key=True, autoincrement=True),
+        sa.Column("at", _AT, nullable=False),
+        sa.Column("user_id", sa.String(200), nullable=False),
+        sa.Column("role", sa.String(50), nullable=False),
+        sa.Column("organisation", sa.String(200), nullable=False),
+        sa.Column("action", sa.String(200), nullable=False),
+        sa.Column("subject", sa.String(200), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_audit_log"),
+    )
+    for statement in _APPEND_ONLY_0001.get(op.get_bind().dialect.name, []):
+        op.execute(statement)
+
+
+def drop_plumbing_0001() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log")
+        op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")
+    for table in ("audit_log", "dead_letters", "inbox", "outbox"):
+        op.drop_table(table)

@@ -1,10 +1,10 @@
-"""The shared tables: outbox, inbox, dead letters and the append-only audit log.
+"""The shared tables: outbox, inbox, dead letters and the append-only audit log (frozen).
 
 Revision ID: 0001
 Revises:
 """
 
-from shared.migrations import create_plumbing, drop_plumbing
+from shared.migrations import create_plumbing_0001, drop_plumbing_0001
 
 revision = "0001"
 down_revision = None
@@ -13,8 +13,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    create_plumbing()
+    create_plumbing_0001()
 
 
 def downgrade() -> None:
-    drop_plumbing()
+    drop_plumbing_0001()
