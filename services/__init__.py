@@ -1,0 +1,1 @@
+"""The platform's services; each is registered once, in services/registry.py."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Column, Connection, Integer, Table, inspect, text
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services import registry
 from shared.db import create_engine, plumbing_metadata
-from shared.migrations import upgrade
+from shared.migrations import config, upgrade
 from shared.testing.plugin import Databases
 
 NAMES = registry.names()
@@ -118,3 +119,31 @@ async def test_revision_0001_is_frozen_a_table_added_to_the_live_metadata_is_not
     assert {"outbox", "inbox", "dead_letters", "audit_log"} <= set(tables)
     assert "zz_probe" not in tables
     assert [d[0] for d in found] == ["add_table"]  # what a new revision would have to add
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+async def test_revision_0001_downgrades_to_an_empty_database(
+    dialect: str, tmp_path: Path, databases: Databases
+) -> None:
+    async def nothing(_url: str) -> None:
+        return None
+
+    url = (
+        f"sqlite+aiosqlite:///{tmp_path / 'down.db'}"
+        if dialect == "sqlite"
+        else await databases.fresh("empty", nothing)
+    )
+    engine = create_engine(url)
+    migrations_dir = registry.SERVICES[0].spec.migrations_dir
+    await upgrade(engine, migrations_dir, "0001")
+
+    def downgrade(connection: Connection) -> list[str]:
+        cfg = config(migrations_dir)
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, "base")
+        return [t for t in inspect(connection).get_table_names() if t != "alembic_version"]
+
+    async with engine.begin() as connection:
+        left = await connection.run_sync(downgrade)
+    await engine.dispose()
+    assert left == []
