@@ -27,6 +27,7 @@ lint: $(STAMP) ## ruff, mypy --strict, import-linter contracts, event contracts
 	$(BIN)/lint-imports
 	$(BIN)/python -m services.cli contracts check
 	$(BIN)/python deploy/k8s/render.py --check
+	$(BIN)/python deploy/compose/render.py --check
 	$(BIN)/kubernetes-validate --strict --quiet deploy/k8s/*.yaml
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
@@ -35,6 +36,7 @@ contracts: $(STAMP) ## commit event schemas, AsyncAPI, OpenAPI documents and man
 	$(BIN)/python -m services.cli asyncapi --out docs/asyncapi.json
 	$(BIN)/python -m services.cli openapi --out docs/openapi
 	$(BIN)/python deploy/k8s/render.py
+	$(BIN)/python deploy/compose/render.py
 
 servers: ## start the local PostgreSQL and Kafka the tests use
 	bash deploy/local/postgres.sh start
