@@ -1,4 +1,8 @@
-"""R4 health needs and R6 trusted assessment: one current assessment of a kind, reused by all."""
+"""R4 health needs and R6 trusted assessment: one current assessment of a kind, reused by all.
+
+An assessment is current until a new one of its kind, following a change in need (R8),
+supersedes it.
+"""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -6,6 +10,22 @@ from enum import StrEnum
 from uuid import UUID
 
 from shared.errors import Conflict, InvalidInput
+from shared.lifecycle import Lifecycle
+
+
+class AssessmentState(StrEnum):
+    CURRENT = "current"
+    SUPERSEDED = "superseded"
+
+
+class AssessmentCommand(StrEnum):
+    SUPERSEDE = "superseded"
+
+
+ASSESSMENT: Lifecycle[AssessmentState, AssessmentCommand] = Lifecycle(
+    "assessment",
+    {(AssessmentState.CURRENT, AssessmentCommand.SUPERSEDE): AssessmentState.SUPERSEDED},
+)
 
 
 class HealthPurpose(StrEnum):
@@ -43,6 +63,7 @@ class CurrentAssessment:
     assessment_id: UUID
     person_id: UUID
     recorded_at: datetime
+    state: AssessmentState = AssessmentState.CURRENT
 
 
 @dataclass(frozen=True)
@@ -71,6 +92,16 @@ def may_assess(current: CurrentAssessment | None, follows_change: RecordedChange
             rule="R6",
             existing=assessment_url(current.person_id, current.assessment_id),
         )
+
+
+def supersede(
+    current: CurrentAssessment | None, follows_change: RecordedChange | None
+) -> AssessmentState | None:
+    """R6/R8: the new assessment may be made; the state the current one moves to (None: none)."""
+    may_assess(current, follows_change)
+    if current is None:
+        return None
+    return ASSESSMENT.next(current.state, AssessmentCommand.SUPERSEDE)
 
 
 def not_after_today(field: str, day: date, today: date) -> date:

@@ -20,9 +20,10 @@ from services.assessment.schemas.assessments import (
 from services.assessment.settings import Settings
 from shared.audit import audit
 from shared.auth import CurrentUser
+from shared.db import now, today
 from shared.errors import Conflict, InvalidInput
 from shared.events.assessment import NeedChanged
-from shared.outbox import publish, session_clock
+from shared.outbox import publish
 
 
 async def record_assessment(
@@ -38,13 +39,13 @@ async def record_assessment(
         )
     )
     follows = await _change_followed(session, person_id, body)
-    rules.may_assess(
+    superseded = rules.supersede(
         None
         if current is None
         else rules.CurrentAssessment(current.id, person_id, current.recorded_at),
         follows,
     )
-    now = session_clock(session).now()
+    at, on = now(session), today(session)
     assessment = Assessment(
         id=uuid.uuid4(),
         person_id=person_id,
@@ -52,16 +53,14 @@ async def record_assessment(
         assessed_by=actor.user_id,
         assessor_role=actor.role.value,
         partner_organisation=body.partner_organisation or actor.organisation,
-        assessed_on=rules.not_after_today(
-            "assessed_on", body.assessed_on or now.date(), now.date()
-        ),
-        recorded_at=now,
+        assessed_on=rules.not_after_today("assessed_on", body.assessed_on or on, on),
+        recorded_at=at,
         health_needs=[n.model_dump(mode="json") for n in body.health_needs],
         social_care_needs=[n.model_dump(mode="json") for n in body.social_care_needs],
         eligibility=body.eligibility and determination(body.eligibility, Settings.of(session)),
         follows_change_id=body.follows_change_id,
     )
-    if current is not None:
+    if current is not None and superseded is rules.AssessmentState.SUPERSEDED:
         current.superseded_by = assessment.id
         await session.flush()  # the old one stops being current before the new one is
     session.add(assessment)
@@ -131,16 +130,14 @@ async def record_need_change(
                 raise Conflict("this Idempotency-Key was used for another person")
             return repeated, False
     await locked_person(session, person_id)
-    now = session_clock(session).now()
+    at, on = now(session), today(session)
     change = NeedChange(
         id=uuid.uuid4(),
         person_id=person_id,
         significant=body.significant,
         description=body.description,
-        recorded_on=rules.not_after_today(
-            "recorded_on", body.recorded_on or now.date(), now.date()
-        ),
-        recorded_at=now,
+        recorded_on=rules.not_after_today("recorded_on", body.recorded_on or on, on),
+        recorded_at=at,
         recorded_by=actor.user_id,
         idempotency_key=idempotency_key,
     )
