@@ -10,6 +10,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from shared.errors import Conflict, InvalidInput
+from shared.events.assessment import NeedChanged
 from shared.lifecycle import Lifecycle
 
 
@@ -109,3 +110,12 @@ def not_after_today(field: str, day: date, today: date) -> date:
     if day > today:
         raise InvalidInput(field, "cannot be in the future")
     return day
+
+
+def need_changed(
+    person_id: UUID, change_id: UUID, significant: bool, recorded_on: date
+) -> NeedChanged:
+    """R8: the event that a change in need was recorded; a significant one calls for an MDT."""
+    return NeedChanged(
+        person_id=person_id, change_id=change_id, significant=significant, recorded_on=recorded_on
+    )

@@ -22,7 +22,6 @@ from shared.audit import audit
 from shared.auth import CurrentUser
 from shared.db import now, today
 from shared.errors import Conflict, InvalidInput
-from shared.events.assessment import NeedChanged
 from shared.outbox import publish
 
 
@@ -121,14 +120,9 @@ async def record_need_change(
     idempotency_key: str | None = None,
 ) -> tuple[NeedChange, bool]:
     """R8: a change in need, at any time; True when this call recorded it (not a repeat)."""
-    if idempotency_key is not None:
-        repeated = await session.scalar(
-            select(NeedChange).where(NeedChange.idempotency_key == idempotency_key)
-        )
-        if repeated is not None:
-            if repeated.person_id != person_id:
-                raise Conflict("this Idempotency-Key was used for another person")
-            return repeated, False
+    repeated = await _repeated_change(session, person_id, idempotency_key)
+    if repeated is not None:
+        return repeated, False
     await locked_person(session, person_id)
     at, on = now(session), today(session)
     change = NeedChange(
@@ -144,14 +138,21 @@ async def record_need_change(
     session.add(change)
     await session.flush()
     await publish(
-        session,
-        NeedChanged(
-            person_id=person_id,
-            change_id=change.id,
-            significant=change.significant,
-            recorded_on=change.recorded_on,
-        ),
+        session, rules.need_changed(person_id, change.id, change.significant, change.recorded_on)
     )
     kind = "significant" if change.significant else "minor"
     await audit(session, actor, f"need.change.{kind}", change.id, body.description)
     return change, True
+
+
+async def _repeated_change(
+    session: AsyncSession, person_id: UUID, idempotency_key: str | None
+) -> NeedChange | None:
+    if idempotency_key is None:
+        return None
+    repeated = await session.scalar(
+        select(NeedChange).where(NeedChange.idempotency_key == idempotency_key)
+    )
+    if repeated is not None and repeated.person_id != person_id:
+        raise Conflict("this Idempotency-Key was used for another person")
+    return repeated
