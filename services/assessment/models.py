@@ -7,7 +7,7 @@ from uuid import UUID
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db import TYPE_ANNOTATION_MAP, JSONDocument, new_metadata
+from shared.db import TYPE_ANNOTATION_MAP, JSONDocument, Versioned, new_metadata
 
 
 class Base(DeclarativeBase):
@@ -15,7 +15,7 @@ class Base(DeclarativeBase):
     type_annotation_map = TYPE_ANNOTATION_MAP
 
 
-class Person(Base):
+class Person(Versioned, Base):
     """The only place the NHS number is kept; everywhere else the person is `id`."""
 
     __tablename__ = "people"
@@ -49,7 +49,7 @@ class ProviderAccess(Base):
     organisation: Mapped[str] = mapped_column(String(200), primary_key=True)
 
 
-class Assessment(Base):
+class Assessment(Versioned, Base):
     """A needs assessment (R4, R5) made by one partner and trusted by the others (R6)."""
 
     __tablename__ = "assessments"
@@ -94,7 +94,7 @@ class NeedChange(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
 
 
-class Consent(Base):
+class Consent(Versioned, Base):
     """R7: consent to one delegated task; withdrawal is recorded beside it, never erasing it."""
 
     __tablename__ = "consents"
@@ -113,10 +113,17 @@ class Consent(Base):
     withdrawn_at: Mapped[datetime | None]
     withdrawn_by: Mapped[str | None] = mapped_column(String(200))
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), index=True, unique=True)
+    withdrawal_idempotency_key: Mapped[str | None] = mapped_column(
+        String(200), index=True, unique=True
+    )
 
 
 class SupportPlanVersion(Base):
-    """One version of a person's support plan; versions are only ever added."""
+    """One version of a person's support plan; versions are only ever added.
+
+    Not `Versioned`: its own `version` (unique per person) is the plan's compare-and-set.
+    """
 
     __tablename__ = "support_plan_versions"
     __table_args__ = (UniqueConstraint("person_id", "version"),)

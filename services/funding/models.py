@@ -7,7 +7,8 @@ from uuid import UUID, uuid4
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db import TYPE_ANNOTATION_MAP, new_metadata
+from services.funding.domain.packages import PackageState
+from shared.db import TYPE_ANNOTATION_MAP, Versioned, new_metadata
 
 
 class Base(DeclarativeBase):
@@ -29,7 +30,7 @@ class Rate(Base):
     recorded_at: Mapped[datetime]
 
 
-class FundedDelegation(Base):
+class FundedDelegation(Versioned, Base):
     """The live delegations the service pays for: a projection of delegation's events."""
 
     __tablename__ = "funded_delegations"
@@ -50,7 +51,7 @@ class FundedDelegation(Base):
     decided_on: Mapped[date | None]
 
 
-class FundingSegment(Base):
+class FundingSegment(Versioned, Base):
     """A run of funded minutes: who pays for the days [effective_from, effective_to)."""
 
     __tablename__ = "funding_segments"
@@ -85,7 +86,7 @@ class FundingGap(Base):
     declared_at: Mapped[datetime]
 
 
-class JointPackage(Base):
+class JointPackage(Versioned, Base):
     """R21: a package funded by the NHS and the local authority together, in any setting."""
 
     __tablename__ = "joint_packages"
@@ -93,6 +94,7 @@ class JointPackage(Base):
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
     person_id: Mapped[UUID] = mapped_column(index=True)
     setting: Mapped[str] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(20), default=PackageState.AGREED)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
@@ -113,7 +115,7 @@ class PackageTerms(Base):
     recorded_at: Mapped[datetime]
 
 
-class Dispute(Base):
+class Dispute(Versioned, Base):
     """R22: a party disputes a joint-funded case; the CSU resolves it."""
 
     __tablename__ = "disputes"

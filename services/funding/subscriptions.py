@@ -1,6 +1,6 @@
 """The events the funding service reacts to, and its handler for each."""
 
-from services.funding import handlers
+from services.funding.handlers import apportionment, disputes
 from shared.events.delegation import (
     DelegationEnded,
     DelegationResumed,
@@ -12,10 +12,10 @@ from shared.events.governance import DisputeResolved
 from shared.inbox import Subscriptions
 
 SUBSCRIPTIONS: Subscriptions = {
-    TaskDelegated: handlers.on_task_delegated,
-    ReviewCompleted: handlers.on_review_completed,
-    DelegationSuspended: handlers.on_delegation_suspended,
-    DelegationEnded: handlers.on_delegation_ended,
-    DelegationResumed: handlers.on_delegation_resumed,
-    DisputeResolved: handlers.on_dispute_resolved,
+    TaskDelegated: apportionment.on_task_delegated,
+    ReviewCompleted: apportionment.on_review_completed,
+    DelegationSuspended: apportionment.on_delegation_suspended,
+    DelegationEnded: apportionment.on_delegation_ended,
+    DelegationResumed: apportionment.on_delegation_resumed,
+    DisputeResolved: disputes.on_dispute_resolved,
 }

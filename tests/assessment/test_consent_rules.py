@@ -7,13 +7,15 @@ from datetime import date
 
 import pytest
 
-from services.assessment.domain.plans import (
+from services.assessment.domain.consents import (
     ConsentFact,
-    Plan,
-    PlanTask,
     lawful_basis,
     may_record_consent,
     may_withdraw,
+)
+from services.assessment.domain.plans import (
+    Plan,
+    PlanTask,
     next_version,
     with_task,
     without_task,

@@ -12,7 +12,7 @@ from httpx import AsyncClient
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.funding.domain import money, packages
+from services.funding.domain import disputes, money, packages
 from services.funding.main import SPEC as FUNDING
 from services.funding.models import JointPackage, PackageTerms
 from shared.auth import Role
@@ -36,7 +36,7 @@ HALVES = [Share(organisation=ICB, percent=50), Share(organisation=CITY, percent=
 
 def test_r22_only_a_party_to_the_joint_funded_case_may_dispute_it() -> None:
     with pytest.raises(RuleViolation) as refused:
-        packages.check_dispute([CITY, ICB], "RUTLAND-COUNTY-COUNCIL", None)
+        disputes.check_dispute([CITY, ICB], "RUTLAND-COUNTY-COUNCIL", None)
     assert refused.value.rule == "R22"
 
 
@@ -50,7 +50,7 @@ def test_r22_the_outcome_settles_the_days_already_paid_back_to_its_date() -> Non
         70_000,
         (Share_(ICB, percent=60), Share_(CITY, percent=40)),
     )
-    outcome = packages.settle_outcome(
+    outcome = disputes.settle_outcome(
         [terms],
         [Share_(ICB, percent=50), Share_(CITY, percent=50)],
         date(2026, 1, 5),
@@ -71,7 +71,7 @@ def test_r22_an_outcome_from_a_future_date_settles_nothing() -> None:
         70_000,
         (Share_(ICB, percent=60), Share_(CITY, percent=40)),
     )
-    outcome = packages.settle_outcome(
+    outcome = disputes.settle_outcome(
         [terms],
         [Share_(ICB, percent=50), Share_(CITY, percent=50)],
         date(2026, 3, 1),
@@ -268,7 +268,7 @@ def test_r22_settling_an_outcome_leaves_each_party_having_paid_its_outcome_share
         day += timedelta(days=gap)
     effective_from = date(2026, 1, 5) + timedelta(days=effective_offset)
     shares = [Share_(ICB, percent=outcome[0]), Share_(CITY, percent=outcome[1])]
-    result = packages.settle_outcome(
+    result = disputes.settle_outcome(
         terms, shares, effective_from, effective_from + timedelta(days=resolved_offset)
     )
     after = dict(result.paid)
@@ -288,7 +288,7 @@ def test_r22_an_outcome_never_starts_a_package_before_it_began() -> None:
         70_000,
         (Share_(ICB, percent=60), Share_(CITY, percent=40)),
     )
-    outcome = packages.settle_outcome(
+    outcome = disputes.settle_outcome(
         [terms],
         [Share_(ICB, percent=50), Share_(CITY, percent=50)],
         date(2025, 12, 1),

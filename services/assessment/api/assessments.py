@@ -4,9 +4,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from services.assessment import queries
 from services.assessment.api.roles import ASSESSORS, CLINICAL_READERS
 from services.assessment.handlers import assessments as handlers
+from services.assessment.queries import assessments as queries
 from services.assessment.schemas.assessments import (
     AssessmentCreate,
     AssessmentRead,

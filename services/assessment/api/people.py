@@ -4,7 +4,6 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, status
 
-from services.assessment import queries
 from services.assessment.api.roles import (
     ASSESSORS,
     AUDITORS,
@@ -13,6 +12,7 @@ from services.assessment.api.roles import (
     READERS,
 )
 from services.assessment.handlers import people as handlers
+from services.assessment.queries import people as queries
 from services.assessment.schemas.people import (
     AuditEntry,
     CommunityHealthServicesUpdate,

@@ -1,4 +1,8 @@
-"""R4 health needs and R6 trusted assessment: one current assessment of a kind, reused by all."""
+"""R4 health needs and R6 trusted assessment: one current assessment of a kind, reused by all.
+
+An assessment is current until a new one of its kind, following a change in need (R8),
+supersedes it.
+"""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -6,6 +10,23 @@ from enum import StrEnum
 from uuid import UUID
 
 from shared.errors import Conflict, InvalidInput
+from shared.events.assessment import NeedChanged
+from shared.lifecycle import Lifecycle
+
+
+class AssessmentState(StrEnum):
+    CURRENT = "current"
+    SUPERSEDED = "superseded"
+
+
+class AssessmentCommand(StrEnum):
+    SUPERSEDE = "superseded"
+
+
+ASSESSMENT: Lifecycle[AssessmentState, AssessmentCommand] = Lifecycle(
+    "assessment",
+    {(AssessmentState.CURRENT, AssessmentCommand.SUPERSEDE): AssessmentState.SUPERSEDED},
+)
 
 
 class HealthPurpose(StrEnum):
@@ -43,6 +64,7 @@ class CurrentAssessment:
     assessment_id: UUID
     person_id: UUID
     recorded_at: datetime
+    state: AssessmentState = AssessmentState.CURRENT
 
 
 @dataclass(frozen=True)
@@ -73,8 +95,27 @@ def may_assess(current: CurrentAssessment | None, follows_change: RecordedChange
         )
 
 
+def supersede(
+    current: CurrentAssessment | None, follows_change: RecordedChange | None
+) -> AssessmentState | None:
+    """R6/R8: the new assessment may be made; the state the current one moves to (None: none)."""
+    may_assess(current, follows_change)
+    if current is None:
+        return None
+    return ASSESSMENT.next(current.state, AssessmentCommand.SUPERSEDE)
+
+
 def not_after_today(field: str, day: date, today: date) -> date:
     """What is recorded as done cannot be dated in the future."""
     if day > today:
         raise InvalidInput(field, "cannot be in the future")
     return day
+
+
+def need_changed(
+    person_id: UUID, change_id: UUID, significant: bool, recorded_on: date
+) -> NeedChanged:
+    """R8: the event that a change in need was recorded; a significant one calls for an MDT."""
+    return NeedChanged(
+        person_id=person_id, change_id=change_id, significant=significant, recorded_on=recorded_on
+    )

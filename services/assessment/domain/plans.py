@@ -1,12 +1,33 @@
-"""R7 consent and versioned support plans: a new version never overwrites the old."""
+"""Versioned support plans: a new version never overwrites the old, it supersedes it.
 
-from collections.abc import Sequence
+A version is current until the next one supersedes it. The plan's version number is its
+compare-and-set: version n+1 is written once (a unique key), so of two writers who both read
+version n, one wins and the other gets a 409.
+"""
+
 from dataclasses import dataclass, replace
 from datetime import date
+from enum import StrEnum
 from uuid import UUID
 
-from shared.errors import Conflict, InvalidInput, RuleViolation
-from shared.events.assessment import ConsentGivenBy
+from shared.errors import Conflict
+from shared.events.assessment import SupportPlanVersioned
+from shared.lifecycle import Lifecycle
+
+
+class PlanVersionState(StrEnum):
+    CURRENT = "current"
+    SUPERSEDED = "superseded"
+
+
+class PlanCommand(StrEnum):
+    SUPERSEDE = "superseded"
+
+
+PLAN_VERSION: Lifecycle[PlanVersionState, PlanCommand] = Lifecycle(
+    "support plan version",
+    {(PlanVersionState.CURRENT, PlanCommand.SUPERSEDE): PlanVersionState.SUPERSEDED},
+)
 
 
 @dataclass(frozen=True)
@@ -27,7 +48,7 @@ class PlanTask:
 
 @dataclass(frozen=True)
 class Plan:
-    """One version of a person's support plan."""
+    """One version of a person's support plan (version 0: none yet)."""
 
     version: int = 0
     visits: Visits | None = None
@@ -39,15 +60,41 @@ class Plan:
     def task_codes(self) -> list[str]:
         return [t.task_code for t in self.tasks]
 
+    @property
+    def state(self) -> PlanVersionState:
+        """The latest version is the current one (version 0 stands for no plan yet)."""
+        return PlanVersionState.CURRENT
+
 
 def next_version(plan: Plan, based_on_version: int | None = None) -> int:
-    """A new version follows the latest; a writer who saw an older version loses (409)."""
+    """A new version supersedes the latest; a writer who saw an older version loses (409)."""
     if based_on_version is not None and based_on_version != plan.version:
         raise Conflict(
             f"the support plan is at version {plan.version}, not {based_on_version}",
             current_version=plan.version,
         )
+    if plan.version:
+        PLAN_VERSION.next(plan.state, PlanCommand.SUPERSEDE)
     return plan.version + 1
+
+
+def revised(
+    plan: Plan, visits: Visits, provider_organisation: str | None, based_on: int | None
+) -> Plan:
+    """The commissioned visits and provider change; tasks and consents carry forward."""
+    version = next_version(plan, based_on)
+    return replace(
+        plan, version=version, visits=visits, provider_organisation=provider_organisation
+    )
+
+
+def with_consent(plan: Plan, consent_id: UUID) -> Plan:
+    return replace(plan, version=next_version(plan), consent_ids=(*plan.consent_ids, consent_id))
+
+
+def without_consent(plan: Plan, consent_id: UUID) -> Plan:
+    kept = tuple(c for c in plan.consent_ids if c != consent_id)
+    return replace(plan, version=next_version(plan), consent_ids=kept)
 
 
 def with_task(plan: Plan, task: PlanTask) -> Plan | None:
@@ -63,77 +110,14 @@ def without_task(plan: Plan, delegation_id: UUID) -> Plan | None:
     return None if kept == plan.tasks else replace(plan, version=next_version(plan), tasks=kept)
 
 
-@dataclass(frozen=True)
-class ConsentFact:
-    consent_id: UUID
-    task_code: str
-    delegation_id: UUID | None
-    withdrawn: bool
-
-
-def consent_url(person_id: UUID, consent_id: UUID) -> str:
-    return f"/people/{person_id}/consents/{consent_id}"
-
-
-def may_record_consent(
-    person_id: UUID,
-    task_code: str,
-    delegation_id: UUID | None,
-    given_on: date,
-    today: date,
-    existing: Sequence[ConsentFact],
-) -> None:
-    """R7: consent to one task, by the person or a lawful representative, once while in force."""
-    if given_on > today:
-        raise InvalidInput("given_on", "cannot be in the future")
-    same_task = (task_code, delegation_id)
-    for fact in existing:
-        if not fact.withdrawn and (fact.task_code, fact.delegation_id) == same_task:
-            raise Conflict(
-                "consent to this task is already recorded and in force",
-                rule="R7",
-                existing=consent_url(person_id, fact.consent_id),
-            )
-
-
-NEEDS_AUTHORITY = {
-    ConsentGivenBy.LASTING_POWER_OF_ATTORNEY: "the registered health and welfare LPA",
-    ConsentGivenBy.COURT_DEPUTY: "the Court of Protection order",
-}
-
-
-def lawful_basis(
-    given_by: ConsentGivenBy,
-    authority_reference: str | None,
-    capacity_assessed_on: date | None,
-    given_on: date,
-) -> None:
-    """R7: a representative's consent shows its lawful basis (MCA 2005)."""
-    if given_by in NEEDS_AUTHORITY and not authority_reference:
-        raise _missing(
-            "authority_reference",
-            f"consent by a {given_by.value.replace('_', ' ')} needs the reference of "
-            f"{NEEDS_AUTHORITY[given_by]}",
-        )
-    if given_by is ConsentGivenBy.BEST_INTERESTS_DECISION:
-        if capacity_assessed_on is None:
-            raise _missing(
-                "capacity_assessed_on",
-                "a best-interests decision follows an assessment that the person lacks capacity",
-            )
-        if capacity_assessed_on > given_on:
-            raise InvalidInput("capacity_assessed_on", "must be on or before given_on")
-
-
-def _missing(field: str, why: str) -> RuleViolation:
-    return RuleViolation("R7", why, errors=[{"field": field, "reason": why}])
-
-
-def may_withdraw(fact: ConsentFact, given_on: date, withdrawn_on: date, today: date) -> None:
-    """R7: only consent in force can be withdrawn, on or after the day it was given."""
-    if fact.withdrawn:
-        raise Conflict("this consent is already withdrawn", rule="R7")
-    if withdrawn_on > today:
-        raise InvalidInput("withdrawn_on", "cannot be in the future")
-    if withdrawn_on < given_on:
-        raise InvalidInput("withdrawn_on", "cannot be before consent was given")
+def versioned(
+    person_id: UUID, plan_id: UUID, plan: Plan, effective_from: date
+) -> SupportPlanVersioned:
+    """The event that a new version is made."""
+    return SupportPlanVersioned(
+        person_id=person_id,
+        plan_id=plan_id,
+        version=plan.version,
+        task_codes=plan.task_codes,
+        effective_from=effective_from,
+    )

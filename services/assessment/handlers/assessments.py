@@ -20,9 +20,9 @@ from services.assessment.schemas.assessments import (
 from services.assessment.settings import Settings
 from shared.audit import audit
 from shared.auth import CurrentUser
+from shared.db import now, today
 from shared.errors import Conflict, InvalidInput
-from shared.events.assessment import NeedChanged
-from shared.outbox import publish, session_clock
+from shared.outbox import publish
 
 
 async def record_assessment(
@@ -38,13 +38,13 @@ async def record_assessment(
         )
     )
     follows = await _change_followed(session, person_id, body)
-    rules.may_assess(
+    superseded = rules.supersede(
         None
         if current is None
         else rules.CurrentAssessment(current.id, person_id, current.recorded_at),
         follows,
     )
-    now = session_clock(session).now()
+    at, on = now(session), today(session)
     assessment = Assessment(
         id=uuid.uuid4(),
         person_id=person_id,
@@ -52,16 +52,14 @@ async def record_assessment(
         assessed_by=actor.user_id,
         assessor_role=actor.role.value,
         partner_organisation=body.partner_organisation or actor.organisation,
-        assessed_on=rules.not_after_today(
-            "assessed_on", body.assessed_on or now.date(), now.date()
-        ),
-        recorded_at=now,
+        assessed_on=rules.not_after_today("assessed_on", body.assessed_on or on, on),
+        recorded_at=at,
         health_needs=[n.model_dump(mode="json") for n in body.health_needs],
         social_care_needs=[n.model_dump(mode="json") for n in body.social_care_needs],
         eligibility=body.eligibility and determination(body.eligibility, Settings.of(session)),
         follows_change_id=body.follows_change_id,
     )
-    if current is not None:
+    if current is not None and superseded is rules.AssessmentState.SUPERSEDED:
         current.superseded_by = assessment.id
         await session.flush()  # the old one stops being current before the new one is
     session.add(assessment)
@@ -122,39 +120,39 @@ async def record_need_change(
     idempotency_key: str | None = None,
 ) -> tuple[NeedChange, bool]:
     """R8: a change in need, at any time; True when this call recorded it (not a repeat)."""
-    if idempotency_key is not None:
-        repeated = await session.scalar(
-            select(NeedChange).where(NeedChange.idempotency_key == idempotency_key)
-        )
-        if repeated is not None:
-            if repeated.person_id != person_id:
-                raise Conflict("this Idempotency-Key was used for another person")
-            return repeated, False
+    repeated = await _repeated_change(session, person_id, idempotency_key)
+    if repeated is not None:
+        return repeated, False
     await locked_person(session, person_id)
-    now = session_clock(session).now()
+    at, on = now(session), today(session)
     change = NeedChange(
         id=uuid.uuid4(),
         person_id=person_id,
         significant=body.significant,
         description=body.description,
-        recorded_on=rules.not_after_today(
-            "recorded_on", body.recorded_on or now.date(), now.date()
-        ),
-        recorded_at=now,
+        recorded_on=rules.not_after_today("recorded_on", body.recorded_on or on, on),
+        recorded_at=at,
         recorded_by=actor.user_id,
         idempotency_key=idempotency_key,
     )
     session.add(change)
     await session.flush()
     await publish(
-        session,
-        NeedChanged(
-            person_id=person_id,
-            change_id=change.id,
-            significant=change.significant,
-            recorded_on=change.recorded_on,
-        ),
+        session, rules.need_changed(person_id, change.id, change.significant, change.recorded_on)
     )
     kind = "significant" if change.significant else "minor"
     await audit(session, actor, f"need.change.{kind}", change.id, body.description)
     return change, True
+
+
+async def _repeated_change(
+    session: AsyncSession, person_id: UUID, idempotency_key: str | None
+) -> NeedChange | None:
+    if idempotency_key is None:
+        return None
+    repeated = await session.scalar(
+        select(NeedChange).where(NeedChange.idempotency_key == idempotency_key)
+    )
+    if repeated is not None and repeated.person_id != person_id:
+        raise Conflict("this Idempotency-Key was used for another person")
+    return repeated

@@ -11,6 +11,7 @@ from services.assessment.models import EqualityProfile, EqualityReport, Framewor
 from services.assessment.settings import Settings
 from shared.audit import audit
 from shared.auth import SYSTEM
+from shared.db import now, today
 from shared.events.assessment import EqualityReportCompiled
 from shared.events.delegation import (
     DecisionOutcome,
@@ -20,7 +21,7 @@ from shared.events.delegation import (
 )
 from shared.events.funding import DisputeRaised
 from shared.events.governance import EqualityReportRequested
-from shared.outbox import publish, session_clock
+from shared.outbox import publish
 
 
 async def count_use(
@@ -59,8 +60,9 @@ async def on_delegation_decided(session: AsyncSession, event: DelegationDecided)
 
 async def on_shared_care_requested(session: AsyncSession, event: SharedCareRequested) -> None:
     """R28: an escalation to Shared Care (the event carries no date: the day it arrives)."""
-    today = session_clock(session).now().date()
-    await count_use(session, event.person_id, Measure.ESCALATIONS, event.proposal_id, today)
+    await count_use(
+        session, event.person_id, Measure.ESCALATIONS, event.proposal_id, today(session)
+    )
 
 
 async def on_dispute_raised(session: AsyncSession, event: DisputeRaised) -> None:
@@ -85,7 +87,7 @@ async def on_equality_report_requested(
             report_id=event.report_id,
             period_start=event.period_start,
             period_end=event.period_end,
-            compiled_at=session_clock(session).now(),
+            compiled_at=now(session),
         )
     )
     await publish(

@@ -16,9 +16,10 @@ from services.assessment.schemas.people import (
 )
 from shared.audit import audit
 from shared.auth import CurrentUser
+from shared.db import now, today
 from shared.errors import Conflict, NotFound
-from shared.events.assessment import CommunityHealthServicesStatusChanged, PersonRegistered
-from shared.outbox import publish, session_clock
+from shared.events.assessment import PersonRegistered
+from shared.outbox import publish
 
 
 def person_url(person_id: UUID) -> str:
@@ -26,7 +27,8 @@ def person_url(person_id: UUID) -> str:
 
 
 async def locked_person(session: AsyncSession, person_id: UUID) -> Person:
-    """The person's row, locked: every change to a person's records queues behind it."""
+    """The person's row, locked on PostgreSQL so that a person's plan versions queue behind one
+    another; conflicting changes are settled by each aggregate's compare-and-set, on SQLite too."""
     person = await session.scalar(select(Person).where(Person.id == person_id).with_for_update())
     if person is None:
         raise NotFound(f"no person {person_id}")
@@ -42,7 +44,7 @@ async def register_person(session: AsyncSession, actor: CurrentUser, body: Perso
     person = Person(
         id=uuid.uuid4(),
         **body.model_dump(),
-        registered_at=session_clock(session).now(),
+        registered_at=now(session),
         registered_by=actor.user_id,
     )
     try:
@@ -71,18 +73,18 @@ async def set_community_health_services(
 ) -> Person:
     """R17: opening to or discharge from CHS is published; the same status again changes nothing."""
     person = await locked_person(session, person_id)
-    if person.open_to_community_health_services == body.open_to_community_health_services:
-        return person
-    person.open_to_community_health_services = body.open_to_community_health_services
-    await publish(
-        session,
-        CommunityHealthServicesStatusChanged(
-            person_id=person.id,
-            open_to_community_health_services=person.open_to_community_health_services,
-            gp_practice=person.gp_practice,
-            effective_date=body.effective_date or session_clock(session).now().date(),
-        ),
+    facts = people.PersonFacts(
+        person.id, person.gp_practice, person.open_to_community_health_services
     )
+    decided = people.change_community_health_services(
+        facts, body.open_to_community_health_services, body.effective_date or today(session)
+    )
+    if decided is None:
+        return person
+    state, events = decided
+    person.open_to_community_health_services = state is people.CommunityHealthServices.OPEN
+    for event in events:
+        await publish(session, event)
     action = "opened" if person.open_to_community_health_services else "discharged"
     await audit(session, actor, f"person.community_health_services.{action}", person.id)
     return person
@@ -95,11 +97,11 @@ async def declare_equality_profile(
     await locked_person(session, person_id)
     characteristics = people.equality_profile(body.model_dump())
     profile = await session.get(EqualityProfile, person_id)
-    now = session_clock(session).now()
+    at = now(session)
     if profile is None:
         profile = EqualityProfile(person_id=person_id, characteristics=characteristics)
         session.add(profile)
-    profile.characteristics, profile.declared_at = characteristics, now
+    profile.characteristics, profile.declared_at = characteristics, at
     await session.flush()
     # The values stay out of the audit trail: it records that a declaration was made.
     await audit(session, actor, "person.equality_profile.declare", person_id)

@@ -84,10 +84,20 @@ class AssessmentCreate(BaseModel):
 
 
 class DeterminationRead(BaseModel):
+    """R5: whether the needs are eligible, which conditions failed, and the outcomes counted."""
+
     eligible: bool
     failed_conditions: list[Condition]
-    unable_outcomes: dict[str, list[str]]
+    unable_outcomes: dict[Outcome, list[Reason]]
     observations: int
+
+
+class EligibilityRead(EligibilityWrite):
+    """R5: the determination's inputs, kept with the determination made from them."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    determination: DeterminationRead
 
 
 class AssessmentRead(BaseModel):
@@ -103,7 +113,7 @@ class AssessmentRead(BaseModel):
     recorded_at: datetime
     health_needs: list[dict[str, Any]]
     social_care_needs: list[dict[str, Any]]
-    eligibility: dict[str, Any] | None
+    eligibility: EligibilityRead | None
     follows_change_id: UUID | None
     superseded_by: UUID | None
 

@@ -12,7 +12,6 @@ from shared.events.vocabulary import Setting
 Organisation = Annotated[str, Field(min_length=2, max_length=200, pattern=r"^[A-Za-z0-9\-_. ]+$")]
 OdsCode = Annotated[str, Field(min_length=3, max_length=20, pattern=r"^[A-Za-z0-9]+$")]
 NhsNumber = Annotated[str, AfterValidator(people.nhs_number)]
-Declared = Annotated[str | None, Field(default=None, max_length=60)]
 
 
 class PersonCreate(BaseModel):
@@ -57,15 +56,15 @@ class EqualityProfileWrite(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    age: Declared = None
-    disability: Declared = None
-    gender_reassignment: Declared = None
-    marriage_and_civil_partnership: Declared = None
-    pregnancy_and_maternity: Declared = None
-    race: Declared = None
-    religion_or_belief: Declared = None
-    sex: Declared = None
-    sexual_orientation: Declared = None
+    age: people.Age | None = None
+    disability: people.YesNo | None = None
+    gender_reassignment: people.YesNo | None = None
+    marriage_and_civil_partnership: people.MarriageAndCivilPartnership | None = None
+    pregnancy_and_maternity: people.PregnancyAndMaternity | None = None
+    race: people.Race | None = None
+    religion_or_belief: people.ReligionOrBelief | None = None
+    sex: people.Sex | None = None
+    sexual_orientation: people.SexualOrientation | None = None
 
 
 class EqualityProfileRead(BaseModel):

@@ -1,62 +1,12 @@
-"""Bodies for consent (R7) and support plan versions."""
+"""Bodies for support plan versions."""
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.assessment.schemas.people import Organisation
-from shared.events.assessment import ConsentGivenBy
-
-TaskCode = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9\-_.]+$")]
-
-
-class ConsentCreate(BaseModel):
-    """R7: consent to a specific delegated task, by the person or a lawful representative."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    task_code: TaskCode
-    delegation_id: UUID | None = None
-    given_by: ConsentGivenBy
-    authority_reference: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=200,
-        description="The LPA's or the court order's reference (a lasting power of attorney or a "
-        "court deputy)",
-    )
-    capacity_assessed_on: date | None = Field(
-        default=None, description="When the person was assessed to lack capacity (best interests)"
-    )
-    given_on: date
-
-
-class ConsentWithdrawal(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    withdrawn_on: date
-    reason: str = Field(min_length=1, max_length=2000)
-
-
-class ConsentRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: UUID
-    person_id: UUID
-    task_code: str
-    delegation_id: UUID | None
-    given_by: ConsentGivenBy
-    authority_reference: str | None
-    capacity_assessed_on: date | None
-    given_on: date
-    recorded_at: datetime
-    recorded_by: str
-    withdrawn_on: date | None
-    withdrawn_at: datetime | None
-    withdrawn_by: str | None
-    withdrawal_reason: str | None
 
 
 class SupportPlanCreate(BaseModel):

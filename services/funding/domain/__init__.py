@@ -1,6 +1,7 @@
 """The Framework's rules the funding service decides: pure functions over integer pence.
 
-`money` holds the arithmetic (weekly cost, day-by-day accrual, shares, settlements);
-`apportionment` the cost of delegated time (R19, R20); `packages` joint packages and disputes
-(R21, R22).
+`money` holds the arithmetic (weekly cost, day-by-day accrual, shares, settlements) and `lines`
+a statement's lines; each aggregate with states has its module, its states, commands and one
+transition table: `apportionment` (R19), `segments` (R20 without-prejudice funding),
+`packages` (R21 joint packages) and `disputes` (R22).
 """

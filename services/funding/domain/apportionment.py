@@ -1,16 +1,72 @@
-"""R19 (apportion the cost of additional time) and R20 (Health funds without prejudice)."""
+"""R19: apportion the cost of a delegation's additional time, stopped and restarted with it.
+
+A funded delegation is live, suspended or ended, as delegation's events say; an event that
+does not apply to the state it finds (a resumption of a live one) changes nothing.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from itertools import pairwise
 from uuid import UUID
 
 from services.funding.domain import money
 from services.funding.domain.lines import CostLine
-from shared.errors import Conflict, RuleViolation
+from shared.errors import RuleViolation
 from shared.events.funding import FundingApportioned, FundingStopped
 from shared.events.vocabulary import TaskCategory
+from shared.lifecycle import Lifecycle
+
+
+class ApportionmentState(StrEnum):
+    LIVE = "live"
+    SUSPENDED = "suspended"
+    ENDED = "ended"
+
+
+class ApportionmentCommand(StrEnum):
+    SUSPEND = "suspended"
+    RESUME = "resumed"
+    END = "ended"
+    CHANGE_MINUTES = "changed by a review"
+
+
+LIVE, SUSPENDED, ENDED = (
+    ApportionmentState.LIVE,
+    ApportionmentState.SUSPENDED,
+    ApportionmentState.ENDED,
+)
+SUSPEND, RESUME, END, CHANGE_MINUTES = (
+    ApportionmentCommand.SUSPEND,
+    ApportionmentCommand.RESUME,
+    ApportionmentCommand.END,
+    ApportionmentCommand.CHANGE_MINUTES,
+)
+APPORTIONMENT: Lifecycle[ApportionmentState, ApportionmentCommand] = Lifecycle(
+    "apportionment",
+    {
+        (LIVE, SUSPEND): SUSPENDED,
+        (SUSPENDED, RESUME): LIVE,
+        (LIVE, END): ENDED,
+        (SUSPENDED, END): ENDED,
+        (LIVE, CHANGE_MINUTES): LIVE,
+        (SUSPENDED, CHANGE_MINUTES): SUSPENDED,
+    },
+)
+
+
+def follow(state: ApportionmentState, command: ApportionmentCommand) -> ApportionmentState | None:
+    """The state delegation's event moves the apportionment to; None when it does not apply
+    (events may come late or twice: one that does not apply changes nothing)."""
+    if not APPORTIONMENT.allows(state, command):
+        return None
+    return APPORTIONMENT.next(state, command)
+
+
+def costs_accrue(state: ApportionmentState) -> bool:
+    """Only a live delegation has an open run of funded minutes."""
+    return state is LIVE
 
 
 @dataclass(frozen=True)
@@ -148,33 +204,3 @@ def stopped(person_id: UUID, delegation_id: UUID, on: date, reason: str) -> Fund
     return FundingStopped(
         person_id=person_id, delegation_id=delegation_id, effective_from=on, reason=reason
     )
-
-
-def decide_funding(
-    *,
-    pending: bool,
-    start_date: date,
-    decided_on: date,
-    today: date,
-    accountable_organisation: str,
-) -> None:
-    """R20: a funding decision settles a without-prejudice gap once, between the start and
-    today (the settlement covers days already funded)."""
-    if not pending:
-        raise Conflict("this delegation has no funding decision pending (R20)")
-    if not start_date <= decided_on <= today:
-        raise RuleViolation(
-            "R20",
-            f"the funding decision falls between the start date {start_date} and today {today}",
-            errors=[{"field": "decided_on", "reason": "before the start date or after today"}],
-        )
-    if not accountable_organisation.strip():
-        raise RuleViolation("R20", "the decision names the accountable organisation")
-
-
-def without_prejudice_settlement(
-    lines: Sequence[CostLine], health_commissioner: str, accountable_organisation: str
-) -> list[money.Owed]:
-    """R20: the accountable organisation repays Health what Health paid without prejudice."""
-    total = sum(line.amount_pence for line in lines if line.without_prejudice)
-    return money.settle({health_commissioner: total}, {accountable_organisation: total})

@@ -1,7 +1,10 @@
 """A line of a statement: one figure and everything it came from."""
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 
@@ -42,3 +45,18 @@ def total_by_organisation(lines: list[CostLine]) -> dict[str, int]:
     for line in lines:
         totals[line.organisation] = totals.get(line.organisation, 0) + line.amount_pence
     return totals
+
+
+def lines_behind(paid: Sequence[CostLine], owed: Sequence[CostLine]) -> dict[str, Any]:
+    """A settlement's sources: the lines as paid and the same days as they are owed."""
+    return {"paid": [line_document(ln) for ln in paid], "owed": [line_document(ln) for ln in owed]}
+
+
+def line_document(line: CostLine) -> dict[str, Any]:
+    """A line as JSON: every figure with what it came from."""
+    document: dict[str, Any] = {
+        k: (v if v is None or isinstance(v, int | bool) else str(v))
+        for k, v in dataclasses.asdict(line).items()
+    }
+    document["days"] = line.days
+    return document

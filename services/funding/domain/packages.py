@@ -1,13 +1,43 @@
-"""R21 joint packages (shares that change only from a date) and R22 disputes settled back."""
+"""R21 joint packages: shares agreed, changed only from a date, and held while disputed.
+
+A package is agreed, or in dispute while a party's dispute is with the CSU (R22): one open
+dispute at a time; its terms may still change from a date meanwhile.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from uuid import UUID
 
 from services.funding.domain import money
-from services.funding.domain.lines import CostLine, total_by_organisation
-from shared.errors import Conflict, InvalidInput, RuleViolation
+from services.funding.domain.lines import CostLine
+from shared.errors import InvalidInput, RuleViolation
+from shared.lifecycle import Lifecycle
+
+
+class PackageState(StrEnum):
+    AGREED = "agreed"
+    IN_DISPUTE = "in_dispute"
+
+
+class PackageCommand(StrEnum):
+    CHANGE_SHARES = "changed"
+    DISPUTE = "disputed"
+    SETTLE = "settled"
+
+
+PACKAGE: Lifecycle[PackageState, PackageCommand] = Lifecycle(
+    "joint package",
+    {
+        (PackageState.AGREED, PackageCommand.CHANGE_SHARES): PackageState.AGREED,
+        (PackageState.IN_DISPUTE, PackageCommand.CHANGE_SHARES): PackageState.IN_DISPUTE,
+        (PackageState.AGREED, PackageCommand.DISPUTE): PackageState.IN_DISPUTE,
+        (PackageState.IN_DISPUTE, PackageCommand.SETTLE): PackageState.AGREED,
+        # The CSU may resolve a dispute this service did not see raised: settled all the same.
+        (PackageState.AGREED, PackageCommand.SETTLE): PackageState.AGREED,
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +81,20 @@ def check_shares(shares: Sequence[ShareTerm], weekly_cost_pence: int) -> None:
             raise InvalidInput("shares", f"weekly amounts must total {weekly_cost_pence} pence")
     else:
         raise InvalidInput("shares", "shares are all percentages or all weekly amounts")
+
+
+def change_shares(
+    state: PackageState,
+    existing: Sequence[Terms],
+    shares: Sequence[ShareTerm],
+    weekly_cost_pence: int,
+    effective_from: date,
+) -> PackageState:
+    """R21: new shares (and weekly cost) from a date after the terms now agreed."""
+    state = PACKAGE.next(state, PackageCommand.CHANGE_SHARES)
+    check_next_terms(existing, effective_from)
+    check_shares(shares, weekly_cost_pence)
+    return state
 
 
 def check_next_terms(existing: Sequence[Terms], effective_from: date) -> None:
@@ -104,50 +148,3 @@ def _share_lines(terms: Terms, shares: Sequence[ShareTerm], a: date, b: date) ->
         )
         for share, amount in zip(shares, amounts, strict=True)
     ]
-
-
-def check_dispute(parties: Sequence[str], raised_by: str, already_open: UUID | None) -> None:
-    """R22: a party to the joint-funded case raises it, one open dispute at a time."""
-    if raised_by not in parties:
-        raise RuleViolation("R22", "only a party to the joint-funded case may dispute it")
-    if already_open is not None:
-        raise Conflict(
-            "a dispute on this package is already open", existing=f"/disputes/{already_open}"
-        )
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """R22: what the resolved dispute changes, and who owes whom for the days already paid."""
-
-    applies_from: date
-    paid: dict[str, int]
-    owed: dict[str, int]
-    settlements: list[money.Owed]
-    lines: list[CostLine]
-    paid_lines: list[CostLine]
-
-
-def settle_outcome(
-    terms: Sequence[Terms], shares: Sequence[ShareTerm], effective_from: date, resolved_on: date
-) -> Outcome:
-    """R22: the outcome shares apply from `effective_from`; the days already paid under the old
-    shares (up to the resolution) are settled so each organisation has paid its outcome share."""
-    starts = min((t.effective_from for t in terms), default=effective_from)
-    applies_from = max(effective_from, resolved_on, starts)  # never before the package began
-    paid_lines = package_lines(terms, effective_from, applies_from)
-    outcome_terms = [
-        Terms(
-            t.terms_id,
-            t.package_id,
-            t.person_id,
-            t.effective_from,
-            t.weekly_cost_pence,
-            tuple(shares),
-        )
-        for t in terms
-    ]
-    owed_lines = package_lines(outcome_terms, effective_from, applies_from)
-    paid, owed = total_by_organisation(paid_lines), total_by_organisation(owed_lines)
-    settlements = money.settle(paid, owed)
-    return Outcome(applies_from, paid, owed, settlements, owed_lines, paid_lines)

@@ -5,14 +5,16 @@ from uuid import uuid4
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.funding import queries
 from services.funding.domain import apportionment
 from services.funding.models import FundingSegment, Rate
-from services.funding.schemas import RateCreate
+from services.funding.queries.rates import as_rate, rates_of
+from services.funding.queries.segments import as_funded
+from services.funding.schemas.rates import RateCreate
 from shared.audit import audit
 from shared.auth import CurrentUser
+from shared.db import now
 from shared.errors import Conflict
-from shared.outbox import publish, session_clock
+from shared.outbox import publish
 
 
 async def record_rate(
@@ -36,14 +38,14 @@ async def record_rate(
         raise Conflict(
             "a different rate is on record from that date", existing=f"/rates/{same_day.id}"
         )
-    apportionment.check_next_rate([queries.as_rate(r) for r in rows], body.effective_from)
+    apportionment.check_next_rate([as_rate(r) for r in rows], body.effective_from)
     rate = Rate(
         id=uuid4(),
         provider_organisation=body.provider_organisation,
         hourly_rate_pence=body.hourly_rate_pence,
         effective_from=body.effective_from,
         recorded_by=actor.user_id,
-        recorded_at=session_clock(session).now(),
+        recorded_at=now(session),
     )
     session.add(rate)
     await session.flush()
@@ -56,7 +58,7 @@ async def record_rate(
 async def _apportion_at_new_rate(session: AsyncSession, rate: Rate) -> None:
     """Runs that waited for a rate are apportioned now; runs open on the rate's date are
     re-stated at the new rate from that date."""
-    rates = await queries.rates_of(session, rate.provider_organisation)
+    rates = await rates_of(session, rate.provider_organisation)
     segments = (
         await session.scalars(
             select(FundingSegment)
@@ -69,15 +71,11 @@ async def _apportion_at_new_rate(session: AsyncSession, rate: Rate) -> None:
         in_force = apportionment.rate_in_force(rates, segment.effective_from)
         if segment.awaiting_rate and in_force is not None:
             segment.awaiting_rate = False
-            event = apportionment.apportioned(
-                queries.as_funded(segment), in_force, segment.effective_from
-            )
+            event = apportionment.apportioned(as_funded(segment), in_force, segment.effective_from)
             await publish(session, event)
         elif not segment.awaiting_rate and _spans(segment, rate):
-            new_rate = queries.as_rate(rate)
-            event = apportionment.apportioned(
-                queries.as_funded(segment), new_rate, rate.effective_from
-            )
+            new_rate = as_rate(rate)
+            event = apportionment.apportioned(as_funded(segment), new_rate, rate.effective_from)
             await publish(session, event)
 
 

@@ -2,15 +2,22 @@
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import date, timedelta
+from uuid import UUID
 
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.funding import queries
 from services.funding.domain import apportionment, packages
+from services.funding.domain.apportionment import Rate as RateTerm
 from services.funding.domain.lines import CostLine
-from services.funding.models import Settlement
-from services.funding.schemas import LineRead, StatementRead, StatementSettlement
+from services.funding.domain.packages import Terms
+from services.funding.models import FundingSegment, JointPackage, PackageTerms, Settlement
+from services.funding.queries.packages import as_terms, shares_of
+from services.funding.queries.rates import rates_of
+from services.funding.queries.segments import as_funded
+from services.funding.schemas.statements import LineRead, StatementRead, StatementSettlement
 
 CSV_COLUMNS = [
     "organisation",
@@ -43,14 +50,14 @@ async def statement(
     """What `organisation` pays for the days period_start..period_end (both included), what it
     recharges to whom and what others recharge to it, with the lines behind each figure."""
     end = period_end + timedelta(days=1)
-    segments, rates, terms, settlements = await queries.statement_sources(
+    segments, rates, terms, settlements = await statement_sources(
         session, organisation, period_start, end
     )
     lines: list[CostLine] = [
         line
         for s in segments
         for line in apportionment.cost_lines(
-            queries.as_funded(s), rates[s.provider_organisation], period_start, end
+            as_funded(s), rates[s.provider_organisation], period_start, end
         )
     ]
     lines += [
@@ -139,3 +146,49 @@ def as_csv(read: StatementRead) -> str:
                 }
             )
     return out.getvalue()
+
+
+async def statement_sources(
+    session: AsyncSession, organisation: str, start: date, end: date
+) -> tuple[Sequence[FundingSegment], dict[str, list[RateTerm]], list[Terms], Sequence[Settlement]]:
+    """What a statement is worked out from: segments, their rates, packages and settlements."""
+    segments = (
+        await session.scalars(
+            select(FundingSegment)
+            .where(
+                FundingSegment.payer == organisation,
+                FundingSegment.effective_from < end,
+                or_(FundingSegment.effective_to.is_(None), FundingSegment.effective_to > start),
+            )
+            .order_by(FundingSegment.effective_from, FundingSegment.recorded_at)
+        )
+    ).all()
+    providers = {s.provider_organisation for s in segments}
+    rates_by_provider = {p: await rates_of(session, p) for p in providers}
+    rows = (
+        await session.execute(
+            select(PackageTerms, JointPackage.person_id).join(
+                JointPackage, JointPackage.id == PackageTerms.package_id
+            )
+        )
+    ).all()
+    parties: dict[UUID, set[str]] = {}
+    for row, _ in rows:
+        parties.setdefault(row.package_id, set()).update(
+            s.organisation for s in shares_of(row.shares)
+        )
+    terms = [
+        as_terms(row, person) for row, person in rows if organisation in parties[row.package_id]
+    ]
+    settlements = (
+        await session.scalars(
+            select(Settlement)
+            .where(
+                or_(Settlement.payer == organisation, Settlement.payee == organisation),
+                Settlement.settled_on >= start,
+                Settlement.settled_on < end,
+            )
+            .order_by(Settlement.settled_on)
+        )
+    ).all()
+    return segments, rates_by_provider, terms, settlements

@@ -1,0 +1,72 @@
+"""Routes for disputes of joint-funded cases (R22)."""
+
+from uuid import UUID
+
+from fastapi import APIRouter
+
+from services.funding.api.roles import MONEY
+from services.funding.handlers import disputes as handlers
+from services.funding.models import Dispute
+from services.funding.queries import disputes as queries
+from services.funding.queries import packages as package_queries
+from services.funding.schemas.disputes import DisputeCreate, DisputeRead
+from services.funding.schemas.packages import (
+    ShareIn,
+)
+from shared.auth import CurrentUser, Role, admits
+from shared.web import Session
+
+router = APIRouter()
+
+
+@router.post(
+    "/joint-packages/{package_id}/disputes",
+    status_code=201,
+    tags=["disputes"],
+    summary="Dispute a joint-funded case: it goes to the CSU (R22)",
+)
+async def raise_dispute(
+    package_id: UUID, body: DisputeCreate, session: Session, user: CurrentUser = admits(*MONEY)
+) -> DisputeRead:
+    """A party raises a dispute; care and the current funding continue meanwhile."""
+    dispute = await handlers.raise_dispute(session, user, package_id, body)
+    await session.commit()
+    return _dispute(dispute)
+
+
+@router.get("/disputes", tags=["disputes"], summary="Funding disputes (R22)")
+async def list_disputes(
+    session: Session, user: CurrentUser = admits(*MONEY, Role.CSU_OFFICER)
+) -> list[DisputeRead]:
+    """CSU officers read every dispute; a party's officers the ones it is party to."""
+    return [_dispute(d) for d in await queries.disputes(session, user)]
+
+
+@router.get("/disputes/{dispute_id}", tags=["disputes"], summary="A funding dispute (R22)")
+async def get_dispute(
+    dispute_id: UUID, session: Session, user: CurrentUser = admits(*MONEY, Role.CSU_OFFICER)
+) -> DisputeRead:
+    """A dispute, its parties, and once resolved its outcome and effective date."""
+    return _dispute(await queries.dispute(session, user, dispute_id))
+
+
+def _dispute(dispute: Dispute) -> DisputeRead:
+    outcome = dispute.outcome
+    return DisputeRead(
+        id=dispute.id,
+        package_id=dispute.package_id,
+        person_id=dispute.person_id,
+        raised_by=dispute.raised_by,
+        parties=list(dispute.parties.get("organisations", [])),
+        summary=dispute.summary,
+        raised_on=dispute.raised_on,
+        status=dispute.status,
+        outcome=None
+        if outcome is None
+        else [
+            ShareIn.model_validate(s, from_attributes=True)
+            for s in package_queries.shares_of(outcome)
+        ],
+        effective_from=dispute.effective_from,
+        resolved_on=dispute.resolved_on,
+    )

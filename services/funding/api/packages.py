@@ -1,0 +1,93 @@
+"""Routes for joint packages (R21)."""
+
+from uuid import UUID
+
+from fastapi import APIRouter, Response
+
+from services.funding.api.roles import MONEY
+from services.funding.handlers import packages as handlers
+from services.funding.models import JointPackage, PackageTerms
+from services.funding.queries import packages as queries
+from services.funding.schemas.packages import (
+    JointPackageCreate,
+    JointPackageRead,
+    ShareIn,
+    TermsCreate,
+    TermsRead,
+)
+from shared.auth import CurrentUser, Role, admits
+from shared.web import IdempotencyKey, Session, answer_replay, replayed
+
+router = APIRouter()
+
+
+@router.post(
+    "/joint-packages",
+    status_code=201,
+    responses=replayed(JointPackageRead),
+    tags=["joint packages"],
+    summary="Agree a joint package's shares (R21)",
+)
+async def agree_joint_package(
+    body: JointPackageCreate,
+    response: Response,
+    session: Session,
+    idempotency_key: IdempotencyKey = None,
+    user: CurrentUser = admits(Role.COMMISSIONER),
+) -> JointPackageRead:
+    """A package funded by the NHS and the local authority, in any setting, from a date."""
+    package, created = await handlers.agree_joint_package(session, user, body, idempotency_key)
+    await session.commit()
+    answer_replay(response, created)
+    return await _package(session, package)
+
+
+@router.post(
+    "/joint-packages/{package_id}/terms",
+    status_code=201,
+    tags=["joint packages"],
+    summary="Change a joint package's shares from a date (R21)",
+)
+async def change_shares(
+    package_id: UUID,
+    body: TermsCreate,
+    session: Session,
+    user: CurrentUser = admits(Role.COMMISSIONER),
+) -> JointPackageRead:
+    """Shares and weekly cost change only from an effective date after the current terms."""
+    package = await handlers.change_shares(session, user, package_id, body)
+    await session.commit()
+    return await _package(session, package)
+
+
+@router.get(
+    "/joint-packages/{package_id}", tags=["joint packages"], summary="A joint package (R21)"
+)
+async def get_joint_package(
+    package_id: UUID, session: Session, user: CurrentUser = admits(*MONEY)
+) -> JointPackageRead:
+    """A package's terms over time, for the organisations party to it."""
+    package, _ = await queries.package_for(session, user, package_id)
+    return await _package(session, package)
+
+
+async def _package(session: Session, package: JointPackage) -> JointPackageRead:
+    rows = await queries.package_terms(session, package.id)
+    return JointPackageRead(
+        id=package.id,
+        person_id=package.person_id,
+        setting=package.setting,
+        terms=[_terms(t) for t in rows],
+    )
+
+
+def _terms(terms: PackageTerms) -> TermsRead:
+    return TermsRead(
+        id=terms.id,
+        effective_from=terms.effective_from,
+        weekly_cost_pence=terms.weekly_cost_pence,
+        shares=[
+            ShareIn.model_validate(s, from_attributes=True) for s in queries.shares_of(terms.shares)
+        ],
+        cause=terms.cause,
+    )

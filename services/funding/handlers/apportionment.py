@@ -1,0 +1,130 @@
+"""R19: a live delegation's additional time apportioned, stopped, restarted and re-apportioned,
+as delegation's events say; R20: a healthcare task with no funding decision is funded by Health
+without prejudice from the start."""
+
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.funding.domain import apportionment
+from services.funding.domain.apportionment import ApportionmentCommand, ApportionmentState
+from services.funding.handlers.segments import close_open_segment, open_segment
+from services.funding.models import FundedDelegation, FundingGap
+from services.funding.settings import Settings
+from shared.audit import audit
+from shared.auth import SYSTEM
+from shared.events.delegation import (
+    DelegationEnded,
+    DelegationResumed,
+    DelegationSuspended,
+    ReviewCompleted,
+    ReviewOutcome,
+    TaskDelegated,
+)
+from shared.outbox import publish
+
+
+async def on_task_delegated(session: AsyncSession, event: TaskDelegated) -> None:
+    """R19: record the apportionment (zero cost when no minutes are added); R20: a healthcare
+    task with no funding decision is funded by Health without prejudice from the start."""
+    if await session.get(FundedDelegation, event.delegation_id) is not None:
+        return
+    settings = Settings.of(session)
+    funder = apportionment.funder_of(
+        event.category,
+        event.accountable_organisation,
+        event.local_authority,
+        funding_gap=await session.get(FundingGap, event.delegation_id) is not None,
+        undecided=frozenset(o.upper() for o in settings.undecided_organisations),
+        health_commissioner=settings.health_commissioner,
+    )
+    delegation = FundedDelegation(
+        delegation_id=event.delegation_id,
+        person_id=event.person_id,
+        task_code=event.task_code,
+        category=event.category.value,
+        direction=event.direction.value,
+        accountable_organisation=event.accountable_organisation,
+        local_authority=event.local_authority,
+        provider_organisation=event.provider_organisation,
+        minutes_per_week=event.additional_minutes_per_week,
+        start_date=event.start_date,
+        status=ApportionmentState.LIVE,
+        payer=funder.organisation,
+        funding_pending=funder.without_prejudice,
+        decided_on=None,
+    )
+    session.add(delegation)
+    await session.flush()
+    await open_segment(session, delegation, event.start_date, "task_delegated")
+    why = "R20 without prejudice" if funder.without_prejudice else "R19"
+    await audit(session, SYSTEM, "apportionment.record", event.delegation_id, why)
+
+
+async def on_review_completed(session: AsyncSession, event: ReviewCompleted) -> None:
+    """R19: changed minutes re-apportion the cost from the review's effective date."""
+    if event.outcome is not ReviewOutcome.CHANGE_MINUTES:
+        return
+    found = await _following(session, event.delegation_id, ApportionmentCommand.CHANGE_MINUTES)
+    if found is None:
+        return
+    delegation, state = found
+    delegation.minutes_per_week = event.additional_minutes_per_week
+    delegation.status = state
+    if apportionment.costs_accrue(state):
+        closed = await close_open_segment(session, delegation, event.effective_date)
+        since = max(event.effective_date, closed.effective_from if closed else event.effective_date)
+        await open_segment(session, delegation, since, "review")
+    await audit(session, SYSTEM, "apportionment.review", event.delegation_id, "R19 minutes changed")
+
+
+async def on_delegation_suspended(session: AsyncSession, event: DelegationSuspended) -> None:
+    """R19: a suspended delegation's cost stops from the suspension date."""
+    found = await _following(session, event.delegation_id, ApportionmentCommand.SUSPEND)
+    if found is not None:
+        await _stop(session, *found, event.effective_date, f"suspended: {event.reason}")
+
+
+async def on_delegation_ended(session: AsyncSession, event: DelegationEnded) -> None:
+    """R19: an ended delegation's cost stops from the end date."""
+    found = await _following(session, event.delegation_id, ApportionmentCommand.END)
+    if found is not None:
+        await _stop(session, *found, event.effective_date, f"ended: {event.reason}")
+
+
+async def on_delegation_resumed(session: AsyncSession, event: DelegationResumed) -> None:
+    """R19: a resumed delegation's cost restarts from the date it resumes."""
+    found = await _following(session, event.delegation_id, ApportionmentCommand.RESUME)
+    if found is None:
+        return
+    delegation, state = found
+    delegation.status = state
+    await open_segment(session, delegation, event.effective_date, "resumed")
+    await audit(session, SYSTEM, "apportionment.restart", event.delegation_id, "resumed")
+
+
+async def _following(
+    session: AsyncSession, delegation_id: object, command: ApportionmentCommand
+) -> tuple[FundedDelegation, ApportionmentState] | None:
+    """The delegation and the state the command moves it to; None when it does not apply."""
+    delegation = await session.get(FundedDelegation, delegation_id)
+    if delegation is None:
+        return None
+    state = apportionment.follow(ApportionmentState(delegation.status), command)
+    return None if state is None else (delegation, state)
+
+
+async def _stop(
+    session: AsyncSession,
+    delegation: FundedDelegation,
+    state: ApportionmentState,
+    on: date,
+    reason: str,
+) -> None:
+    if apportionment.costs_accrue(ApportionmentState(delegation.status)):
+        await close_open_segment(session, delegation, on)
+    delegation.status = state
+    await publish(
+        session, apportionment.stopped(delegation.person_id, delegation.delegation_id, on, reason)
+    )
+    await audit(session, SYSTEM, "apportionment.stop", delegation.delegation_id, reason)

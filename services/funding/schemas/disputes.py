@@ -1,0 +1,29 @@
+"""Disputes of joint-funded cases (R22)."""
+
+from datetime import date
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.funding.domain.disputes import DisputeState
+from services.funding.schemas.packages import ShareIn
+
+
+class DisputeCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    summary: str = Field(min_length=1, max_length=2000)
+
+
+class DisputeRead(BaseModel):
+    id: UUID
+    package_id: UUID
+    person_id: UUID
+    raised_by: str
+    parties: list[str]
+    summary: str
+    raised_on: date
+    status: DisputeState
+    outcome: list[ShareIn] | None
+    effective_from: date | None
+    resolved_on: date | None

@@ -1,0 +1,25 @@
+"""Providers' hourly rates (R19)."""
+
+from datetime import date
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.funding.schemas import Organisation
+
+
+class RateCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    provider_organisation: Organisation
+    hourly_rate_pence: int = Field(ge=0, le=1_000_000)
+    effective_from: date
+
+
+class RateRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    provider_organisation: str
+    hourly_rate_pence: int
+    effective_from: date
