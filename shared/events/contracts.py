@@ -57,9 +57,7 @@ def schema_of(event: type[Event]) -> dict[str, Any]:
     return schema
 
 
-def export(
-    directory: Path = SCHEMA_DIR, events: Iterable[type[Event]] | None = None
-) -> list[Path]:
+def export(directory: Path = SCHEMA_DIR, events: Iterable[type[Event]] | None = None) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name, event in all_events(events).items():
