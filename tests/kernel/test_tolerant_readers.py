@@ -23,14 +23,17 @@ from fastapi import APIRouter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.delegation.main import SPEC as DELEGATION
+from shared.auth import Role
 from shared.clock import MovableClock
 from shared.events import Event, contracts
 from shared.events.cloudevents import Message, decode
+from shared.events.governance import FrameworkVersionPublished
 from shared.service import Runtime, ServiceSpec
 from shared.testing.plugin import Databases, MakeTopics, eventually
 from shared.testing.servers import Server
 from shared.worker import subscriber_for
-from tests.conftest import given_runtime
+from tests.conftest import ServiceClient, bearer, given_runtime
 from tests.kernel import things
 
 EVENTS = contracts.all_events()
@@ -166,3 +169,36 @@ async def test_every_event_type_with_an_unknown_field_is_applied_from_kafka_not_
     await eventually(all_applied, seconds=60)
     assert await consumer.inbox.parked() == []
     assert await applied() == sorted(e.__name__ for e in EVENTS.values())
+
+
+async def test_r29_delegation_applies_a_newer_framework_version_event_it_only_partly_knows(
+    service_client: ServiceClient,
+) -> None:
+    """A real service's inbox: governance added a field; delegation was not redeployed."""
+    event = FrameworkVersionPublished
+    data = {
+        "subject_id": "framework-version-2",
+        "version": 2,
+        "effective_from": "2027-01-01",
+        "summary": "v2",
+        "approved_by_board_meeting": "IPCB-2026-11",  # unknown to this reader
+    }
+    cloud_event = CloudEvent(
+        attributes={
+            "source": "/llr/governance",
+            "type": event.event_type(),
+            "subject": data["subject_id"],
+            "datacontenttype": "application/json",
+        },
+        data=data,
+    )
+    message = to_binary(cloud_event, JSONFormat(), key_mapper=lambda e: e.get_subject())
+    async with service_client(DELEGATION) as (client, runtime):
+        await runtime.inbox.deliver(as_record(event, message))
+        in_force = await client.get(
+            "/framework-versions/in-force",
+            params={"on": "2027-01-01"},
+            headers=bearer(Role.MDT_MEMBER),
+        )
+        assert await runtime.inbox.parked() == []
+    assert in_force.json()["version"] == 2
