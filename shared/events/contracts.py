@@ -272,13 +272,30 @@ SERVERS: dict[str, Any] = {
 
 EXAMPLE_STRINGS = {
     "task_code": "PEG-FEED",
+    "task_codes": "PEG-FEED",
+    "name": "Enteral feeding via PEG",
+    "title": "Enteral feeding via PEG",
     "gp_practice": "C82001",
     "local_authority": "Leicestershire County Council",
     "organisation": "LPT",
+    "accountable_organisation": "LPT",
     "provider_organisation": "Example Care Ltd",
+    "payer": "LLR-ICB",
+    "payee": "Leicestershire County Council",
+    "raised_by": "LLR-ICB",
+    "parties": "LLR-ICB",
+    "from_owner": "LPT",
+    "to_owner": "GP-C82001",
+    "oversight_owner": "LPT",
+    "characteristic": "age_band",
+    "value": "65-74",
+    "measure": "proposals",
+    "rule": "R10",
     "service": "delegation",
     "source_topic": "assessment.person",
     "ce_type": "uk.nhs.llr.assessment.PersonRegistered.v1",
+    "ce_id": "0b7e6a52-3f7c-4f0e-9a57-3d1f0c2b9e11",
+    "error": "ValueError('example')",
 }
 EXAMPLE_DATE = date(2026, 4, 1)
 EXAMPLE_TIME = datetime(2026, 4, 1, 9, 30, tzinfo=UTC)
@@ -401,7 +418,7 @@ def asyncapi(events: Iterable[type[Event]] | None = None) -> dict[str, Any]:
         "channels": channels,
         "operations": operations,
         "components": {
-            "schemas": schemas,
+            "schemas": dict(sorted(schemas.items())),
             "messages": messages,
             "securitySchemes": SECURITY_SCHEMES,
         },
