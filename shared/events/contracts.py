@@ -114,12 +114,16 @@ class _Doc:
 
     def resolve(self, node: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
         ref = None
-        while isinstance(node, dict) and "$ref" in node:
-            ref = node["$ref"]
-            target: Any = self.root
-            for part in ref.removeprefix("#/").split("/"):
-                target = target.get(part, {}) if isinstance(target, dict) else {}
-            node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+        while "$ref" in node or len(node.get("allOf", ())) == 1:
+            if "$ref" in node:
+                ref = node["$ref"]
+                target: Any = self.root
+                for part in ref.removeprefix("#/").split("/"):
+                    target = target.get(part, {}) if isinstance(target, dict) else {}
+                node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+            else:  # a single-element allOf wraps a $ref to give it siblings
+                [inner] = node["allOf"]
+                node = {**inner, **{k: v for k, v in node.items() if k != "allOf"}}
         return node, ref
 
 
@@ -145,8 +149,9 @@ def _compare(
     for kind, old_alt in old_alts.items():
         new_alt = new_alts[kind]
         if kind.startswith("enum"):
-            removed = [v for v in old_alt["enum"] if v not in new_alt["enum"]]
-            added = [v for v in new_alt["enum"] if v not in old_alt["enum"]]
+            old_members, new_members = _members(old_alt), _members(new_alt)
+            removed = [v for v in old_members if v not in new_members]
+            added = [v for v in new_members if v not in old_members]
             if removed:
                 found.append(f"{where.rstrip('.')}: enum member(s) {removed} removed")
             if added:
@@ -207,6 +212,10 @@ def _kind(node: dict[str, Any]) -> str:
     if isinstance(kind, list):
         kind = "|".join(sorted(kind))
     return f"{kind}/{node['format']}" if "format" in node else str(kind)
+
+
+def _members(node: dict[str, Any]) -> list[Any]:
+    return list(node["enum"]) if "enum" in node else [node["const"]]
 
 
 def _show(alternatives: dict[str, Any]) -> str:

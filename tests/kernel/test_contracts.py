@@ -151,6 +151,19 @@ def test_adding_an_enum_member_is_breaking_for_readers_that_refuse_unknown_value
     assert "part.colour: enum member(s) ['black'] added" in contracts.breaking_changes(OLD, new)
 
 
+def test_a_changed_constant_and_a_ref_wrapped_in_all_of_are_compared() -> None:
+    old = changed(properties__kind={"const": "thing", "type": "string"})
+    new = changed(properties__kind={"const": "other", "type": "string"})
+    assert contracts.breaking_changes(old, new) == [
+        "kind: enum member(s) ['thing'] removed",
+        "kind: enum member(s) ['other'] added",
+    ]
+    wrapped = changed(properties__part={"allOf": [{"$ref": "#/$defs/Part"}], "description": "x"})
+    assert contracts.breaking_changes(OLD, wrapped) == []
+    wrapped["$defs"]["Part"]["properties"]["name"] = {"type": "integer"}
+    assert "part.name: type string became integer" in contracts.breaking_changes(OLD, wrapped)
+
+
 def test_a_newly_required_field_is_breaking() -> None:
     new = changed(required=[*OLD["required"], "maybe"])
     assert contracts.breaking_changes(OLD, new) == ["maybe: newly required"]
