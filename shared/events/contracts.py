@@ -420,7 +420,6 @@ def asyncapi(events: Iterable[type[Event]] | None = None) -> dict[str, Any]:
             "addresses or NHS numbers. Readers must ignore fields they do not know: producers add "
             "optional fields without a new version; any other change is a new versioned type.",
             "contact": {"name": "LLR Integrated Personalised Care platform team"},
-            "license": {"name": "Open Government Licence v3.0"},
         },
         "defaultContentType": "application/json",
         "servers": SERVERS,
