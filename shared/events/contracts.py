@@ -9,6 +9,7 @@ producer and its consumers are deployed in any order): see `breaking_changes`.
 from __future__ import annotations
 
 import copy
+import functools
 import importlib
 import json
 import uuid
@@ -349,11 +350,20 @@ def _example(doc: _Doc, node: dict[str, Any], owner: str, field: str) -> Any:
 
 
 def asyncapi(events: Iterable[type[Event]] | None = None) -> dict[str, Any]:
-    """AsyncAPI 3 for partners: every topic the platform sends on, its key, each event's payload."""
+    """AsyncAPI 3 for partners: every topic the platform sends on, its key, each event's payload.
+
+    Made once per list of events (each API serves it at /asyncapi.json); the caller gets a copy.
+    """
+    return copy.deepcopy(_asyncapi(tuple(all_events(events).values())))
+
+
+@functools.cache
+def _asyncapi(events: tuple[type[Event], ...]) -> dict[str, Any]:
     schemas: dict[str, Any] = {}
     messages: dict[str, Any] = {}
     channels: dict[str, Any] = {}
-    for name, event in all_events(events).items():
+    for event in events:
+        name = event.event_type()
         message_id = f"{event.__name__}V{event.type_version}"
         _add_schemas(schemas, message_id, event)
         example = example_of(event)
