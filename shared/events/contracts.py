@@ -137,18 +137,16 @@ def _compare(
     found: list[str],
     seen: set[tuple[str | None, str | None]],
 ) -> None:
-    old, old_ref = old_doc.resolve(old)
-    new, new_ref = new_doc.resolve(new)
-    if old_ref is not None or new_ref is not None:
-        if (old_ref, new_ref) in seen:
-            return  # a recursive definition already being compared
-        seen = seen | {(old_ref, new_ref)}
     old_alts, new_alts = _alternatives(old_doc, old), _alternatives(new_doc, new)
     if set(old_alts) != set(new_alts):
         found.append(f"{where.rstrip('.')}: type {_show(old_alts)} became {_show(new_alts)}")
         return
-    for kind, old_alt in old_alts.items():
-        new_alt = new_alts[kind]
+    for kind, (old_alt, old_ref) in old_alts.items():
+        new_alt, new_ref = new_alts[kind]
+        if old_ref is not None or new_ref is not None:
+            if (old_ref, new_ref) in seen:
+                continue  # a recursive definition, already being compared
+            seen = seen | {(old_ref, new_ref)}
         if kind.startswith("enum"):
             old_members, new_members = _members(old_alt), _members(new_alt)
             removed = [v for v in old_members if v not in new_members]
@@ -193,15 +191,20 @@ def _compare_objects(
         found.append(f"{where.rstrip('.') or '(event)'}: unknown fields no longer allowed")
 
 
-def _alternatives(doc: _Doc, node: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """A schema's alternatives by kind (`string/uuid`, `object`, `enum/string`, `null`, ...)."""
-    alternatives = node.get("anyOf") or node.get("oneOf")
+Alternatives = dict[str, tuple[dict[str, Any], str | None]]
+
+
+def _alternatives(doc: _Doc, node: dict[str, Any]) -> Alternatives:
+    """A schema's alternatives by kind (`string/uuid`, `object`, `enum/string`, `null`, ...),
+    each resolved, with the `$ref` it came through."""
+    resolved, ref = doc.resolve(node)
+    alternatives = resolved.get("anyOf") or resolved.get("oneOf")
     if alternatives:
-        found: dict[str, dict[str, Any]] = {}
+        found: Alternatives = {}
         for alternative in alternatives:
-            found.update(_alternatives(doc, doc.resolve(alternative)[0]))
+            found.update(_alternatives(doc, alternative))
         return found
-    return {_kind(node): node}
+    return {_kind(resolved): (resolved, ref)}
 
 
 def _kind(node: dict[str, Any]) -> str:
@@ -219,7 +222,7 @@ def _members(node: dict[str, Any]) -> list[Any]:
     return list(node["enum"]) if "enum" in node else [node["const"]]
 
 
-def _show(alternatives: dict[str, Any]) -> str:
+def _show(alternatives: Alternatives) -> str:
     return "|".join(sorted(alternatives))
 
 

@@ -164,6 +164,18 @@ def test_a_changed_constant_and_a_ref_wrapped_in_all_of_are_compared() -> None:
     assert "part.name: type string became integer" in contracts.breaking_changes(OLD, wrapped)
 
 
+def test_a_recursive_definition_is_walked_once() -> None:
+    node = {"$ref": "#/$defs/Node"}
+    child = {"anyOf": [node, {"type": "null"}]}
+    tree = changed(**{"$defs__Node": {"properties": {"child": child}, "type": "object"}})
+    tree["properties"]["root"] = node
+    leafy = copy.deepcopy(tree)
+    leafy["$defs"]["Node"]["properties"]["leaf"] = {"type": "string"}
+    assert contracts.breaking_changes(tree, leafy) == []
+    leafy["$defs"]["Node"]["required"] = ["leaf"]
+    assert contracts.breaking_changes(tree, leafy) == ["root.leaf: newly required"]
+
+
 def test_a_newly_required_field_is_breaking() -> None:
     new = changed(required=[*OLD["required"], "maybe"])
     assert contracts.breaking_changes(OLD, new) == ["maybe: newly required"]
