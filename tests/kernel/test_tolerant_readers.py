@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from cloudevents.core.bindings.kafka import KafkaMessage, to_binary
+from cloudevents.core.bindings.kafka import KafkaMessage, from_binary, to_binary
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 from fastapi import APIRouter
@@ -30,6 +30,7 @@ from shared.events import Event, contracts
 from shared.events.cloudevents import Message, decode
 from shared.events.governance import FrameworkVersionPublished
 from shared.service import Runtime, ServiceSpec
+from shared.testing.events import message_for
 from shared.testing.plugin import Databases, MakeTopics, eventually
 from shared.testing.servers import Server
 from shared.worker import subscriber_for
@@ -81,6 +82,19 @@ def test_the_platform_reads_an_sdk_built_event_with_fields_it_does_not_know(name
     assert envelope.type == name
     assert decoded == contracts.example_of(event)  # the unknown fields are dropped, nothing else
     assert LATER not in decoded.model_dump_json()
+
+
+@pytest.mark.parametrize("name", sorted(EVENTS))
+def test_the_cloudevents_sdk_reads_what_the_platform_sends(name: str) -> None:
+    """The other way round: a partner's consumer built on the SDK reads the platform's records."""
+    example = contracts.example_of(EVENTS[name])
+    record = message_for(example, source="/llr/test")
+    read = from_binary(
+        KafkaMessage(dict(record.headers), record.key, record.value), JSONFormat(), CloudEvent
+    )
+    assert read.get_type() == name
+    assert read.get_subject() == example.subject()
+    assert read.get_data() == example.model_dump(mode="json")
 
 
 def test_an_event_read_tolerantly_is_still_frozen() -> None:
