@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint contracts asyncapi servers stop-servers demo bench clean
+.PHONY: setup run test lint asyncapi-lint contracts asyncapi servers stop-servers demo bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,10 +26,20 @@ lint: $(STAMP) ## ruff, mypy --strict, import-linter contracts, event contracts
 	$(BIN)/mypy shared services tests bench
 	$(BIN)/lint-imports
 	$(BIN)/python -m services.cli contracts check
+	$(MAKE) --no-print-directory asyncapi-lint
 	$(BIN)/python deploy/k8s/render.py --check
 	$(BIN)/python deploy/compose/render.py --check
 	$(BIN)/kubernetes-validate --strict --quiet deploy/k8s/*.yaml
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+
+# The official AsyncAPI parser, pinned by tools/asyncapi/package-lock.json (npm ci, no install scripts).
+ASYNCAPI_TOOL := tools/asyncapi
+$(ASYNCAPI_TOOL)/node_modules/.installed: $(ASYNCAPI_TOOL)/package.json $(ASYNCAPI_TOOL)/package-lock.json
+	cd $(ASYNCAPI_TOOL) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+asyncapi-lint: $(ASYNCAPI_TOOL)/node_modules/.installed ## docs/asyncapi.json through the official parser: no error, no warning
+	node $(ASYNCAPI_TOOL)/validate.mjs docs/asyncapi.json
 
 contracts: $(STAMP) ## commit event schemas, AsyncAPI, OpenAPI documents and manifests after a planned change
 	$(BIN)/python -m services.cli contracts export

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from services import registry, standalone
 from shared import auth
-from shared.events import contracts
+from shared.events import Event, contracts, operations
 from shared.service import Runtime
 from shared.transport import ensure_topics
 
@@ -60,6 +60,14 @@ async def create_topics() -> None:
     print("\n".join(sorted(topics)))
 
 
+def published_events() -> list[type[Event]]:
+    """What the services say they publish, and the platform's own operations events."""
+    return [
+        *(event for main, _ in SERVICES.values() for event in main.SPEC.publishes),
+        *operations.PUBLISHED,
+    ]
+
+
 def openapi_documents() -> dict[str, dict[str, object]]:
     """Each service's OpenAPI document, as its API serves it."""
     documents = {}
@@ -102,13 +110,13 @@ def main(argv: list[str] | None = None) -> int:
         case "topics":
             asyncio.run(create_topics())
         case "contracts" if args.action == "export":
-            print("\n".join(str(p) for p in contracts.export()))
+            print("\n".join(str(p) for p in contracts.export(events=published_events())))
         case "contracts":
-            problems = contracts.check()
+            problems = contracts.check(events=published_events())
             print("\n".join(problems) or "event contracts: additive only, all committed")
             return 1 if problems else 0
         case "asyncapi":
-            document = json.dumps(contracts.asyncapi(), indent=2)
+            document = json.dumps(contracts.asyncapi(published_events()), indent=2)
             if args.out:
                 args.out.write_text(document + "\n")
             else:

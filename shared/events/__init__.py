@@ -1,42 +1,39 @@
-"""The base event contract: frozen facts, registered by versioned type, keyed for ordering."""
+"""The base event contract: frozen facts with a versioned type, keyed for ordering.
+
+Readers are tolerant: a field they do not know is ignored, so a producer may add one (an additive
+change, `make lint`) before every consumer is redeployed. Each producer module in this package
+lists what it publishes in `PUBLISHED`; nothing registers itself when a class is defined.
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
 TYPE_PREFIX = "uk.nhs.llr"
-_registry: dict[str, type[Event]] = {}
+
+# Unknown fields are dropped, not refused; the JSON Schemas say so (`additionalProperties: true`).
+TOLERANT = ConfigDict(frozen=True, extra="ignore", json_schema_extra={"additionalProperties": True})
 
 
 class EventPart(BaseModel):
-    """A value nested inside an event: frozen, and strict about its fields."""
+    """A value nested inside an event: frozen; fields it does not know are ignored."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = TOLERANT
 
 
 class Event(BaseModel):
     """A past-tense fact. Subclasses set `topic` and `key` (the field that orders the stream)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = TOLERANT
 
     topic: ClassVar[str]
     key: ClassVar[str]
     type_version: ClassVar[int] = 1
     abstract: ClassVar[bool] = False  # a family's base (topic and key) that is never sent itself
-
-    @classmethod
-    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        super().__pydantic_init_subclass__(**kwargs)
-        if cls.__dict__.get("abstract", False) or not hasattr(cls, "topic"):
-            return
-        name = cls.event_type()
-        if name in _registry and _registry[name] is not cls:
-            raise TypeError(f"event type {name} is registered twice")
-        _registry[name] = cls
 
     @classmethod
     def event_type(cls) -> str:
@@ -47,15 +44,33 @@ class Event(BaseModel):
         return str(getattr(self, self.key))
 
 
-def registered() -> dict[str, type[Event]]:
-    return dict(_registry)
+_by_type: dict[str, type[Event]] = {}
 
 
 def event_class(event_type: str) -> type[Event]:
+    """The class of a versioned event type, found among the classes defined so far.
+
+    Kept only for `shared.events.cloudevents.decode` until the inbox decodes with its own service's
+    subscriptions; nothing else should look a class up by name. No class registers itself: this
+    walks `Event`'s subclasses on a miss and remembers what it found.
+    """
+    if event_type not in _by_type:
+        _by_type.update(
+            (cls.event_type(), cls)
+            for cls in _subclasses(Event)
+            if not cls.__dict__.get("abstract", False) and hasattr(cls, "topic")
+        )
     try:
-        return _registry[event_type]
+        return _by_type[event_type]
     except KeyError:
         raise UnknownEventType(event_type) from None
+
+
+def _subclasses(cls: type[Event]) -> list[type[Event]]:
+    found = []
+    for sub in cls.__subclasses__():
+        found += [sub, *_subclasses(sub)]
+    return found
 
 
 class UnknownEventType(LookupError):
