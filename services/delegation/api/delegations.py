@@ -6,10 +6,10 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.delegation import queries
-from services.delegation.handlers import acceptance, reviews
+from services.delegation.handlers import delegations, gates, reviews
 from services.delegation.models import Delegation
-from services.delegation.schemas import (
+from services.delegation.queries import delegations as queries
+from services.delegation.schemas.delegations import (
     AcceptanceCreate,
     AccountablePractitioner,
     DeclineCreate,
@@ -34,12 +34,12 @@ READERS = (
 
 async def read(session: AsyncSession, delegation: Delegation) -> DelegationRead:
     """The delegation with each gate and its state (R7, R15-R17, R24)."""
-    gates = await queries.gate_states(session, delegation)
+    waiting = await gates.gate_states(session, delegation)
     data = {
         f: getattr(delegation, f) for f in DelegationRead.model_fields if hasattr(delegation, f)
     }
     data["accountable_practitioner"] = AccountablePractitioner.model_validate(delegation)
-    data["waiting_for"] = [GateRead.model_validate(g) for g in gates]
+    data["waiting_for"] = [GateRead.model_validate(g) for g in waiting]
     return DelegationRead.model_validate(data)
 
 
@@ -73,7 +73,7 @@ async def accept_delegation(
     user: CurrentUser = admits(Role.PROVIDER_MANAGER),
 ) -> DelegationRead:
     """Name the workers and confirm training, supervision and insurance/indemnity."""
-    delegation = await acceptance.accept(session, user, delegation_id, body)
+    delegation = await delegations.accept(session, user, delegation_id, body)
     await session.commit()
     return await read(session, delegation)
 
@@ -86,7 +86,7 @@ async def decline_delegation(
     user: CurrentUser = admits(Role.PROVIDER_MANAGER),
 ) -> DelegationRead:
     """Decline a task the provider cannot deliver safely, with the reason."""
-    delegation = await acceptance.decline(session, user, delegation_id, body.reason)
+    delegation = await delegations.decline(session, user, delegation_id, body.reason)
     await session.commit()
     return await read(session, delegation)
 
@@ -99,7 +99,7 @@ async def end_delegation(
     user: CurrentUser = admits(Role.MDT_MEMBER, Role.REGISTERED_PRACTITIONER),
 ) -> DelegationRead:
     """End the delegation; DelegationEnded tells funding, training and assessment."""
-    delegation = await acceptance.end(session, user, delegation_id, body.reason)
+    delegation = await delegations.end(session, user, delegation_id, body.reason)
     await session.commit()
     return await read(session, delegation)
 

@@ -5,10 +5,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from services.delegation import queries
 from services.delegation.handlers import reviews
-from services.delegation.models import RegularUsePolicy
-from services.delegation.schemas import (
+from services.delegation.queries import delegations
+from services.delegation.queries import reviews as queries
+from services.delegation.schemas.reviews import (
     RegularUsePolicyRead,
     RegularUsePolicyUpdate,
     ReviewOutcomeCreate,
@@ -32,7 +32,7 @@ async def delegation_reviews(
     delegation_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
 ) -> list[ReviewRead]:
     """Every review of the delegation, due or done, oldest due first."""
-    await queries.delegation(session, user, delegation_id)
+    await delegations.delegation(session, user, delegation_id)
     return [ReviewRead.model_validate(r) for r in await queries.reviews_of(session, delegation_id)]
 
 
@@ -67,7 +67,7 @@ async def regular_use_policy(
     session: Session, user: CurrentUser = admits(*READERS, Role.IPCB_MEMBER)
 ) -> RegularUsePolicyRead:
     """The IPCB's threshold: this many occurrences within this many days are regular."""
-    return RegularUsePolicyRead.model_validate(await session.get_one(RegularUsePolicy, 1))
+    return RegularUsePolicyRead.model_validate(await queries.regular_use_policy(session))
 
 
 @router.put("/policies/regular-use", summary="Set when ad hoc occurrences become regular (R23)")

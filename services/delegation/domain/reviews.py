@@ -1,13 +1,77 @@
-"""Review schedule (R26) and ad hoc tasks becoming regular (R23)."""
+"""The review's lifecycle and schedule (R26), and ad hoc tasks becoming regular (R23)."""
 
 from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
+from uuid import UUID
+
+from services.delegation.domain import Transition
+from services.delegation.domain.delegations import RUNNING, Delegation
+from shared.errors import Conflict, InvalidInput
+from shared.events.delegation import ReviewCompleted, ReviewOutcome
+from shared.lifecycle import Lifecycle
 
 FIRST_REVIEW_MONTHS = 3
 REVIEW_INTERVAL_MONTHS = 12
+
+
+class ReviewState(StrEnum):
+    DUE = "due"
+    COMPLETED = "completed"
+
+
+class ReviewCommand(StrEnum):
+    COMPLETE = "completed"
+
+
+LIFECYCLE: Lifecycle[ReviewState, ReviewCommand] = Lifecycle(
+    "review", {(ReviewState.DUE, ReviewCommand.COMPLETE): ReviewState.COMPLETED}
+)
+
+
+@dataclass(frozen=True)
+class Review:
+    review_id: UUID
+    state: ReviewState
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """R26: what the MDT decided at the review."""
+
+    outcome: ReviewOutcome
+    additional_minutes_per_week: int | None = None
+
+
+def complete(
+    review: Review, delegation: Delegation, outcome: Outcome, on: date
+) -> Transition[ReviewState]:
+    """R26: the review's outcome; changed minutes are published for funding (R19)."""
+    state = LIFECYCLE.next(review.state, ReviewCommand.COMPLETE)
+    if delegation.state not in RUNNING:
+        raise Conflict(f"delegation {delegation.delegation_id} is {delegation.state}")
+    completed = ReviewCompleted(
+        person_id=delegation.person_id,
+        delegation_id=delegation.delegation_id,
+        review_id=review.review_id,
+        outcome=outcome.outcome,
+        additional_minutes_per_week=minutes_after(delegation, outcome),
+        effective_date=on,
+    )
+    return Transition(state, (completed,))
+
+
+def minutes_after(delegation: Delegation, outcome: Outcome) -> int:
+    """R19, R26: the additional minutes a week once the review's outcome applies."""
+    if outcome.outcome is not ReviewOutcome.CHANGE_MINUTES:
+        return delegation.additional_minutes_per_week
+    if outcome.additional_minutes_per_week is None:
+        raise InvalidInput("additional_minutes_per_week", "say the new minutes a week")
+    return outcome.additional_minutes_per_week
 
 
 def add_months(start: date, months: int) -> date:
@@ -36,3 +100,11 @@ def became_regular(occurrences: Iterable[date], on: date, threshold: int, period
     """R23: ad hoc occurrences have become regular when `threshold` fall within the period."""
     since = on - timedelta(days=period_days - 1)
     return sum(1 for day in occurrences if since <= day <= on) >= threshold
+
+
+def check_occurrence(delegation: Delegation, occurred_on: date, today: date) -> None:
+    """R23: an ad hoc occurrence is of a running delegation, and not in the future."""
+    if occurred_on > today:
+        raise InvalidInput("occurred_on", "an occurrence cannot be in the future")
+    if delegation.state not in RUNNING:
+        raise Conflict(f"delegation {delegation.delegation_id} is {delegation.state}, not live")

@@ -8,9 +8,8 @@ from uuid import UUID
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.delegation.domain.gates import oversight_for
-from services.delegation.handlers.common import ACTIVE, RUNNING
-from services.delegation.handlers.lifecycle import reassess_all, transfer_oversight
+from services.delegation.domain.delegations import ACTIVE, RUNNING, oversight_for
+from services.delegation.handlers.delegations import reassess_all, transfer_oversight
 from services.delegation.models import (
     Competence,
     Consent,

@@ -9,26 +9,29 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain import reviews as rules
-from services.delegation.handlers.acceptance import end_delegation
-from services.delegation.handlers.common import RUNNING, delegation_for_update, today
-from services.delegation.models import Delegation, Occurrence, RegularUsePolicy, Review
-from services.delegation.schemas import (
-    OccurrenceCreate,
-    RegularUsePolicyUpdate,
-    ReviewOutcomeCreate,
+from services.delegation.domain.delegations import RUNNING
+from services.delegation.domain.reviews import ReviewState
+from services.delegation.handlers import record
+from services.delegation.handlers.delegations import (
+    delegation_for_update,
+    end_delegation,
+    facts_of,
 )
+from services.delegation.models import Delegation, Occurrence, RegularUsePolicy, Review
+from services.delegation.schemas.delegations import OccurrenceCreate
+from services.delegation.schemas.reviews import RegularUsePolicyUpdate, ReviewOutcomeCreate
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
-from shared.errors import Conflict, InvalidInput, NotFound
+from shared.db import now, today
+from shared.errors import NotFound
 from shared.events.assessment import NeedChanged
 from shared.events.delegation import (
     CarePlanReevaluationFlagged,
-    ReviewCompleted,
     ReviewDue,
     ReviewOutcome,
     ReviewReason,
 )
-from shared.outbox import publish, session_clock
+from shared.outbox import publish
 
 
 async def raise_review(
@@ -47,6 +50,7 @@ async def raise_review(
         due_date=due,
         reason=reason,
         mdt_reassessment=mdt_reassessment,
+        status=ReviewState.DUE,
     )
     session.add(review)
     await publish(
@@ -113,28 +117,16 @@ async def complete_review(
     review = await session.scalar(select(Review).where(Review.id == review_id).with_for_update())
     if review is None:
         raise NotFound(f"no review {review_id}")
-    if review.completed_on is not None:
-        raise Conflict(f"review {review_id} is already completed", existing=f"/reviews/{review_id}")
     delegation = await delegation_for_update(session, review.delegation_id, actor)
-    if delegation.status not in RUNNING:
-        raise Conflict(f"delegation {delegation.id} is {delegation.status}")
-    if body.outcome is ReviewOutcome.CHANGE_MINUTES:
-        if body.additional_minutes_per_week is None:
-            raise InvalidInput("additional_minutes_per_week", "say the new minutes a week")
-        delegation.additional_minutes_per_week = body.additional_minutes_per_week
+    facts = facts_of(delegation)
+    outcome = rules.Outcome(body.outcome, body.additional_minutes_per_week)
     on = today(session)
-    review.completed_on, review.outcome, review.notes = on, body.outcome, body.notes
-    await publish(
-        session,
-        ReviewCompleted(
-            person_id=delegation.person_id,
-            delegation_id=delegation.id,
-            review_id=review.id,
-            outcome=body.outcome,
-            additional_minutes_per_week=delegation.additional_minutes_per_week,
-            effective_date=on,
-        ),
+    transition = rules.complete(
+        rules.Review(review.id, ReviewState(review.status)), facts, outcome, on
     )
+    delegation.additional_minutes_per_week = rules.minutes_after(facts, outcome)
+    review.completed_on, review.outcome, review.notes = on, body.outcome, body.notes
+    await record(session, review, transition)
     await audit(session, actor, "review.complete", review.id, body.outcome)
     if body.outcome is ReviewOutcome.END:
         await end_delegation(session, actor, delegation, body.notes or "ended at review")
@@ -157,10 +149,7 @@ async def record_occurrence(
         if existing is not None:
             return existing, False, delegation.reevaluation_flagged_on is not None
     on = today(session)
-    if body.occurred_on > on:
-        raise InvalidInput("occurred_on", "an occurrence cannot be in the future")
-    if delegation.status not in RUNNING:
-        raise Conflict(f"delegation {delegation_id} is {delegation.status}, not live")
+    rules.check_occurrence(facts_of(delegation), body.occurred_on, on)
     occurrence = Occurrence(
         id=uuid.uuid4(),
         delegation_id=delegation.id,
@@ -215,7 +204,7 @@ async def set_regular_use_policy(
     """R23: the IPCB decides when ad hoc occurrences have become regular."""
     policy = await session.get_one(RegularUsePolicy, 1, with_for_update=True)
     policy.threshold, policy.period_days = body.threshold, body.period_days
-    policy.updated_at, policy.updated_by = session_clock(session).now(), actor.user_id
+    policy.updated_at, policy.updated_by = now(session), actor.user_id
     await audit(
         session,
         actor,
