@@ -75,7 +75,8 @@ async def test_r15_of_ten_acceptances_and_ten_declines_of_one_delegation_exactly
 
         async def call(i: int) -> httpx.Response:
             path, body = acceptance_or_decline(delegation_id, i)
-            return await client.post(path, json=body, headers=MANAGER)
+            response: httpx.Response = await client.post(path, json=body, headers=MANAGER)
+            return response
 
         responses = await race(call)
         after = await types_published(runtime) - before
