@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from services.delegation.domain import delegations, gates
 from services.delegation.domain import proposals as rules
+from services.delegation.domain.occurrences import became_regular
 from services.delegation.domain.reviews import (
     add_months,
-    became_regular,
     regular_review_due,
     regular_reviews_due,
 )

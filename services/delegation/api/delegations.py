@@ -1,12 +1,12 @@
-"""Delegations: provider acceptance (R15), what each waits for, ending, ad hoc occurrences."""
+"""Delegations: provider acceptance (R15), what each waits for, ending."""
 
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.delegation.handlers import delegations, gates, reviews
+from services.delegation.handlers import delegations, gates
 from services.delegation.models import Delegation
 from services.delegation.queries import delegations as queries
 from services.delegation.schemas.delegations import (
@@ -16,11 +16,9 @@ from services.delegation.schemas.delegations import (
     DelegationRead,
     EndCreate,
     GateRead,
-    OccurrenceCreate,
-    OccurrenceRead,
 )
 from shared.auth import CurrentUser, Role, admits
-from shared.web import IdempotencyKey, Session, answer_replay, replayed
+from shared.web import Session
 
 router = APIRouter(tags=["delegations"])
 READERS = (
@@ -102,33 +100,3 @@ async def end_delegation(
     delegation = await delegations.end(session, user, delegation_id, body.reason)
     await session.commit()
     return await read(session, delegation)
-
-
-@router.post(
-    "/delegations/{delegation_id}/occurrences",
-    status_code=status.HTTP_201_CREATED,
-    responses=replayed(OccurrenceRead),
-    summary="Record an ad hoc occurrence of the task (R23)",
-)
-async def record_occurrence(
-    delegation_id: UUID,
-    body: OccurrenceCreate,
-    response: Response,
-    session: Session,
-    idempotency_key: IdempotencyKey = None,
-    user: CurrentUser = admits(
-        Role.PROVIDER_MANAGER, Role.CARE_WORKER, Role.REGISTERED_PRACTITIONER
-    ),
-) -> OccurrenceRead:
-    """Record an ad hoc occurrence; when they become regular the care plan is re-evaluated."""
-    occurrence, created, flagged = await reviews.record_occurrence(
-        session, user, delegation_id, body, idempotency_key
-    )
-    await session.commit()
-    answer_replay(response, created)
-    return OccurrenceRead(
-        id=occurrence.id,
-        delegation_id=occurrence.delegation_id,
-        occurred_on=occurrence.occurred_on,
-        care_plan_reevaluation_flagged=flagged,
-    )

@@ -9,8 +9,6 @@ from services.delegation.handlers import reviews
 from services.delegation.queries import delegations
 from services.delegation.queries import reviews as queries
 from services.delegation.schemas.reviews import (
-    RegularUsePolicyRead,
-    RegularUsePolicyUpdate,
     ReviewOutcomeCreate,
     ReviewRead,
 )
@@ -60,21 +58,3 @@ async def complete_review(
     review = await reviews.complete_review(session, user, review_id, body)
     await session.commit()
     return ReviewRead.model_validate(review)
-
-
-@router.get("/policies/regular-use", summary="When ad hoc occurrences become regular (R23)")
-async def regular_use_policy(
-    session: Session, user: CurrentUser = admits(*READERS, Role.IPCB_MEMBER)
-) -> RegularUsePolicyRead:
-    """The IPCB's threshold: this many occurrences within this many days are regular."""
-    return RegularUsePolicyRead.model_validate(await queries.regular_use_policy(session))
-
-
-@router.put("/policies/regular-use", summary="Set when ad hoc occurrences become regular (R23)")
-async def set_regular_use_policy(
-    body: RegularUsePolicyUpdate, session: Session, user: CurrentUser = admits(Role.IPCB_MEMBER)
-) -> RegularUsePolicyRead:
-    """IPCB members only: a configurable value of the Framework is governed data, not code."""
-    policy = await reviews.set_regular_use_policy(session, user, body)
-    await session.commit()
-    return RegularUsePolicyRead.model_validate(policy)

@@ -1,11 +1,10 @@
-"""The review's lifecycle and schedule (R26), and ad hoc tasks becoming regular (R23)."""
+"""The review's lifecycle and schedule (R26)."""
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
@@ -94,17 +93,3 @@ def regular_reviews_due(start: date, already_due: int, today: date) -> list[tupl
         due.append((number, on))
         number += 1
     return due
-
-
-def became_regular(occurrences: Iterable[date], on: date, threshold: int, period_days: int) -> bool:
-    """R23: ad hoc occurrences have become regular when `threshold` fall within the period."""
-    since = on - timedelta(days=period_days - 1)
-    return sum(1 for day in occurrences if since <= day <= on) >= threshold
-
-
-def check_occurrence(delegation: Delegation, occurred_on: date, today: date) -> None:
-    """R23: an ad hoc occurrence is of a running delegation, and not in the future."""
-    if occurred_on > today:
-        raise InvalidInput("occurred_on", "an occurrence cannot be in the future")
-    if delegation.state not in RUNNING:
-        raise Conflict(f"delegation {delegation.delegation_id} is {delegation.state}, not live")

@@ -1,9 +1,9 @@
-"""Reviews (R26) and ad hoc occurrences becoming regular (R23)."""
+"""Reviews (R26): raised on schedule and on a change in need; their outcomes."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,16 +17,14 @@ from services.delegation.handlers.delegations import (
     end_delegation,
     facts_of,
 )
-from services.delegation.models import Delegation, Occurrence, RegularUsePolicy, Review
-from services.delegation.schemas.delegations import OccurrenceCreate
-from services.delegation.schemas.reviews import RegularUsePolicyUpdate, ReviewOutcomeCreate
+from services.delegation.models import Delegation, Review
+from services.delegation.schemas.reviews import ReviewOutcomeCreate
 from shared.audit import audit
-from shared.auth import SYSTEM, CurrentUser
-from shared.db import now, today
+from shared.auth import CurrentUser
+from shared.db import today
 from shared.errors import NotFound
 from shared.events.assessment import NeedChanged
 from shared.events.delegation import (
-    CarePlanReevaluationFlagged,
     ReviewDue,
     ReviewOutcome,
     ReviewReason,
@@ -131,85 +129,3 @@ async def complete_review(
     if body.outcome is ReviewOutcome.END:
         await end_delegation(session, actor, delegation, body.notes or "ended at review")
     return review
-
-
-async def record_occurrence(
-    session: AsyncSession,
-    actor: CurrentUser,
-    delegation_id: uuid.UUID,
-    body: OccurrenceCreate,
-    idempotency_key: str | None,
-) -> tuple[Occurrence, bool, bool]:
-    """R23: an ad hoc occurrence; when they become regular the care plan is re-evaluated."""
-    delegation = await delegation_for_update(session, delegation_id, actor)
-    if idempotency_key is not None:
-        existing = await session.scalar(
-            select(Occurrence).where(Occurrence.idempotency_key == idempotency_key)
-        )
-        if existing is not None:
-            return existing, False, delegation.reevaluation_flagged_on is not None
-    on = today(session)
-    rules.check_occurrence(facts_of(delegation), body.occurred_on, on)
-    occurrence = Occurrence(
-        id=uuid.uuid4(),
-        delegation_id=delegation.id,
-        occurred_on=body.occurred_on,
-        recorded_by=actor.user_id,
-        idempotency_key=idempotency_key,
-    )
-    session.add(occurrence)
-    await audit(session, actor, "occurrence.record", delegation.id, str(body.occurred_on))
-    await flag_if_regular(session, delegation, body.occurred_on, on)
-    return occurrence, True, delegation.reevaluation_flagged_on is not None
-
-
-async def flag_if_regular(
-    session: AsyncSession, delegation: Delegation, occurred_on: date, on: date
-) -> None:
-    """R23: flag the care plan for re-evaluation once, when the threshold is reached."""
-    if delegation.reevaluation_flagged_on is not None:
-        return
-    policy = await session.get_one(RegularUsePolicy, 1)
-    since = occurred_on - timedelta(days=policy.period_days)
-    await session.flush()
-    dates = list(
-        await session.scalars(
-            select(Occurrence.occurred_on).where(
-                Occurrence.delegation_id == delegation.id,
-                Occurrence.occurred_on > since,
-                Occurrence.occurred_on <= occurred_on,
-            )
-        )
-    )
-    if not rules.became_regular(dates, occurred_on, policy.threshold, policy.period_days):
-        return
-    delegation.reevaluation_flagged_on = on
-    await publish(
-        session,
-        CarePlanReevaluationFlagged(
-            person_id=delegation.person_id,
-            delegation_id=delegation.id,
-            task_code=delegation.task_code,
-            occurrences=len(dates),
-            period_days=policy.period_days,
-            flagged_on=on,
-        ),
-    )
-    await audit(session, SYSTEM, "delegation.reevaluation_flagged", delegation.id, "R23")
-
-
-async def set_regular_use_policy(
-    session: AsyncSession, actor: CurrentUser, body: RegularUsePolicyUpdate
-) -> RegularUsePolicy:
-    """R23: the IPCB decides when ad hoc occurrences have become regular."""
-    policy = await session.get_one(RegularUsePolicy, 1, with_for_update=True)
-    policy.threshold, policy.period_days = body.threshold, body.period_days
-    policy.updated_at, policy.updated_by = now(session), actor.user_id
-    await audit(
-        session,
-        actor,
-        "regular_use_policy.set",
-        "regular_use_policy",
-        f"{body.threshold} in {body.period_days} days",
-    )
-    return policy

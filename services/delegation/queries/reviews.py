@@ -1,4 +1,4 @@
-"""Reviews (R26) and the regular-use policy (R23)."""
+"""Reviews (R26)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.delegation.models import Delegation, RegularUsePolicy, Review
+from services.delegation.models import Delegation, Review
 from services.delegation.queries.delegations import concerning, organisation_of
 from shared.auth import CurrentUser
 from shared.db import today
@@ -34,8 +34,3 @@ async def overdue_reviews(
     if (org := organisation_of(user, organisation)) is not None:
         query = concerning(query, org)
     return (await session.scalars(query)).all()
-
-
-async def regular_use_policy(session: AsyncSession) -> RegularUsePolicy:
-    """R23: the IPCB's threshold for ad hoc occurrences becoming regular (one row)."""
-    return await session.get_one(RegularUsePolicy, 1)

@@ -1,5 +1,4 @@
-"""Delegations: provider acceptance (R15), their gates (R7, R16, R17, R24), their end, and
-ad hoc occurrences (R23)."""
+"""Delegations: provider acceptance (R15), their gates (R7, R16, R17, R24) and their end."""
 
 from __future__ import annotations
 
@@ -69,14 +68,3 @@ class DelegationRead(Output):
     ended_on: date | None
     end_reason: str | None
     waiting_for: list[GateRead]
-
-
-class OccurrenceCreate(Input):
-    occurred_on: date
-
-
-class OccurrenceRead(Output):
-    id: UUID
-    delegation_id: UUID
-    occurred_on: date
-    care_plan_reevaluation_flagged: bool
