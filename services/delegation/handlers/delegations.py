@@ -14,12 +14,7 @@ from services.delegation.domain import delegations as rules
 from services.delegation.domain.delegations import DelegationState
 from services.delegation.domain.reviews import regular_review_due
 from services.delegation.handlers import record
-from services.delegation.handlers.gates import (
-    competent_workers,
-    gate_states,
-    has_consent,
-    workers_of,
-)
+from services.delegation.handlers.gates import gate_states, readiness, workers_of
 from services.delegation.models import Delegation, Person
 from services.delegation.queries.delegations import visible_to
 from services.delegation.schemas.delegations import AcceptanceCreate
@@ -162,10 +157,8 @@ async def reassess(session: AsyncSession, delegation: Delegation) -> None:
         return
     if state not in rules.RUNNING:
         return
-    reason = rules.suspension_reason(
-        await has_consent(session, delegation),
-        len(await competent_workers(session, delegation)),
-    )
+    facts = await readiness(session, delegation)
+    reason = rules.suspension_reason(facts.consent, len(facts.competent_workers))
     if delegation.suspension_reason != reason:
         delegation.suspension_reason = reason
     transition = rules.reassess(facts_of(delegation), reason, today(session))
