@@ -27,11 +27,11 @@ class ProposalState(StrEnum):
 
 
 class ProposalCommand(StrEnum):
-    APPROVE = "approve"
-    REFUSE = "refuse"
-    REFER_TO_SHARED_CARE = "refer_to_shared_care"
-    APPROVE_AFTER_SHARED_CARE = "approve_after_shared_care"
-    REFUSE_AFTER_SHARED_CARE = "refuse_after_shared_care"
+    APPROVE = "approved"
+    REFUSE = "refused"
+    REFER_TO_SHARED_CARE = "referred to Shared Care"
+    APPROVE_AFTER_SHARED_CARE = "approved by Shared Care"
+    REFUSE_AFTER_SHARED_CARE = "refused by Shared Care"
 
 
 LIFECYCLE: Lifecycle[ProposalState, ProposalCommand] = Lifecycle(
@@ -217,7 +217,7 @@ def next_state(proposal: Proposal, command: ProposalCommand) -> ProposalState:
     """The state `command` leads to; a decided proposal answers 409 ('already ...')."""
     if not LIFECYCLE.allows(proposal.state, command):
         raise Conflict(
-            f"proposal {proposal.proposal_id} is already {proposal.state}: it cannot {command}",
+            f"proposal {proposal.proposal_id} is already {proposal.state}: it cannot be {command}",
             existing=f"/proposals/{proposal.proposal_id}",
             state=str(proposal.state),
         )

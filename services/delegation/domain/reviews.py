@@ -50,6 +50,12 @@ def complete(
     review: Review, delegation: Delegation, outcome: Outcome, on: date
 ) -> Transition[ReviewState]:
     """R26: the review's outcome; changed minutes are published for funding (R19)."""
+    if not LIFECYCLE.allows(review.state, ReviewCommand.COMPLETE):
+        raise Conflict(
+            f"review {review.review_id} is already {review.state}",
+            existing=f"/reviews/{review.review_id}",
+            state=str(review.state),
+        )
     state = LIFECYCLE.next(review.state, ReviewCommand.COMPLETE)
     if delegation.state not in RUNNING:
         raise Conflict(f"delegation {delegation.delegation_id} is {delegation.state}")
