@@ -22,7 +22,9 @@ from shared.events.delegation import (
     DelegationSuspended,
     OversightTransferred,
     ReviewCompleted,
+    ReviewDue,
     ReviewOutcome,
+    ReviewReason,
     SuspensionReason,
     TaskDelegated,
 )
@@ -210,3 +212,22 @@ def test_r26_a_review_completes_once_and_only_for_a_running_delegation() -> None
         reviews.complete(replace(due, state=ReviewState.COMPLETED), live, outcome, TODAY)
     with pytest.raises(Conflict):
         reviews.complete(due, replace(live, state=DelegationState.ENDED), outcome, TODAY)
+
+
+def test_r26_r8_a_review_falls_due_for_a_running_delegation_with_its_reason() -> None:
+    live = replace(DELEGATION, state=DelegationState.SUSPENDED)
+    due = reviews.Due(TODAY, ReviewReason.CHANGE_IN_NEED, mdt_reassessment=True)
+    review_id = uuid.uuid4()
+    transition = reviews.fall_due(live, review_id, due)
+    assert transition.state is ReviewState.DUE
+    [raised] = transition.events
+    assert isinstance(raised, ReviewDue)
+    assert (raised.review_id, raised.mdt_reassessment) == (review_id, True)
+    with pytest.raises(Conflict):
+        reviews.fall_due(replace(live, state=DelegationState.ENDED), review_id, due)
+
+
+def test_r26_the_first_regular_review_is_at_three_months_then_twelve_monthly() -> None:
+    assert reviews.regular_reason(0) is ReviewReason.THREE_MONTHS
+    assert reviews.regular_reason(1) is ReviewReason.TWELVE_MONTHS
+    assert reviews.regular_reason(5) is ReviewReason.TWELVE_MONTHS

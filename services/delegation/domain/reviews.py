@@ -11,7 +11,7 @@ from uuid import UUID
 from services.delegation.domain import Transition
 from services.delegation.domain.delegations import RUNNING, Delegation
 from shared.errors import Conflict, InvalidInput
-from shared.events.delegation import ReviewCompleted, ReviewOutcome
+from shared.events.delegation import ReviewCompleted, ReviewDue, ReviewOutcome, ReviewReason
 from shared.lifecycle import Lifecycle
 
 FIRST_REVIEW_MONTHS = 3
@@ -36,6 +36,35 @@ LIFECYCLE: Lifecycle[ReviewState, ReviewCommand] = Lifecycle(
 class Review:
     review_id: UUID
     state: ReviewState
+
+
+@dataclass(frozen=True)
+class Due:
+    """R26, R8: when a review falls due, why, and whether it needs the MDT."""
+
+    due_date: date
+    reason: ReviewReason
+    mdt_reassessment: bool = False
+
+
+def fall_due(delegation: Delegation, review_id: UUID, due: Due) -> Transition[ReviewState]:
+    """R26: a review falls due; ReviewDue says so, once (its trigger is unique)."""
+    if delegation.state not in RUNNING:
+        raise Conflict(f"delegation {delegation.delegation_id} is {delegation.state}")
+    raised = ReviewDue(
+        person_id=delegation.person_id,
+        delegation_id=delegation.delegation_id,
+        review_id=review_id,
+        due_date=due.due_date,
+        reason=due.reason,
+        mdt_reassessment=due.mdt_reassessment,
+    )
+    return Transition(ReviewState.DUE, (raised,))
+
+
+def regular_reason(number: int) -> ReviewReason:
+    """R26: the first regular review is at three months, the rest twelve-monthly."""
+    return ReviewReason.THREE_MONTHS if number == 0 else ReviewReason.TWELVE_MONTHS
 
 
 @dataclass(frozen=True)

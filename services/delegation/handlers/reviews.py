@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,43 +24,27 @@ from shared.db import today
 from shared.errors import NotFound
 from shared.events.assessment import NeedChanged
 from shared.events.delegation import (
-    ReviewDue,
     ReviewOutcome,
     ReviewReason,
 )
-from shared.outbox import publish
 
 
 async def raise_review(
-    session: AsyncSession,
-    delegation: Delegation,
-    trigger: str,
-    due: date,
-    reason: ReviewReason,
-    mdt_reassessment: bool = False,
+    session: AsyncSession, delegation: Delegation, trigger: str, due: rules.Due
 ) -> None:
     """R26: a review falls due; ReviewDue is published with it, once."""
+    review_id = uuid.uuid4()
+    transition = rules.fall_due(facts_of(delegation), review_id, due)
     review = Review(
-        id=uuid.uuid4(),
+        id=review_id,
         delegation_id=delegation.id,
         trigger=trigger,
-        due_date=due,
-        reason=reason,
-        mdt_reassessment=mdt_reassessment,
-        status=ReviewState.DUE,
+        due_date=due.due_date,
+        reason=due.reason,
+        mdt_reassessment=due.mdt_reassessment,
     )
     session.add(review)
-    await publish(
-        session,
-        ReviewDue(
-            person_id=delegation.person_id,
-            delegation_id=delegation.id,
-            review_id=review.id,
-            due_date=due,
-            reason=reason,
-            mdt_reassessment=mdt_reassessment,
-        ),
-    )
+    await record(session, review, transition)
 
 
 async def raise_due_reviews(session: AsyncSession) -> int:
@@ -79,8 +62,8 @@ async def raise_due_reviews(session: AsyncSession) -> int:
         for number, due_date in rules.regular_reviews_due(
             delegation.start_date, delegation.regular_reviews_raised, on
         ):
-            reason = ReviewReason.THREE_MONTHS if number == 0 else ReviewReason.TWELVE_MONTHS
-            await raise_review(session, delegation, f"regular-{number}", due_date, reason)
+            due_review = rules.Due(due_date, rules.regular_reason(number))
+            await raise_review(session, delegation, f"regular-{number}", due_review)
             delegation.regular_reviews_raised = number + 1
             raised += 1
         delegation.next_review_due = rules.regular_review_due(
@@ -98,14 +81,8 @@ async def on_need_changed(session: AsyncSession, event: NeedChanged) -> None:
         .with_for_update()
     )
     for delegation in running.all():
-        await raise_review(
-            session,
-            delegation,
-            f"need-{event.change_id}",
-            event.recorded_on,
-            ReviewReason.CHANGE_IN_NEED,
-            event.significant,
-        )
+        due = rules.Due(event.recorded_on, ReviewReason.CHANGE_IN_NEED, event.significant)
+        await raise_review(session, delegation, f"need-{event.change_id}", due)
 
 
 async def complete_review(
