@@ -1,37 +1,20 @@
-"""The delegation service's tables."""
+"""The delegation service's tables; the states in `status` columns are declared in `domain`."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db import TYPE_ANNOTATION_MAP, JSONDocument, new_metadata
+from shared.db import TYPE_ANNOTATION_MAP, JSONDocument, Versioned, new_metadata
 
 
 class Base(DeclarativeBase):
     metadata = new_metadata()
     type_annotation_map = TYPE_ANNOTATION_MAP
-
-
-class ProposalStatus(StrEnum):
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-    REFUSED = "refused"
-    AWAITING_SHARED_CARE = "awaiting_shared_care"
-
-
-class DelegationStatus(StrEnum):
-    AWAITING_ACCEPTANCE = "awaiting_acceptance"
-    DECLINED = "declined"
-    AWAITING_GATES = "awaiting_gates"
-    LIVE = "live"
-    SUSPENDED = "suspended"
-    ENDED = "ended"
 
 
 class FrameworkVersion(Base):
@@ -101,7 +84,7 @@ class TrainingPlan(Base):
     plan_id: Mapped[uuid.UUID]
 
 
-class Proposal(Base):
+class Proposal(Versioned, Base):
     """A registered practitioner's proposal to the MDT (R1, R3, R9, R13, R19)."""
 
     __tablename__ = "proposals"
@@ -143,7 +126,7 @@ class Decision(Base):
     decided_by: Mapped[str] = mapped_column(String(200))
 
 
-class Delegation(Base):
+class Delegation(Versioned, Base):
     """An approved delegation from provider acceptance to its end (R13, R15-R18, R26)."""
 
     __tablename__ = "delegations"
@@ -182,7 +165,7 @@ class Delegation(Base):
     created_at: Mapped[datetime]
 
 
-class Review(Base):
+class Review(Versioned, Base):
     """A formal MDT review of a delegation (R26); `trigger` makes each one unique."""
 
     __tablename__ = "reviews"
@@ -196,6 +179,7 @@ class Review(Base):
     due_date: Mapped[date]
     reason: Mapped[str] = mapped_column(String(40))
     mdt_reassessment: Mapped[bool]
+    status: Mapped[str] = mapped_column(String(20), server_default="due")
     completed_on: Mapped[date | None]
     outcome: Mapped[str | None] = mapped_column(String(30))
     notes: Mapped[str | None] = mapped_column(Text)

@@ -1,6 +1,6 @@
 """The events the delegation service reacts to, and its handler for each."""
 
-from services.delegation.handlers import projections, proposals, reviews
+from services.delegation.handlers import catalogue, projections, proposals, reviews
 from shared.events.assessment import (
     CommunityHealthServicesStatusChanged,
     ConsentRecorded,
@@ -17,8 +17,8 @@ from shared.events.training import CompetenceAssessed, CompetenceLapsed, Trainin
 from shared.inbox import Subscriptions
 
 SUBSCRIPTIONS: Subscriptions = {
-    FrameworkVersionPublished: projections.on_framework_version_published,
-    TaskCatalogueChanged: projections.on_task_catalogue_changed,
+    FrameworkVersionPublished: catalogue.on_framework_version_published,
+    TaskCatalogueChanged: catalogue.on_task_catalogue_changed,
     SharedCareDecisionRecorded: proposals.on_shared_care_decision_recorded,
     PersonRegistered: projections.on_person_registered,
     CommunityHealthServicesStatusChanged: projections.on_chs_status_changed,

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.delegation.domain import decision as rules
-from services.delegation.domain import gates
+from services.delegation.domain import delegations, gates
+from services.delegation.domain import proposals as rules
+from services.delegation.domain.occurrences import became_regular
 from services.delegation.domain.reviews import (
     add_months,
-    became_regular,
     regular_review_due,
     regular_reviews_due,
 )
@@ -99,7 +99,7 @@ def test_r10_a_removed_task_cannot_be_proposed() -> None:
 def test_r10_case_by_case_needs_a_clinical_justification() -> None:
     assert rule_of(lambda: rules.decide(PROPOSAL, WOUND, APPROVAL, 1, TODAY)) == "R10"
     justified = replace(APPROVAL, clinical_justification="superficial, stable, TVN plan")
-    assert rules.decide(PROPOSAL, WOUND, justified, 1, TODAY)
+    assert rules.decide(PROPOSAL, WOUND, justified, 1, TODAY).events
 
 
 @pytest.mark.parametrize(
@@ -112,7 +112,7 @@ def test_r11_health_to_social_must_pass_section_22(test: rules.Section22Test | N
 
 def test_r11_does_not_apply_to_social_to_health() -> None:
     proposal = replace(PROPOSAL, direction=Direction.SOCIAL_TO_HEALTH)
-    assert rules.decide(proposal, WASHING, replace(APPROVAL, section_22=None), 1, TODAY)
+    assert rules.decide(proposal, WASHING, replace(APPROVAL, section_22=None), 1, TODAY).events
 
 
 def test_r12_best_interests_stability_and_mitigations_are_required() -> None:
@@ -130,7 +130,7 @@ def test_r12_a_refusal_needs_reasons_but_no_approval_checks() -> None:
     refusal = replace(APPROVAL, outcome=DecisionOutcome.REFUSED, best_interests=False)
     with pytest.raises(InvalidInput):
         rules.decide(PROPOSAL, IV, refusal, 1, TODAY)
-    [event] = rules.decide(PROPOSAL, IV, replace(refusal, reasons="nurse only"), 1, TODAY)
+    [event] = rules.decide(PROPOSAL, IV, replace(refusal, reasons="nurse only"), 1, TODAY).events
     assert isinstance(event, DelegationDecided)
     assert event.outcome is DecisionOutcome.REFUSED
 
@@ -139,7 +139,7 @@ def test_r14_no_consensus_requests_a_shared_care_discussion() -> None:
     stuck = replace(
         APPROVAL, outcome=DecisionOutcome.NO_CONSENSUS, question="delegate?", positions=("a", "b")
     )
-    decided, requested = rules.decide(PROPOSAL, CREAM, stuck, 1, TODAY)
+    decided, requested = rules.decide(PROPOSAL, CREAM, stuck, 1, TODAY).events
     assert isinstance(requested, SharedCareRequested)
     assert requested.positions == ["a", "b"]
     assert isinstance(decided, DelegationDecided)
@@ -147,14 +147,17 @@ def test_r14_no_consensus_requests_a_shared_care_discussion() -> None:
 
 
 def test_r29_the_decision_records_the_framework_version() -> None:
-    [event] = rules.decide(PROPOSAL, CREAM, APPROVAL, 3, TODAY)
+    [event] = rules.decide(PROPOSAL, CREAM, APPROVAL, 3, TODAY).events
     assert isinstance(event, DelegationDecided)
     assert (event.framework_version, event.decided_on) == (3, TODAY)
 
 
 def test_r13_r19_accountable_organisation_follows_the_direction() -> None:
-    assert rules.accountable_organisation(Direction.HEALTH_TO_SOCIAL, "LLR-ICB", "LA") == "LLR-ICB"
-    assert rules.accountable_organisation(Direction.SOCIAL_TO_HEALTH, "LLR-ICB", "LA") == "LA"
+    assert (
+        delegations.accountable_organisation(Direction.HEALTH_TO_SOCIAL, "LLR-ICB", "LA")
+        == "LLR-ICB"
+    )
+    assert delegations.accountable_organisation(Direction.SOCIAL_TO_HEALTH, "LLR-ICB", "LA") == "LA"
 
 
 def test_r18_nhs_duty_of_care_is_retained_on_health_tasks() -> None:
@@ -162,13 +165,25 @@ def test_r18_nhs_duty_of_care_is_retained_on_health_tasks() -> None:
     assert rules.nhs_duty_of_care_retained(Direction.SOCIAL_TO_HEALTH) is False
 
 
+def accepting(
+    workers: list[uuid.UUID], training: bool, supervision: bool, insurance: bool
+) -> delegations.Acceptance:
+    return delegations.Acceptance(tuple(workers), training, supervision, insurance)
+
+
 def test_r15_acceptance_needs_workers_training_supervision_and_insurance() -> None:
     worker = [uuid.uuid4()]
-    assert rule_of(lambda: gates.check_acceptance([], True, True, True)) == "R15"
-    assert rule_of(lambda: gates.check_acceptance(worker, False, True, True)) == "R15"
-    assert rule_of(lambda: gates.check_acceptance(worker, True, False, True)) == "R15"
-    assert rule_of(lambda: gates.check_acceptance(worker, True, True, False)) == "R15"
-    gates.check_acceptance(worker, True, True, True)
+    assert rule_of(lambda: delegations.check_acceptance(accepting([], True, True, True))) == "R15"
+    assert (
+        rule_of(lambda: delegations.check_acceptance(accepting(worker, False, True, True))) == "R15"
+    )
+    assert (
+        rule_of(lambda: delegations.check_acceptance(accepting(worker, True, False, True))) == "R15"
+    )
+    assert (
+        rule_of(lambda: delegations.check_acceptance(accepting(worker, True, True, False))) == "R15"
+    )
+    delegations.check_acceptance(accepting(worker, True, True, True))
 
 
 def test_r16_competence_counts_only_while_in_date() -> None:
@@ -198,18 +213,18 @@ def test_r17_oversight_needs_contact_arrangements() -> None:
 
 
 def test_r17_oversight_is_chs_when_open_else_the_gp_practice() -> None:
-    assert gates.oversight_for(True, "C82001", "LPT") == gates.Oversight(
+    assert delegations.oversight_for(True, "C82001", "LPT") == delegations.Oversight(
         OversightKind.COMMUNITY_HEALTH_SERVICES, "LPT"
     )
-    assert gates.oversight_for(False, "C82001", "LPT") == gates.Oversight(
+    assert delegations.oversight_for(False, "C82001", "LPT") == delegations.Oversight(
         OversightKind.PRIMARY_CARE, "C82001"
     )
 
 
 def test_r7_r16_what_suspends_a_live_delegation() -> None:
-    assert gates.suspension_reason(False, 2) is SuspensionReason.CONSENT_WITHDRAWN
-    assert gates.suspension_reason(True, 0) is SuspensionReason.NO_COMPETENT_WORKER
-    assert gates.suspension_reason(True, 1) is None
+    assert delegations.suspension_reason(False, 2) is SuspensionReason.CONSENT_WITHDRAWN
+    assert delegations.suspension_reason(True, 0) is SuspensionReason.NO_COMPETENT_WORKER
+    assert delegations.suspension_reason(True, 1) is None
 
 
 def test_r23_ad_hoc_becomes_regular_at_the_threshold_within_the_period() -> None:

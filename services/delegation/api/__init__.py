@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from services.delegation.api import catalogue, delegations, proposals, reviews
+from services.delegation.api import catalogue, delegations, occurrences, proposals, reviews
 
 router = APIRouter()
-for module in (catalogue, proposals, delegations, reviews):
+for module in (catalogue, proposals, delegations, occurrences, reviews):
     router.include_router(module.router)

@@ -4,8 +4,8 @@ from datetime import date
 
 from fastapi import APIRouter
 
-from services.delegation import queries
-from services.delegation.schemas import FrameworkVersionRead, TaskRead
+from services.delegation.queries import catalogue as queries
+from services.delegation.schemas.catalogue import FrameworkVersionRead, TaskRead
 from shared.auth import CurrentUser, Role, admits
 from shared.web import Session, problem_response
 

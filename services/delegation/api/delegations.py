@@ -1,26 +1,24 @@
-"""Delegations: provider acceptance (R15), what each waits for, ending, ad hoc occurrences."""
+"""Delegations: provider acceptance (R15), what each waits for, ending."""
 
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.delegation import queries
-from services.delegation.handlers import acceptance, reviews
+from services.delegation.handlers import delegations, gates
 from services.delegation.models import Delegation
-from services.delegation.schemas import (
+from services.delegation.queries import delegations as queries
+from services.delegation.schemas.delegations import (
     AcceptanceCreate,
     AccountablePractitioner,
     DeclineCreate,
     DelegationRead,
     EndCreate,
     GateRead,
-    OccurrenceCreate,
-    OccurrenceRead,
 )
 from shared.auth import CurrentUser, Role, admits
-from shared.web import IdempotencyKey, Session, answer_replay, replayed
+from shared.web import Session
 
 router = APIRouter(tags=["delegations"])
 READERS = (
@@ -34,12 +32,12 @@ READERS = (
 
 async def read(session: AsyncSession, delegation: Delegation) -> DelegationRead:
     """The delegation with each gate and its state (R7, R15-R17, R24)."""
-    gates = await queries.gate_states(session, delegation)
+    waiting = await gates.gate_states(session, delegation)
     data = {
         f: getattr(delegation, f) for f in DelegationRead.model_fields if hasattr(delegation, f)
     }
     data["accountable_practitioner"] = AccountablePractitioner.model_validate(delegation)
-    data["waiting_for"] = [GateRead.model_validate(g) for g in gates]
+    data["waiting_for"] = [GateRead.model_validate(g) for g in waiting]
     return DelegationRead.model_validate(data)
 
 
@@ -73,7 +71,7 @@ async def accept_delegation(
     user: CurrentUser = admits(Role.PROVIDER_MANAGER),
 ) -> DelegationRead:
     """Name the workers and confirm training, supervision and insurance/indemnity."""
-    delegation = await acceptance.accept(session, user, delegation_id, body)
+    delegation = await delegations.accept(session, user, delegation_id, body)
     await session.commit()
     return await read(session, delegation)
 
@@ -86,7 +84,7 @@ async def decline_delegation(
     user: CurrentUser = admits(Role.PROVIDER_MANAGER),
 ) -> DelegationRead:
     """Decline a task the provider cannot deliver safely, with the reason."""
-    delegation = await acceptance.decline(session, user, delegation_id, body.reason)
+    delegation = await delegations.decline(session, user, delegation_id, body.reason)
     await session.commit()
     return await read(session, delegation)
 
@@ -99,36 +97,6 @@ async def end_delegation(
     user: CurrentUser = admits(Role.MDT_MEMBER, Role.REGISTERED_PRACTITIONER),
 ) -> DelegationRead:
     """End the delegation; DelegationEnded tells funding, training and assessment."""
-    delegation = await acceptance.end(session, user, delegation_id, body.reason)
+    delegation = await delegations.end(session, user, delegation_id, body.reason)
     await session.commit()
     return await read(session, delegation)
-
-
-@router.post(
-    "/delegations/{delegation_id}/occurrences",
-    status_code=status.HTTP_201_CREATED,
-    responses=replayed(OccurrenceRead),
-    summary="Record an ad hoc occurrence of the task (R23)",
-)
-async def record_occurrence(
-    delegation_id: UUID,
-    body: OccurrenceCreate,
-    response: Response,
-    session: Session,
-    idempotency_key: IdempotencyKey = None,
-    user: CurrentUser = admits(
-        Role.PROVIDER_MANAGER, Role.CARE_WORKER, Role.REGISTERED_PRACTITIONER
-    ),
-) -> OccurrenceRead:
-    """Record an ad hoc occurrence; when they become regular the care plan is re-evaluated."""
-    occurrence, created, flagged = await reviews.record_occurrence(
-        session, user, delegation_id, body, idempotency_key
-    )
-    await session.commit()
-    answer_replay(response, created)
-    return OccurrenceRead(
-        id=occurrence.id,
-        delegation_id=occurrence.delegation_id,
-        occurred_on=occurrence.occurred_on,
-        care_plan_reevaluation_flagged=flagged,
-    )

@@ -4,9 +4,14 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from services.delegation import queries
 from services.delegation.handlers import proposals
-from services.delegation.schemas import DecisionCreate, DecisionRead, ProposalCreate, ProposalRead
+from services.delegation.queries import proposals as queries
+from services.delegation.schemas.proposals import (
+    DecisionCreate,
+    DecisionRead,
+    ProposalCreate,
+    ProposalRead,
+)
 from shared.auth import CurrentUser, Role, admits
 from shared.web import IdempotencyKey, Session, answer_replay, replayed
 

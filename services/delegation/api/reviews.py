@@ -5,12 +5,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from services.delegation import queries
 from services.delegation.handlers import reviews
-from services.delegation.models import RegularUsePolicy
-from services.delegation.schemas import (
-    RegularUsePolicyRead,
-    RegularUsePolicyUpdate,
+from services.delegation.queries import delegations
+from services.delegation.queries import reviews as queries
+from services.delegation.schemas.reviews import (
     ReviewOutcomeCreate,
     ReviewRead,
 )
@@ -32,7 +30,7 @@ async def delegation_reviews(
     delegation_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
 ) -> list[ReviewRead]:
     """Every review of the delegation, due or done, oldest due first."""
-    await queries.delegation(session, user, delegation_id)
+    await delegations.delegation(session, user, delegation_id)
     return [ReviewRead.model_validate(r) for r in await queries.reviews_of(session, delegation_id)]
 
 
@@ -60,21 +58,3 @@ async def complete_review(
     review = await reviews.complete_review(session, user, review_id, body)
     await session.commit()
     return ReviewRead.model_validate(review)
-
-
-@router.get("/policies/regular-use", summary="When ad hoc occurrences become regular (R23)")
-async def regular_use_policy(
-    session: Session, user: CurrentUser = admits(*READERS, Role.IPCB_MEMBER)
-) -> RegularUsePolicyRead:
-    """The IPCB's threshold: this many occurrences within this many days are regular."""
-    return RegularUsePolicyRead.model_validate(await session.get_one(RegularUsePolicy, 1))
-
-
-@router.put("/policies/regular-use", summary="Set when ad hoc occurrences become regular (R23)")
-async def set_regular_use_policy(
-    body: RegularUsePolicyUpdate, session: Session, user: CurrentUser = admits(Role.IPCB_MEMBER)
-) -> RegularUsePolicyRead:
-    """IPCB members only: a configurable value of the Framework is governed data, not code."""
-    policy = await reviews.set_regular_use_policy(session, user, body)
-    await session.commit()
-    return RegularUsePolicyRead.model_validate(policy)

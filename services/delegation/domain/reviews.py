@@ -1,13 +1,111 @@
-"""Review schedule (R26) and ad hoc tasks becoming regular (R23)."""
+"""The review's lifecycle and schedule (R26)."""
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+from services.delegation.domain import Transition
+from services.delegation.domain.delegations import RUNNING, Delegation
+from shared.errors import Conflict, InvalidInput
+from shared.events.delegation import ReviewCompleted, ReviewDue, ReviewOutcome, ReviewReason
+from shared.lifecycle import Lifecycle
 
 FIRST_REVIEW_MONTHS = 3
 REVIEW_INTERVAL_MONTHS = 12
+
+
+class ReviewState(StrEnum):
+    DUE = "due"
+    COMPLETED = "completed"
+
+
+class ReviewCommand(StrEnum):
+    COMPLETE = "completed"
+
+
+LIFECYCLE: Lifecycle[ReviewState, ReviewCommand] = Lifecycle(
+    "review", {(ReviewState.DUE, ReviewCommand.COMPLETE): ReviewState.COMPLETED}
+)
+
+
+@dataclass(frozen=True)
+class Review:
+    review_id: UUID
+    state: ReviewState
+
+
+@dataclass(frozen=True)
+class Due:
+    """R26, R8: when a review falls due, why, and whether it needs the MDT."""
+
+    due_date: date
+    reason: ReviewReason
+    mdt_reassessment: bool = False
+
+
+def fall_due(delegation: Delegation, review_id: UUID, due: Due) -> Transition[ReviewState]:
+    """R26: a review falls due; ReviewDue says so, once (its trigger is unique)."""
+    if delegation.state not in RUNNING:
+        raise Conflict(f"delegation {delegation.delegation_id} is {delegation.state}")
+    raised = ReviewDue(
+        person_id=delegation.person_id,
+        delegation_id=delegation.delegation_id,
+        review_id=review_id,
+        due_date=due.due_date,
+        reason=due.reason,
+        mdt_reassessment=due.mdt_reassessment,
+    )
+    return Transition(ReviewState.DUE, (raised,))
+
+
+def regular_reason(number: int) -> ReviewReason:
+    """R26: the first regular review is at three months, the rest twelve-monthly."""
+    return ReviewReason.THREE_MONTHS if number == 0 else ReviewReason.TWELVE_MONTHS
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """R26: what the MDT decided at the review."""
+
+    outcome: ReviewOutcome
+    additional_minutes_per_week: int | None = None
+
+
+def complete(
+    review: Review, delegation: Delegation, outcome: Outcome, on: date
+) -> Transition[ReviewState]:
+    """R26: the review's outcome; changed minutes are published for funding (R19)."""
+    if not LIFECYCLE.allows(review.state, ReviewCommand.COMPLETE):
+        raise Conflict(
+            f"review {review.review_id} is already {review.state}",
+            existing=f"/reviews/{review.review_id}",
+            state=str(review.state),
+        )
+    state = LIFECYCLE.next(review.state, ReviewCommand.COMPLETE)
+    if delegation.state not in RUNNING:
+        raise Conflict(f"delegation {delegation.delegation_id} is {delegation.state}")
+    completed = ReviewCompleted(
+        person_id=delegation.person_id,
+        delegation_id=delegation.delegation_id,
+        review_id=review.review_id,
+        outcome=outcome.outcome,
+        additional_minutes_per_week=minutes_after(delegation, outcome),
+        effective_date=on,
+    )
+    return Transition(state, (completed,))
+
+
+def minutes_after(delegation: Delegation, outcome: Outcome) -> int:
+    """R19, R26: the additional minutes a week once the review's outcome applies."""
+    if outcome.outcome is not ReviewOutcome.CHANGE_MINUTES:
+        return delegation.additional_minutes_per_week
+    if outcome.additional_minutes_per_week is None:
+        raise InvalidInput("additional_minutes_per_week", "say the new minutes a week")
+    return outcome.additional_minutes_per_week
 
 
 def add_months(start: date, months: int) -> date:
@@ -30,9 +128,3 @@ def regular_reviews_due(start: date, already_due: int, today: date) -> list[tupl
         due.append((number, on))
         number += 1
     return due
-
-
-def became_regular(occurrences: Iterable[date], on: date, threshold: int, period_days: int) -> bool:
-    """R23: ad hoc occurrences have become regular when `threshold` fall within the period."""
-    since = on - timedelta(days=period_days - 1)
-    return sum(1 for day in occurrences if since <= day <= on) >= threshold

@@ -1,4 +1,5 @@
-"""Event reactions that keep the facts the gates need: R7, R10, R16, R17, R24, R29."""
+"""Event reactions that keep the facts the gates need (R7, R13, R16, R17, R24) and reassess the
+delegations those facts concern."""
 
 from __future__ import annotations
 
@@ -8,16 +9,13 @@ from uuid import UUID
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.delegation.domain.gates import oversight_for
-from services.delegation.handlers.common import ACTIVE, RUNNING
-from services.delegation.handlers.lifecycle import reassess_all, transfer_oversight
+from services.delegation.domain.delegations import ACTIVE, RUNNING, oversight_for
+from services.delegation.handlers.delegations import reassess_all, transfer_oversight
 from services.delegation.models import (
     Competence,
     Consent,
     Delegation,
-    FrameworkVersion,
     Person,
-    Task,
     TrainingPlan,
 )
 from services.delegation.settings import Settings
@@ -29,40 +27,12 @@ from shared.events.assessment import (
     ConsentWithdrawn,
     PersonRegistered,
 )
-from shared.events.governance import (
-    CatalogueChange,
-    FrameworkVersionPublished,
-    TaskCatalogueChanged,
-)
 from shared.events.training import (
     CompetenceAssessed,
     CompetenceLapsed,
     CompetenceOutcome,
     TrainingPlanAgreed,
 )
-
-
-async def on_framework_version_published(
-    session: AsyncSession, event: FrameworkVersionPublished
-) -> None:
-    """R29: keep the versions so that each decision can record the one in force."""
-    await session.merge(
-        FrameworkVersion(version=event.version, effective_from=event.effective_from)
-    )
-
-
-async def on_task_catalogue_changed(session: AsyncSession, event: TaskCatalogueChanged) -> None:
-    """R10: the catalogue changes only by a governance ruling; removed tasks stay, inactive."""
-    await session.merge(
-        Task(
-            code=event.task_code,
-            name=event.name,
-            category=event.category,
-            delegability=event.delegability,
-            active=event.change is not CatalogueChange.REMOVED,
-        )
-    )
-    await audit(session, SYSTEM, f"task.{event.change}", event.task_code, str(event.ruling_id))
 
 
 async def delegations_where(session: AsyncSession, *conditions: object) -> Sequence[Delegation]:

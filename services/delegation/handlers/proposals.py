@@ -4,35 +4,26 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.delegation import queries
-from services.delegation.domain import decision as rules
-from services.delegation.handlers.common import today
-from services.delegation.models import (
-    Decision,
-    Delegation,
-    DelegationStatus,
-    Proposal,
-    ProposalStatus,
-    Task,
-)
-from services.delegation.schemas import DecisionCreate, ProposalCreate
+from services.delegation.domain import proposals as rules
+from services.delegation.domain.delegations import DelegationState
+from services.delegation.domain.proposals import ProposalState
+from services.delegation.handlers import record
+from services.delegation.models import Decision, Delegation, Proposal, Task
+from services.delegation.queries.catalogue import framework_version_in_force
+from services.delegation.schemas.proposals import DecisionCreate, ProposalCreate
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
-from shared.errors import Conflict, InvalidInput, NotFound
-from shared.events.delegation import DecisionOutcome, DelegationDecided, ProposalSubmitted
-from shared.events.governance import SharedCareDecision, SharedCareDecisionRecorded
+from shared.db import now, today
+from shared.errors import InvalidInput, NotFound
+from shared.events.delegation import DecisionOutcome, ProposalSubmitted
+from shared.events.governance import SharedCareDecisionRecorded
 from shared.events.vocabulary import Delegability, Direction, Setting, TaskCategory
-from shared.outbox import publish, session_clock
-
-STATUS_AFTER = {
-    DecisionOutcome.APPROVED: ProposalStatus.APPROVED,
-    DecisionOutcome.REFUSED: ProposalStatus.REFUSED,
-    DecisionOutcome.NO_CONSENSUS: ProposalStatus.AWAITING_SHARED_CARE,
-}
+from shared.outbox import publish
 
 
 def task_rules(task: Task) -> rules.Task:
@@ -79,7 +70,7 @@ def new_proposal(
         frequency=body.frequency,
         additional_minutes_per_week=body.additional_minutes_per_week,
         contact_arrangements=body.contact_arrangements,
-        status=ProposalStatus.SUBMITTED,
+        status=ProposalState.SUBMITTED,
         submitted_on=on,
         idempotency_key=key,
     )
@@ -107,6 +98,7 @@ def facts_of(proposal: Proposal) -> rules.Proposal:
         TaskCategory(proposal.category),
         Direction(proposal.direction),
         Setting(proposal.setting),
+        ProposalState(proposal.status),
     )
 
 
@@ -144,37 +136,36 @@ async def proposal_for_update(session: AsyncSession, proposal_id: uuid.UUID) -> 
 async def decide_proposal(
     session: AsyncSession, actor: CurrentUser, proposal_id: uuid.UUID, body: DecisionCreate
 ) -> tuple[Decision, Delegation | None]:
-    """R9-R14, R29: the MDT decides once, under the proposal's row lock."""
+    """R9-R14, R29: the MDT decides once; a concurrent decision gets 409."""
     proposal = await proposal_for_update(session, proposal_id)
-    if proposal.status != ProposalStatus.SUBMITTED:
-        raise Conflict(
-            f"proposal {proposal_id} is already {proposal.status}",
-            existing=f"/proposals/{proposal_id}",
-        )
     task = await session.get(Task, proposal.task_code)
     assert task is not None  # catalogue entries are deactivated, never deleted
     on = today(session)
-    version = (await queries.framework_version_in_force(session, on)).version
-    events = rules.decide(facts_of(proposal), task_rules(task), mdt_decision(body), version, on)
-    decision = Decision(
-        id=uuid.uuid4(),
-        proposal_id=proposal.id,
-        source="mdt",
-        outcome=body.outcome,
-        record=body.model_dump(mode="json"),
-        framework_version=version,
-        decided_on=on,
-        decided_by=actor.user_id,
-    )
+    version = (await framework_version_in_force(session, on)).version
+    transition = rules.decide(facts_of(proposal), task_rules(task), mdt_decision(body), version, on)
+    decision = new_decision(proposal, body.outcome, body.model_dump(mode="json"), version, on)
+    decision.source, decision.decided_by = "mdt", actor.user_id
     session.add(decision)
-    proposal.status = STATUS_AFTER[body.outcome]
     delegation = None
-    if body.outcome is DecisionOutcome.APPROVED:
+    if transition.state is ProposalState.APPROVED:
         delegation = new_delegation(session, proposal, version)
-    for event in events:
-        await publish(session, event)
+    await record(session, proposal, transition)
     await audit(session, actor, "proposal.decide", proposal.id, body.outcome)
     return decision, delegation
+
+
+def new_decision(
+    proposal: Proposal, outcome: DecisionOutcome, facts: dict[str, Any], version: int, on: date
+) -> Decision:
+    """The decision's record; its source and who decided are set by the caller."""
+    return Decision(
+        id=uuid.uuid4(),
+        proposal_id=proposal.id,
+        outcome=outcome,
+        record=facts,
+        framework_version=version,
+        decided_on=on,
+    )
 
 
 def new_delegation(session: AsyncSession, proposal: Proposal, version: int) -> Delegation:
@@ -194,12 +185,12 @@ def new_delegation(session: AsyncSession, proposal: Proposal, version: int) -> D
         additional_minutes_per_week=proposal.additional_minutes_per_week,
         frequency=proposal.frequency,
         contact_arrangements=proposal.contact_arrangements,
-        status=DelegationStatus.AWAITING_ACCEPTANCE,
+        status=DelegationState.AWAITING_ACCEPTANCE,
         framework_version=version,
         nhs_duty_of_care_retained=rules.nhs_duty_of_care_retained(Direction(proposal.direction)),
         worker_ids=[],
         regular_reviews_raised=0,
-        created_at=session_clock(session).now(),
+        created_at=now(session),
     )
     session.add(delegation)
     return delegation
@@ -212,38 +203,22 @@ async def on_shared_care_decision_recorded(
     proposal = await session.scalar(
         select(Proposal).where(Proposal.id == event.proposal_id).with_for_update()
     )
-    if proposal is None or proposal.status != ProposalStatus.AWAITING_SHARED_CARE:
+    if proposal is None:
         return
-    version = (await queries.framework_version_in_force(session, event.decided_on)).version
-    outcome = (
-        DecisionOutcome.APPROVED
-        if event.decision is SharedCareDecision.DELEGATE
-        else DecisionOutcome.REFUSED
+    version = (await framework_version_in_force(session, event.decided_on)).version
+    transition = rules.apply_shared_care(
+        facts_of(proposal), event.decision, version, event.decided_on
     )
-    session.add(
-        Decision(
-            id=uuid.uuid4(),
-            proposal_id=proposal.id,
-            source="shared_care",
-            outcome=outcome,
-            record=event.model_dump(mode="json"),
-            framework_version=version,
-            decided_on=event.decided_on,
-            decided_by=f"shared-care:{event.discussion_id}",
-        )
+    if transition is None:
+        return
+    outcome = rules.outcome_of(event.decision)
+    decision = new_decision(
+        proposal, outcome, event.model_dump(mode="json"), version, event.decided_on
     )
-    proposal.status = STATUS_AFTER[outcome]
+    decision.source, decision.decided_by = "shared_care", f"shared-care:{event.discussion_id}"
+    session.add(decision)
     proposal.shared_care_conditions = list(event.conditions)
-    if outcome is DecisionOutcome.APPROVED:
+    if transition.state is ProposalState.APPROVED:
         new_delegation(session, proposal, version)
-    await publish(
-        session,
-        DelegationDecided(
-            person_id=proposal.person_id,
-            proposal_id=proposal.id,
-            outcome=outcome,
-            framework_version=version,
-            decided_on=event.decided_on,
-        ),
-    )
+    await record(session, proposal, transition)
     await audit(session, SYSTEM, "proposal.shared_care_decision", proposal.id, event.rationale)

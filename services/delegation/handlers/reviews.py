@@ -1,65 +1,50 @@
-"""Reviews (R26) and ad hoc occurrences becoming regular (R23)."""
+"""Reviews (R26): raised on schedule and on a change in need; their outcomes."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain import reviews as rules
-from services.delegation.handlers.acceptance import end_delegation
-from services.delegation.handlers.common import RUNNING, delegation_for_update, today
-from services.delegation.models import Delegation, Occurrence, RegularUsePolicy, Review
-from services.delegation.schemas import (
-    OccurrenceCreate,
-    RegularUsePolicyUpdate,
-    ReviewOutcomeCreate,
+from services.delegation.domain.delegations import RUNNING
+from services.delegation.domain.reviews import ReviewState
+from services.delegation.handlers import record
+from services.delegation.handlers.delegations import (
+    delegation_for_update,
+    end_delegation,
+    facts_of,
 )
+from services.delegation.models import Delegation, Review
+from services.delegation.schemas.reviews import ReviewOutcomeCreate
 from shared.audit import audit
-from shared.auth import SYSTEM, CurrentUser
-from shared.errors import Conflict, InvalidInput, NotFound
+from shared.auth import CurrentUser
+from shared.db import today
+from shared.errors import NotFound
 from shared.events.assessment import NeedChanged
 from shared.events.delegation import (
-    CarePlanReevaluationFlagged,
-    ReviewCompleted,
-    ReviewDue,
     ReviewOutcome,
     ReviewReason,
 )
-from shared.outbox import publish, session_clock
 
 
 async def raise_review(
-    session: AsyncSession,
-    delegation: Delegation,
-    trigger: str,
-    due: date,
-    reason: ReviewReason,
-    mdt_reassessment: bool = False,
+    session: AsyncSession, delegation: Delegation, trigger: str, due: rules.Due
 ) -> None:
     """R26: a review falls due; ReviewDue is published with it, once."""
+    review_id = uuid.uuid4()
+    transition = rules.fall_due(facts_of(delegation), review_id, due)
     review = Review(
-        id=uuid.uuid4(),
+        id=review_id,
         delegation_id=delegation.id,
         trigger=trigger,
-        due_date=due,
-        reason=reason,
-        mdt_reassessment=mdt_reassessment,
+        due_date=due.due_date,
+        reason=due.reason,
+        mdt_reassessment=due.mdt_reassessment,
     )
     session.add(review)
-    await publish(
-        session,
-        ReviewDue(
-            person_id=delegation.person_id,
-            delegation_id=delegation.id,
-            review_id=review.id,
-            due_date=due,
-            reason=reason,
-            mdt_reassessment=mdt_reassessment,
-        ),
-    )
+    await record(session, review, transition)
 
 
 async def raise_due_reviews(session: AsyncSession) -> int:
@@ -77,8 +62,8 @@ async def raise_due_reviews(session: AsyncSession) -> int:
         for number, due_date in rules.regular_reviews_due(
             delegation.start_date, delegation.regular_reviews_raised, on
         ):
-            reason = ReviewReason.THREE_MONTHS if number == 0 else ReviewReason.TWELVE_MONTHS
-            await raise_review(session, delegation, f"regular-{number}", due_date, reason)
+            due_review = rules.Due(due_date, rules.regular_reason(number))
+            await raise_review(session, delegation, f"regular-{number}", due_review)
             delegation.regular_reviews_raised = number + 1
             raised += 1
         delegation.next_review_due = rules.regular_review_due(
@@ -96,14 +81,8 @@ async def on_need_changed(session: AsyncSession, event: NeedChanged) -> None:
         .with_for_update()
     )
     for delegation in running.all():
-        await raise_review(
-            session,
-            delegation,
-            f"need-{event.change_id}",
-            event.recorded_on,
-            ReviewReason.CHANGE_IN_NEED,
-            event.significant,
-        )
+        due = rules.Due(event.recorded_on, ReviewReason.CHANGE_IN_NEED, event.significant)
+        await raise_review(session, delegation, f"need-{event.change_id}", due)
 
 
 async def complete_review(
@@ -113,114 +92,17 @@ async def complete_review(
     review = await session.scalar(select(Review).where(Review.id == review_id).with_for_update())
     if review is None:
         raise NotFound(f"no review {review_id}")
-    if review.completed_on is not None:
-        raise Conflict(f"review {review_id} is already completed", existing=f"/reviews/{review_id}")
     delegation = await delegation_for_update(session, review.delegation_id, actor)
-    if delegation.status not in RUNNING:
-        raise Conflict(f"delegation {delegation.id} is {delegation.status}")
-    if body.outcome is ReviewOutcome.CHANGE_MINUTES:
-        if body.additional_minutes_per_week is None:
-            raise InvalidInput("additional_minutes_per_week", "say the new minutes a week")
-        delegation.additional_minutes_per_week = body.additional_minutes_per_week
+    facts = facts_of(delegation)
+    outcome = rules.Outcome(body.outcome, body.additional_minutes_per_week)
     on = today(session)
-    review.completed_on, review.outcome, review.notes = on, body.outcome, body.notes
-    await publish(
-        session,
-        ReviewCompleted(
-            person_id=delegation.person_id,
-            delegation_id=delegation.id,
-            review_id=review.id,
-            outcome=body.outcome,
-            additional_minutes_per_week=delegation.additional_minutes_per_week,
-            effective_date=on,
-        ),
+    transition = rules.complete(
+        rules.Review(review.id, ReviewState(review.status)), facts, outcome, on
     )
+    delegation.additional_minutes_per_week = rules.minutes_after(facts, outcome)
+    review.completed_on, review.outcome, review.notes = on, body.outcome, body.notes
+    await record(session, review, transition)
     await audit(session, actor, "review.complete", review.id, body.outcome)
     if body.outcome is ReviewOutcome.END:
         await end_delegation(session, actor, delegation, body.notes or "ended at review")
     return review
-
-
-async def record_occurrence(
-    session: AsyncSession,
-    actor: CurrentUser,
-    delegation_id: uuid.UUID,
-    body: OccurrenceCreate,
-    idempotency_key: str | None,
-) -> tuple[Occurrence, bool, bool]:
-    """R23: an ad hoc occurrence; when they become regular the care plan is re-evaluated."""
-    delegation = await delegation_for_update(session, delegation_id, actor)
-    if idempotency_key is not None:
-        existing = await session.scalar(
-            select(Occurrence).where(Occurrence.idempotency_key == idempotency_key)
-        )
-        if existing is not None:
-            return existing, False, delegation.reevaluation_flagged_on is not None
-    on = today(session)
-    if body.occurred_on > on:
-        raise InvalidInput("occurred_on", "an occurrence cannot be in the future")
-    if delegation.status not in RUNNING:
-        raise Conflict(f"delegation {delegation_id} is {delegation.status}, not live")
-    occurrence = Occurrence(
-        id=uuid.uuid4(),
-        delegation_id=delegation.id,
-        occurred_on=body.occurred_on,
-        recorded_by=actor.user_id,
-        idempotency_key=idempotency_key,
-    )
-    session.add(occurrence)
-    await audit(session, actor, "occurrence.record", delegation.id, str(body.occurred_on))
-    await flag_if_regular(session, delegation, body.occurred_on, on)
-    return occurrence, True, delegation.reevaluation_flagged_on is not None
-
-
-async def flag_if_regular(
-    session: AsyncSession, delegation: Delegation, occurred_on: date, on: date
-) -> None:
-    """R23: flag the care plan for re-evaluation once, when the threshold is reached."""
-    if delegation.reevaluation_flagged_on is not None:
-        return
-    policy = await session.get_one(RegularUsePolicy, 1)
-    since = occurred_on - timedelta(days=policy.period_days)
-    await session.flush()
-    dates = list(
-        await session.scalars(
-            select(Occurrence.occurred_on).where(
-                Occurrence.delegation_id == delegation.id,
-                Occurrence.occurred_on > since,
-                Occurrence.occurred_on <= occurred_on,
-            )
-        )
-    )
-    if not rules.became_regular(dates, occurred_on, policy.threshold, policy.period_days):
-        return
-    delegation.reevaluation_flagged_on = on
-    await publish(
-        session,
-        CarePlanReevaluationFlagged(
-            person_id=delegation.person_id,
-            delegation_id=delegation.id,
-            task_code=delegation.task_code,
-            occurrences=len(dates),
-            period_days=policy.period_days,
-            flagged_on=on,
-        ),
-    )
-    await audit(session, SYSTEM, "delegation.reevaluation_flagged", delegation.id, "R23")
-
-
-async def set_regular_use_policy(
-    session: AsyncSession, actor: CurrentUser, body: RegularUsePolicyUpdate
-) -> RegularUsePolicy:
-    """R23: the IPCB decides when ad hoc occurrences have become regular."""
-    policy = await session.get_one(RegularUsePolicy, 1, with_for_update=True)
-    policy.threshold, policy.period_days = body.threshold, body.period_days
-    policy.updated_at, policy.updated_by = session_clock(session).now(), actor.user_id
-    await audit(
-        session,
-        actor,
-        "regular_use_policy.set",
-        "regular_use_policy",
-        f"{body.threshold} in {body.period_days} days",
-    )
-    return policy

@@ -1,4 +1,8 @@
-"""Proposals and MDT decisions: R1, R9-R14, R29."""
+"""The proposal's lifecycle and the MDT's decision on it: R1, R9-R14, R29.
+
+A proposal is submitted, then the MDT approves, refuses or cannot agree; without consensus it
+waits for the Shared Care discussion (R14), whose decision approves or refuses it.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,58 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
-from shared.errors import InvalidInput, RuleViolation
-from shared.events import Event
+from services.delegation.domain import Transition
+from shared.errors import Conflict, InvalidInput, RuleViolation
 from shared.events.delegation import DecisionOutcome, DelegationDecided, SharedCareRequested
+from shared.events.governance import SharedCareDecision
 from shared.events.vocabulary import Delegability, Direction, Setting, TaskCategory
+from shared.lifecycle import Lifecycle
+
+
+class ProposalState(StrEnum):
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    AWAITING_SHARED_CARE = "awaiting_shared_care"
+
+
+class ProposalCommand(StrEnum):
+    APPROVE = "approved"
+    REFUSE = "refused"
+    REFER_TO_SHARED_CARE = "referred to Shared Care"
+    APPROVE_AFTER_SHARED_CARE = "approved by Shared Care"
+    REFUSE_AFTER_SHARED_CARE = "refused by Shared Care"
+
+
+LIFECYCLE: Lifecycle[ProposalState, ProposalCommand] = Lifecycle(
+    "proposal",
+    {
+        (ProposalState.SUBMITTED, ProposalCommand.APPROVE): ProposalState.APPROVED,
+        (ProposalState.SUBMITTED, ProposalCommand.REFUSE): ProposalState.REFUSED,
+        (
+            ProposalState.SUBMITTED,
+            ProposalCommand.REFER_TO_SHARED_CARE,
+        ): ProposalState.AWAITING_SHARED_CARE,
+        (
+            ProposalState.AWAITING_SHARED_CARE,
+            ProposalCommand.APPROVE_AFTER_SHARED_CARE,
+        ): ProposalState.APPROVED,
+        (
+            ProposalState.AWAITING_SHARED_CARE,
+            ProposalCommand.REFUSE_AFTER_SHARED_CARE,
+        ): ProposalState.REFUSED,
+    },
+)
+
+MDT_COMMAND = {
+    DecisionOutcome.APPROVED: ProposalCommand.APPROVE,
+    DecisionOutcome.REFUSED: ProposalCommand.REFUSE,
+    DecisionOutcome.NO_CONSENSUS: ProposalCommand.REFER_TO_SHARED_CARE,
+}
+SHARED_CARE_COMMAND = {
+    SharedCareDecision.DELEGATE: ProposalCommand.APPROVE_AFTER_SHARED_CARE,
+    SharedCareDecision.DO_NOT_DELEGATE: ProposalCommand.REFUSE_AFTER_SHARED_CARE,
+}
 
 
 class Discipline(StrEnum):
@@ -96,6 +148,7 @@ class Proposal:
     category: TaskCategory
     direction: Direction
     setting: Setting
+    state: ProposalState = ProposalState.SUBMITTED
 
 
 @dataclass(frozen=True)
@@ -160,14 +213,26 @@ def check_approval(task: Task, direction: Direction, decision: MdtDecision) -> N
         raise RuleViolation("R12", "the record must say how the clinical risk is managed")
 
 
+def next_state(proposal: Proposal, command: ProposalCommand) -> ProposalState:
+    """The state `command` leads to; a decided proposal answers 409 ('already ...')."""
+    if not LIFECYCLE.allows(proposal.state, command):
+        raise Conflict(
+            f"proposal {proposal.proposal_id} is already {proposal.state}: it cannot be {command}",
+            existing=f"/proposals/{proposal.proposal_id}",
+            state=str(proposal.state),
+        )
+    return LIFECYCLE.next(proposal.state, command)
+
+
 def decide(
     proposal: Proposal,
     task: Task,
     decision: MdtDecision,
     framework_version: int,
     decided_on: date,
-) -> list[Event]:
-    """R9-R14, R29: the MDT's decision, as the events it causes."""
+) -> Transition[ProposalState]:
+    """R9-R14, R29: the MDT's decision, as the proposal's new state and the events it causes."""
+    state = next_state(proposal, MDT_COMMAND[decision.outcome])
     check_mdt(decision.members)
     if decision.outcome is DecisionOutcome.APPROVED:
         check_approval(task, proposal.direction, decision)
@@ -181,8 +246,32 @@ def decide(
         decided_on=decided_on,
     )
     if decision.outcome is not DecisionOutcome.NO_CONSENSUS:
-        return [decided]
-    return [decided, shared_care_request(proposal, decision)]
+        return Transition(state, (decided,))
+    return Transition(state, (decided, shared_care_request(proposal, decision)))
+
+
+def apply_shared_care(
+    proposal: Proposal, decision: SharedCareDecision, framework_version: int, decided_on: date
+) -> Transition[ProposalState] | None:
+    """R14, R29: the Shared Care discussion decides a proposal still waiting for it; a
+    proposal no longer waiting ignores it (the discussion's decision arrived twice)."""
+    command = SHARED_CARE_COMMAND[decision]
+    if not LIFECYCLE.allows(proposal.state, command):
+        return None
+    decided = DelegationDecided(
+        person_id=proposal.person_id,
+        proposal_id=proposal.proposal_id,
+        outcome=outcome_of(decision),
+        framework_version=framework_version,
+        decided_on=decided_on,
+    )
+    return Transition(LIFECYCLE.next(proposal.state, command), (decided,))
+
+
+def outcome_of(decision: SharedCareDecision) -> DecisionOutcome:
+    if decision is SharedCareDecision.DELEGATE:
+        return DecisionOutcome.APPROVED
+    return DecisionOutcome.REFUSED
 
 
 def shared_care_request(proposal: Proposal, decision: MdtDecision) -> SharedCareRequested:
@@ -201,11 +290,6 @@ def shared_care_request(proposal: Proposal, decision: MdtDecision) -> SharedCare
         question=decision.question or "",
         positions=list(decision.positions),
     )
-
-
-def accountable_organisation(direction: Direction, icb: str, local_authority: str) -> str:
-    """R13, R19: the ICB for health tasks delegated to social care; else the local authority."""
-    return icb if direction is Direction.HEALTH_TO_SOCIAL else local_authority
 
 
 def nhs_duty_of_care_retained(direction: Direction) -> bool:

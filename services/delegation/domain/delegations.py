@@ -1,0 +1,265 @@
+"""The delegation's lifecycle: provider acceptance (R15), going live when every gate is green
+(R7, R13, R16, R17, R24), suspension and resumption (R7, R16), oversight (R17) and its end.
+
+Later states (handbacks, clinical suspension, notice periods, worker changes) are new members of
+`DelegationState` and `DelegationCommand`, new rows in `LIFECYCLE` and a decide function each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+from services.delegation.domain import Transition
+from services.delegation.domain.gates import GateState, all_green
+from shared.errors import RuleViolation
+from shared.events.delegation import (
+    DelegationAccepted,
+    DelegationDeclined,
+    DelegationEnded,
+    DelegationResumed,
+    DelegationSuspended,
+    OversightTransferred,
+    SuspensionReason,
+    TaskDelegated,
+)
+from shared.events.vocabulary import Direction, OversightKind, Setting, TaskCategory
+from shared.lifecycle import Lifecycle
+
+
+class DelegationState(StrEnum):
+    AWAITING_ACCEPTANCE = "awaiting_acceptance"
+    DECLINED = "declined"
+    AWAITING_GATES = "awaiting_gates"
+    LIVE = "live"
+    SUSPENDED = "suspended"
+    ENDED = "ended"
+
+
+class DelegationCommand(StrEnum):
+    ACCEPT = "accepted"
+    DECLINE = "declined"
+    GO_LIVE = "put live"
+    SUSPEND = "suspended"
+    RESUME = "resumed"
+    END = "ended"
+
+
+_S, _C = DelegationState, DelegationCommand
+GO_LIVE = DelegationCommand.GO_LIVE
+LIFECYCLE: Lifecycle[DelegationState, DelegationCommand] = Lifecycle(
+    "delegation",
+    {
+        (_S.AWAITING_ACCEPTANCE, _C.ACCEPT): _S.AWAITING_GATES,
+        (_S.AWAITING_ACCEPTANCE, _C.DECLINE): _S.DECLINED,
+        (_S.AWAITING_ACCEPTANCE, _C.END): _S.ENDED,
+        (_S.AWAITING_GATES, _C.GO_LIVE): _S.LIVE,
+        (_S.AWAITING_GATES, _C.END): _S.ENDED,
+        (_S.LIVE, _C.SUSPEND): _S.SUSPENDED,
+        (_S.LIVE, _C.END): _S.ENDED,
+        (_S.SUSPENDED, _C.RESUME): _S.LIVE,
+        (_S.SUSPENDED, _C.END): _S.ENDED,
+    },
+)
+
+# What the gates' facts are reassessed for, and what reviews and occurrences apply to.
+ACTIVE = (DelegationState.AWAITING_GATES, DelegationState.LIVE, DelegationState.SUSPENDED)
+RUNNING = (DelegationState.LIVE, DelegationState.SUSPENDED)
+
+
+@dataclass(frozen=True)
+class Delegation:
+    """The facts of a delegation its decisions look at."""
+
+    delegation_id: UUID
+    person_id: UUID
+    task_code: str
+    category: TaskCategory
+    direction: Direction
+    setting: Setting
+    provider_organisation: str
+    additional_minutes_per_week: int
+    state: DelegationState
+    worker_ids: tuple[UUID, ...] = ()
+    oversight: Oversight | None = None
+
+
+@dataclass(frozen=True)
+class Oversight:
+    kind: OversightKind
+    owner: str
+
+
+@dataclass(frozen=True)
+class Placement:
+    """R13, R17: who is accountable and who oversees, fixed when the delegation goes live."""
+
+    accountable_organisation: str
+    local_authority: str
+    oversight: Oversight
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """R15: what the provider names and confirms."""
+
+    worker_ids: tuple[UUID, ...]
+    training: bool
+    supervision: bool
+    insurance: bool
+
+
+def accept(delegation: Delegation, acceptance: Acceptance, on: date) -> Transition[DelegationState]:
+    """R13, R15: the provider names its workers and becomes accountable for the task."""
+    state = LIFECYCLE.next(delegation.state, _C.ACCEPT)
+    check_acceptance(acceptance)
+    accepted = DelegationAccepted(
+        person_id=delegation.person_id,
+        delegation_id=delegation.delegation_id,
+        task_code=delegation.task_code,
+        provider_organisation=delegation.provider_organisation,
+        worker_ids=list(dict.fromkeys(acceptance.worker_ids)),
+        accepted_on=on,
+    )
+    return Transition(state, (accepted,))
+
+
+def check_acceptance(acceptance: Acceptance) -> None:
+    """R15: a provider accepts only what it can deliver safely."""
+    if not acceptance.worker_ids:
+        raise RuleViolation("R15", "the provider must name the workers who will do the task")
+    confirmations = (
+        ("training", acceptance.training),
+        ("supervision", acceptance.supervision),
+        ("insurance and indemnity", acceptance.insurance),
+    )
+    if missing := [name for name, confirmed in confirmations if not confirmed]:
+        raise RuleViolation("R15", f"the provider must confirm {', '.join(missing)}")
+
+
+def decline(delegation: Delegation, reason: str, on: date) -> Transition[DelegationState]:
+    """R15: a provider may decline a task it cannot deliver safely."""
+    declined = DelegationDeclined(
+        person_id=delegation.person_id,
+        delegation_id=delegation.delegation_id,
+        provider_organisation=delegation.provider_organisation,
+        reason=reason,
+        declined_on=on,
+    )
+    return Transition(LIFECYCLE.next(delegation.state, _C.DECLINE), (declined,))
+
+
+def end(delegation: Delegation, reason: str, on: date) -> Transition[DelegationState]:
+    """A delegation ends with a reason, once."""
+    ended = DelegationEnded(
+        person_id=delegation.person_id,
+        delegation_id=delegation.delegation_id,
+        task_code=delegation.task_code,
+        reason=reason,
+        effective_date=on,
+    )
+    return Transition(LIFECYCLE.next(delegation.state, _C.END), (ended,))
+
+
+def go_live(
+    delegation: Delegation, gates: list[GateState], placement: Placement, on: date
+) -> Transition[DelegationState] | None:
+    """R7, R13, R15-R17, R24: when every gate is green the delegation goes live; else not yet."""
+    if not LIFECYCLE.allows(delegation.state, _C.GO_LIVE) or not all_green(gates):
+        return None
+    delegated = TaskDelegated(
+        person_id=delegation.person_id,
+        delegation_id=delegation.delegation_id,
+        task_code=delegation.task_code,
+        category=delegation.category,
+        direction=delegation.direction,
+        setting=delegation.setting,
+        accountable_organisation=placement.accountable_organisation,
+        provider_organisation=delegation.provider_organisation,
+        local_authority=placement.local_authority,
+        additional_minutes_per_week=delegation.additional_minutes_per_week,
+        start_date=on,
+        oversight_kind=placement.oversight.kind,
+        oversight_owner=placement.oversight.owner,
+        worker_ids=list(delegation.worker_ids),
+    )
+    return Transition(LIFECYCLE.next(delegation.state, _C.GO_LIVE), (delegated,))
+
+
+def reassess(
+    delegation: Delegation, reason: SuspensionReason | None, on: date
+) -> Transition[DelegationState] | None:
+    """R7, R16: a running delegation suspends when a reason appears and resumes when none is
+    left; None when its state stays as it is."""
+    if delegation.state is _S.LIVE and reason is not None:
+        suspended = DelegationSuspended(
+            person_id=delegation.person_id,
+            delegation_id=delegation.delegation_id,
+            reason=reason,
+            effective_date=on,
+        )
+        return Transition(LIFECYCLE.next(delegation.state, _C.SUSPEND), (suspended,))
+    if delegation.state is _S.SUSPENDED and reason is None:
+        resumed = DelegationResumed(
+            person_id=delegation.person_id,
+            delegation_id=delegation.delegation_id,
+            effective_date=on,
+        )
+        return Transition(LIFECYCLE.next(delegation.state, _C.RESUME), (resumed,))
+    return None
+
+
+def suspension_reason(consent: bool, competent_workers: int) -> SuspensionReason | None:
+    """R7, R16: what stops a live delegation; None when it may carry on."""
+    if not consent:
+        return SuspensionReason.CONSENT_WITHDRAWN
+    if competent_workers == 0:
+        return SuspensionReason.NO_COMPETENT_WORKER
+    return None
+
+
+def placement(
+    direction: Direction,
+    local_authority: str,
+    oversight: Oversight,
+    icb_organisation: str,
+) -> Placement:
+    """R13, R19: the ICB is accountable for health tasks delegated to social care, else the
+    local authority; R17: oversight as `oversight_for` finds it."""
+    return Placement(
+        accountable_organisation(direction, icb_organisation, local_authority),
+        local_authority,
+        oversight,
+    )
+
+
+def accountable_organisation(direction: Direction, icb: str, local_authority: str) -> str:
+    """R13, R19: the ICB for health tasks delegated to social care; else the local authority."""
+    return icb if direction is Direction.HEALTH_TO_SOCIAL else local_authority
+
+
+def oversight_for(open_to_chs: bool, gp_practice: str, chs_organisation: str) -> Oversight:
+    """R17: Community Health Services while the person is open to them, else the GP practice."""
+    if open_to_chs:
+        return Oversight(OversightKind.COMMUNITY_HEALTH_SERVICES, chs_organisation)
+    return Oversight(OversightKind.PRIMARY_CARE, gp_practice)
+
+
+def transfer_oversight(
+    delegation: Delegation, to: Oversight, on: date
+) -> OversightTransferred | None:
+    """R17: oversight follows the person's CHS status; None when it already sits there."""
+    current = delegation.oversight
+    if current == to:
+        return None
+    return OversightTransferred(
+        person_id=delegation.person_id,
+        delegation_id=delegation.delegation_id,
+        from_kind=current.kind if current else to.kind,
+        from_owner=current.owner if current else "",
+        to_kind=to.kind,
+        to_owner=to.owner,
+        effective_date=on,
+    )

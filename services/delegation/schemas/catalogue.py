@@ -1,0 +1,20 @@
+"""The task catalogue (R10) and the Framework version in force (R29)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.delegation.schemas import Output
+from shared.events.vocabulary import Delegability, TaskCategory
+
+
+class FrameworkVersionRead(Output):
+    version: int
+    effective_from: date
+
+
+class TaskRead(Output):
+    code: str
+    name: str
+    category: TaskCategory
+    delegability: Delegability
