@@ -67,6 +67,8 @@ class DelegationAccepted(DelegationEvent):
     provider_organisation: str
     worker_ids: list[UUID]
     accepted_on: date
+    # A 5.13: tasks such as medication prompts need an instruction record, not a training plan.
+    needs_specific_training: bool = True
 
 
 class DelegationDeclined(DelegationEvent):
@@ -94,6 +96,10 @@ class TaskDelegated(DelegationEvent):
     oversight_kind: OversightKind
     oversight_owner: str
     worker_ids: list[UUID]
+    # R11: a health-to-social delegation records the s.22 test; when it fails the council is
+    # never charged (NHS-funded or a joint package). None when the test does not apply.
+    section_22_met: bool | None = None
+    needs_specific_training: bool = True
 
 
 class SuspensionReason(StrEnum):
@@ -176,6 +182,79 @@ class ReviewCompleted(DelegationEvent):
     outcome: ReviewOutcome
     additional_minutes_per_week: int
     effective_date: date
+    framework_version: int | None = None  # R29: the version the outcome was decided under
+
+
+class StopReason(StrEnum):
+    """R18: every way social care can stop carrying out a delegated health task."""
+
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    NO_COMPETENT_WORKER = "no_competent_worker"
+    DECLINED_AFTER_ACCEPTANCE = "declined_after_acceptance"
+    HANDED_BACK = "handed_back"
+    ENDED = "ended"
+    CLINICAL_SUSPENSION = "clinical_suspension"
+
+
+class HandbackOpened(DelegationEvent):
+    """Emitted with any stop of a delegated task: it returns to its clinical oversight owner,
+    who must acknowledge it; Health covers it without prejudice from `stopped_on` (R18, R20)."""
+
+    handback_id: UUID
+    delegation_id: UUID
+    task_code: str
+    direction: Direction
+    oversight_kind: OversightKind
+    oversight_owner: str
+    provider_organisation: str
+    reason: StopReason
+    stopped_on: date
+    acknowledge_by: date
+
+
+class CoverArrangement(StrEnum):
+    """What the oversight owner has put in place when it acknowledges a handback (R18)."""
+
+    DISTRICT_NURSING = "district_nursing"
+    COMMUNITY_HEALTH_SERVICES = "community_health_services"
+    GP_PRACTICE = "gp_practice"
+    OTHER_NHS_SERVICE = "other_nhs_service"
+    FAMILY_OR_CARER_WITH_SUPPORT = "family_or_carer_with_support"
+
+
+class HandbackAcknowledged(DelegationEvent):
+    """Emitted when the oversight owner acknowledges a handback and names the cover (R18)."""
+
+    handback_id: UUID
+    delegation_id: UUID
+    oversight_owner: str
+    cover: CoverArrangement
+    acknowledged_on: date
+
+
+class HandbackOverdue(DelegationEvent):
+    """Emitted by the scheduler, once, when a handback is not acknowledged in time (R18)."""
+
+    handback_id: UUID
+    delegation_id: UUID
+    oversight_owner: str
+    acknowledge_by: date
+    flagged_on: date
+
+
+class HandbackClosure(StrEnum):
+    RESUMED = "resumed"
+    REDELEGATED = "redelegated"
+    ENDED = "ended"
+
+
+class HandbackClosed(DelegationEvent):
+    """Emitted when a handback closes: the task resumed, was delegated again, or ended (R18, R20)."""
+
+    handback_id: UUID
+    delegation_id: UUID
+    closure: HandbackClosure
+    closed_on: date
 
 
 PUBLISHED: Sequence[type[Event]] = (
@@ -192,4 +271,8 @@ PUBLISHED: Sequence[type[Event]] = (
     CarePlanReevaluationFlagged,
     ReviewDue,
     ReviewCompleted,
+    HandbackOpened,
+    HandbackAcknowledged,
+    HandbackOverdue,
+    HandbackClosed,
 )
