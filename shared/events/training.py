@@ -32,6 +32,12 @@ class CompetenceOutcome(StrEnum):
     NOT_YET_COMPETENT = "not_yet_competent"
 
 
+def in_date(valid_until: date | None, on: date) -> bool:
+    """R16, the one boundary training and delegation share: a competence counts on the days
+    before `valid_until` and lapses on that day itself (no date: it does not expire)."""
+    return valid_until is None or on < valid_until
+
+
 class CompetenceAssessed(WorkerEvent):
     """Emitted when a worker's competence in a task is assessed, either way (R16)."""
 
@@ -41,7 +47,7 @@ class CompetenceAssessed(WorkerEvent):
     provider_organisation: str
     outcome: CompetenceOutcome
     assessed_on: date
-    valid_until: date | None = None
+    valid_until: date | None = None  # first day it no longer counts: see `in_date`
 
 
 class CompetenceExpiryWarned(WorkerEvent):
