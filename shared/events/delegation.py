@@ -249,7 +249,7 @@ class HandbackClosure(StrEnum):
 
 
 class HandbackClosed(DelegationEvent):
-    """Emitted when a handback closes: the task resumed, was delegated again, or ended (R18, R20)."""
+    """Emitted when a handback closes: the task resumed, was delegated again or ended (R18, R20)."""
 
     handback_id: UUID
     delegation_id: UUID
