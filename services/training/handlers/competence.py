@@ -7,29 +7,26 @@ from uuid import UUID, uuid4
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.training import domain
-from services.training.handlers.workers import (
-    competence_policy,
-    is_approved_assessor,
-    load_worker,
-)
+from services.training.domain import competence as domain
+from services.training.handlers.workers import claim
 from services.training.models import (
     CompetenceAssessment,
     FailureEscalation,
     TrainingRecord,
     Worker,
 )
-from services.training.schemas import AssessmentCreate
+from services.training.queries.workers import competence_policy, is_approved_assessor, load_worker
+from services.training.schemas.competence import AssessmentCreate
 from shared.audit import audit
 from shared.auth import CurrentUser
-from shared.clock import today
+from shared.db import today
 from shared.errors import Conflict
 from shared.events.training import (
     CompetenceAssessed,
     CompetenceFailureEscalated,
     CompetenceOutcome,
 )
-from shared.outbox import publish, session_clock
+from shared.outbox import publish
 
 
 @dataclass(frozen=True)
@@ -111,9 +108,9 @@ async def record_assessment(
 ) -> Recorded:
     """R16: assess a trained worker; a repeat has no second effect; failure may escalate (R25)."""
     domain.check_assessor(actor.role, await is_approved_assessor(session, actor))
-    worker = await load_worker(session, actor, worker_id, lock=True)
+    worker = await load_worker(session, actor, worker_id)
     history = await _history(session, worker.id, body)
-    on = today(session_clock(session))
+    on = today(session)
     earlier = await _by_key(session, worker.id, idempotency_key) or _repeat_of(
         [h for h in history if h.assessed_on == on], body, idempotency_key
     )
@@ -123,20 +120,27 @@ async def record_assessment(
     decision = domain.assess_competence(
         _request(worker, body, on),
         await _training(session, worker.id, body.task_code),
-        [domain.PastAssessment(CompetenceOutcome(h.outcome), h.assessed_on) for h in history],
+        [_past(h) for h in history],
         policy.failures_before_escalation,
     )
     for past in history:
-        past.current = False
+        if past.current:
+            past.current = False
     assessment = _assessment(decision.assessed, actor, body, idempotency_key)
     assessment.attempt = len(history) + 1
     session.add(assessment)
+    claim(worker)
     await session.flush()
     await publish(session, decision.assessed)
     if decision.escalated is not None:
         await _escalate(session, assessment.id, decision.escalated)
     await audit(session, actor, "competence.assess", worker.id, f"{body.task_code} {body.outcome}")
     return Recorded(assessment, created=True)
+
+
+def _past(assessment: CompetenceAssessment) -> domain.PastAssessment:
+    outcome = CompetenceOutcome(assessment.outcome)
+    return domain.PastAssessment(outcome, assessment.assessed_on, assessment.lapsed_on is not None)
 
 
 def _request(worker: Worker, body: AssessmentCreate, on: date) -> domain.AssessmentRequest:

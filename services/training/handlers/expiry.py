@@ -5,13 +5,13 @@ from uuid import uuid4
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.training import domain
+from services.training.domain import expiry as domain
 from services.training.models import CompetenceAssessment, CompetenceWarning
 from shared.audit import audit
 from shared.auth import SYSTEM
-from shared.clock import today
+from shared.db import today
 from shared.events.training import CompetenceExpiryWarned, CompetenceOutcome
-from shared.outbox import publish, session_clock
+from shared.outbox import publish
 
 
 def _held(assessment: CompetenceAssessment) -> domain.HeldCompetence:
@@ -47,7 +47,7 @@ async def _warn(
             provider_organisation=event.provider_organisation,
             expires_on=event.expires_on,
             days_before=event.days_before,
-            warned_on=today(session_clock(session)),
+            warned_on=today(session),
         )
     )
     await publish(session, event)
@@ -56,7 +56,7 @@ async def _warn(
 
 async def competence_expiry_job(session: AsyncSession) -> int:
     """Warn before each current competence expires and lapse it on the day; each notice once."""
-    on = today(session_clock(session))
+    on = today(session)
     held = await session.scalars(
         select(CompetenceAssessment)
         .where(
@@ -65,7 +65,7 @@ async def competence_expiry_job(session: AsyncSession) -> int:
             CompetenceAssessment.lapsed_on.is_(None),
         )
         .order_by(CompetenceAssessment.id)
-        .with_for_update()
+        .with_for_update()  # jobs running at once take turns; the version still guards the row
     )
     done = 0
     for assessment in held.all():
