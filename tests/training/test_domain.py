@@ -136,9 +136,8 @@ def test_r16_a_reassessment_after_a_failure_needs_further_training_first() -> No
     with pytest.raises(RuleViolation) as refused:
         competence.assess_competence(given_request(), before_the_failure, failed, 2)
     assert refused.value.rule == "R16"
-    assert (
-        competence.assess_competence(given_request(), TRAINED, failed, 2).assessed.outcome is COMPETENT
-    )
+    decision = competence.assess_competence(given_request(), TRAINED, failed, 2)
+    assert decision.assessed.outcome is COMPETENT
 
 
 @given(threshold=st.integers(1, 6), outcomes=st.lists(st.booleans(), max_size=12))
