@@ -2,9 +2,11 @@
 
 from collections.abc import Sequence
 from datetime import date
+from enum import StrEnum
 
 from shared.errors import InvalidInput
 from shared.events.assessment import EqualityCount
+from shared.lifecycle import Lifecycle
 
 PROTECTED_CHARACTERISTICS = (
     "age",
@@ -19,6 +21,37 @@ PROTECTED_CHARACTERISTICS = (
 )
 MEASURES = ("proposals", "approvals", "refusals", "escalations", "disputes")
 SMALLEST_SHOWN = 5  # counts under 5 are suppressed so no one can be re-identified
+
+
+class ReportStatus(StrEnum):
+    REQUESTED = "requested"
+    COMPILED = "compiled"
+
+
+class ReportCommand(StrEnum):
+    COMPILE = "compiled"
+
+
+# A rerun of the compiler replaces the aggregates of a compiled report.
+REPORT: Lifecycle[ReportStatus, ReportCommand] = Lifecycle(
+    "equality report",
+    {
+        (ReportStatus.REQUESTED, ReportCommand.COMPILE): ReportStatus.COMPILED,
+        (ReportStatus.COMPILED, ReportCommand.COMPILE): ReportStatus.COMPILED,
+    },
+)
+
+
+def report_status(compiled: bool) -> ReportStatus:
+    return ReportStatus.COMPILED if compiled else ReportStatus.REQUESTED
+
+
+def compile_report(
+    status: ReportStatus, rows: Sequence[EqualityCount]
+) -> tuple[ReportStatus, list[EqualityCount], int]:
+    """R28: keep the compiled aggregates, hiding any count under 5 the compiler let through."""
+    safe, resuppressed = suppress_small_numbers(rows)
+    return REPORT.next(status, ReportCommand.COMPILE), safe, resuppressed
 
 
 def check_period(period_start: date, period_end: date, today: date) -> None:
