@@ -77,7 +77,8 @@ def test_r14_a_decision_is_published_and_kept_as_a_case_example_without_identifi
 
 def test_r14_a_discussion_decides_once() -> None:
     with pytest.raises(Conflict):
-        shared_care.decide(given_discussion(status=shared_care.DiscussionStatus.DECIDED), given_domain_decision())
+        decided = given_discussion(status=shared_care.DiscussionStatus.DECIDED)
+        shared_care.decide(decided, given_domain_decision())
 
 
 def test_r14_shared_care_brings_two_organisations_together() -> None:
