@@ -76,8 +76,8 @@ def test_r14_a_decision_is_published_and_kept_as_a_case_example_without_identifi
 
 
 def test_r14_a_discussion_decides_once() -> None:
+    decided = given_discussion(status=shared_care.DiscussionStatus.DECIDED)
     with pytest.raises(Conflict):
-        decided = given_discussion(status=shared_care.DiscussionStatus.DECIDED)
         shared_care.decide(decided, given_domain_decision())
 
 
