@@ -3,9 +3,11 @@
 from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
+from uuid import UUID
 
 from shared.errors import InvalidInput
 from shared.events.assessment import EqualityCount
+from shared.events.governance import EqualityReportRequested
 from shared.lifecycle import Lifecycle
 
 PROTECTED_CHARACTERISTICS = (
@@ -44,6 +46,19 @@ REPORT: Lifecycle[ReportStatus, ReportCommand] = Lifecycle(
 
 def report_status(compiled: bool) -> ReportStatus:
     return ReportStatus.COMPILED if compiled else ReportStatus.REQUESTED
+
+
+def request_report(
+    report_id: UUID, period_start: date, period_end: date, today: date
+) -> tuple[ReportStatus, EqualityReportRequested]:
+    """R28: a report over a period that has begun and ends no later than today is asked for."""
+    check_period(period_start, period_end, today)
+    return ReportStatus.REQUESTED, EqualityReportRequested(
+        subject_id=f"equality-report-{report_id}",
+        report_id=report_id,
+        period_start=period_start,
+        period_end=period_end,
+    )
 
 
 def compile_report(

@@ -114,8 +114,14 @@ async def issue_ruling(
     """R27: issue a ruling or guidance from its date; a ruling may change the task catalogue."""
     if key and (found := await _by_key(session, Ruling, key)):
         return found, False
+    ruling_id = uuid.uuid4()
+    edits = [board.CatalogueEdit(**c.model_dump()) for c in body.catalogue_changes]
+    decided = board.Ruling(
+        ruling_id, body.kind, body.title, body.summary, body.effective_from, edits
+    )
+    events = board.issue_ruling(decided, today(session))
     ruling = Ruling(
-        ruling_id=uuid.uuid4(),
+        ruling_id=ruling_id,
         idempotency_key=key,
         kind=body.kind,
         title=body.title,
@@ -125,14 +131,10 @@ async def issue_ruling(
         issued_at=now(session),
         issued_by=actor.user_id,
     )
-    edits = [board.CatalogueEdit(**c.model_dump()) for c in body.catalogue_changes]
-    decided = board.Ruling(
-        ruling.ruling_id, body.kind, body.title, body.summary, body.effective_from, edits
-    )
-    for event in board.issue_ruling(decided, today(session)):
-        await publish(session, event)
     session.add(ruling)
     await session.flush()
+    for event in events:
+        await publish(session, event)
     await audit(session, actor, f"{body.kind}.issue", ruling.ruling_id, body.title)
     return ruling, True
 

@@ -15,7 +15,6 @@ from shared.db import insert_if_absent, now, today
 from shared.events.assessment import EqualityReportCompiled
 from shared.events.delegation import DelegationDecided, DelegationEnded, TaskDelegated
 from shared.events.funding import DisputeSettled
-from shared.events.governance import EqualityReportRequested
 from shared.events.training import CompetenceAssessed
 from shared.outbox import publish
 
@@ -24,15 +23,12 @@ async def request_equality_report(
     session: AsyncSession, actor: CurrentUser, body: EqualityReportCreate, key: str | None
 ) -> tuple[EqualityReport, bool]:
     """R28: ask the assessment service, which alone holds equality profiles, for aggregates."""
-    if key and (
-        found := await session.scalar(
-            select(EqualityReport).where(EqualityReport.idempotency_key == key)
-        )
-    ):
+    if key and (found := await _report_by_key(session, key)):
         return found, False
-    domain.check_period(body.period_start, body.period_end, today(session))
+    report_id = uuid.uuid4()
+    _, event = domain.request_report(report_id, body.period_start, body.period_end, today(session))
     report = EqualityReport(
-        report_id=uuid.uuid4(),
+        report_id=report_id,
         idempotency_key=key,
         period_start=body.period_start,
         period_end=body.period_end,
@@ -42,17 +38,13 @@ async def request_equality_report(
     )
     session.add(report)
     await session.flush()
-    await publish(
-        session,
-        EqualityReportRequested(
-            subject_id=f"equality-report-{report.report_id}",
-            report_id=report.report_id,
-            period_start=body.period_start,
-            period_end=body.period_end,
-        ),
-    )
+    await publish(session, event)
     await audit(session, actor, "equality_report.request", report.report_id)
     return report, True
+
+
+async def _report_by_key(session: AsyncSession, key: str) -> EqualityReport | None:
+    return await session.scalar(select(EqualityReport).where(EqualityReport.idempotency_key == key))
 
 
 async def on_equality_report_compiled(session: AsyncSession, event: EqualityReportCompiled) -> None:

@@ -110,32 +110,56 @@ async def record_assessment(
     domain.check_assessor(actor.role, await is_approved_assessor(session, actor))
     worker = await load_worker(session, actor, worker_id)
     history = await _history(session, worker.id, body)
-    on = today(session)
     earlier = await _by_key(session, worker.id, idempotency_key) or _repeat_of(
-        [h for h in history if h.assessed_on == on], body, idempotency_key
+        [h for h in history if h.assessed_on == today(session)], body, idempotency_key
     )
     if earlier is not None:
         return Recorded(earlier, created=False)
+    decision = await _decide(session, worker, body, history)
+    assessment = _assessment(decision.assessed, actor, body, idempotency_key)
+    _apply(session, worker, history, assessment)
+    await session.flush()
+    await _publish(session, assessment, decision)
+    await audit(session, actor, "competence.assess", worker.id, f"{body.task_code} {body.outcome}")
+    return Recorded(assessment, created=True)
+
+
+async def _decide(
+    session: AsyncSession,
+    worker: Worker,
+    body: AssessmentCreate,
+    history: list[CompetenceAssessment],
+) -> domain.AssessmentDecision:
     policy = await competence_policy(session)
-    decision = domain.assess_competence(
-        _request(worker, body, on),
+    return domain.assess_competence(
+        _request(worker, body, today(session)),
         await _training(session, worker.id, body.task_code),
         [_past(h) for h in history],
         policy.failures_before_escalation,
     )
+
+
+def _apply(
+    session: AsyncSession,
+    worker: Worker,
+    history: list[CompetenceAssessment],
+    assessment: CompetenceAssessment,
+) -> None:
+    """The new assessment becomes the current one, as a compare-and-set on the worker."""
     for past in history:
         if past.current:
             past.current = False
-    assessment = _assessment(decision.assessed, actor, body, idempotency_key)
     assessment.attempt = len(history) + 1
     session.add(assessment)
     claim(worker)
-    await session.flush()
+
+
+async def _publish(
+    session: AsyncSession, assessment: CompetenceAssessment, decision: domain.AssessmentDecision
+) -> None:
     await publish(session, decision.assessed)
     if decision.escalated is not None:
         await _escalate(session, assessment.id, decision.escalated)
-    await audit(session, actor, "competence.assess", worker.id, f"{body.task_code} {body.outcome}")
-    return Recorded(assessment, created=True)
 
 
 def _past(assessment: CompetenceAssessment) -> domain.PastAssessment:

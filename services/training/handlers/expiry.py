@@ -54,9 +54,8 @@ async def _warn(
     await audit(session, SYSTEM, "competence.warn", assessment.id, f"{event.days_before} days")
 
 
-async def competence_expiry_job(session: AsyncSession) -> int:
-    """Warn before each current competence expires and lapse it on the day; each notice once."""
-    on = today(session)
+async def _held_competences(session: AsyncSession) -> list[CompetenceAssessment]:
+    """Current competent outcomes not lapsed yet."""
     held = await session.scalars(
         select(CompetenceAssessment)
         .where(
@@ -67,20 +66,33 @@ async def competence_expiry_job(session: AsyncSession) -> int:
         .order_by(CompetenceAssessment.id)
         .with_for_update()  # jobs running at once take turns; the version still guards the row
     )
+    return list(held.all())
+
+
+async def _lapse(session: AsyncSession, assessment: CompetenceAssessment) -> bool:
+    lapsed = domain.lapse_due(_held(assessment), today(session))
+    if lapsed is None:
+        return False
+    assessment.lapsed_on = lapsed.lapsed_on
+    await publish(session, lapsed)
+    await audit(session, SYSTEM, "competence.lapse", assessment.id)
+    return True
+
+
+async def _warn_if_due(session: AsyncSession, assessment: CompetenceAssessment) -> bool:
+    warned = await _warned(session, assessment)
+    warning = domain.expiry_warning_due(_held(assessment), today(session), warned)
+    if warning is None:
+        return False
+    await _warn(session, assessment, warning)
+    return True
+
+
+async def competence_expiry_job(session: AsyncSession) -> int:
+    """Warn before each current competence expires and lapse it on the day; each notice once."""
     done = 0
-    for assessment in held.all():
-        lapsed = domain.lapse_due(_held(assessment), on)
-        if lapsed is not None:
-            assessment.lapsed_on = lapsed.lapsed_on
-            await publish(session, lapsed)
-            await audit(session, SYSTEM, "competence.lapse", assessment.id)
-            done += 1
-            continue
-        warning = domain.expiry_warning_due(
-            _held(assessment), on, await _warned(session, assessment)
-        )
-        if warning is not None:
-            await _warn(session, assessment, warning)
+    for assessment in await _held_competences(session):
+        if await _lapse(session, assessment) or await _warn_if_due(session, assessment):
             done += 1
     await session.flush()
     return done
