@@ -1,4 +1,4 @@
-"""The governance service's migrations build exactly its models, versions included, on both databases."""
+"""The governance service's migrations build exactly its models, versions included."""
 
 from __future__ import annotations
 

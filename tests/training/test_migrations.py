@@ -1,4 +1,4 @@
-"""The training service's migrations build exactly its models, versions included, on both databases."""
+"""The training service's migrations build exactly its models, versions included."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from services.training.main import SPEC as TRAINING
 from shared.clock import MovableClock
 from shared.db import plumbing_metadata
 from tests.conftest import ServiceClient, given_runtime
-
 
 # Older than the version columns: migration 0002 left this constraint unnamed, so PostgreSQL and
 # SQLite name it their own way while the model follows the naming convention. Reported, not hidden.
