@@ -142,7 +142,7 @@ def _discussion() -> SharedCareDiscussion:
     )
 
 
-def _case_at_local_resolution() -> DisputeCase:
+def _case(stage: str) -> DisputeCase:
     raised = given_dispute()
     return DisputeCase(
         case_id=uuid.uuid4(),
@@ -154,7 +154,7 @@ def _case_at_local_resolution() -> DisputeCase:
         summary=raised.summary,
         raised_on=date(2026, 1, 5),
         opened_at=datetime.now(UTC),
-        stage="local_resolution",
+        stage=stage,
         stage_history=[],
     )
 
@@ -165,8 +165,8 @@ async def test_r14_r22_r27_r29_twenty_conflicting_calls_on_the_standalone_platfo
     base, data = standalone
     board, csu = _auth(data, Role.IPCB_MEMBER, "LLR-ICB"), _auth(data, Role.CSU_OFFICER, "MLCSU")
     mdt = _auth(data, Role.MDT_MEMBER, "LPT")
-    discussion, case = _discussion(), _case_at_local_resolution()
-    _given_rows(data, discussion, case)
+    discussion, case, raised = _discussion(), _case("local_resolution"), _case("raised")
+    _given_rows(data, discussion, case, raised)
     before = outbox_types_in(data / "governance.db")
     async with httpx.AsyncClient(base_url=f"{base}/governance", timeout=60) as client:
         issue = await client.post(
@@ -175,10 +175,13 @@ async def test_r14_r22_r27_r29_twenty_conflicting_calls_on_the_standalone_platfo
         triage = f"/board/issues/{issue.json()['issue_id']}/triage"
         decision = f"/shared-care/discussions/{discussion.discussion_id}/decision"
         resolution = f"/disputes/{case.case_id}/resolution"
+        stage = f"/disputes/{raised.case_id}/stage"
+        taken_up = {"stage": "local_resolution", "note": "parties meet"}
         calls = {
             "decision": lambda _: client.post(decision, json=given_decision(), headers=mdt),
             "resolution": lambda _: client.post(resolution, json=RESOLUTION, headers=csu),
             "closure": lambda _: client.post(triage, json=CLOSE, headers=board),
+            "stage": lambda _: client.post(stage, json=taken_up, headers=csu),
         }
         outcomes = {name: await race(call) for name, call in calls.items()}
         latest = (await client.get("/framework-versions", headers=board)).json()[-1]["version"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
 
@@ -80,7 +80,7 @@ def _given_required_plan(data: Path, worker_id: UUID) -> UUID:
         task_code=TASK,
         provider_organisation=PROVIDER,
         status="required",
-        required_on=date.today(),
+        required_on=datetime.now(UTC).date(),
     )
     engine = create_engine(f"sqlite:///{data / 'training.db'}", connect_args={"timeout": 30})
     with Session(engine) as session, session.begin():
@@ -104,3 +104,28 @@ async def test_r24_twenty_agreements_at_once_on_the_standalone_platform_have_one
         responses = await race(lambda _: client.post(url, json=plan_content(), headers=manager))
     assert_one_winner(responses)
     assert outbox_types_in(data / "training.db")["TrainingPlanAgreed"] - before == 1
+
+
+async def test_r16_twenty_assessments_at_once_on_the_standalone_platform_lose_no_update(
+    standalone: tuple[str, Path],
+) -> None:
+    base, data = standalone
+    manager = _auth(data, Role.PROVIDER_MANAGER, PROVIDER)
+    practitioner = _auth(data, Role.REGISTERED_PRACTITIONER, "LPT")
+    async with httpx.AsyncClient(base_url=f"{base}/training", timeout=60) as client:
+        worker = UUID(
+            (await client.post("/workers", json={"role": "c"}, headers=manager)).json()["id"]
+        )
+        today = datetime.now(UTC).date()
+        await given_trained(client, worker, completed_on=today, headers=manager)
+        before = outbox_types_in(data / "training.db")["CompetenceAssessed"]
+        until = (today + timedelta(days=365)).isoformat()
+        responses = await race(
+            lambda _: assess(client, worker, headers=practitioner, valid_until=until)
+        )
+        history = await client.get(f"/workers/{worker}/assessments", headers=manager)
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses[201] == 1, statuses
+    assert set(statuses) <= {200, 201, 409}, statuses
+    assert len(history.json()) == 1
+    assert outbox_types_in(data / "training.db")["CompetenceAssessed"] - before == 1
