@@ -37,7 +37,7 @@ class PartnerOrganisation(Base):
     kind: Mapped[str] = mapped_column(String(50))
 
 
-class BoardMember(Base):
+class BoardMember(Versioned, Base):
     __tablename__ = "board_members"
 
     member_id: Mapped[UUID] = mapped_column(primary_key=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,30 @@ async def test_r29_twenty_publications_of_the_next_version_at_once_publish_it_on
         events = await published_as(runtime, FrameworkVersionPublished)
     assert_one_winner(responses)
     assert [e.version for e in events] == [2]
+
+
+async def test_r27_twenty_stand_downs_of_one_member_at_once_free_the_seat_once(
+    service_client: ServiceClient,
+) -> None:
+    """Whoever reads after the first commit finds no member (404); the others lose the race."""
+    member = {
+        "organisation": "LPT",
+        "member_ref": "lpt-director",
+        "role_title": "Director of Nursing",
+        "appointed_on": "2026-01-05",
+    }
+    async with service_client(GOVERNANCE) as (client, runtime):
+        seated = await client.post("/board/members", json=member, headers=BOARD)
+        url = f"/board/members/{seated.json()['member_id']}/stand-down"
+        responses = await race(lambda _: client.post(url, json={"reason": "r"}, headers=BOARD))
+        async with runtime.sessions() as session:
+            stood_down = await session.scalar(
+                select(func.count()).where(audit_log.c.action == "board_member.stand_down")
+            )
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses[204] == 1, statuses
+    assert set(statuses) <= {204, 404, 409}, statuses
+    assert stood_down == 1
 
 
 # --- on the standalone platform (SQLite files, events in-process) -----------------------------

@@ -1,4 +1,4 @@
-"""Every state change is a compare-and-set: a version on issues, discussions, cases and reports.
+"""Every state change is a compare-and-set: a version on members, issues, discussions, cases, reports.
 
 Revision ID: 0004
 Revises: 0003
@@ -12,7 +12,13 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-VERSIONED = ("reported_issues", "shared_care_discussions", "dispute_cases", "equality_reports")
+VERSIONED = (
+    "board_members",
+    "reported_issues",
+    "shared_care_discussions",
+    "dispute_cases",
+    "equality_reports",
+)
 
 
 def upgrade() -> None:
