@@ -7,7 +7,7 @@ from uuid import UUID
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db import TYPE_ANNOTATION_MAP, JSONDocument, new_metadata
+from shared.db import TYPE_ANNOTATION_MAP, JSONDocument, Versioned, new_metadata
 
 Json = dict[str, Any]
 
@@ -37,7 +37,7 @@ class PartnerOrganisation(Base):
     kind: Mapped[str] = mapped_column(String(50))
 
 
-class BoardMember(Base):
+class BoardMember(Versioned, Base):
     __tablename__ = "board_members"
 
     member_id: Mapped[UUID] = mapped_column(primary_key=True)
@@ -51,7 +51,7 @@ class BoardMember(Base):
     recorded_by: Mapped[str] = mapped_column(String(200))
 
 
-class ReportedIssue(Base):
+class ReportedIssue(Versioned, Base):
     __tablename__ = "reported_issues"
 
     issue_id: Mapped[UUID] = mapped_column(primary_key=True)
@@ -109,7 +109,7 @@ class SharedCareTheme(Base):
     recorded_by: Mapped[str] = mapped_column(String(200))
 
 
-class SharedCareDiscussion(Base):
+class SharedCareDiscussion(Versioned, Base):
     __tablename__ = "shared_care_discussions"
 
     discussion_id: Mapped[UUID] = mapped_column(primary_key=True)
@@ -151,7 +151,7 @@ class CaseExample(Base):
     decided_on: Mapped[date]
 
 
-class DisputeCase(Base):
+class DisputeCase(Versioned, Base):
     __tablename__ = "dispute_cases"
 
     case_id: Mapped[UUID] = mapped_column(primary_key=True)
@@ -183,7 +183,7 @@ class DisputeEvidence(Base):
     recorded_by: Mapped[str] = mapped_column(String(200))
 
 
-class EqualityReport(Base):
+class EqualityReport(Versioned, Base):
     """R28: aggregates only, compiled by the assessment service; the profiles never come here."""
 
     __tablename__ = "equality_reports"

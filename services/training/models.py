@@ -7,7 +7,7 @@ from uuid import UUID
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db import TYPE_ANNOTATION_MAP, JSONDocument, new_metadata
+from shared.db import TYPE_ANNOTATION_MAP, JSONDocument, Versioned, new_metadata
 
 
 class Base(DeclarativeBase):
@@ -15,8 +15,12 @@ class Base(DeclarativeBase):
     type_annotation_map = TYPE_ANNOTATION_MAP
 
 
-class Worker(Base):
-    """A care worker, pseudonymous: an id, the employing organisation and a role; no name."""
+class Worker(Versioned, Base):
+    """A care worker, pseudonymous: an id, the employing organisation and a role; no name.
+
+    The root of the worker's competences: each assessment or training record is a
+    compare-and-set on the worker's version, so two at once have one winner.
+    """
 
     __tablename__ = "workers"
 
@@ -26,7 +30,7 @@ class Worker(Base):
     registered_at: Mapped[datetime]
 
 
-class TrainingPlan(Base):
+class TrainingPlan(Versioned, Base):
     """R24, R25: the plan a delegation's workers are trained and assessed by."""
 
     __tablename__ = "training_plans"
@@ -95,7 +99,7 @@ class TrainingRecord(Base):
     recorded_by: Mapped[str] = mapped_column(String(200))
 
 
-class CompetenceAssessment(Base):
+class CompetenceAssessment(Versioned, Base):
     """R16: a competence assessment of one worker in one task (for one person, if specific)."""
 
     __tablename__ = "competence_assessments"

@@ -52,7 +52,8 @@ def test_r22_a_raised_case_is_taken_up_before_it_is_resolved() -> None:
 def test_r22_the_outcome_says_who_pays_what_share_from_when() -> None:
     case = given_case(Stage.CSU_REVIEW)
     shares = [percent("LLR-ICB", 70), percent("LEICESTER-CITY-COUNCIL", 30)]
-    event = disputes.resolve(case, shares, date(2025, 11, 1), date(2026, 1, 5))
+    stage, event = disputes.resolve(case, shares, date(2025, 11, 1), date(2026, 1, 5))
+    assert stage is Stage.RESOLVED
     assert (event.shares, event.effective_from, event.package_id) == (
         shares,
         date(2025, 11, 1),

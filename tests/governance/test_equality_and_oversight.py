@@ -8,7 +8,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.governance.domain import equality
+from services.governance.domain import monitoring as equality
 from services.governance.main import SPEC as GOVERNANCE
 from services.governance.models import EqualityReport
 from shared.auth import Role

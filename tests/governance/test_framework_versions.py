@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from services.governance import domain
+from services.governance.domain import versions as domain
 from services.governance.main import SPEC as GOVERNANCE
 from shared.auth import Role
 from shared.errors import RuleViolation

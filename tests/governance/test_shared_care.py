@@ -67,7 +67,8 @@ def given_domain_decision(**overrides: Any) -> shared_care.Decision:
 
 def test_r14_a_decision_is_published_and_kept_as_a_case_example_without_identifiers() -> None:
     discussion = given_discussion()
-    event, example = shared_care.decide(discussion, given_domain_decision())
+    status, event, example = shared_care.decide(discussion, given_domain_decision())
+    assert status is shared_care.DiscussionStatus.DECIDED
     assert (event.proposal_id, event.person_id) == (discussion.proposal_id, discussion.person_id)
     fields = {f.name for f in dataclasses.fields(example)}
     assert not fields & {"person_id", "proposal_id", "discussion_id", "participants"}
@@ -75,8 +76,9 @@ def test_r14_a_decision_is_published_and_kept_as_a_case_example_without_identifi
 
 
 def test_r14_a_discussion_decides_once() -> None:
+    decided = given_discussion(status=shared_care.DiscussionStatus.DECIDED)
     with pytest.raises(Conflict):
-        shared_care.decide(given_discussion(decided=True), given_domain_decision())
+        shared_care.decide(decided, given_domain_decision())
 
 
 def test_r14_shared_care_brings_two_organisations_together() -> None:
@@ -107,7 +109,7 @@ def test_r14_a_case_example_never_keeps_an_nhs_number_from_the_mdt_question(
     words: str, nhs_number: str
 ) -> None:
     discussion = given_discussion(question=f"{words} {nhs_number} {words}", positions=[nhs_number])
-    _, example = shared_care.decide(discussion, given_domain_decision())
+    _, _, example = shared_care.decide(discussion, given_domain_decision())
     assert nhs_number not in example.question
     assert example.positions == [shared_care.REDACTED]
 

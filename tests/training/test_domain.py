@@ -10,16 +10,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.training import domain
-from services.training.domain import (
+from services.training.domain import competence, expiry, plans
+from services.training.domain.competence import (
     AssessmentRequest,
-    HeldCompetence,
     PastAssessment,
-    PlanFacts,
-    PlanStatus,
     TrainingDone,
     TrainingKind,
 )
+from services.training.domain.expiry import HeldCompetence
+from services.training.domain.plans import PlanFacts, PlanStatus
 from shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from shared.events.training import CompetenceOutcome
 from tests.training.builders import plan_content
@@ -55,10 +54,10 @@ def given_request(outcome: CompetenceOutcome = COMPETENT, **changes: object) -> 
     return AssessmentRequest(**{**values, **changes})  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("item", list(domain.PLAN_ITEMS))
+@pytest.mark.parametrize("item", list(plans.PLAN_ITEMS))
 def test_r25_a_plan_missing_any_item_is_refused_naming_it(item: str) -> None:
     with pytest.raises(RuleViolation) as refused:
-        domain.agree_training_plan(given_plan(), plan_content(**{item: None}), TODAY)
+        plans.agree_training_plan(given_plan(), plan_content(**{item: None}), TODAY)
     assert refused.value.rule == "R25"
     assert refused.value.extensions["errors"][0]["field"] == item
 
@@ -68,13 +67,14 @@ def test_r25_a_blank_item_inside_a_section_counts_as_missing() -> None:
         skills_training={"delivered_by": "DN", "competence_assessed_by": " ", "standard": "x"}
     )
     with pytest.raises(RuleViolation) as refused:
-        domain.agree_training_plan(given_plan(), content, TODAY)
+        plans.agree_training_plan(given_plan(), content, TODAY)
     assert refused.value.extensions["errors"][0]["field"] == "skills_training"
 
 
 def test_r24_agreeing_a_complete_plan_announces_each_worker_once() -> None:
     plan = given_plan(workers=3)
-    events = domain.agree_training_plan(plan, plan_content(), TODAY)
+    status, events = plans.agree_training_plan(plan, plan_content(), TODAY)
+    assert status is PlanStatus.AGREED
     assert [e.worker_id for e in events] == list(plan.worker_ids)
     assert {(e.plan_id, e.agreed_on) for e in events} == {(plan.plan_id, TODAY)}
 
@@ -82,7 +82,7 @@ def test_r24_agreeing_a_complete_plan_announces_each_worker_once() -> None:
 @pytest.mark.parametrize("status", [PlanStatus.AGREED, PlanStatus.WITHDRAWN])
 def test_r24_only_a_plan_awaiting_agreement_can_be_agreed(status: PlanStatus) -> None:
     with pytest.raises(Conflict):
-        domain.agree_training_plan(given_plan(status), plan_content(), TODAY)
+        plans.agree_training_plan(given_plan(status), plan_content(), TODAY)
 
 
 @pytest.mark.parametrize("done", [[], TRAINED[:1], TRAINED[1:]])
@@ -90,18 +90,18 @@ def test_r16_competence_is_not_assessed_before_knowledge_and_skills_training(
     done: list[TrainingDone],
 ) -> None:
     with pytest.raises(RuleViolation) as refused:
-        domain.assess_competence(given_request(), done, [], 2)
+        competence.assess_competence(given_request(), done, [], 2)
     assert refused.value.rule == "R16"
 
 
 def test_r16_training_for_another_person_does_not_count() -> None:
     other_person = [TrainingDone(t.kind, t.completed_on, uuid4()) for t in TRAINED]
     with pytest.raises(RuleViolation):
-        domain.assess_competence(given_request(person_id=uuid4()), other_person, [], 2)
+        competence.assess_competence(given_request(person_id=uuid4()), other_person, [], 2)
 
 
 def test_r16_a_trained_worker_assessed_competent_is_announced_with_the_expiry() -> None:
-    decision = domain.assess_competence(given_request(), TRAINED, [], 2)
+    decision = competence.assess_competence(given_request(), TRAINED, [], 2)
     assert decision.assessed.outcome is COMPETENT
     assert decision.assessed.valid_until == TODAY + timedelta(days=365)
     assert decision.escalated is None
@@ -109,7 +109,7 @@ def test_r16_a_trained_worker_assessed_competent_is_announced_with_the_expiry() 
 
 def test_r16_a_competent_outcome_needs_a_later_expiry_date() -> None:
     with pytest.raises(InvalidInput) as refused:
-        domain.assess_competence(given_request(valid_until=TODAY), TRAINED, [], 2)
+        competence.assess_competence(given_request(valid_until=TODAY), TRAINED, [], 2)
     assert refused.value.extensions["errors"][0]["field"] == "valid_until"
 
 
@@ -125,7 +125,7 @@ def test_r25_not_yet_competent_needs_further_training_and_a_reassessment_date(
     changes: dict[str, object], field: str
 ) -> None:
     with pytest.raises(RuleViolation) as refused:
-        domain.assess_competence(given_request(NOT_YET, **changes), TRAINED, [], 2)
+        competence.assess_competence(given_request(NOT_YET, **changes), TRAINED, [], 2)
     assert refused.value.rule == "R25"
     assert refused.value.extensions["errors"][0]["field"] == field
 
@@ -134,11 +134,10 @@ def test_r16_a_reassessment_after_a_failure_needs_further_training_first() -> No
     failed = [PastAssessment(NOT_YET, TODAY - timedelta(days=1))]
     before_the_failure = [TrainingDone(k, TODAY - timedelta(days=5), None) for k in TrainingKind]
     with pytest.raises(RuleViolation) as refused:
-        domain.assess_competence(given_request(), before_the_failure, failed, 2)
+        competence.assess_competence(given_request(), before_the_failure, failed, 2)
     assert refused.value.rule == "R16"
-    assert (
-        domain.assess_competence(given_request(), TRAINED, failed, 2).assessed.outcome is COMPETENT
-    )
+    decision = competence.assess_competence(given_request(), TRAINED, failed, 2)
+    assert decision.assessed.outcome is COMPETENT
 
 
 @given(threshold=st.integers(1, 6), outcomes=st.lists(st.booleans(), max_size=12))
@@ -149,7 +148,7 @@ def test_r25_the_provider_manager_is_told_once_each_time_failures_reach_the_sett
     escalations = 0
     for competent in outcomes:
         outcome = COMPETENT if competent else NOT_YET
-        decision = domain.assess_competence(given_request(outcome), TRAINED, history, threshold)
+        decision = competence.assess_competence(given_request(outcome), TRAINED, history, threshold)
         escalations += decision.escalated is not None
         if decision.escalated is not None:
             assert decision.escalated.failures == threshold
@@ -161,9 +160,9 @@ def test_r25_the_provider_manager_is_told_once_each_time_failures_reach_the_sett
 @given(days_left=st.integers(-400, 400))
 def test_r16_a_worker_counts_competent_only_before_the_expiry_date(days_left: int) -> None:
     valid_until = TODAY + timedelta(days=days_left)
-    assert domain.is_competent(COMPETENT, valid_until, False, TODAY) is (days_left > 0)
-    assert domain.is_competent(NOT_YET, valid_until, False, TODAY) is False
-    assert domain.is_competent(COMPETENT, valid_until, True, TODAY) is False
+    assert competence.is_competent(COMPETENT, valid_until, False, TODAY) is (days_left > 0)
+    assert competence.is_competent(NOT_YET, valid_until, False, TODAY) is False
+    assert competence.is_competent(COMPETENT, valid_until, True, TODAY) is False
 
 
 @given(valid_for=st.integers(1, 500), step=st.integers(1, 20))
@@ -175,11 +174,11 @@ def test_r16_warnings_at_90_60_30_days_come_once_each_then_one_lapse(
     lapses = 0
     for day in range(0, valid_for + 3 * step, step):
         on = TODAY + timedelta(days=day)
-        warning = domain.expiry_warning_due(held, on, warned)
+        warning = expiry.expiry_warning_due(held, on, warned)
         if warning is not None:
             assert 0 < (held.valid_until - on).days <= warning.days_before
             warned.append(warning.days_before)
-        if lapses == 0 and domain.lapse_due(held, on) is not None:
+        if lapses == 0 and expiry.lapse_due(held, on) is not None:
             lapses += 1
     assert len(warned) == len(set(warned))
     assert warned == sorted(warned, reverse=True)
@@ -188,17 +187,17 @@ def test_r16_warnings_at_90_60_30_days_come_once_each_then_one_lapse(
 
 def test_r16_the_lapse_falls_on_the_expiry_date() -> None:
     held = HeldCompetence(uuid4(), "task", None, "PROVIDER", TODAY)
-    lapsed = domain.lapse_due(held, TODAY)
+    lapsed = expiry.lapse_due(held, TODAY)
     assert lapsed is not None
     assert lapsed.lapsed_on == TODAY
-    assert domain.lapse_due(held, TODAY - timedelta(days=1)) is None
+    assert expiry.lapse_due(held, TODAY - timedelta(days=1)) is None
 
 
 def test_r16_a_registered_practitioner_or_an_approved_assessor_assesses() -> None:
-    domain.check_assessor("registered_practitioner", False)
-    domain.check_assessor("care_worker", True)
+    competence.check_assessor("registered_practitioner", False)
+    competence.check_assessor("care_worker", True)
     with pytest.raises(Forbidden):
-        domain.check_assessor("care_worker", False)
+        competence.check_assessor("care_worker", False)
 
 
 @pytest.mark.parametrize(
@@ -208,7 +207,7 @@ def test_r16_a_registered_practitioner_or_an_approved_assessor_assesses() -> Non
 def test_r25_backfill_is_minutes_times_rate_over_60_rounded_half_up(
     minutes: int, rate: int, pence: int
 ) -> None:
-    assert domain.backfill_cost_pence(minutes, rate) == pence
+    assert plans.backfill_cost_pence(minutes, rate) == pence
 
 
 @given(minutes=st.integers(0, 100_000), rate=st.integers(0, 100_000))
@@ -216,5 +215,5 @@ def test_r25_backfill_is_within_half_a_penny_of_the_exact_cost_halves_rounded_up
     minutes: int, rate: int
 ) -> None:
     exact = Fraction(minutes * rate, 60)
-    cost = domain.backfill_cost_pence(minutes, rate)
+    cost = plans.backfill_cost_pence(minutes, rate)
     assert -Fraction(1, 2) < cost - exact <= Fraction(1, 2)

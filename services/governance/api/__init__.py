@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from services.governance.api import board, cases, monitoring, versions
+from services.governance.api import board, disputes, monitoring, shared_care, versions
 
 router = APIRouter()
-for part in (versions, board, cases, monitoring):
+for part in (versions, board, shared_care, disputes, monitoring):
     router.include_router(part.router)

@@ -4,9 +4,10 @@ from datetime import date
 
 from fastapi import APIRouter, status
 
-from services.governance import handlers, queries
 from services.governance.api.common import EVERYONE
-from services.governance.schemas import FrameworkVersionCreate, FrameworkVersionRead
+from services.governance.handlers import versions as handlers
+from services.governance.queries import versions as queries
+from services.governance.schemas.versions import FrameworkVersionCreate, FrameworkVersionRead
 from shared.auth import CurrentUser, Role, admits
 from shared.web import Session, problem_response
 

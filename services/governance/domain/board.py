@@ -14,6 +14,7 @@ from shared.events.governance import (
     TaskCatalogueChanged,
 )
 from shared.events.vocabulary import Delegability, TaskCategory
+from shared.lifecycle import Lifecycle
 
 
 def appoint_member(
@@ -40,10 +41,23 @@ class IssueStatus(StrEnum):
     CLOSED = "closed"  # dealt with: the outcome is linked
 
 
-NEXT_STATUS: dict[IssueStatus, frozenset[IssueStatus]] = {
-    IssueStatus.REPORTED: frozenset({IssueStatus.AGREED, IssueStatus.CLOSED}),
-    IssueStatus.AGREED: frozenset({IssueStatus.AGREED, IssueStatus.CLOSED}),
-    IssueStatus.CLOSED: frozenset(),
+class IssueCommand(StrEnum):
+    AGREE = "agreed"  # again from agreed: the board revises how it is dealt with
+    CLOSE = "closed"
+
+
+ISSUE: Lifecycle[IssueStatus, IssueCommand] = Lifecycle(
+    "issue",
+    {
+        (IssueStatus.REPORTED, IssueCommand.AGREE): IssueStatus.AGREED,
+        (IssueStatus.REPORTED, IssueCommand.CLOSE): IssueStatus.CLOSED,
+        (IssueStatus.AGREED, IssueCommand.AGREE): IssueStatus.AGREED,
+        (IssueStatus.AGREED, IssueCommand.CLOSE): IssueStatus.CLOSED,
+    },
+)
+COMMAND_TO_BECOME: dict[IssueStatus, IssueCommand] = {
+    IssueStatus.AGREED: IssueCommand.AGREE,
+    IssueStatus.CLOSED: IssueCommand.CLOSE,
 }
 
 
@@ -56,12 +70,14 @@ class Triage:
 
 def triage_issue(current: Triage, wanted: Triage) -> Triage:
     """R27: the board agrees how a reported issue is dealt with, then links its outcome."""
-    if wanted.status not in NEXT_STATUS[current.status]:
+    command = COMMAND_TO_BECOME.get(wanted.status)
+    if command is None:
         raise RuleViolation(
             "R27",
             f"an issue that is {current.status} cannot become {wanted.status}",
             errors=[{"field": "status", "reason": f"not allowed after {current.status}"}],
         )
+    status = ISSUE.next(current.status, command)  # a closed issue stays closed: 409
     handling = wanted.agreed_handling or current.agreed_handling
     if handling is None:
         raise RuleViolation(
@@ -69,13 +85,13 @@ def triage_issue(current: Triage, wanted: Triage) -> Triage:
             "the board must agree how the issue is dealt with",
             errors=[{"field": "agreed_handling", "reason": "required"}],
         )
-    if wanted.status is IssueStatus.CLOSED and not wanted.outcome:
+    if status is IssueStatus.CLOSED and not wanted.outcome:
         raise RuleViolation(
             "R27",
             "an issue is closed with its outcome linked",
             errors=[{"field": "outcome", "reason": "required to close"}],
         )
-    return Triage(wanted.status, handling, wanted.outcome or current.outcome)
+    return Triage(status, handling, wanted.outcome or current.outcome)
 
 
 class RulingKind(StrEnum):

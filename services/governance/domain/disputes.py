@@ -10,6 +10,7 @@ from uuid import UUID
 from shared.errors import Conflict, InvalidInput, RuleViolation
 from shared.events.funding import Share
 from shared.events.governance import DisputeResolved
+from shared.lifecycle import Lifecycle
 
 
 class Stage(StrEnum):
@@ -19,14 +20,28 @@ class Stage(StrEnum):
     RESOLVED = "resolved"
 
 
+class StageCommand(StrEnum):
+    TAKE_UP = "taken up for local resolution"
+    REFER = "referred to the CSU"
+    RESOLVE = "resolved"
+
+
 # The policy: the parties try to resolve it locally first; then the CSU reviews it.
-NEXT_STAGE: dict[Stage, frozenset[Stage]] = {
-    Stage.RAISED: frozenset({Stage.LOCAL_RESOLUTION}),
-    Stage.LOCAL_RESOLUTION: frozenset({Stage.CSU_REVIEW}),
-    Stage.CSU_REVIEW: frozenset(),
-    Stage.RESOLVED: frozenset(),
+CASE: Lifecycle[Stage, StageCommand] = Lifecycle(
+    "dispute case",
+    {
+        (Stage.RAISED, StageCommand.TAKE_UP): Stage.LOCAL_RESOLUTION,
+        (Stage.LOCAL_RESOLUTION, StageCommand.REFER): Stage.CSU_REVIEW,
+        (Stage.LOCAL_RESOLUTION, StageCommand.RESOLVE): Stage.RESOLVED,
+        (Stage.CSU_REVIEW, StageCommand.RESOLVE): Stage.RESOLVED,
+    },
+)
+# The stage endpoint moves a case on; resolving has its own step, with the outcome.
+COMMAND_TO_REACH: dict[Stage, StageCommand] = {
+    Stage.LOCAL_RESOLUTION: StageCommand.TAKE_UP,
+    Stage.CSU_REVIEW: StageCommand.REFER,
 }
-RESOLVABLE = frozenset({Stage.LOCAL_RESOLUTION, Stage.CSU_REVIEW})
+ORDER = list(Stage)
 
 
 def parties_of(raised_by: str, parties: Sequence[str]) -> list[str]:
@@ -38,9 +53,14 @@ def advance(current: Stage, wanted: Stage) -> Stage:
     """R22: a case moves through the policy's stages in order; resolving has its own step."""
     if current is Stage.RESOLVED:
         raise Conflict("the dispute is already resolved", rule="R22")
-    if wanted not in NEXT_STAGE[current]:
+    command = COMMAND_TO_REACH.get(wanted)
+    if command is None:
         _refuse("stage", f"a case at {current} cannot move to {wanted}")
-    return wanted
+    if ORDER.index(current) >= ORDER.index(wanted):  # someone moved it there first
+        raise Conflict(f"the case is already at {current}", rule="R22")
+    if not CASE.allows(current, command):
+        _refuse("stage", f"a case at {current} cannot move to {wanted}")
+    return CASE.next(current, command)
 
 
 def check_evidence(parties: Collection[str], stage: Stage, organisation: str) -> None:
@@ -63,14 +83,14 @@ class Case:
 
 def resolve(
     case: Case, shares: Sequence[Share], effective_from: date, resolved_on: date
-) -> DisputeResolved:
+) -> tuple[Stage, DisputeResolved]:
     """R22: the outcome says who pays what share of the package, from when."""
     if case.stage is Stage.RESOLVED:
         raise Conflict("the dispute is already resolved", rule="R22")
-    if case.stage not in RESOLVABLE:
+    if not CASE.allows(case.stage, StageCommand.RESOLVE):
         _refuse("stage", "a case is resolved locally or by the CSU, after it is taken up")
     check_shares(case.parties, shares)
-    return DisputeResolved(
+    return CASE.next(case.stage, StageCommand.RESOLVE), DisputeResolved(
         subject_id=f"dispute-case-{case.case_id}",
         case_id=case.case_id,
         dispute_id=case.dispute_id,

@@ -4,12 +4,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import NoReturn
 from uuid import UUID
 
 from shared.errors import Conflict, RuleViolation
 from shared.events.governance import SharedCareDecision, SharedCareDecisionRecorded
 from shared.events.vocabulary import Direction, Setting, TaskCategory
+from shared.lifecycle import Lifecycle
 
 # What would let a reader of a case example find the person: NHS numbers, pseudonymous ids, emails.
 IDENTIFIER_PATTERNS = (
@@ -31,6 +33,26 @@ def redact(text: str) -> str:
     return text
 
 
+class DiscussionStatus(StrEnum):
+    OPEN = "open"
+    DECIDED = "decided"
+
+
+class DiscussionCommand(StrEnum):
+    DECIDE = "decided"
+
+
+DISCUSSION: Lifecycle[DiscussionStatus, DiscussionCommand] = Lifecycle(
+    "Shared Care discussion",
+    {(DiscussionStatus.OPEN, DiscussionCommand.DECIDE): DiscussionStatus.DECIDED},
+)
+
+
+def discussion_status(decided: bool) -> DiscussionStatus:
+    """A discussion is decided once its decision is recorded."""
+    return DiscussionStatus.DECIDED if decided else DiscussionStatus.OPEN
+
+
 @dataclass(frozen=True)
 class Discussion:
     discussion_id: UUID
@@ -42,7 +64,7 @@ class Discussion:
     setting: Setting
     question: str
     positions: Sequence[str]
-    decided: bool = False
+    status: DiscussionStatus = DiscussionStatus.OPEN
 
 
 @dataclass(frozen=True)
@@ -82,9 +104,10 @@ class CaseExample:
 
 def decide(
     discussion: Discussion, decision: Decision
-) -> tuple[SharedCareDecisionRecorded, CaseExample]:
+) -> tuple[DiscussionStatus, SharedCareDecisionRecorded, CaseExample]:
     """R14: the decision is documented, shared with the IPCB and kept as a precedent."""
     _check_decision(discussion, decision)
+    status = DISCUSSION.next(discussion.status, DiscussionCommand.DECIDE)
     recorded = SharedCareDecisionRecorded(
         subject_id=f"shared-care-{discussion.discussion_id}",
         discussion_id=discussion.discussion_id,
@@ -99,7 +122,7 @@ def decide(
         setting=discussion.setting,
         decided_on=decision.decided_on,
     )
-    return recorded, case_example(discussion, decision)
+    return status, recorded, case_example(discussion, decision)
 
 
 def case_example(discussion: Discussion, decision: Decision) -> CaseExample:
@@ -121,7 +144,7 @@ def case_example(discussion: Discussion, decision: Decision) -> CaseExample:
 
 
 def _check_decision(discussion: Discussion, decision: Decision) -> None:
-    if discussion.decided:
+    if not DISCUSSION.allows(discussion.status, DiscussionCommand.DECIDE):
         raise Conflict(
             "this Shared Care discussion has already decided",
             rule="R14",

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import date
 
-from shared.errors import RuleViolation
+from shared.errors import Conflict, RuleViolation
 from shared.events.governance import FrameworkVersionPublished
 
 
@@ -12,6 +12,8 @@ def publish_framework_version(
 ) -> FrameworkVersionPublished:
     """R29: versions follow one another, each taking effect after the one it supersedes."""
     latest_version, latest_date = max(published, default=(0, date.min))
+    if version <= latest_version:  # another publication of this number got there first
+        raise Conflict(f"version {version} is already published", rule="R29")
     if version != latest_version + 1:
         raise RuleViolation(
             "R29",

@@ -26,8 +26,9 @@ from services.governance.schemas.board import (
 )
 from shared.audit import audit
 from shared.auth import CurrentUser
+from shared.db import now, today
 from shared.errors import Conflict, InvalidInput, NotFound
-from shared.outbox import publish, session_clock
+from shared.outbox import publish
 
 Keyed = TypeVar("Keyed", ReportedIssue, Ruling)
 
@@ -35,12 +36,8 @@ Keyed = TypeVar("Keyed", ReportedIssue, Ruling)
 async def appoint_member(
     session: AsyncSession, actor: CurrentUser, body: MemberCreate
 ) -> BoardMember:
-    """R27: record a partner's member of the board; the partner's row serialises racers."""
-    partner = await session.scalar(
-        select(PartnerOrganisation)
-        .where(PartnerOrganisation.code == body.organisation)
-        .with_for_update()
-    )
+    """R27: record a partner's member of the board; its unique seat leaves racers one winner."""
+    partner = await session.get(PartnerOrganisation, body.organisation)
     sitting = await session.scalar(
         select(BoardMember.member_id).where(BoardMember.organisation == body.organisation)
     )
@@ -48,7 +45,7 @@ async def appoint_member(
     member = BoardMember(
         member_id=uuid.uuid4(),
         **body.model_dump(),
-        recorded_at=session_clock(session).now(),
+        recorded_at=now(session),
         recorded_by=actor.user_id,
     )
     session.add(member)
@@ -61,9 +58,7 @@ async def stand_down_member(
     session: AsyncSession, actor: CurrentUser, member_id: uuid.UUID, reason: str
 ) -> None:
     """R27: a member stands down, leaving the partner's seat free; the audit trail keeps them."""
-    member = await session.scalar(
-        select(BoardMember).where(BoardMember.member_id == member_id).with_for_update()
-    )
+    member = await session.get(BoardMember, member_id)
     if member is None:
         raise NotFound(f"no board member {member_id}")
     await session.delete(member)
@@ -76,16 +71,16 @@ async def report_issue(
     """R27: staff report a practical problem with the Framework; a repeated key has no effect."""
     if key and (found := await _by_key(session, ReportedIssue, key)):
         return found, False
-    now = session_clock(session).now()
+    at = now(session)
     issue = ReportedIssue(
         issue_id=uuid.uuid4(),
         idempotency_key=key,
         **body.model_dump(),
         reported_by=actor.user_id,
         reporter_organisation=actor.organisation,
-        reported_at=now,
-        status=board.IssueStatus.REPORTED,
-        updated_at=now,
+        reported_at=at,
+        status=board.IssueStatus.REPORTED,  # an issue is born reported: no transition leads here
+        updated_at=at,
     )
     session.add(issue)
     await session.flush()
@@ -97,9 +92,7 @@ async def triage_issue(
     session: AsyncSession, actor: CurrentUser, issue_id: uuid.UUID, body: IssueTriage
 ) -> ReportedIssue:
     """R27: the board agrees how a reported issue is dealt with and links its outcome."""
-    issue = await session.scalar(
-        select(ReportedIssue).where(ReportedIssue.issue_id == issue_id).with_for_update()
-    )
+    issue = await session.get(ReportedIssue, issue_id)
     if issue is None:
         raise NotFound(f"no reported issue {issue_id}")
     if body.outcome_ruling_id and await session.get(Ruling, body.outcome_ruling_id) is None:
@@ -110,7 +103,7 @@ async def triage_issue(
     issue.status, issue.agreed_handling = decided.status, decided.agreed_handling
     issue.outcome = decided.outcome
     issue.outcome_ruling_id = body.outcome_ruling_id or issue.outcome_ruling_id
-    issue.updated_at = session_clock(session).now()
+    issue.updated_at = now(session)
     await audit(session, actor, f"issue.{decided.status}", issue_id, decided.agreed_handling)
     return issue
 
@@ -121,25 +114,27 @@ async def issue_ruling(
     """R27: issue a ruling or guidance from its date; a ruling may change the task catalogue."""
     if key and (found := await _by_key(session, Ruling, key)):
         return found, False
+    ruling_id = uuid.uuid4()
+    edits = [board.CatalogueEdit(**c.model_dump()) for c in body.catalogue_changes]
+    decided = board.Ruling(
+        ruling_id, body.kind, body.title, body.summary, body.effective_from, edits
+    )
+    events = board.issue_ruling(decided, today(session))
     ruling = Ruling(
-        ruling_id=uuid.uuid4(),
+        ruling_id=ruling_id,
         idempotency_key=key,
         kind=body.kind,
         title=body.title,
         summary=body.summary,
         effective_from=body.effective_from,
         catalogue_changes=[c.model_dump(mode="json") for c in body.catalogue_changes],
-        issued_at=session_clock(session).now(),
+        issued_at=now(session),
         issued_by=actor.user_id,
     )
-    edits = [board.CatalogueEdit(**c.model_dump()) for c in body.catalogue_changes]
-    decided = board.Ruling(
-        ruling.ruling_id, body.kind, body.title, body.summary, body.effective_from, edits
-    )
-    for event in board.issue_ruling(decided, ruling.issued_at.date()):
-        await publish(session, event)
     session.add(ruling)
     await session.flush()
+    for event in events:
+        await publish(session, event)
     await audit(session, actor, f"{body.kind}.issue", ruling.ruling_id, body.title)
     return ruling, True
 
@@ -150,7 +145,7 @@ async def record_new_area(session: AsyncSession, actor: CurrentUser, body: AreaC
     area = NewArea(
         area_id=uuid.uuid4(),
         **body.model_dump(),
-        recorded_at=session_clock(session).now(),
+        recorded_at=now(session),
         recorded_by=actor.user_id,
     )
     session.add(area)
@@ -167,7 +162,7 @@ async def record_theme(
     theme = SharedCareTheme(
         theme_id=uuid.uuid4(),
         **body.model_dump(),
-        recorded_at=session_clock(session).now(),
+        recorded_at=now(session),
         recorded_by=actor.user_id,
     )
     session.add(theme)

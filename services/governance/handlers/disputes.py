@@ -5,16 +5,18 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import flag_modified
 
 from services.governance.domain import disputes
 from services.governance.handlers.monitoring import record_fact
 from services.governance.models import DisputeCase, DisputeEvidence
-from services.governance.schemas.cases import EvidenceCreate, ResolutionCreate, StageChange
+from services.governance.schemas.disputes import EvidenceCreate, ResolutionCreate, StageChange
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
+from shared.db import now, today
 from shared.errors import NotFound
 from shared.events.funding import DisputeRaised
-from shared.outbox import publish, session_clock
+from shared.outbox import publish
 
 
 async def on_dispute_raised(session: AsyncSession, event: DisputeRaised) -> None:
@@ -24,7 +26,7 @@ async def on_dispute_raised(session: AsyncSession, event: DisputeRaised) -> None
     )
     if known is not None:
         return
-    now = session_clock(session).now()
+    at = now(session)
     case = DisputeCase(
         case_id=uuid.uuid4(),
         dispute_id=event.dispute_id,
@@ -34,9 +36,9 @@ async def on_dispute_raised(session: AsyncSession, event: DisputeRaised) -> None
         parties=disputes.parties_of(event.raised_by, event.parties),
         summary=event.summary,
         raised_on=event.raised_on,
-        opened_at=now,
-        stage=disputes.Stage.RAISED,
-        stage_history=[_history(disputes.Stage.RAISED, SYSTEM, now.isoformat(), event.summary)],
+        opened_at=at,
+        stage=disputes.Stage.RAISED,  # a case is born raised: no transition leads here
+        stage_history=[_history(disputes.Stage.RAISED, SYSTEM, at.isoformat(), event.summary)],
     )
     session.add(case)
     await session.flush()
@@ -48,9 +50,9 @@ async def move_stage(
     session: AsyncSession, actor: CurrentUser, case_id: uuid.UUID, body: StageChange
 ) -> DisputeCase:
     """R22: the case moves to the policy's next stage, with a note of why."""
-    case = await _locked(session, case_id)
+    case = await _load(session, case_id)
     stage = disputes.advance(disputes.Stage(case.stage), body.stage)
-    at = session_clock(session).now().isoformat()
+    at = now(session).isoformat()
     case.stage = stage
     case.stage_history = [*case.stage_history, _history(stage, actor, at, body.note)]
     await audit(session, actor, f"dispute_case.{stage}", case_id, body.note)
@@ -65,7 +67,7 @@ async def add_evidence(
     party: str | None = None,
 ) -> DisputeEvidence:
     """R22: a party's evidence is added; a party's own staff add only their own, to their case."""
-    case = await _locked(session, case_id)
+    case = await _load(session, case_id)
     if party is not None and (party not in case.parties or body.submitted_by != party):
         raise NotFound(f"no dispute case {case_id} for {party}")
     disputes.check_evidence(case.parties, disputes.Stage(case.stage), body.submitted_by)
@@ -73,10 +75,11 @@ async def add_evidence(
         evidence_id=uuid.uuid4(),
         case_id=case_id,
         **body.model_dump(),
-        recorded_at=session_clock(session).now(),
+        recorded_at=now(session),
         recorded_by=actor.user_id,
     )
     session.add(evidence)
+    flag_modified(case, "stage")  # a compare-and-set on the case: none lands after it resolves
     await session.flush()
     await audit(session, actor, "dispute_case.evidence", case_id, body.description)
     return evidence
@@ -86,27 +89,22 @@ async def resolve(
     session: AsyncSession, actor: CurrentUser, case_id: uuid.UUID, body: ResolutionCreate
 ) -> DisputeCase:
     """R22: record who pays what share from when, and tell funding (DisputeResolved)."""
-    case = await _locked(session, case_id)
-    today = session_clock(session).now().date()
+    case = await _load(session, case_id)
+    on = today(session)
     shares = [s.as_share() for s in body.shares]
-    event = disputes.resolve(_case(case), shares, body.effective_from, today)
-    case.stage = disputes.Stage.RESOLVED
-    case.stage_history = [
-        *case.stage_history,
-        _history(disputes.Stage.RESOLVED, actor, session_clock(session).now().isoformat(), ""),
-    ]
+    stage, event = disputes.resolve(_case(case), shares, body.effective_from, on)
+    case.stage = stage
+    case.stage_history = [*case.stage_history, _history(stage, actor, now(session).isoformat(), "")]
     case.shares = [s.model_dump(mode="json") for s in shares]
-    case.effective_from, case.resolved_on = body.effective_from, today
+    case.effective_from, case.resolved_on = body.effective_from, on
     case.outcome_rationale = body.rationale
     await publish(session, event)
     await audit(session, actor, "dispute_case.resolve", case_id, body.rationale)
     return case
 
 
-async def _locked(session: AsyncSession, case_id: uuid.UUID) -> DisputeCase:
-    case = await session.scalar(
-        select(DisputeCase).where(DisputeCase.case_id == case_id).with_for_update()
-    )
+async def _load(session: AsyncSession, case_id: uuid.UUID) -> DisputeCase:
+    case = await session.get(DisputeCase, case_id)
     if case is None:
         raise NotFound(f"no dispute case {case_id}")
     return case

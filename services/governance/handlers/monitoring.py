@@ -6,60 +6,50 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.governance.domain import equality
+from services.governance.domain import monitoring as domain
 from services.governance.models import CompetenceSignOff, EqualityReport, MonitoringFact
 from services.governance.schemas.monitoring import EqualityReportCreate
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
-from shared.db import insert_if_absent
+from shared.db import insert_if_absent, now, today
 from shared.events.assessment import EqualityReportCompiled
 from shared.events.delegation import DelegationDecided, DelegationEnded, TaskDelegated
 from shared.events.funding import DisputeSettled
-from shared.events.governance import EqualityReportRequested
 from shared.events.training import CompetenceAssessed
-from shared.outbox import publish, session_clock
+from shared.outbox import publish
 
 
 async def request_equality_report(
     session: AsyncSession, actor: CurrentUser, body: EqualityReportCreate, key: str | None
 ) -> tuple[EqualityReport, bool]:
     """R28: ask the assessment service, which alone holds equality profiles, for aggregates."""
-    if key and (
-        found := await session.scalar(
-            select(EqualityReport).where(EqualityReport.idempotency_key == key)
-        )
-    ):
+    if key and (found := await _report_by_key(session, key)):
         return found, False
-    now = session_clock(session).now()
-    equality.check_period(body.period_start, body.period_end, now.date())
+    report_id = uuid.uuid4()
+    _, event = domain.request_report(report_id, body.period_start, body.period_end, today(session))
     report = EqualityReport(
-        report_id=uuid.uuid4(),
+        report_id=report_id,
         idempotency_key=key,
         period_start=body.period_start,
         period_end=body.period_end,
-        requested_at=now,
+        requested_at=now(session),
         requested_by=actor.user_id,
         resuppressed=0,
     )
     session.add(report)
     await session.flush()
-    await publish(
-        session,
-        EqualityReportRequested(
-            subject_id=f"equality-report-{report.report_id}",
-            report_id=report.report_id,
-            period_start=body.period_start,
-            period_end=body.period_end,
-        ),
-    )
+    await publish(session, event)
     await audit(session, actor, "equality_report.request", report.report_id)
     return report, True
 
 
+async def _report_by_key(session: AsyncSession, key: str) -> EqualityReport | None:
+    return await session.scalar(select(EqualityReport).where(EqualityReport.idempotency_key == key))
+
+
 async def on_equality_report_compiled(session: AsyncSession, event: EqualityReportCompiled) -> None:
     """R28: keep the compiled aggregates, hiding any count under 5 the compiler let through."""
-    rows, resuppressed = equality.suppress_small_numbers(event.rows)
-    report = await session.get(EqualityReport, event.report_id, with_for_update=True)
+    report = await session.get(EqualityReport, event.report_id)
     if report is None:  # compiled without our request (e.g. a rerun): keep it all the same
         report = EqualityReport(
             report_id=event.report_id,
@@ -67,9 +57,11 @@ async def on_equality_report_compiled(session: AsyncSession, event: EqualityRepo
             period_end=event.period_end,
         )
         session.add(report)
+    status = domain.report_status(report.compiled_at is not None)
+    _, rows, resuppressed = domain.compile_report(status, event.rows)
     report.rows = [r.model_dump(mode="json") for r in rows]
     report.resuppressed = resuppressed
-    report.compiled_at = session_clock(session).now()
+    report.compiled_at = now(session)
     await session.flush()
     await audit(
         session,

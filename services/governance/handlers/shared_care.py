@@ -8,14 +8,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.governance.domain import shared_care
 from services.governance.handlers.monitoring import record_fact
 from services.governance.models import CaseExample, SharedCareDiscussion
-from services.governance.schemas.cases import DecisionCreate
+from services.governance.schemas.shared_care import DecisionCreate
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
+from shared.db import now, today
 from shared.errors import NotFound
 from shared.events.delegation import SharedCareRequested
 from shared.events.governance import SharedCareDecision
 from shared.events.vocabulary import Direction, Setting, TaskCategory
-from shared.outbox import publish, session_clock
+from shared.outbox import publish
 
 
 async def on_shared_care_requested(session: AsyncSession, event: SharedCareRequested) -> None:
@@ -37,12 +38,12 @@ async def on_shared_care_requested(session: AsyncSession, event: SharedCareReque
         setting=event.setting,
         question=event.question,
         positions=list(event.positions),
-        opened_at=session_clock(session).now(),
+        opened_at=now(session),
     )
     session.add(discussion)
     await session.flush()
-    today = session_clock(session).now().date()
-    await record_fact(session, f"shared-care-{event.proposal_id}", "shared_care_requested", today)
+    on = today(session)
+    await record_fact(session, f"shared-care-{event.proposal_id}", "shared_care_requested", on)
     await audit(session, SYSTEM, "shared_care.open", discussion.discussion_id, event.question)
 
 
@@ -50,11 +51,7 @@ async def record_decision(
     session: AsyncSession, actor: CurrentUser, discussion_id: uuid.UUID, body: DecisionCreate
 ) -> SharedCareDiscussion:
     """R14: document the decision, share it (event) and keep it as a case example."""
-    row = await session.scalar(
-        select(SharedCareDiscussion)
-        .where(SharedCareDiscussion.discussion_id == discussion_id)
-        .with_for_update()
-    )
+    row = await session.get(SharedCareDiscussion, discussion_id)
     if row is None:
         raise NotFound(f"no Shared Care discussion {discussion_id}")
     decision = shared_care.Decision(
@@ -63,9 +60,9 @@ async def record_decision(
         rationale=body.rationale,
         circumstances=body.circumstances,
         participants=[shared_care.Participant(**p.model_dump()) for p in body.participants],
-        decided_on=session_clock(session).now().date(),
+        decided_on=today(session),
     )
-    event, example = shared_care.decide(_discussion(row), decision)
+    _, event, example = shared_care.decide(_discussion(row), decision)
     row.decision, row.conditions, row.rationale = body.decision, body.conditions, body.rationale
     row.circumstances, row.decided_on = body.circumstances, decision.decided_on
     row.participants = [p.model_dump() for p in body.participants]
@@ -87,7 +84,7 @@ def _discussion(row: SharedCareDiscussion) -> shared_care.Discussion:
         setting=Setting(row.setting),
         question=row.question,
         positions=row.positions,
-        decided=row.decision is not None,
+        status=shared_care.discussion_status(row.decision is not None),
     )
 
 

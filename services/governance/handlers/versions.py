@@ -3,21 +3,20 @@
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.governance import domain
+from services.governance.domain import versions as domain
 from services.governance.models import FrameworkVersion
-from services.governance.schemas import FrameworkVersionCreate
+from services.governance.schemas.versions import FrameworkVersionCreate
 from shared.audit import audit
 from shared.auth import CurrentUser
-from shared.outbox import publish, session_clock
+from shared.db import now
+from shared.outbox import publish
 
 
 async def publish_framework_version(
     session: AsyncSession, actor: CurrentUser, body: FrameworkVersionCreate
 ) -> FrameworkVersion:
     """R29: the IPCB publishes a new version; every service learns it from the event."""
-    rows = await session.execute(
-        select(FrameworkVersion.version, FrameworkVersion.effective_from).with_for_update()
-    )
+    rows = await session.execute(select(FrameworkVersion.version, FrameworkVersion.effective_from))
     published = [(v, d) for v, d in rows]
     event = domain.publish_framework_version(
         published, body.version, body.effective_from, body.summary
@@ -26,7 +25,7 @@ async def publish_framework_version(
         version=event.version,
         effective_from=event.effective_from,
         summary=event.summary,
-        published_at=session_clock(session).now(),
+        published_at=now(session),
         published_by=actor.user_id,
     )
     session.add(version)

@@ -7,7 +7,7 @@ from uuid import UUID
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.governance.domain import equality
+from services.governance.domain import monitoring as domain
 from services.governance.models import CompetenceSignOff, EqualityReport, MonitoringFact
 from services.governance.schemas.monitoring import (
     EqualityReportRead,
@@ -23,16 +23,16 @@ from shared.events.training import CompetenceOutcome
 def equality_report_read(report: EqualityReport) -> EqualityReportRead:
     """R28: suppress again on the way out, whatever was stored."""
     stored = [EqualityCount.model_validate(r) for r in report.rows or []]
-    rows, _ = equality.suppress_small_numbers(stored)
+    rows, _ = domain.suppress_small_numbers(stored)
     return EqualityReportRead(
         report_id=report.report_id,
         period_start=report.period_start,
         period_end=report.period_end,
-        status="requested" if report.compiled_at is None else "compiled",
+        status=domain.report_status(report.compiled_at is not None),
         requested_at=report.requested_at,
         compiled_at=report.compiled_at,
         rows=rows,
-        missing_characteristics=equality.missing_characteristics(rows) if report.rows else [],
+        missing_characteristics=domain.missing_characteristics(rows) if report.rows else [],
     )
 
 

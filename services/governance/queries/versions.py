@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.governance import domain
+from services.governance.domain.versions import version_in_force as in_force_on
 from services.governance.models import FrameworkVersion
 from shared.errors import NotFound
 
@@ -19,7 +19,7 @@ async def framework_versions(session: AsyncSession) -> Sequence[FrameworkVersion
 
 async def version_in_force(session: AsyncSession, on: date) -> FrameworkVersion:
     versions = await framework_versions(session)
-    number = domain.version_in_force([(v.version, v.effective_from) for v in versions], on)
+    number = in_force_on([(v.version, v.effective_from) for v in versions], on)
     if number is None:
         raise NotFound(f"no Framework version was in force on {on}")
     return next(v for v in versions if v.version == number)

@@ -4,23 +4,15 @@ from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from services.governance.domain.board import IssueStatus, RulingKind
+from services.governance.schemas.common import Input, Output, Text
 from shared.events.governance import CatalogueChange
 from shared.events.vocabulary import Delegability, TaskCategory
 
 Title = Annotated[str, Field(min_length=1, max_length=200)]
-Text = Annotated[str, Field(min_length=1, max_length=5000)]
 Organisation = Annotated[str, Field(min_length=1, max_length=100)]
-
-
-class Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Output(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
 
 
 class PartnerRead(Output):

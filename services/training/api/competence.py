@@ -4,10 +4,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from services.training import queries
 from services.training.handlers import competence as handlers
 from services.training.handlers import workers
-from services.training.schemas import (
+from services.training.queries import competence as queries
+from services.training.queries.workers import approved_assessors, competence_policy, load_worker
+from services.training.schemas.competence import (
     ApprovedAssessorCreate,
     ApprovedAssessorRead,
     AssessmentCreate,
@@ -19,8 +20,7 @@ from services.training.schemas import (
     WarningRead,
 )
 from shared.auth import CurrentUser, Role, admits
-from shared.clock import today
-from shared.outbox import session_clock
+from shared.db import today
 from shared.web import IdempotencyKey, Session, answer_replay, replayed
 
 router = APIRouter(tags=["competence"])
@@ -54,7 +54,7 @@ async def list_assessments(
     worker_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
 ) -> list[AssessmentRead]:
     """Every assessment of the worker, oldest first."""
-    worker = await workers.load_worker(session, user, worker_id)
+    worker = await load_worker(session, user, worker_id)
     return [AssessmentRead.model_validate(a) for a in await queries.assessments(session, worker.id)]
 
 
@@ -67,8 +67,8 @@ async def read_competence(
     user: CurrentUser = admits(*READERS),
 ) -> CompetenceRead:
     """Whether the worker counts as competent in the task (for the person) today."""
-    worker = await workers.load_worker(session, user, worker_id)
-    on = today(session_clock(session))
+    worker = await load_worker(session, user, worker_id)
+    on = today(session)
     return await queries.competence(session, worker.id, task_code, person_id, on)
 
 
@@ -108,9 +108,7 @@ async def list_approved_assessors(
     session: Session, user: CurrentUser = admits(*READERS)
 ) -> list[ApprovedAssessorRead]:
     """Who, besides registered practitioners, may assess competence."""
-    return [
-        ApprovedAssessorRead.model_validate(a) for a in await workers.approved_assessors(session)
-    ]
+    return [ApprovedAssessorRead.model_validate(a) for a in await approved_assessors(session)]
 
 
 @router.get("/competence-policy", summary="The IPCB's competence policy")
@@ -118,7 +116,7 @@ async def read_policy(
     session: Session, user: CurrentUser = admits(*READERS)
 ) -> CompetencePolicyRead:
     """How many failures in a row tell the provider manager."""
-    return CompetencePolicyRead.model_validate(await workers.competence_policy(session))
+    return CompetencePolicyRead.model_validate(await competence_policy(session))
 
 
 @router.put("/competence-policy", summary="Set the IPCB's competence policy (R25)")

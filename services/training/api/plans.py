@@ -4,10 +4,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 
-from services.training import queries
-from services.training.domain import PlanStatus
+from services.training.domain.plans import PlanStatus
 from services.training.handlers import plans as handlers
-from services.training.schemas import (
+from services.training.queries import plans as queries
+from services.training.schemas.plans import (
     ReleaseCreate,
     ReleaseRead,
     TrainingPlanContent,
@@ -33,7 +33,7 @@ async def read_plan(
     plan_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
 ) -> TrainingPlanRead:
     """One training plan with its workers and its backfill cost so far."""
-    return await queries.plan_read(session, await handlers.load_plan(session, user, plan_id))
+    return await queries.plan_read(session, await queries.load_plan(session, user, plan_id))
 
 
 @router.post("/training-plans/{plan_id}/agreement", summary="Agree a training plan (R24, R25)")

@@ -5,8 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from services.training import queries
-from services.training.schemas import SignOffReport
+from services.training.queries import reports as queries
+from services.training.schemas.reports import SignOffReport
 from shared.auth import CurrentUser, Role, admits
 from shared.web import Session
 

@@ -4,9 +4,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from services.training import queries
 from services.training.handlers import workers as handlers
-from services.training.schemas import (
+from services.training.queries import workers as queries
+from services.training.schemas.workers import (
     TrainingRecordCreate,
     TrainingRecordRead,
     WorkerCreate,
@@ -40,7 +40,7 @@ async def read_worker(
     worker_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
 ) -> WorkerRead:
     """One care worker; another organisation's worker is not found."""
-    return WorkerRead.model_validate(await handlers.load_worker(session, user, worker_id))
+    return WorkerRead.model_validate(await queries.load_worker(session, user, worker_id))
 
 
 @router.post(

@@ -7,29 +7,26 @@ from uuid import UUID, uuid4
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.training import domain
-from services.training.handlers.workers import (
-    competence_policy,
-    is_approved_assessor,
-    load_worker,
-)
+from services.training.domain import competence as domain
+from services.training.handlers.workers import claim
 from services.training.models import (
     CompetenceAssessment,
     FailureEscalation,
     TrainingRecord,
     Worker,
 )
-from services.training.schemas import AssessmentCreate
+from services.training.queries.workers import competence_policy, is_approved_assessor, load_worker
+from services.training.schemas.competence import AssessmentCreate
 from shared.audit import audit
 from shared.auth import CurrentUser
-from shared.clock import today
+from shared.db import today
 from shared.errors import Conflict
 from shared.events.training import (
     CompetenceAssessed,
     CompetenceFailureEscalated,
     CompetenceOutcome,
 )
-from shared.outbox import publish, session_clock
+from shared.outbox import publish
 
 
 @dataclass(frozen=True)
@@ -111,32 +108,63 @@ async def record_assessment(
 ) -> Recorded:
     """R16: assess a trained worker; a repeat has no second effect; failure may escalate (R25)."""
     domain.check_assessor(actor.role, await is_approved_assessor(session, actor))
-    worker = await load_worker(session, actor, worker_id, lock=True)
+    worker = await load_worker(session, actor, worker_id)
     history = await _history(session, worker.id, body)
-    on = today(session_clock(session))
     earlier = await _by_key(session, worker.id, idempotency_key) or _repeat_of(
-        [h for h in history if h.assessed_on == on], body, idempotency_key
+        [h for h in history if h.assessed_on == today(session)], body, idempotency_key
     )
     if earlier is not None:
         return Recorded(earlier, created=False)
+    decision = await _decide(session, worker, body, history)
+    assessment = _assessment(decision.assessed, actor, body, idempotency_key)
+    _apply(session, worker, history, assessment)
+    await session.flush()
+    await _publish(session, assessment, decision)
+    await audit(session, actor, "competence.assess", worker.id, f"{body.task_code} {body.outcome}")
+    return Recorded(assessment, created=True)
+
+
+async def _decide(
+    session: AsyncSession,
+    worker: Worker,
+    body: AssessmentCreate,
+    history: list[CompetenceAssessment],
+) -> domain.AssessmentDecision:
     policy = await competence_policy(session)
-    decision = domain.assess_competence(
-        _request(worker, body, on),
+    return domain.assess_competence(
+        _request(worker, body, today(session)),
         await _training(session, worker.id, body.task_code),
-        [domain.PastAssessment(CompetenceOutcome(h.outcome), h.assessed_on) for h in history],
+        [_past(h) for h in history],
         policy.failures_before_escalation,
     )
+
+
+def _apply(
+    session: AsyncSession,
+    worker: Worker,
+    history: list[CompetenceAssessment],
+    assessment: CompetenceAssessment,
+) -> None:
+    """The new assessment becomes the current one, as a compare-and-set on the worker."""
     for past in history:
-        past.current = False
-    assessment = _assessment(decision.assessed, actor, body, idempotency_key)
+        if past.current:
+            past.current = False
     assessment.attempt = len(history) + 1
     session.add(assessment)
-    await session.flush()
+    claim(worker)
+
+
+async def _publish(
+    session: AsyncSession, assessment: CompetenceAssessment, decision: domain.AssessmentDecision
+) -> None:
     await publish(session, decision.assessed)
     if decision.escalated is not None:
         await _escalate(session, assessment.id, decision.escalated)
-    await audit(session, actor, "competence.assess", worker.id, f"{body.task_code} {body.outcome}")
-    return Recorded(assessment, created=True)
+
+
+def _past(assessment: CompetenceAssessment) -> domain.PastAssessment:
+    outcome = CompetenceOutcome(assessment.outcome)
+    return domain.PastAssessment(outcome, assessment.assessed_on, assessment.lapsed_on is not None)
 
 
 def _request(worker: Worker, body: AssessmentCreate, on: date) -> domain.AssessmentRequest:

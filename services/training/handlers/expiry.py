@@ -5,13 +5,13 @@ from uuid import uuid4
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.training import domain
+from services.training.domain import expiry as domain
 from services.training.models import CompetenceAssessment, CompetenceWarning
 from shared.audit import audit
 from shared.auth import SYSTEM
-from shared.clock import today
+from shared.db import today
 from shared.events.training import CompetenceExpiryWarned, CompetenceOutcome
-from shared.outbox import publish, session_clock
+from shared.outbox import publish
 
 
 def _held(assessment: CompetenceAssessment) -> domain.HeldCompetence:
@@ -47,16 +47,15 @@ async def _warn(
             provider_organisation=event.provider_organisation,
             expires_on=event.expires_on,
             days_before=event.days_before,
-            warned_on=today(session_clock(session)),
+            warned_on=today(session),
         )
     )
     await publish(session, event)
     await audit(session, SYSTEM, "competence.warn", assessment.id, f"{event.days_before} days")
 
 
-async def competence_expiry_job(session: AsyncSession) -> int:
-    """Warn before each current competence expires and lapse it on the day; each notice once."""
-    on = today(session_clock(session))
+async def _held_competences(session: AsyncSession) -> list[CompetenceAssessment]:
+    """Current competent outcomes not lapsed yet."""
     held = await session.scalars(
         select(CompetenceAssessment)
         .where(
@@ -65,22 +64,35 @@ async def competence_expiry_job(session: AsyncSession) -> int:
             CompetenceAssessment.lapsed_on.is_(None),
         )
         .order_by(CompetenceAssessment.id)
-        .with_for_update()
+        .with_for_update()  # jobs running at once take turns; the version still guards the row
     )
+    return list(held.all())
+
+
+async def _lapse(session: AsyncSession, assessment: CompetenceAssessment) -> bool:
+    lapsed = domain.lapse_due(_held(assessment), today(session))
+    if lapsed is None:
+        return False
+    assessment.lapsed_on = lapsed.lapsed_on
+    await publish(session, lapsed)
+    await audit(session, SYSTEM, "competence.lapse", assessment.id)
+    return True
+
+
+async def _warn_if_due(session: AsyncSession, assessment: CompetenceAssessment) -> bool:
+    warned = await _warned(session, assessment)
+    warning = domain.expiry_warning_due(_held(assessment), today(session), warned)
+    if warning is None:
+        return False
+    await _warn(session, assessment, warning)
+    return True
+
+
+async def competence_expiry_job(session: AsyncSession) -> int:
+    """Warn before each current competence expires and lapse it on the day; each notice once."""
     done = 0
-    for assessment in held.all():
-        lapsed = domain.lapse_due(_held(assessment), on)
-        if lapsed is not None:
-            assessment.lapsed_on = lapsed.lapsed_on
-            await publish(session, lapsed)
-            await audit(session, SYSTEM, "competence.lapse", assessment.id)
-            done += 1
-            continue
-        warning = domain.expiry_warning_due(
-            _held(assessment), on, await _warned(session, assessment)
-        )
-        if warning is not None:
-            await _warn(session, assessment, warning)
+    for assessment in await _held_competences(session):
+        if await _lapse(session, assessment) or await _warn_if_due(session, assessment):
             done += 1
     await session.flush()
     return done

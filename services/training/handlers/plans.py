@@ -5,17 +5,17 @@ from uuid import UUID, uuid4
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.training import domain
-from services.training.domain import PlanStatus
-from services.training.handlers.workers import sees_only_own_organisation
+from services.training.domain import plans as domain
+from services.training.domain.plans import PlanStatus
 from services.training.models import LiveTask, PlanWorker, TrainingPlan, TrainingRelease, Worker
-from services.training.schemas import ReleaseCreate, TrainingPlanContent
+from services.training.queries.plans import load_plan, plan_worker_ids
+from services.training.schemas.plans import ReleaseCreate, TrainingPlanContent
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
-from shared.clock import today
-from shared.errors import Conflict, InvalidInput, NotFound
+from shared.db import now, today
+from shared.errors import InvalidInput
 from shared.events.delegation import DelegationAccepted, DelegationEnded, TaskDelegated
-from shared.outbox import publish, session_clock
+from shared.outbox import publish
 
 UNRECORDED_ROLE = "care_worker"
 
@@ -23,12 +23,14 @@ UNRECORDED_ROLE = "care_worker"
 async def _ensure_workers(session: AsyncSession, worker_ids: list[UUID], organisation: str) -> None:
     """Workers named by the provider's acceptance are known here from then on."""
     known = set(await session.scalars(select(Worker.id).where(Worker.id.in_(worker_ids))))
-    now = session_clock(session).now()
     for worker_id in dict.fromkeys(worker_ids):
         if worker_id not in known:
             session.add(
                 Worker(
-                    id=worker_id, organisation=organisation, role=UNRECORDED_ROLE, registered_at=now
+                    id=worker_id,
+                    organisation=organisation,
+                    role=UNRECORDED_ROLE,
+                    registered_at=now(session),
                 )
             )
 
@@ -47,7 +49,7 @@ async def on_delegation_accepted(session: AsyncSession, event: DelegationAccepte
         person_id=event.person_id,
         task_code=event.task_code,
         provider_organisation=event.provider_organisation,
-        status=PlanStatus.REQUIRED,
+        status=PlanStatus.REQUIRED,  # a plan is born required: no transition leads here
         required_on=event.accepted_on,
     )
     session.add(plan)
@@ -83,38 +85,16 @@ async def on_delegation_ended(session: AsyncSession, event: DelegationEnded) -> 
     plan = await session.scalar(
         select(TrainingPlan).where(TrainingPlan.delegation_id == event.delegation_id)
     )
-    if plan is not None and plan.status == PlanStatus.REQUIRED:
-        plan.status = PlanStatus.WITHDRAWN
+    if plan is not None:
+        plan.status = domain.after_delegation_ended(PlanStatus(plan.status))
     await audit(session, SYSTEM, "delegation.end", event.delegation_id, event.reason)
-
-
-async def load_plan(
-    session: AsyncSession, user: CurrentUser, plan_id: UUID, *, lock: bool = False
-) -> TrainingPlan:
-    """The plan, or 404 when absent or another provider's."""
-    query = select(TrainingPlan).where(TrainingPlan.id == plan_id)
-    plan = await session.scalar(query.with_for_update() if lock else query)
-    if plan is None or (
-        sees_only_own_organisation(user) and plan.provider_organisation != user.organisation
-    ):
-        raise NotFound(f"no training plan {plan_id}")
-    return plan
-
-
-async def plan_worker_ids(session: AsyncSession, plan_id: UUID) -> list[UUID]:
-    rows = await session.scalars(
-        select(PlanWorker.worker_id)
-        .where(PlanWorker.plan_id == plan_id)
-        .order_by(PlanWorker.worker_id)
-    )
-    return list(rows)
 
 
 async def agree_plan(
     session: AsyncSession, actor: CurrentUser, plan_id: UUID, body: TrainingPlanContent
 ) -> TrainingPlan:
     """R24, R25: the provider agrees the complete plan; each of its workers is announced."""
-    plan = await load_plan(session, actor, plan_id, lock=True)
+    plan = await load_plan(session, actor, plan_id)
     facts = domain.PlanFacts(
         plan_id=plan.id,
         delegation_id=plan.delegation_id,
@@ -124,11 +104,10 @@ async def agree_plan(
         worker_ids=await plan_worker_ids(session, plan.id),
     )
     content = body.model_dump(mode="json")
-    events = domain.agree_training_plan(facts, content, today(session_clock(session)))
-    plan.status = PlanStatus.AGREED
+    plan.status, events = domain.agree_training_plan(facts, content, today(session))
     plan.content = content
     plan.backfill_hourly_rate_pence = body.backfill_hourly_rate_pence
-    plan.agreed_on = today(session_clock(session))
+    plan.agreed_on = today(session)
     plan.agreed_by = actor.user_id
     for event in events:
         await publish(session, event)
@@ -140,9 +119,8 @@ async def record_release(
     session: AsyncSession, actor: CurrentUser, plan_id: UUID, body: ReleaseCreate
 ) -> TrainingRelease:
     """Release for training: minutes x the plan's hourly rate, in pence, against the plan."""
-    plan = await load_plan(session, actor, plan_id, lock=True)
-    if plan.status != PlanStatus.AGREED or plan.backfill_hourly_rate_pence is None:
-        raise Conflict("backfill is recorded against an agreed training plan")
+    plan = await load_plan(session, actor, plan_id)
+    rate = domain.check_release(PlanStatus(plan.status), plan.backfill_hourly_rate_pence)
     if body.worker_id not in await plan_worker_ids(session, plan.id):
         raise InvalidInput("worker_id", "the worker is not on this training plan")
     release = TrainingRelease(
@@ -150,8 +128,8 @@ async def record_release(
         plan_id=plan.id,
         worker_id=body.worker_id,
         minutes=body.minutes,
-        hourly_rate_pence=plan.backfill_hourly_rate_pence,
-        cost_pence=domain.backfill_cost_pence(body.minutes, plan.backfill_hourly_rate_pence),
+        hourly_rate_pence=rate,
+        cost_pence=domain.backfill_cost_pence(body.minutes, rate),
         released_on=body.released_on,
         recorded_by=actor.user_id,
     )

@@ -1,54 +1,30 @@
 """Workers, their training records, approved assessors and the IPCB's competence policy."""
 
-from collections.abc import Sequence
 from uuid import UUID, uuid4
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import flag_modified
 
-from services.training.models import (
-    ApprovedAssessor,
-    CompetencePolicy,
-    TrainingRecord,
-    Worker,
-)
-from services.training.schemas import (
-    ApprovedAssessorCreate,
-    CompetencePolicyUpdate,
-    TrainingRecordCreate,
-    WorkerCreate,
-)
+from services.training.models import ApprovedAssessor, CompetencePolicy, TrainingRecord, Worker
+from services.training.queries.workers import competence_policy, load_worker
+from services.training.schemas.competence import ApprovedAssessorCreate, CompetencePolicyUpdate
+from services.training.schemas.workers import TrainingRecordCreate, WorkerCreate
 from shared.audit import audit
-from shared.auth import CurrentUser, Role
-from shared.clock import today
-from shared.errors import InvalidInput, NotFound
-from shared.outbox import session_clock
+from shared.auth import CurrentUser
+from shared.db import now, today
+from shared.errors import InvalidInput
 
 
-def sees_only_own_organisation(user: CurrentUser) -> bool:
-    return user.role in (Role.PROVIDER_MANAGER, Role.CARE_WORKER)
-
-
-async def load_worker(
-    session: AsyncSession, user: CurrentUser, worker_id: UUID, *, lock: bool = False
-) -> Worker:
-    """The worker, or 404 when absent or another organisation's (nothing leaks)."""
-    query = select(Worker).where(Worker.id == worker_id)
-    worker = await session.scalar(query.with_for_update() if lock else query)
-    if worker is None or (
-        sees_only_own_organisation(user) and worker.organisation != user.organisation
-    ):
-        raise NotFound(f"no worker {worker_id}")
-    return worker
+def claim(worker: Worker) -> None:
+    """This change is a compare-and-set on the worker: its version moves, or the flush fails."""
+    flag_modified(worker, "organisation")
 
 
 async def register_worker(session: AsyncSession, actor: CurrentUser, body: WorkerCreate) -> Worker:
     """A provider manager registers a care worker of their own organisation."""
     worker = Worker(
-        id=uuid4(),
-        organisation=actor.organisation,
-        role=body.role,
-        registered_at=session_clock(session).now(),
+        id=uuid4(), organisation=actor.organisation, role=body.role, registered_at=now(session)
     )
     session.add(worker)
     await session.flush()
@@ -79,8 +55,8 @@ async def record_training(
     session: AsyncSession, actor: CurrentUser, worker_id: UUID, body: TrainingRecordCreate
 ) -> tuple[TrainingRecord, bool]:
     """R16: knowledge or skills training completed; the same record twice is kept once."""
-    worker = await load_worker(session, actor, worker_id, lock=True)
-    if body.completed_on > today(session_clock(session)):
+    worker = await load_worker(session, actor, worker_id)
+    if body.completed_on > today(session):
         raise InvalidInput("completed_on", "training cannot be completed in the future")
     earlier = await _same_training(session, worker.id, body)
     if earlier is not None:
@@ -96,6 +72,7 @@ async def record_training(
         recorded_by=actor.user_id,
     )
     session.add(record)
+    claim(worker)
     await session.flush()
     await audit(session, actor, "training.record", worker.id, f"{body.kind} {body.task_code}")
     return record, True
@@ -112,7 +89,7 @@ async def approve_assessor(
         user_id=body.user_id,
         organisation=body.organisation,
         approved_by=actor.user_id,
-        approved_on=today(session_clock(session)),
+        approved_on=today(session),
     )
     session.add(assessor)
     await session.flush()
@@ -120,29 +97,11 @@ async def approve_assessor(
     return assessor
 
 
-async def approved_assessors(session: AsyncSession) -> Sequence[ApprovedAssessor]:
-    query = select(ApprovedAssessor).order_by(ApprovedAssessor.user_id)
-    return (await session.scalars(query)).all()
-
-
-async def is_approved_assessor(session: AsyncSession, user: CurrentUser) -> bool:
-    assessor = await session.get(ApprovedAssessor, user.user_id)
-    return assessor is not None and assessor.organisation == user.organisation
-
-
-async def competence_policy(session: AsyncSession, *, lock: bool = False) -> CompetencePolicy:
-    query = select(CompetencePolicy).where(CompetencePolicy.id == 1)
-    policy = await session.scalar(query.with_for_update() if lock else query)
-    if policy is None:
-        raise NotFound("the competence policy is missing")
-    return policy
-
-
 async def set_competence_policy(
     session: AsyncSession, actor: CurrentUser, body: CompetencePolicyUpdate
 ) -> CompetencePolicy:
     """R25: the IPCB sets how many failures in a row tell the provider manager."""
-    policy = await competence_policy(session, lock=True)
+    policy = await competence_policy(session)
     policy.failures_before_escalation = body.failures_before_escalation
     policy.updated_by = actor.user_id
     await session.flush()

@@ -2,9 +2,13 @@
 
 from collections.abc import Sequence
 from datetime import date
+from enum import StrEnum
+from uuid import UUID
 
 from shared.errors import InvalidInput
 from shared.events.assessment import EqualityCount
+from shared.events.governance import EqualityReportRequested
+from shared.lifecycle import Lifecycle
 
 PROTECTED_CHARACTERISTICS = (
     "age",
@@ -19,6 +23,50 @@ PROTECTED_CHARACTERISTICS = (
 )
 MEASURES = ("proposals", "approvals", "refusals", "escalations", "disputes")
 SMALLEST_SHOWN = 5  # counts under 5 are suppressed so no one can be re-identified
+
+
+class ReportStatus(StrEnum):
+    REQUESTED = "requested"
+    COMPILED = "compiled"
+
+
+class ReportCommand(StrEnum):
+    COMPILE = "compiled"
+
+
+# A rerun of the compiler replaces the aggregates of a compiled report.
+REPORT: Lifecycle[ReportStatus, ReportCommand] = Lifecycle(
+    "equality report",
+    {
+        (ReportStatus.REQUESTED, ReportCommand.COMPILE): ReportStatus.COMPILED,
+        (ReportStatus.COMPILED, ReportCommand.COMPILE): ReportStatus.COMPILED,
+    },
+)
+
+
+def report_status(compiled: bool) -> ReportStatus:
+    return ReportStatus.COMPILED if compiled else ReportStatus.REQUESTED
+
+
+def request_report(
+    report_id: UUID, period_start: date, period_end: date, today: date
+) -> tuple[ReportStatus, EqualityReportRequested]:
+    """R28: a report over a period that has begun and ends no later than today is asked for."""
+    check_period(period_start, period_end, today)
+    return ReportStatus.REQUESTED, EqualityReportRequested(
+        subject_id=f"equality-report-{report_id}",
+        report_id=report_id,
+        period_start=period_start,
+        period_end=period_end,
+    )
+
+
+def compile_report(
+    status: ReportStatus, rows: Sequence[EqualityCount]
+) -> tuple[ReportStatus, list[EqualityCount], int]:
+    """R28: keep the compiled aggregates, hiding any count under 5 the compiler let through."""
+    safe, resuppressed = suppress_small_numbers(rows)
+    return REPORT.next(status, ReportCommand.COMPILE), safe, resuppressed
 
 
 def check_period(period_start: date, period_end: date, today: date) -> None:

@@ -1,0 +1,113 @@
+"""Routes for CSU dispute cases under the LLR inter-agency resolution policy (R22)."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, status
+
+from services.governance.domain.disputes import Stage
+from services.governance.handlers import disputes as handlers
+from services.governance.models import DisputeCase, DisputeEvidence
+from services.governance.queries import disputes as queries
+from services.governance.schemas.disputes import (
+    DisputeCaseRead,
+    EvidenceCreate,
+    EvidenceRead,
+    ResolutionCreate,
+    StageChange,
+)
+from services.governance.settings import Settings
+from shared.auth import CurrentUser, Role, admits
+from shared.db import today
+from shared.web import Session
+
+router = APIRouter(tags=["disputes"])
+CSU = admits(Role.CSU_OFFICER)
+DISPUTE_READERS = (Role.CSU_OFFICER, Role.IPCB_MEMBER, Role.AUDITOR)
+PARTIES = (Role.COMMISSIONER, Role.FINANCE_OFFICER)  # see only their own organisation's cases
+
+
+def _party(user: CurrentUser) -> str | None:
+    return user.organisation if user.role in PARTIES else None
+
+
+def _case_read(case: DisputeCase, evidence: list[DisputeEvidence] | None = None) -> DisputeCaseRead:
+    read = DisputeCaseRead.model_validate(case)
+    return read.model_copy(
+        update={"evidence": [EvidenceRead.model_validate(e) for e in evidence or []]}
+    )
+
+
+@router.get("/disputes", summary="CSU dispute cases (R22)")
+async def list_disputes(
+    session: Session,
+    stage: Stage | None = None,
+    user: CurrentUser = admits(*DISPUTE_READERS, *PARTIES),
+) -> list[DisputeCaseRead]:
+    """The cases; a commissioner or finance officer sees only those their organisation is in."""
+    return [_case_read(c) for c in await queries.dispute_cases(session, _party(user), stage)]
+
+
+@router.get(
+    "/disputes/open-too-long",
+    summary="Cases open longer than the configured days (R22)",
+)
+async def list_open_too_long(
+    session: Session,
+    days: Annotated[int | None, Query(ge=0, le=3650)] = None,
+    user: CurrentUser = admits(*DISPUTE_READERS),
+) -> list[DisputeCaseRead]:
+    """Unresolved cases raised more than `days` (default: the setting) days ago."""
+    # R22: the configured threshold (GOVERNANCE_DISPUTE_OPEN_TOO_LONG_DAYS) unless given.
+    threshold = Settings.of(session).dispute_open_too_long_days if days is None else days
+    cases = await queries.open_too_long(session, today(session), threshold)
+    return [_case_read(c) for c in cases]
+
+
+@router.get("/disputes/{case_id}", summary="One CSU dispute case")
+async def get_dispute(
+    case_id: UUID, session: Session, user: CurrentUser = admits(*DISPUTE_READERS, *PARTIES)
+) -> DisputeCaseRead:
+    """The case with its stages, parties, evidence and outcome."""
+    case, evidence = await queries.dispute_case(session, case_id, _party(user))
+    return _case_read(case, list(evidence))
+
+
+@router.post("/disputes/{case_id}/stage", summary="Move a case to its next stage (R22)")
+async def move_stage(
+    case_id: UUID, body: StageChange, session: Session, user: CurrentUser = CSU
+) -> DisputeCaseRead:
+    """Raised, then local resolution, then CSU review, under the inter-agency policy."""
+    case = await handlers.move_stage(session, user, case_id, body)
+    await session.commit()
+    return _case_read(case)
+
+
+@router.post(
+    "/disputes/{case_id}/evidence",
+    status_code=status.HTTP_201_CREATED,
+    summary="Add a party's evidence to a case (R22)",
+)
+async def add_evidence(
+    case_id: UUID,
+    body: EvidenceCreate,
+    session: Session,
+    user: CurrentUser = admits(Role.CSU_OFFICER, *PARTIES),
+) -> EvidenceRead:
+    """The CSU records any party's evidence; a party's own staff record only their own."""
+    evidence = await handlers.add_evidence(session, user, case_id, body, _party(user))
+    await session.commit()
+    return EvidenceRead.model_validate(evidence)
+
+
+@router.post(
+    "/disputes/{case_id}/resolution",
+    summary="Resolve a case: who pays what, from when (R22)",
+)
+async def resolve_dispute(
+    case_id: UUID, body: ResolutionCreate, session: Session, user: CurrentUser = CSU
+) -> DisputeCaseRead:
+    """Record the outcome; funding applies it from the DisputeResolved event."""
+    case = await handlers.resolve(session, user, case_id, body)
+    await session.commit()
+    return _case_read(case)

@@ -1,0 +1,65 @@
+"""Bodies for CSU dispute cases (R22)."""
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import Field
+
+from services.governance.domain.disputes import Stage
+from services.governance.schemas.common import Input, Output, Text
+from shared.events.funding import Share
+
+
+class StageChange(Input):
+    stage: Stage
+    note: Text
+
+
+class EvidenceCreate(Input):
+    submitted_by: str = Field(min_length=1, max_length=100, description="the party's organisation")
+    description: Text
+    reference: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+class EvidenceRead(Output):
+    evidence_id: UUID
+    submitted_by: str
+    description: str
+    reference: str | None
+    recorded_at: datetime
+
+
+class ShareIn(Input):
+    organisation: str = Field(min_length=1, max_length=100)
+    percent: int | None = Field(default=None, ge=1, le=100)
+    weekly_pence: int | None = Field(default=None, ge=0, le=100_000_000)
+
+    def as_share(self) -> Share:
+        return Share(
+            organisation=self.organisation, percent=self.percent, weekly_pence=self.weekly_pence
+        )
+
+
+class ResolutionCreate(Input):
+    shares: list[ShareIn] = Field(min_length=1, max_length=20)
+    effective_from: date
+    rationale: Text
+
+
+class DisputeCaseRead(Output):
+    case_id: UUID
+    dispute_id: UUID
+    package_id: UUID
+    person_id: UUID
+    raised_by: str
+    parties: list[str]
+    summary: str
+    raised_on: date
+    stage: Stage
+    stage_history: list[dict[str, Any]]
+    shares: list[Share] | None
+    effective_from: date | None
+    resolved_on: date | None
+    outcome_rationale: str | None
+    evidence: list[EvidenceRead] = Field(default_factory=list)

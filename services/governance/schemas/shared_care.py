@@ -1,0 +1,62 @@
+"""Bodies for Shared Care discussions and case examples (R14)."""
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import Field
+
+from services.governance.schemas.common import Input, Output, Text
+from shared.events.governance import SharedCareDecision
+from shared.events.vocabulary import Direction, Setting, TaskCategory
+
+
+class ParticipantIn(Input):
+    staff_id: str = Field(min_length=1, max_length=200)
+    discipline: str = Field(min_length=1, max_length=100)
+    organisation: str = Field(min_length=1, max_length=100)
+
+
+class DecisionCreate(Input):
+    decision: SharedCareDecision
+    conditions: list[str] = Field(default_factory=list, max_length=20)
+    rationale: Text
+    circumstances: str = Field(
+        min_length=1, max_length=5000, description="the circumstances, with no identifiers"
+    )
+    participants: list[ParticipantIn] = Field(min_length=2, max_length=30)
+
+
+class DiscussionRead(Output):
+    discussion_id: UUID
+    proposal_id: UUID
+    person_id: UUID
+    task_code: str
+    category: TaskCategory
+    direction: Direction
+    setting: Setting
+    question: str
+    positions: list[str]
+    opened_at: datetime
+    decision: SharedCareDecision | None
+    conditions: list[str] | None
+    rationale: str | None
+    circumstances: str | None
+    participants: list[dict[str, Any]] | None
+    decided_on: date | None
+
+
+class CaseExampleRead(Output):
+    case_example_id: UUID
+    task_code: str
+    category: TaskCategory
+    direction: Direction
+    setting: Setting
+    question: str
+    positions: list[str]
+    decision: SharedCareDecision
+    conditions: list[str]
+    rationale: str
+    circumstances: str
+    disciplines: list[str]
+    decided_on: date

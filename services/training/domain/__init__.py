@@ -1,0 +1,1 @@
+"""The Framework's rules the training service decides: pure functions, split by topic."""

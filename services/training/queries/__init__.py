@@ -1,0 +1,1 @@
+"""The training service's read side, split by topic."""

@@ -1,0 +1,75 @@
+"""The read side of competence (R16): assessments, warnings and escalations (R25)."""
+
+from collections.abc import Sequence
+from datetime import date
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.training.domain.competence import is_competent
+from services.training.models import CompetenceAssessment, CompetenceWarning, FailureEscalation
+from services.training.queries.workers import organisation_for
+from services.training.schemas.competence import CompetenceRead
+from shared.auth import CurrentUser
+from shared.events.training import CompetenceOutcome
+
+
+async def assessments(session: AsyncSession, worker_id: UUID) -> Sequence[CompetenceAssessment]:
+    query = (
+        select(CompetenceAssessment)
+        .where(CompetenceAssessment.worker_id == worker_id)
+        .order_by(CompetenceAssessment.assessed_on, CompetenceAssessment.attempt)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def competence(
+    session: AsyncSession, worker_id: UUID, task_code: str, person_id: UUID | None, on: date
+) -> CompetenceRead:
+    """R16: is the worker competent in the task (for the person) today?"""
+    person = (
+        CompetenceAssessment.person_id.is_(None)
+        if person_id is None
+        else CompetenceAssessment.person_id == person_id
+    )
+    latest = await session.scalar(
+        select(CompetenceAssessment).where(
+            CompetenceAssessment.worker_id == worker_id,
+            CompetenceAssessment.task_code == task_code,
+            person,
+            CompetenceAssessment.current.is_(True),
+        )
+    )
+    outcome = CompetenceOutcome(latest.outcome) if latest else None
+    return CompetenceRead(
+        worker_id=worker_id,
+        task_code=task_code,
+        person_id=person_id,
+        competent=latest is not None
+        and outcome is not None
+        and is_competent(outcome, latest.valid_until, latest.lapsed_on is not None, on),
+        in_failure_process=outcome is CompetenceOutcome.NOT_YET_COMPETENT,
+        valid_until=latest.valid_until if latest else None,
+        reassessment_on=latest.reassessment_on if latest else None,
+    )
+
+
+async def warnings(
+    session: AsyncSession, user: CurrentUser, provider: str | None
+) -> Sequence[CompetenceWarning]:
+    query = select(CompetenceWarning).order_by(CompetenceWarning.warned_on, CompetenceWarning.id)
+    organisation = organisation_for(user, provider)
+    if organisation is not None:
+        query = query.where(CompetenceWarning.provider_organisation == organisation)
+    return (await session.scalars(query)).all()
+
+
+async def escalations(
+    session: AsyncSession, user: CurrentUser, provider: str | None
+) -> Sequence[FailureEscalation]:
+    query = select(FailureEscalation).order_by(FailureEscalation.escalated_on)
+    organisation = organisation_for(user, provider)
+    if organisation is not None:
+        query = query.where(FailureEscalation.provider_organisation == organisation)
+    return (await session.scalars(query)).all()

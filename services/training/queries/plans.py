@@ -1,0 +1,64 @@
+"""The read side of training plans (R24, R25) and their backfill."""
+
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.training.domain.plans import PlanStatus
+from services.training.models import PlanWorker, TrainingPlan, TrainingRelease
+from services.training.queries.workers import sees_only_own_organisation
+from services.training.schemas.plans import TrainingPlanContent, TrainingPlanRead
+from shared.auth import CurrentUser
+from shared.errors import NotFound
+
+
+async def load_plan(session: AsyncSession, user: CurrentUser, plan_id: UUID) -> TrainingPlan:
+    """The plan, or 404 when absent or another provider's."""
+    plan = await session.get(TrainingPlan, plan_id)
+    if plan is None or (
+        sees_only_own_organisation(user) and plan.provider_organisation != user.organisation
+    ):
+        raise NotFound(f"no training plan {plan_id}")
+    return plan
+
+
+async def plan_worker_ids(session: AsyncSession, plan_id: UUID) -> list[UUID]:
+    rows = await session.scalars(
+        select(PlanWorker.worker_id)
+        .where(PlanWorker.plan_id == plan_id)
+        .order_by(PlanWorker.worker_id)
+    )
+    return list(rows)
+
+
+async def plan_read(session: AsyncSession, plan: TrainingPlan) -> TrainingPlanRead:
+    total = await session.scalar(
+        select(func.coalesce(func.sum(TrainingRelease.cost_pence), 0)).where(
+            TrainingRelease.plan_id == plan.id
+        )
+    )
+    return TrainingPlanRead(
+        id=plan.id,
+        delegation_id=plan.delegation_id,
+        person_id=plan.person_id,
+        task_code=plan.task_code,
+        provider_organisation=plan.provider_organisation,
+        status=PlanStatus(plan.status),
+        required_on=plan.required_on,
+        worker_ids=await plan_worker_ids(session, plan.id),
+        content=TrainingPlanContent.model_validate(plan.content) if plan.content else None,
+        agreed_on=plan.agreed_on,
+        backfill_total_pence=int(total or 0),
+    )
+
+
+async def plans(
+    session: AsyncSession, user: CurrentUser, status: PlanStatus | None
+) -> list[TrainingPlanRead]:
+    query = select(TrainingPlan).order_by(TrainingPlan.required_on, TrainingPlan.id)
+    if sees_only_own_organisation(user):
+        query = query.where(TrainingPlan.provider_organisation == user.organisation)
+    if status is not None:
+        query = query.where(TrainingPlan.status == status.value)
+    return [await plan_read(session, plan) for plan in await session.scalars(query)]

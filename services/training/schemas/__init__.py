@@ -1,0 +1,1 @@
+"""The training service's request and response bodies, split by topic."""

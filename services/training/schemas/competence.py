@@ -1,0 +1,86 @@
+"""Competence assessments (R16), warnings, escalations, assessors and the policy (R25)."""
+
+from datetime import date
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from services.training.schemas.common import Input, Name, Output, TaskCode, Text
+from shared.events.training import CompetenceOutcome
+
+
+class AssessmentCreate(Input):
+    task_code: TaskCode
+    person_id: UUID | None = None
+    standard: Text
+    evidence: Text
+    outcome: CompetenceOutcome
+    valid_until: date | None = None
+    reassessment_on: date | None = None
+    further_training: Text | None = None
+
+
+class AssessmentRead(Output):
+    id: UUID
+    worker_id: UUID
+    task_code: str
+    person_id: UUID | None
+    provider_organisation: str
+    assessor_id: str
+    standard: str
+    evidence: str
+    outcome: CompetenceOutcome
+    assessed_on: date
+    valid_until: date | None
+    reassessment_on: date | None
+    further_training: str | None
+    current: bool
+    lapsed_on: date | None
+
+
+class CompetenceRead(BaseModel):
+    worker_id: UUID
+    task_code: str
+    person_id: UUID | None
+    competent: bool
+    in_failure_process: bool
+    valid_until: date | None
+    reassessment_on: date | None
+
+
+class WarningRead(Output):
+    worker_id: UUID
+    task_code: str
+    person_id: UUID | None
+    provider_organisation: str
+    expires_on: date
+    days_before: int
+    warned_on: date
+
+
+class EscalationRead(Output):
+    assessment_id: UUID
+    worker_id: UUID
+    task_code: str
+    provider_organisation: str
+    failures: int
+    escalated_on: date
+
+
+class ApprovedAssessorCreate(Input):
+    user_id: Name
+    organisation: Name
+
+
+class ApprovedAssessorRead(Output):
+    user_id: str
+    organisation: str
+    approved_on: date
+
+
+class CompetencePolicyUpdate(Input):
+    failures_before_escalation: int = Field(ge=1, le=10)
+
+
+class CompetencePolicyRead(Output):
+    failures_before_escalation: int

@@ -1,0 +1,66 @@
+"""The training service's lifecycle tables, pure: every allowed pair, and a refused one."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.training.domain.competence import COMPETENCE, CompetenceCommand, CompetenceState
+from services.training.domain.plans import PLAN, PlanCommand, PlanStatus, after_delegation_ended
+from shared.errors import Conflict
+
+
+@pytest.mark.parametrize(
+    ("state", "command", "after"),
+    [
+        (PlanStatus.REQUIRED, PlanCommand.AGREE, PlanStatus.AGREED),
+        (PlanStatus.REQUIRED, PlanCommand.WITHDRAW, PlanStatus.WITHDRAWN),
+    ],
+)
+def test_r24_a_required_plan_is_agreed_or_withdrawn(
+    state: PlanStatus, command: PlanCommand, after: PlanStatus
+) -> None:
+    assert PLAN.next(state, command) is after
+
+
+@pytest.mark.parametrize("state", [PlanStatus.AGREED, PlanStatus.WITHDRAWN])
+@pytest.mark.parametrize("command", list(PlanCommand))
+def test_r24_an_agreed_or_withdrawn_plan_moves_no_further(
+    state: PlanStatus, command: PlanCommand
+) -> None:
+    with pytest.raises(Conflict, match=f"the training plan is {state}"):
+        PLAN.next(state, command)
+
+
+def test_r24_the_plan_table_has_two_transitions_over_three_states() -> None:
+    assert len(PLAN.table) == 2
+    assert PLAN.states() == set(PlanStatus)
+
+
+@pytest.mark.parametrize("status", list(PlanStatus))
+def test_an_ended_delegation_withdraws_only_a_plan_awaiting_agreement(status: PlanStatus) -> None:
+    expected = PlanStatus.WITHDRAWN if status is PlanStatus.REQUIRED else status
+    assert after_delegation_ended(status) is expected
+
+
+ASSESSED = [
+    (CompetenceCommand.ASSESS_COMPETENT, CompetenceState.COMPETENT),
+    (CompetenceCommand.ASSESS_NOT_YET_COMPETENT, CompetenceState.NOT_YET_COMPETENT),
+]
+
+
+@pytest.mark.parametrize("state", list(CompetenceState))
+@pytest.mark.parametrize(("command", "after"), ASSESSED)
+def test_r16_r25_a_worker_may_be_assessed_from_every_state(
+    state: CompetenceState, command: CompetenceCommand, after: CompetenceState
+) -> None:
+    assert COMPETENCE.next(state, command) is after
+
+
+def test_r16_only_a_competent_worker_lapses() -> None:
+    assert COMPETENCE.next(CompetenceState.COMPETENT, CompetenceCommand.LAPSE) is (
+        CompetenceState.LAPSED
+    )
+    for state in set(CompetenceState) - {CompetenceState.COMPETENT}:
+        with pytest.raises(Conflict, match=f"the competence is {state}"):
+            COMPETENCE.next(state, CompetenceCommand.LAPSE)
+    assert len(COMPETENCE.table) == 9
