@@ -149,8 +149,14 @@ def install(app: FastAPI, *, service: str, security: str) -> None:
     name_operations(routes)
     describe_operations(routes)
     app.openapi_tags = tags_of(routes, app.title)
+    # The platform serves each service under /<service> (standalone mounts it there): the app
+    # answers there too (and at /, as before), so `servers` is true wherever it runs.
+    app.root_path = f"/{service}"
     app.servers = [
-        {"url": f"/{service}", "description": f"The {service} service, where the platform serves it"}
+        {
+            "url": f"/{service}",
+            "description": f"The {service} service, where the platform serves it",
+        }
     ]
     generated = FastAPI.openapi
     finished: list[dict[str, Any]] = []
@@ -315,7 +321,7 @@ def _object(schema: dict[str, Any], document: dict[str, Any], depth: int) -> dic
 
 
 def _number(schema: dict[str, Any], kind: str) -> int | float:
-    low = schema.get("minimum", schema.get("exclusiveMinimum", None))
+    low = schema.get("minimum", schema.get("exclusiveMinimum"))
     value: float = 1 if low is None else low + (1 if "exclusiveMinimum" in schema else 0)
     high = schema.get("maximum")
     if high is not None and value > high:
@@ -341,10 +347,11 @@ def _string(schema: dict[str, Any], name: str) -> str:
     candidates = [hint for word, hint in HINTS.items() if word in name.lower()]
     candidates += [name] if name else []
     candidates += STRINGS
-    low, high = schema.get("minLength", 0), schema.get("maxLength")
+    low: int = schema.get("minLength", 0)
+    high: int | None = schema.get("maxLength")
     pattern = schema.get("pattern")
     for candidate in candidates:
-        value = candidate
+        value: str = candidate
         if len(value) < low:
             value = value + value[-1] * (low - len(value))
         if high is not None:

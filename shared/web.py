@@ -206,7 +206,10 @@ def answer_replay(response: Response, created: bool) -> None:
 
 def problem_response(description: str) -> dict[str, Any]:
     """A problem a route answers beyond the kernel's, for its `responses`."""
-    return {"description": description, "content": {PROBLEM_MEDIA_TYPE: {"schema": openapi.PROBLEM_REF}}}
+    return {
+        "description": description,
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": openapi.PROBLEM_REF}},
+    }
 
 
 def replayed(model: type[Any]) -> dict[int | str, dict[str, Any]]:
