@@ -101,11 +101,17 @@ def name_operations(routes: list[APIRoute]) -> None:
     by_name: dict[str, list[APIRoute]] = {}
     for route in routes:
         by_name.setdefault(route.name, []).append(route)
+    taken: set[str] = set()
     for name, same in by_name.items():
         for route in same:
             module = _module_of(route).rsplit(".", 1)[-1]
-            route.operation_id = camel(name if len(same) == 1 else f"{module}_{name}")
-            route.unique_id = route.operation_id
+            wanted = camel(name if len(same) == 1 else f"{module}_{name}")
+            chosen, n = wanted, 1
+            while chosen in taken:  # one module declaring a name twice: numbered in route order
+                n += 1
+                chosen = f"{wanted}{n}"
+            taken.add(chosen)
+            route.operation_id = route.unique_id = chosen
 
 
 def tags_of(routes: list[APIRoute], service_title: str) -> list[dict[str, str]]:
@@ -204,8 +210,9 @@ def _exemplify(operation: dict[str, Any], document: dict[str, Any], path: str) -
 
 
 def _add_example(media: dict[str, Any], document: dict[str, Any]) -> None:
-    if "example" in media or "examples" in media or "schema" not in media:
+    if "example" in media or "examples" in media:
         return
+    media.setdefault("schema", {"type": "string"})  # a text body FastAPI leaves undescribed
     media["example"] = example_of(media["schema"], document)
 
 

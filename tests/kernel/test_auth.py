@@ -195,7 +195,12 @@ def test_provider_roles_the_map_does_not_name_are_ignored() -> None:
     ("name", "settings", "body", "reason"),
     [
         ("no mapped role", ENTRA, entra_claims(roles=["Directory.Reader"]), "roles"),
-        ("two platform roles", ENTRA, entra_claims(roles=["LLR.MdtMember", "LLR.Auditor"]), "roles"),
+        (
+            "two platform roles",
+            ENTRA,
+            entra_claims(roles=["LLR.MdtMember", "LLR.Auditor"]),
+            "roles",
+        ),
         ("our own name, unmapped", ENTRA, entra_claims(roles=["mdt_member"]), "roles"),
         ("no organisation", ENTRA, entra_claims(extension_odsCode=None), "extension_odsCode"),
         (
@@ -268,9 +273,11 @@ async def test_an_entra_like_token_is_admitted_by_a_service_configured_for_entra
         ours = await client.get("/framework-versions", headers=bearer(Role.AUDITOR))
         document = (await client.get("/openapi.json")).json()
     assert listed.status_code == 200, listed.text
-    assert refused.status_code == 403 and "mdt_member" in refused.json()["detail"]
+    assert refused.status_code == 403
+    assert "mdt_member" in refused.json()["detail"]
     assert ours.status_code == 401  # today's token shape is not what this service reads
     scheme = document["components"]["securitySchemes"]["bearerJWT"]
     assert scheme["bearerFormat"] == "JWT"
-    assert "`roles`" in scheme["description"] and "LLR.Auditor -> auditor" in scheme["description"]
+    assert "`roles`" in scheme["description"]
+    assert "LLR.Auditor -> auditor" in scheme["description"]
     assert "`extension_odsCode`" in scheme["description"]
