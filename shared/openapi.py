@@ -191,6 +191,7 @@ def finish(document: dict[str, Any], security: str) -> dict[str, Any]:
             if method not in HTTP_METHODS:
                 continue
             operation.setdefault("security", [])
+            _name_inline_responses(operation)
             _exemplify(operation, document, path)
     _drop_unused_schemas(document)
     components["schemas"] = dict(sorted(components["schemas"].items()))
@@ -207,6 +208,17 @@ def _exemplify(operation: dict[str, Any], document: dict[str, Any], path: str) -
                 media.setdefault("example", problem_example(int(status), response, path))
             else:
                 _add_example(media, document)
+
+
+def _name_inline_responses(operation: dict[str, Any]) -> None:
+    """An inline response schema is titled after its operation (`ListIssuesResponse`), not
+    FastAPI's `Response List Issues Issues Get`: generated clients name their classes so."""
+    name = operation["operationId"]
+    for response in operation.get("responses", {}).values():
+        for media in response.get("content", {}).values():
+            schema = media.get("schema", {})
+            if str(schema.get("title", "")).startswith("Response "):
+                schema["title"] = f"{name[:1].upper()}{name[1:]}Response"
 
 
 def _add_example(media: dict[str, Any], document: dict[str, Any]) -> None:
