@@ -205,7 +205,8 @@ def _exemplify(operation: dict[str, Any], document: dict[str, Any], path: str) -
     for status, response in operation.get("responses", {}).items():
         for media_type, media in response.get("content", {}).items():
             if media_type == PROBLEM_MEDIA_TYPE and media.get("schema") == PROBLEM_REF:
-                media.setdefault("example", problem_example(int(status), response, path))
+                field = _first_input(operation, document)
+                media.setdefault("example", problem_example(int(status), response, path, field))
             else:
                 _add_example(media, document)
 
@@ -228,7 +229,20 @@ def _add_example(media: dict[str, Any], document: dict[str, Any]) -> None:
     media["example"] = example_of(media["schema"], document)
 
 
-def problem_example(status: int, response: dict[str, Any], path: str) -> dict[str, Any]:
+def _first_input(operation: dict[str, Any], document: dict[str, Any]) -> str:
+    """The name of the operation's first input (body field, else parameter), for examples."""
+    for media in operation.get("requestBody", {}).get("content", {}).values():
+        schema = _resolve(media.get("schema", {}), document)
+        for name in [*schema.get("required", []), *schema.get("properties", {})]:
+            return str(name)
+    for parameter in operation.get("parameters", []):
+        return str(parameter["name"])
+    return "body"
+
+
+def problem_example(
+    status: int, response: dict[str, Any], path: str, field: str = "body"
+) -> dict[str, Any]:
     example: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + KINDS.get(status, "http-error"),
         "title": HTTPStatus(status).phrase,
@@ -237,7 +251,7 @@ def problem_example(status: int, response: dict[str, Any], path: str) -> dict[st
         "instance": path,
     }
     if status == 422:
-        example["errors"] = [{"field": "effective_from", "reason": "Input should be a valid date"}]
+        example["errors"] = [{"field": field, "reason": "Field required"}]
     return example
 
 
