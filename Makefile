@@ -36,6 +36,7 @@ OPENAPI_TOOLS := tools/openapi
 OPENAPI_STAMP := $(OPENAPI_TOOLS)/node_modules/.installed
 OPENAPI_ENV := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true SCARF_ANALYTICS=false
 $(OPENAPI_STAMP): $(OPENAPI_TOOLS)/package.json $(OPENAPI_TOOLS)/package-lock.json
+	@command -v npm >/dev/null || { echo "openapi-lint needs Node.js >= 20.19 and npm"; exit 1; }
 	cd $(OPENAPI_TOOLS) && npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
