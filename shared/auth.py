@@ -61,6 +61,19 @@ def claim_values(claims: dict[str, Any], path: str) -> list[str]:
     return [str(item) for item in flat if isinstance(item, str | int) and str(item)]
 
 
+def _only_selected(value: Any, key: str, chosen: str) -> Any:
+    """`value` without the objects in arrays whose `key` is not `chosen`."""
+    if isinstance(value, list):
+        return [
+            _only_selected(item, key, chosen)
+            for item in value
+            if not (isinstance(item, dict) and key in item and str(item[key]) != chosen)
+        ]
+    if isinstance(value, dict):
+        return {name: _only_selected(item, key, chosen) for name, item in value.items()}
+    return value
+
+
 class ClaimsMapping:
     """Reads the caller from a token's claims, as the settings name and shape them."""
 
@@ -69,6 +82,19 @@ class ClaimsMapping:
         self.role = settings.jwt_role_claim
         self.organisation = settings.jwt_organisation_claim
         self.roles = {name: Role(ours) for name, ours in settings.jwt_role_map.items()}
+        key, _, claim = settings.jwt_selected_role.partition("=")
+        if settings.jwt_selected_role and not (key and claim):
+            raise ValueError("jwt_selected_role is '<key in each role object>=<claim>'")
+        self.selector = (key, claim) if settings.jwt_selected_role else None
+
+    def _selected(self, claims: dict[str, Any]) -> dict[str, Any]:
+        """Only the role the user chose at sign-in, when the provider says which (CIS2's
+        `selected_roleid`): the other role objects, and their organisations, do not count."""
+        if self.selector is None or claims.get(self.selector[1]) is None:
+            return claims
+        key, claim = self.selector
+        selected: dict[str, Any] = _only_selected(claims, key, str(claims[claim]))
+        return selected
 
     def _one(self, claims: dict[str, Any], path: str, what: str) -> str:
         values = sorted(set(claim_values(claims, path)))
@@ -89,6 +115,7 @@ class ClaimsMapping:
         return ours.pop()
 
     def user(self, claims: dict[str, Any]) -> CurrentUser:
+        claims = self._selected(claims)
         return CurrentUser(
             self._one(claims, self.subject, "subject"),
             self._one(claims, self.organisation, "organisation"),
@@ -104,6 +131,12 @@ def token_contract(settings: ServiceSettings) -> str:
         if settings.jwt_role_map
         else "the platform's own names"
     )
+    key, _, claim = settings.jwt_selected_role.partition("=")
+    selected = (
+        f"Of the role objects only the one whose `{key}` is the token's `{claim}` counts. "
+        if settings.jwt_selected_role
+        else ""
+    )
     return (
         f"A JWT signed with {', '.join(settings.jwt_algorithms)} by the identity provider "
         "(keys from its JWKS). Claims: "
@@ -112,7 +145,7 @@ def token_contract(settings: ServiceSettings) -> str:
         f"`{settings.jwt_subject_claim}`: who calls; "
         f"`{settings.jwt_organisation_claim}`: their organisation's ODS code; "
         f"`{settings.jwt_role_claim}`: one string or an array holding exactly one platform role "
-        f"({mapped}): {', '.join(r.value for r in Role)}. "
+        f"({mapped}): {', '.join(r.value for r in Role)}. {selected}"
         "Each operation's `x-roles` lists the roles it admits. A missing or invalid token is "
         "answered 401, a role or organisation that may not act 403."
     )

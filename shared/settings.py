@@ -44,6 +44,9 @@ class ServiceSettings(BaseSettings):
     jwt_role_claim: str = "role"
     jwt_role_map: dict[str, str] = {}  # provider's role name -> platform role; empty: the same
     jwt_organisation_claim: str = "org"  # the caller's organisation (its ODS code)
+    # "<key>=<claim>": of the objects in the token's arrays, only those whose <key> equals the
+    # token's <claim> count (CIS2: `person_roleid=selected_roleid`, the role chosen at sign-in).
+    jwt_selected_role: str = ""
 
     relay_batch_size: int = 500
     relay_interval_seconds: float = 0.05

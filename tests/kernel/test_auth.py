@@ -129,6 +129,7 @@ CIS2 = ServiceSettings(
     jwt_role_claim="nhsid_nrbac_roles.role_code",
     jwt_role_map={"S8000:G8000:R8001": "registered_practitioner", "S8000:G8000:R8003": "auditor"},
     jwt_organisation_claim="nhsid_nrbac_roles.org_code",
+    jwt_selected_role="person_roleid=selected_roleid",
 )
 
 
@@ -151,9 +152,10 @@ def entra_claims(**overrides: object) -> dict[str, object]:
     return {**base, **overrides}
 
 
-def cis2_claims(*roles: tuple[str, str]) -> dict[str, object]:
-    """Shaped as NHS CIS2 issues them: RBAC roles as objects, each with its organisation."""
-    return {
+def cis2_claims(*roles: tuple[str, str], selected: int | None = None) -> dict[str, object]:
+    """Shaped as NHS CIS2 issues them: RBAC roles as objects, each with its organisation, and
+    the role the user chose at sign-in."""
+    claims: dict[str, object] = {
         "sub": "910000000001",
         "uid": "910000000001",
         "nhsid_nrbac_roles": [
@@ -162,6 +164,7 @@ def cis2_claims(*roles: tuple[str, str]) -> dict[str, object]:
         ],
         "id_assurance_level": "3",
     }
+    return claims if selected is None else {**claims, "selected_roleid": f"09{selected}"}
 
 
 def test_an_entra_like_token_maps_its_roles_array_object_id_and_ods_claim() -> None:
@@ -181,6 +184,18 @@ def test_a_cis2_like_token_maps_its_rbac_role_code_and_the_roles_organisation() 
         "RT5",
         Role.REGISTERED_PRACTITIONER,
     )
+
+
+def test_a_cis2_like_token_counts_only_the_role_selected_at_sign_in_and_its_organisation() -> None:
+    roles = [("S8000:G8000:R8003", "RWE"), ("S8000:G8000:R8001", "RT5")]
+    verifier = TokenVerifier(CIS2, PUBLIC_KEY)
+    chosen = [
+        verifier.verify(provider_token(CIS2, **cis2_claims(*roles, selected=i))) for i in (0, 1)
+    ]
+    assert [(user.organisation, user.role) for user in chosen] == [
+        ("RWE", Role.AUDITOR),
+        ("RT5", Role.REGISTERED_PRACTITIONER),
+    ]
 
 
 def test_provider_roles_the_map_does_not_name_are_ignored() -> None:
@@ -210,10 +225,16 @@ def test_provider_roles_the_map_does_not_name_are_ignored() -> None:
             "oid",
         ),
         (
-            "roles in two organisations",
+            "roles in two organisations, none selected",
             CIS2,
             cis2_claims(("S8000:G8000:R8001", "RT5"), ("S8000:G8000:R8001", "RWE")),
             "org_code",
+        ),
+        (
+            "a selected role the token does not hold",
+            CIS2,
+            cis2_claims(("S8000:G8000:R8001", "RT5"), selected=7),
+            "nhsid_nrbac_roles",
         ),
         (
             "a default-shaped token where CIS2 is configured",
