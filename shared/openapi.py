@@ -204,11 +204,16 @@ def _exemplify(operation: dict[str, Any], document: dict[str, Any], path: str) -
         _add_example(media, document)
     for status, response in operation.get("responses", {}).items():
         for media_type, media in response.get("content", {}).items():
-            if media_type == PROBLEM_MEDIA_TYPE and media.get("schema") == PROBLEM_REF:
+            if media_type == PROBLEM_MEDIA_TYPE and _is_problem(media.get("schema", {})):
+                media["schema"] = dict(PROBLEM_REF)  # a route's own copy, pasted inline
                 field = _first_input(operation, document)
                 media.setdefault("example", problem_example(int(status), response, path, field))
             else:
                 _add_example(media, document)
+
+
+def _is_problem(schema: dict[str, Any]) -> bool:
+    return schema == PROBLEM_REF or {"status", "detail"} <= set(schema.get("properties", {}))
 
 
 def _name_inline_responses(operation: dict[str, Any]) -> None:

@@ -159,6 +159,7 @@ def _observe_requests(app: FastAPI, service: str) -> None:
         return response
 
 
+PROBLEM_SCHEMA = openapi.PROBLEM_REF  # the one Problem component (was pasted inline)
 READY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["status"],

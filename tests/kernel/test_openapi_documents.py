@@ -148,7 +148,10 @@ def test_a_new_route_module_is_documented_with_nothing_listed_by_hand() -> None:
         """Closes it."""
         return {}
 
-    @reviews.get("/reviews", summary="Reviews")
+    pasted = {"type": "object", "properties": {"status": {}, "detail": {}, "title": {}}}
+    own = {"description": "Gone", "content": {PROBLEM_MEDIA_TYPE: {"schema": pasted}}}
+
+    @reviews.get("/reviews", summary="Reviews", responses={410: own})
     async def listing(user: Any = admits(Role.AUDITOR)) -> list[dict[str, str]]:
         return []
 
@@ -182,6 +185,8 @@ def test_a_new_route_module_is_documented_with_nothing_listed_by_hand() -> None:
     assert {tag["name"] for tag in document["tags"]} == {"audit", "operations", "reviews"}
     assert document["servers"][0]["url"] == "/example"
     assert isinstance(next(iter(openapi.api_routes(root))), APIRoute)
+    gone = document["paths"]["/reviews"]["get"]["responses"]["410"]["content"]
+    assert gone[PROBLEM_MEDIA_TYPE]["schema"] == openapi.PROBLEM_REF  # a pasted copy, replaced
 
 
 @pytest.mark.parametrize(
