@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint asyncapi-lint contracts asyncapi servers stop-servers demo bench clean
+.PHONY: setup run test lint asyncapi-lint openapi-lint contracts asyncapi servers stop-servers demo bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,22 @@ lint: $(STAMP) ## ruff, mypy --strict, import-linter contracts, event contracts
 	$(BIN)/python deploy/compose/render.py --check
 	$(BIN)/kubernetes-validate --strict --quiet deploy/k8s/*.yaml
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+	$(MAKE) --no-print-directory openapi-lint
+
+# Redocly CLI and Spectral, pinned in tools/openapi/package-lock.json (Node.js 20.19+ and npm).
+OPENAPI_TOOLS := tools/openapi
+OPENAPI_STAMP := $(OPENAPI_TOOLS)/node_modules/.installed
+OPENAPI_ENV := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true SCARF_ANALYTICS=false
+$(OPENAPI_STAMP): $(OPENAPI_TOOLS)/package.json $(OPENAPI_TOOLS)/package-lock.json
+	@command -v npm >/dev/null || { echo "openapi-lint needs Node.js >= 20.19 and npm"; exit 1; }
+	cd $(OPENAPI_TOOLS) && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+openapi-lint: $(OPENAPI_STAMP) ## every docs/openapi/*.json: 0 errors and 0 warnings from Redocly CLI and Spectral
+	cd $(OPENAPI_TOOLS) && $(OPENAPI_ENV) ./node_modules/.bin/redocly lint --config .redocly.yaml \
+		$(abspath $(wildcard docs/openapi/*.json))
+	cd $(OPENAPI_TOOLS) && $(OPENAPI_ENV) ./node_modules/.bin/spectral lint --ruleset .spectral.yaml \
+		--fail-severity=warn $(abspath $(wildcard docs/openapi/*.json))
 
 # The official AsyncAPI parser, pinned by tools/asyncapi/package-lock.json (npm ci, no install scripts).
 ASYNCAPI_TOOL := tools/asyncapi

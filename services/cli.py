@@ -77,8 +77,16 @@ def openapi_documents() -> dict[str, dict[str, object]]:
 
 
 def write_documents(directory: Path) -> None:
+    """`llr openapi`: each service's document as `<service>.json`; a document no service serves
+    any more (a service renamed or removed) is deleted, so `make lint` never checks a stale one."""
     directory.mkdir(parents=True, exist_ok=True)
-    for name, document in openapi_documents().items():
+    documents = openapi_documents()
+    for stale in sorted(
+        set(directory.glob("*.json")) - {directory / f"{n}.json" for n in documents}
+    ):
+        stale.unlink()
+        print(f"{stale} (removed)")
+    for name, document in documents.items():
         (directory / f"{name}.json").write_text(json.dumps(document, indent=2) + "\n")
         print(directory / f"{name}.json")
 

@@ -43,7 +43,112 @@ class CurrentUser:
 
 
 SYSTEM = CurrentUser(user_id="system", organisation="platform", role=Role.SERVICE)
-REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
+REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud"]
+
+
+def claim_values(claims: dict[str, Any], path: str) -> list[str]:
+    """The strings a claim holds: `path` is a name or a dotted path through objects and arrays
+    (`nhsid_nrbac_roles.role_code` collects `role_code` from each object of the array)."""
+    found: list[Any] = [claims]
+    for part in path.split("."):
+        step: list[Any] = []
+        for value in found:
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, dict) and part in item:
+                    step.append(item[part])
+        found = step
+    flat = [item for value in found for item in (value if isinstance(value, list) else [value])]
+    return [str(item) for item in flat if isinstance(item, str | int) and str(item)]
+
+
+def _only_selected(value: Any, key: str, chosen: str) -> Any:
+    """`value` without the objects in arrays whose `key` is not `chosen`."""
+    if isinstance(value, list):
+        return [
+            _only_selected(item, key, chosen)
+            for item in value
+            if not (isinstance(item, dict) and key in item and str(item[key]) != chosen)
+        ]
+    if isinstance(value, dict):
+        return {name: _only_selected(item, key, chosen) for name, item in value.items()}
+    return value
+
+
+class ClaimsMapping:
+    """Reads the caller from a token's claims, as the settings name and shape them."""
+
+    def __init__(self, settings: ServiceSettings) -> None:
+        self.subject = settings.jwt_subject_claim
+        self.role = settings.jwt_role_claim
+        self.organisation = settings.jwt_organisation_claim
+        self.roles = {name: Role(ours) for name, ours in settings.jwt_role_map.items()}
+        key, _, claim = settings.jwt_selected_role.partition("=")
+        if settings.jwt_selected_role and not (key and claim):
+            raise ValueError("jwt_selected_role is '<key in each role object>=<claim>'")
+        self.selector = (key, claim) if settings.jwt_selected_role else None
+
+    def _selected(self, claims: dict[str, Any]) -> dict[str, Any]:
+        """Only the role the user chose at sign-in, when the provider says which (CIS2's
+        `selected_roleid`): the other role objects, and their organisations, do not count."""
+        if self.selector is None or claims.get(self.selector[1]) is None:
+            return claims
+        key, claim = self.selector
+        selected: dict[str, Any] = _only_selected(claims, key, str(claims[claim]))
+        return selected
+
+    def _one(self, claims: dict[str, Any], path: str, what: str) -> str:
+        values = sorted(set(claim_values(claims, path)))
+        if len(values) != 1:
+            found = f"{len(values)}: {', '.join(values)}" if values else "none"
+            raise ValueError(f"claim '{path}' must hold exactly one {what}; it holds {found}")
+        return values[0]
+
+    def _role(self, claims: dict[str, Any]) -> Role:
+        names = claim_values(claims, self.role)
+        if self.roles:
+            ours = {self.roles[name] for name in names if name in self.roles}
+        else:
+            ours = {Role(name) for name in names if name in Role.__members__.values()}
+        if len(ours) != 1:
+            found = ", ".join(sorted(ours)) or f"none of {sorted(set(names))}"
+            raise ValueError(f"claim '{self.role}' must map to exactly one platform role: {found}")
+        return ours.pop()
+
+    def user(self, claims: dict[str, Any]) -> CurrentUser:
+        claims = self._selected(claims)
+        return CurrentUser(
+            self._one(claims, self.subject, "subject"),
+            self._one(claims, self.organisation, "organisation"),
+            self._role(claims),
+        )
+
+
+def token_contract(settings: ServiceSettings) -> str:
+    """The bearer token every route but the operational ones takes, as OpenAPI describes it."""
+    mapped = (
+        "mapped from the identity provider's names: "
+        + ", ".join(f"{k} -> {v}" for k, v in sorted(settings.jwt_role_map.items()))
+        if settings.jwt_role_map
+        else "the platform's own names"
+    )
+    key, _, claim = settings.jwt_selected_role.partition("=")
+    selected = (
+        f"Of the role objects only the one whose `{key}` is the token's `{claim}` counts. "
+        if settings.jwt_selected_role
+        else ""
+    )
+    return (
+        f"A JWT signed with {', '.join(settings.jwt_algorithms)} by the identity provider "
+        "(keys from its JWKS). Claims: "
+        f"`iss` = `{settings.jwt_issuer}`, `aud` = `{settings.jwt_audience}`, `exp` and `iat` "
+        "(required; 30 s leeway); "
+        f"`{settings.jwt_subject_claim}`: who calls; "
+        f"`{settings.jwt_organisation_claim}`: their organisation's ODS code; "
+        f"`{settings.jwt_role_claim}`: one string or an array holding exactly one platform role "
+        f"({mapped}): {', '.join(r.value for r in Role)}. {selected}"
+        "Each operation's `x-roles` lists the roles it admits. A missing or invalid token is "
+        "answered 401, a role or organisation that may not act 403."
+    )
 
 
 def generate_private_key_pem() -> bytes:
@@ -77,6 +182,7 @@ class TokenVerifier:
     def __init__(self, settings: ServiceSettings, public_pem: bytes | None = None) -> None:
         self.settings = settings
         self._public_pem = public_pem
+        self.claims = ClaimsMapping(settings)  # a role map naming no platform role fails here
 
     @cached_property
     def _jwks(self) -> jwt.PyJWKClient:
@@ -102,7 +208,7 @@ class TokenVerifier:
                 options={"require": REQUIRED_CLAIMS},
                 leeway=30,
             )
-            return CurrentUser(str(claims["sub"]), str(claims["org"]), Role(claims["role"]))
+            return self.claims.user(claims)
         except (jwt.PyJWTError, KeyError, ValueError) as exc:
             raise Unauthenticated(f"invalid bearer token: {exc}") from exc
 
@@ -129,7 +235,12 @@ def mint_token(
     return jwt.encode(claims, private_pem, algorithm="RS256")
 
 
-_bearer = HTTPBearer(auto_error=False)
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearerJWT",
+    bearerFormat="JWT",
+    description="A JWT from the identity provider (claims: see the README's Auth section)",
+)
 
 
 def _verifier(request: Request) -> TokenVerifier:

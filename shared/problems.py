@@ -49,6 +49,15 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        malformed = [e for e in exc.errors() if e.get("type") == "json_invalid"]
+        if malformed:
+            # Not a wrong field but a body that is not JSON at all: the whole body is at fault,
+            # and where the parser stopped is a character offset, not a field.
+            offset = malformed[0]["loc"][-1]
+            reason = str(malformed[0].get("ctx", {}).get("error") or malformed[0]["msg"])
+            detail = f"the body is not well-formed JSON: {reason} (at character {offset})"
+            errors = [{"field": "body", "reason": detail}]
+            return problem(400, "malformed-body", detail, instance=request.url.path, errors=errors)
         errors = [{"field": field_path(tuple(e["loc"])), "reason": e["msg"]} for e in exc.errors()]
         detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
         return problem(422, "invalid-input", detail, instance=request.url.path, errors=errors)

@@ -37,6 +37,16 @@ class ServiceSettings(BaseSettings):
     jwt_algorithms: list[str] = ["RS256"]
     jwks_url: str = ""
     dev_signing_key_file: Path = Path("data/dev-signing-key.pem")
+    # Which claims carry the caller: identity providers (NHS CIS2, Entra ID) name them their own
+    # way. A claim is a name or a dotted path through objects and arrays
+    # (`nhsid_nrbac_roles.role_code`); it may hold one string or an array of strings.
+    jwt_subject_claim: str = "sub"
+    jwt_role_claim: str = "role"
+    jwt_role_map: dict[str, str] = {}  # provider's role name -> platform role; empty: the same
+    jwt_organisation_claim: str = "org"  # the caller's organisation (its ODS code)
+    # "<key>=<claim>": of the objects in the token's arrays, only those whose <key> equals the
+    # token's <claim> count (CIS2: `person_roleid=selected_roleid`, the role chosen at sign-in).
+    jwt_selected_role: str = ""
 
     relay_batch_size: int = 500
     relay_interval_seconds: float = 0.05

@@ -21,8 +21,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared import auth, logs, metrics, tracing
-from shared.auth import CurrentUser, authenticated
+from shared import auth, logs, metrics, openapi, tracing
+from shared.auth import CurrentUser, authenticated, token_contract
 from shared.events import contracts
 from shared.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers, problem
 from shared.service import Runtime, ServiceSpec
@@ -71,6 +71,7 @@ def create_app(
     add_operational_routes(app, runtime, readiness or [])
     _document_roles_and_problems(spec.router)
     app.include_router(spec.router)
+    openapi.install(app, service=spec.name, security=token_contract(runtime.settings))
     return app
 
 
@@ -81,10 +82,24 @@ def add_operational_routes(app: FastAPI, runtime: Runtime, checks: list[Readines
 
     @app.get("/health", tags=["operations"], summary="The process is alive")
     async def health() -> dict[str, str]:
+        """Answers while the process runs (the liveness probe); checks nothing else."""
         return {"status": "ok", "service": runtime.spec.name}
 
-    @app.get("/ready", tags=["operations"], summary="The database (and Kafka, when used) answer")
+    @app.get(
+        "/ready",
+        tags=["operations"],
+        summary="The database (and Kafka, when used) answer",
+        responses={
+            200: {
+                "description": "Ready to serve",
+                "content": {"application/json": {"schema": READY_SCHEMA}},
+            },
+            503: problem_response("A dependency is not ready"),
+        },
+    )
     async def ready() -> Response:
+        """Answers 200 when the database (and Kafka, when used) answer within 3 seconds, else 503
+        naming the dependency that is not ready (the readiness probe)."""
         for check in [database, *checks]:
             try:
                 await asyncio.wait_for(check(), 3)
@@ -96,6 +111,7 @@ def add_operational_routes(app: FastAPI, runtime: Runtime, checks: list[Readines
         "/asyncapi.json", tags=["operations"], summary="The AsyncAPI 3 document of every event"
     )
     async def asyncapi() -> dict[str, Any]:
+        """Every topic and event of the platform, with the CloudEvents headers and each key."""
         return contracts.asyncapi()
 
     @app.get(
@@ -105,6 +121,7 @@ def add_operational_routes(app: FastAPI, runtime: Runtime, checks: list[Readines
         response_class=PlainTextResponse,
     )
     async def metrics_text() -> Response:
+        """Request counts and latencies, and the process's figures, for Prometheus to scrape."""
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
@@ -142,24 +159,11 @@ def _observe_requests(app: FastAPI, service: str) -> None:
         return response
 
 
-PROBLEM_SCHEMA: dict[str, Any] = {
+PROBLEM_SCHEMA = openapi.PROBLEM_REF  # the one Problem component (was pasted inline)
+READY_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "required": ["type", "title", "status", "detail"],
-    "properties": {
-        "type": {"type": "string", "format": "uri"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "instance": {"type": "string"},
-        "rule": {"type": "string", "description": "The Framework rule (R1-R29) that stops it"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"field": {"type": "string"}, "reason": {"type": "string"}},
-            },
-        },
-    },
+    "required": ["status"],
+    "properties": {"status": {"type": "string", "enum": ["ready"]}},
 }
 PROBLEMS = {
     "401": "Missing or invalid bearer token",
@@ -203,7 +207,10 @@ def answer_replay(response: Response, created: bool) -> None:
 
 def problem_response(description: str) -> dict[str, Any]:
     """A problem a route answers beyond the kernel's, for its `responses`."""
-    return {"description": description, "content": {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}}}
+    return {
+        "description": description,
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": openapi.PROBLEM_REF}},
+    }
 
 
 def replayed(model: type[Any]) -> dict[int | str, dict[str, Any]]:
@@ -239,7 +246,7 @@ def _document_roles_and_problems(router: APIRouter) -> None:
         responses: dict[int | str, dict[str, Any]] = {
             status: {
                 "description": text_,
-                "content": {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}},
+                "content": {PROBLEM_MEDIA_TYPE: {"schema": openapi.PROBLEM_REF}},
             }
             for status, text_ in _problems_of(route).items()
             if roles is not None or status == "503"

@@ -14,6 +14,7 @@ import pytest
 from services.governance.main import SPEC as GOVERNANCE
 from shared.auth import Role, TokenVerifier
 from shared.errors import Unauthenticated
+from shared.settings import Environment, ServiceSettings
 from tests.conftest import PRIVATE_KEY, PUBLIC_KEY, SETTINGS, ServiceClient, bearer, token
 
 VERIFIER = TokenVerifier(SETTINGS, PUBLIC_KEY)
@@ -104,3 +105,200 @@ async def test_the_openapi_document_names_the_roles_of_each_route(
     operation = document["paths"]["/framework-versions"]["post"]
     assert operation["x-roles"] == ["ipcb_member"]
     assert {"401", "403", "422"} <= operation["responses"].keys()
+
+
+# --- Claims as identity providers name and shape them (settings), defaults unchanged ----------
+
+ENTRA_TENANT = "6f1c8a52-9d2e-4b0a-8c53-0e5f3c1d2a47"
+ENTRA = ServiceSettings(
+    environment=Environment.TEST,
+    database_url="postgresql+asyncpg://x/y",
+    jwt_issuer=f"https://login.microsoftonline.com/{ENTRA_TENANT}/v2.0",
+    jwt_audience="api://llr-platform",
+    jwt_subject_claim="oid",
+    jwt_role_claim="roles",
+    jwt_role_map={"LLR.MdtMember": "mdt_member", "LLR.Auditor": "auditor"},
+    jwt_organisation_claim="extension_odsCode",
+)
+CIS2 = ServiceSettings(
+    environment=Environment.TEST,
+    database_url="postgresql+asyncpg://x/y",
+    jwt_issuer="https://am.nhsidentity.spineservices.nhs.uk:443/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare",
+    jwt_audience="llr-platform-client",
+    jwt_subject_claim="sub",
+    jwt_role_claim="nhsid_nrbac_roles.role_code",
+    jwt_role_map={"S8000:G8000:R8001": "registered_practitioner", "S8000:G8000:R8003": "auditor"},
+    jwt_organisation_claim="nhsid_nrbac_roles.org_code",
+    jwt_selected_role="person_roleid=selected_roleid",
+)
+
+
+def provider_token(settings: ServiceSettings, **body: object) -> str:
+    now = int(time.time())
+    standard = {"iss": settings.jwt_issuer, "aud": settings.jwt_audience, "iat": now}
+    return jwt.encode({**standard, "exp": now + 600, **body}, PRIVATE_KEY, "RS256")
+
+
+def entra_claims(**overrides: object) -> dict[str, object]:
+    """Shaped as Entra ID issues them: app roles in a `roles` array, the user's object id."""
+    base: dict[str, object] = {
+        "oid": "2b5e3c0e-7a91-4a8d-9b63-4d1f0c8e7a11",
+        "tid": ENTRA_TENANT,
+        "name": "A Practitioner",
+        "roles": ["LLR.MdtMember"],
+        "extension_odsCode": "RT5",
+        "ver": "2.0",
+    }
+    return {**base, **overrides}
+
+
+def cis2_claims(*roles: tuple[str, str], selected: int | None = None) -> dict[str, object]:
+    """Shaped as NHS CIS2 issues them: RBAC roles as objects, each with its organisation, and
+    the role the user chose at sign-in."""
+    claims: dict[str, object] = {
+        "sub": "910000000001",
+        "uid": "910000000001",
+        "nhsid_nrbac_roles": [
+            {"person_roleid": f"09{i}", "role_code": code, "org_code": org, "role_name": "x"}
+            for i, (code, org) in enumerate(roles)
+        ],
+        "id_assurance_level": "3",
+    }
+    return claims if selected is None else {**claims, "selected_roleid": f"09{selected}"}
+
+
+def test_an_entra_like_token_maps_its_roles_array_object_id_and_ods_claim() -> None:
+    user = TokenVerifier(ENTRA, PUBLIC_KEY).verify(provider_token(ENTRA, **entra_claims()))
+    assert (user.user_id, user.organisation, user.role) == (
+        "2b5e3c0e-7a91-4a8d-9b63-4d1f0c8e7a11",
+        "RT5",
+        Role.MDT_MEMBER,
+    )
+
+
+def test_a_cis2_like_token_maps_its_rbac_role_code_and_the_roles_organisation() -> None:
+    token_ = provider_token(CIS2, **cis2_claims(("S8000:G8000:R8001", "RT5")))
+    user = TokenVerifier(CIS2, PUBLIC_KEY).verify(token_)
+    assert (user.user_id, user.organisation, user.role) == (
+        "910000000001",
+        "RT5",
+        Role.REGISTERED_PRACTITIONER,
+    )
+
+
+def test_a_cis2_like_token_counts_only_the_role_selected_at_sign_in_and_its_organisation() -> None:
+    roles = [("S8000:G8000:R8003", "RWE"), ("S8000:G8000:R8001", "RT5")]
+    verifier = TokenVerifier(CIS2, PUBLIC_KEY)
+    chosen = [
+        verifier.verify(provider_token(CIS2, **cis2_claims(*roles, selected=i))) for i in (0, 1)
+    ]
+    assert [(user.organisation, user.role) for user in chosen] == [
+        ("RWE", Role.AUDITOR),
+        ("RT5", Role.REGISTERED_PRACTITIONER),
+    ]
+
+
+def test_provider_roles_the_map_does_not_name_are_ignored() -> None:
+    roles = ["Directory.Reader", "LLR.Auditor"]
+    user = TokenVerifier(ENTRA, PUBLIC_KEY).verify(
+        provider_token(ENTRA, **entra_claims(roles=roles))
+    )
+    assert user.role is Role.AUDITOR
+
+
+@pytest.mark.parametrize(
+    ("name", "settings", "body", "reason"),
+    [
+        ("no mapped role", ENTRA, entra_claims(roles=["Directory.Reader"]), "roles"),
+        (
+            "two platform roles",
+            ENTRA,
+            entra_claims(roles=["LLR.MdtMember", "LLR.Auditor"]),
+            "roles",
+        ),
+        ("our own name, unmapped", ENTRA, entra_claims(roles=["mdt_member"]), "roles"),
+        ("no organisation", ENTRA, entra_claims(extension_odsCode=None), "extension_odsCode"),
+        (
+            "no subject",
+            ENTRA,
+            {k: v for k, v in entra_claims().items() if k != "oid"},
+            "oid",
+        ),
+        (
+            "roles in two organisations, none selected",
+            CIS2,
+            cis2_claims(("S8000:G8000:R8001", "RT5"), ("S8000:G8000:R8001", "RWE")),
+            "org_code",
+        ),
+        (
+            "a selected role the token does not hold",
+            CIS2,
+            cis2_claims(("S8000:G8000:R8001", "RT5"), selected=7),
+            "nhsid_nrbac_roles",
+        ),
+        (
+            "a default-shaped token where CIS2 is configured",
+            CIS2,
+            {"sub": "u1", "org": "RT5", "role": "registered_practitioner"},
+            "nhsid_nrbac_roles",
+        ),
+    ],
+)
+def test_tokens_whose_claims_do_not_name_one_user_organisation_and_role_are_refused(
+    name: str, settings: ServiceSettings, body: dict[str, object], reason: str
+) -> None:
+    with pytest.raises(Unauthenticated, match=reason):
+        TokenVerifier(settings, PUBLIC_KEY).verify(provider_token(settings, **body))
+
+
+def test_the_default_claims_also_take_the_role_as_a_one_element_array() -> None:
+    user = VERIFIER.verify(jwt.encode(claims(role=["auditor"]), PRIVATE_KEY, "RS256"))
+    assert user.role is Role.AUDITOR
+
+
+def test_a_role_map_naming_no_platform_role_fails_when_the_service_starts() -> None:
+    settings = ENTRA.model_copy(update={"jwt_role_map": {"LLR.Admin": "administrator"}})
+    with pytest.raises(ValueError, match="administrator"):
+        TokenVerifier(settings, PUBLIC_KEY)
+
+
+def test_the_claims_mapping_is_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GOVERNANCE_JWT_ROLE_CLAIM", "roles")
+    monkeypatch.setenv("GOVERNANCE_JWT_ROLE_MAP", '{"LLR.Auditor": "auditor"}')
+    monkeypatch.setenv("GOVERNANCE_JWT_ORGANISATION_CLAIM", "extension_odsCode")
+    settings = GOVERNANCE.settings_type()
+    assert (settings.jwt_role_claim, settings.jwt_organisation_claim) == (
+        "roles",
+        "extension_odsCode",
+    )
+    assert settings.jwt_role_map == {"LLR.Auditor": "auditor"}
+
+
+async def test_an_entra_like_token_is_admitted_by_a_service_configured_for_entra(
+    service_client: ServiceClient,
+) -> None:
+    mapping = ENTRA.model_dump(include={n for n in type(ENTRA).model_fields if "jwt" in n})
+    async with service_client(GOVERNANCE, **mapping) as (client, _):
+        auditor = provider_token(ENTRA, **entra_claims(roles=["LLR.Auditor"]))
+        listed = await client.get(
+            "/framework-versions", headers={"Authorization": f"Bearer {auditor}"}
+        )
+        member = provider_token(ENTRA, **entra_claims())
+        refused = await client.post(
+            "/framework-versions",
+            json={"version": 2, "effective_from": "2027-01-01", "summary": "v2"},
+            headers={"Authorization": f"Bearer {member}"},
+        )
+        ours = await client.get("/framework-versions", headers=bearer(Role.AUDITOR))
+        document = (await client.get("/openapi.json")).json()
+    assert listed.status_code == 200, listed.text
+    assert refused.status_code == 403
+    assert "mdt_member" in refused.json()["detail"]
+    assert ours.status_code == 401  # today's token shape is not what this service reads
+    scheme = document["components"]["securitySchemes"]["bearerJWT"]
+    assert scheme["bearerFormat"] == "JWT"
+    assert "`roles`" in scheme["description"]
+    assert "LLR.Auditor -> auditor" in scheme["description"]
+    assert "`extension_odsCode`" in scheme["description"]

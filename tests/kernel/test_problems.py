@@ -45,3 +45,28 @@ async def test_an_unhandled_error_gives_a_500_problem_without_internals() -> Non
     assert response.status_code == 500
     assert response.json()["detail"] == "an unexpected error occurred"
     assert "postgresql" not in response.text
+
+
+async def test_a_body_that_is_not_json_gets_a_400_problem_and_the_route_documents_it(
+    service_client: ServiceClient,
+) -> None:
+    async with service_client(GOVERNANCE) as (client, _):
+        response = await client.post(
+            "/framework-versions",
+            content=b'{"version": 2, "effective_from": ',
+            headers={**bearer(Role.IPCB_MEMBER), "Content-Type": "application/json"},
+        )
+        document = (await client.get("/openapi.json")).json()
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["type"].endswith("/malformed-body")
+    assert "not well-formed JSON" in problem["detail"]
+    assert [e["field"] for e in problem["errors"]] == ["body"]  # not a byte offset as a field
+    documented = document["paths"]["/framework-versions"]["post"]["responses"]
+    assert documented["400"]["content"]["application/problem+json"]["schema"] == {
+        "$ref": "#/components/schemas/Problem"
+    }
+    assert documented["422"]["content"]["application/problem+json"]["schema"] == {
+        "$ref": "#/components/schemas/Problem"
+    }
