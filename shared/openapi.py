@@ -354,7 +354,8 @@ def _object(schema: dict[str, Any], document: dict[str, Any], depth: int) -> dic
     }
     extra = schema.get("additionalProperties")
     if not properties and isinstance(extra, dict) and extra:
-        value["key"] = _example(extra, document, "key", depth + 1)
+        key = _example(schema.get("propertyNames", {}), document, "key", depth + 1)
+        value[key if isinstance(key, str) else "key"] = _example(extra, document, "key", depth + 1)
     return value
 
 
