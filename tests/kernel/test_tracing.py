@@ -116,5 +116,6 @@ async def test_one_trace_runs_from_the_request_through_kafka_to_the_consumers_wr
     assert server.kind is SpanKind.SERVER
     assert any("INSERT INTO outbox" in sql for sql in statements_under(server, spans))
     assert sent.name == f"{topic} send"
-    assert applied.parent is not None and applied.parent.span_id == sent.context.span_id
+    assert applied.parent is not None
+    assert applied.parent.span_id == sent.context.span_id
     assert any("INSERT INTO inbox" in sql for sql in statements_under(applied, spans))
