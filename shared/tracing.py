@@ -15,7 +15,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from opentelemetry import context as otel_context
 from opentelemetry import metrics as otel_metrics
@@ -24,6 +24,13 @@ from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace.sampling import (
+    ALWAYS_ON,
+    Decision,
+    ParentBased,
+    Sampler,
+    SamplingResult,
+)
 from opentelemetry.trace import Span, SpanKind
 
 if TYPE_CHECKING:
@@ -58,11 +65,28 @@ def exporting() -> bool:
     return _exporting
 
 
+class _RecordWhileExporting(Sampler):
+    """Spans are recorded only while something exports them; unrecorded ones still have ids."""
+
+    _exported = ParentBased(ALWAYS_ON)
+
+    def should_sample(self, *args: Any, **kwargs: Any) -> SamplingResult:
+        if _exporting:
+            return self._exported.should_sample(*args, **kwargs)
+        return SamplingResult(Decision.DROP)
+
+    def get_description(self) -> str:
+        return "RecordWhileExporting"
+
+
 def _provider(service: str) -> TracerProvider:
     current = trace.get_tracer_provider()
     if isinstance(current, TracerProvider):
         return current  # the first service of a process names it (standalone has five)
-    provider = TracerProvider(resource=Resource.create({"service.name": f"llr-{service}"}))
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": f"llr-{service}"}),
+        sampler=_RecordWhileExporting(),
+    )
     trace.set_tracer_provider(provider)
     return provider
 

@@ -72,6 +72,8 @@ async def run_worker(runtime: Runtime, stop: asyncio.Event, *, port: int | None 
     settings, name = runtime.settings, runtime.spec.name
     security = KafkaSecurity.of(settings)
     metrics.known(name)
+    for event in runtime.spec.subscriptions:  # at zero: each type it consumes
+        metrics.EVENTS_CONSUMED.labels(name, event.event_type())
     tracing.instrument_engine(runtime.engine)
     publisher = KafkaPublisher(
         settings.kafka_bootstrap,
