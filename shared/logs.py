@@ -29,6 +29,11 @@ def add_trace_ids(_logger: WrappedLogger, _name: str, event: EventDict) -> Event
     return event
 
 
+def drop_colour(_logger: WrappedLogger, _name: str, event: EventDict) -> EventDict:
+    event.pop("color_message", None)  # uvicorn's copy of the message with terminal colours
+    return event
+
+
 SHARED: list[Processor] = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_log_level,
@@ -66,7 +71,7 @@ def logging_config(level: str = "INFO") -> dict[str, Any]:
                     structlog.processors.format_exc_info,
                     structlog.processors.JSONRenderer(),
                 ],
-                "foreign_pre_chain": [*SHARED, structlog.stdlib.ExtraAdder()],
+                "foreign_pre_chain": [*SHARED, structlog.stdlib.ExtraAdder(), drop_colour],
             }
         },
         "handlers": {

@@ -104,6 +104,7 @@ def test_request_lines_carry_trace_ids_and_the_route_without_query_or_body(
     }
     assert all(len(r["trace_id"]) == 32 and len(r["span_id"]) == 16 for r in requests)
     assert all(r["level"] == "info" and r["request_id"] for r in requests)
+    assert not [line for line in api_lines if "\\u001b" in line]  # no terminal colours
     assert not [line for line in api_lines if SECRET in line]
 
 
