@@ -61,6 +61,16 @@ def record_to(exporter: SpanExporter) -> None:
     _start_exporting()
 
 
+def stop_recording(exporter: SpanExporter) -> None:
+    """The end of a test's recording: later spans are neither kept nor, for new apps, made."""
+    global _exporting
+    exporter.shutdown()
+    from opentelemetry.instrumentation.aiokafka import AIOKafkaInstrumentor
+
+    AIOKafkaInstrumentor().uninstrument()
+    _exporting = False
+
+
 def exporting() -> bool:
     return _exporting
 
