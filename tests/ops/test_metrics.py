@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
+import subprocess
 from collections.abc import Callable
 
+import pytest
 import yaml
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
@@ -119,3 +122,25 @@ def test_every_alert_names_a_runbook_section_that_exists() -> None:
     }
 
     assert links <= anchors, links - anchors
+
+
+def promtool_check(promtool: str, text: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [promtool, "check", "metrics"], input=text, capture_output=True, text=True, check=False
+    )
+
+
+async def test_promtool_finds_nothing_to_lint_in_what_an_api_serves(
+    service_client: ServiceClient,
+) -> None:
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        pytest.skip("promtool is installed by make lint (Debian's prometheus package)")
+    from services.funding.main import SPEC as FUNDING
+
+    async with service_client(FUNDING) as (client, _):
+        await client.get("/health")
+        text = (await client.get("/metrics")).text
+
+    done = promtool_check(promtool, text)
+    assert done.returncode == 0, done.stdout + done.stderr
