@@ -2,7 +2,7 @@
 
 The output files are committed; CI validates them against the Kubernetes schemas and checks that
 they are what this script renders, so the manifests and the script never drift apart. `make lint`
-also scores them with kube-score (0 critical; each exception is justified beside it) and every pod
+also scores them with kube-score (0 critical, 0 warning, no check ignored) and every pod
 meets the restricted Pod Security Standard. Secrets are referenced, never committed: create
 `<service>-secrets` (`<SERVICE>_DATABASE_URL`, `<SERVICE>_KAFKA_SASL_USERNAME`,
 `<SERVICE>_KAFKA_SASL_PASSWORD`), `llr-kafka-tls` (`ca.pem`) and `llr-kafka-client`
