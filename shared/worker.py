@@ -95,6 +95,9 @@ async def run_worker(runtime: Runtime, stop: asyncio.Event, *, port: int | None 
             await asyncio.gather(*loops)
         await asyncio.gather(*serving)
     finally:
+        for task in serving:  # a loop that failed leaves the operations port to close
+            task.cancel()
+        await asyncio.gather(*serving, return_exceptions=True)
         await publisher.stop()
         await runtime.close()
 
