@@ -3,14 +3,25 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Linters that are not Python packages: kube-score (a Go binary, pinned, built into tools/bin from
+# the Go module proxy) and promtool (Debian's prometheus package).
+TOOLS := tools/bin
+KUBE_SCORE_VERSION := v1.20.0
+KUBE_SCORE := $(TOOLS)/kube-score
+GO ?= $(shell command -v go || echo /usr/local/go/bin/go)
+PROMTOOL ?= $(shell command -v promtool || echo /usr/bin/promtool)
 
 .PHONY: setup run test lint asyncapi-lint openapi-lint contracts asyncapi servers stop-servers demo bench clean
 
 $(STAMP): pyproject.toml constraints.txt
+	@echo "setup 1/3: the virtual environment in $(VENV)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "setup 2/3: pip itself"
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	@echo "setup 3/3: the pinned dependencies (constraints.txt; about 90 s on a fresh machine)"
+	$(BIN)/pip install --progress-bar off -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
+	@echo "setup: done"
 
 setup: $(STAMP) ## the virtual environment with every dependency pinned
 
@@ -20,7 +31,17 @@ run: $(STAMP) ## the whole platform in one process (SQLite, in-process events)
 test: $(STAMP) ## every test, on real PostgreSQL and Kafka (started by the suite if need be)
 	$(BIN)/python -m pytest
 
-lint: $(STAMP) ## ruff, mypy --strict, import-linter contracts, event contracts
+$(KUBE_SCORE):
+	@echo "installing kube-score $(KUBE_SCORE_VERSION) into $(TOOLS) (go install)"
+	@test -x $(GO) || { echo "kube-score is built with Go 1.23 or newer: install it from go.dev, or set GO"; exit 1; }
+	mkdir -p $(TOOLS)
+	GOBIN=$(abspath $(TOOLS)) $(GO) install github.com/zegl/kube-score/cmd/kube-score@$(KUBE_SCORE_VERSION)
+
+$(PROMTOOL):
+	@echo "installing promtool with apt-get (Debian's prometheus package)"
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus
+
+lint: $(STAMP) $(KUBE_SCORE) $(PROMTOOL) ## ruff, mypy --strict, import-linter, event contracts, manifests, alert rules
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy shared services tests bench
@@ -30,6 +51,9 @@ lint: $(STAMP) ## ruff, mypy --strict, import-linter contracts, event contracts
 	$(BIN)/python deploy/k8s/render.py --check
 	$(BIN)/python deploy/compose/render.py --check
 	$(BIN)/kubernetes-validate --strict --quiet deploy/k8s/*.yaml
+	$(KUBE_SCORE) score deploy/k8s/*.yaml
+	$(PROMTOOL) check rules deploy/monitoring/rules.yml
+	$(PROMTOOL) test rules deploy/monitoring/rules.test.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 	$(MAKE) --no-print-directory openapi-lint
 
@@ -73,7 +97,7 @@ stop-servers:
 	bash deploy/local/postgres.sh stop
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) data .pytest_cache .mypy_cache .ruff_cache
 
 bench: $(STAMP) ## figures beside same-run baselines, on real PostgreSQL and Kafka (several minutes)
 	$(BIN)/python -m bench.run

@@ -8,11 +8,15 @@ import json
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
+
 from services import registry, standalone
 from shared import auth
 from shared.events import Event, contracts, operations
 from shared.service import Runtime
-from shared.transport import ensure_topics
+from shared.settings import ServiceSettings
+from shared.transport import KafkaSecurity, ensure_topics
 
 SERVICES = registry.by_name()
 
@@ -25,26 +29,35 @@ def runtime_of(name: str) -> Runtime:
 async def migrate(names: list[str]) -> None:
     for name in names:
         runtime = runtime_of(name)
-        await runtime.migrate()
-        await runtime.close()
+        try:
+            await runtime.migrate()
+        finally:
+            await runtime.close()
         print(f"{name}: migrated to head")
 
 
 async def dead_letters(name: str) -> None:
     runtime = runtime_of(name)
-    for row in await runtime.inbox.parked():
+    try:
+        parked = await runtime.inbox.parked()
+    finally:
+        await runtime.close()
+    for row in parked:
         print(json.dumps({k: str(v) for k, v in row.items()}))
-    await runtime.close()
+    if not parked:
+        print(f"{name}: no parked messages")
 
 
 async def replay(name: str, ids: list[int]) -> int:
     runtime = runtime_of(name)
     failed = 0
-    for dead_letter_id in ids:
-        ok = await runtime.inbox.replay(dead_letter_id)
-        failed += not ok
-        print(f"{dead_letter_id}: {'applied' if ok else 'still failing or not parked'}")
-    await runtime.close()
+    try:
+        for dead_letter_id in ids:
+            ok = await runtime.inbox.replay(dead_letter_id)
+            failed += not ok
+            print(f"{dead_letter_id}: {'applied' if ok else 'still failing or not parked'}")
+    finally:
+        await runtime.close()
     return failed
 
 
@@ -56,7 +69,12 @@ async def create_topics() -> None:
         for rt in runtimes
         for t in [*rt.spec.published_topics, *rt.spec.consumed_topics]
     }
-    await ensure_topics(bootstrap, sorted(topics))
+    security = KafkaSecurity.of(runtimes[0].settings)
+    for runtime in runtimes:
+        await runtime.close()
+    if not bootstrap:
+        raise CommandError("no Kafka to create topics on: set <SERVICE>_KAFKA_BOOTSTRAP")
+    await ensure_topics(bootstrap, sorted(topics), security=security)
     print("\n".join(sorted(topics)))
 
 
@@ -91,23 +109,120 @@ def write_documents(directory: Path) -> None:
         print(directory / f"{name}.json")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="llr", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("migrate").add_argument("services", nargs="*", default=list(SERVICES))
-    commands.add_parser("dead-letters").add_argument("service", choices=list(SERVICES))
-    replaying = commands.add_parser("replay")
-    replaying.add_argument("service", choices=list(SERVICES))
-    replaying.add_argument("ids", nargs="+", type=int)
-    commands.add_parser("topics")
-    contract = commands.add_parser("contracts")
-    contract.add_argument("action", choices=["export", "check"])
-    commands.add_parser("asyncapi").add_argument("--out", type=Path)
-    commands.add_parser("openapi").add_argument("--out", type=Path, default=Path("docs/openapi"))
-    commands.add_parser("token", add_help=False)
-    commands.add_parser("run", add_help=False)
-    args, rest = parser.parse_known_args(argv)
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="llr",
+        description="Operations commands for the LLR Integrated Personalised Care platform. "
+        "Each service's settings come from the environment (DELEGATION_DATABASE_URL, ...).",
+    )
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    names = list(SERVICES)
 
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=text, description=text)
+
+    command("migrate", "Bring each service's database to its newest revision").add_argument(
+        "services",
+        nargs="*",
+        default=names,
+        choices=names,
+        metavar="SERVICE",
+        help=f"services to migrate (default: all of {', '.join(names)})",
+    )
+    command("dead-letters", "List a service's parked messages, one JSON line each").add_argument(
+        "service", choices=names, help="the service whose dead_letters table to read"
+    )
+    replaying = command("replay", "Deliver parked messages again once their cause is mended")
+    replaying.add_argument("service", choices=names, help="the service that parked them")
+    replaying.add_argument("ids", nargs="+", type=int, metavar="ID", help="dead letter ids")
+    command("topics", "Create every service's Kafka topics that do not exist yet")
+    contract = command("contracts", "Export the event JSON Schemas, or check they are additive")
+    contract.add_argument(
+        "action", choices=["export", "check"], help="export: write the schemas; check: compare"
+    )
+    command("asyncapi", "Print or write the AsyncAPI 3 document of every event").add_argument(
+        "--out", type=Path, help="write it to this file instead of printing it"
+    )
+    command("openapi", "Write each service's OpenAPI document").add_argument(
+        "--out", type=Path, default=Path("docs/openapi"), help="directory (default: docs/openapi)"
+    )
+    minting = command("token", "Mint development bearer tokens (never accepted in production)")
+    minting.add_argument(
+        "--role",
+        choices=[r.value for r in auth.Role],
+        action="append",
+        help="a role to mint a token for; repeat for several (default: every role)",
+    )
+    minting.add_argument("--org", default="LLR-ICB", help="the organisation (default: LLR-ICB)")
+    minting.add_argument("--user", help="the user id the token names (default: a new one)")
+    minting.add_argument(
+        "--key",
+        type=Path,
+        default=ServiceSettings().dev_signing_key_file,
+        help="the development signing key (default: %(default)s)",
+    )
+    minting.add_argument(
+        "--create-key", action="store_true", help="make the key file when it does not exist"
+    )
+    running = command("run", "Run the whole platform in one process (SQLite files, in-process)")
+    running.add_argument("--host", default="127.0.0.1", help="address (default: %(default)s)")
+    running.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+    running.add_argument(
+        "--data", type=Path, default=Path("data"), help="directory of the SQLite files and key"
+    )
+    return root
+
+
+def mint_tokens(
+    roles: list[str] | None, org: str, user: str | None, key: Path, create: bool
+) -> None:
+    if not key.exists() and not create:
+        raise CommandError(
+            f"no signing key at {key}: pass --key with the key the services use "
+            "(their DEV_SIGNING_KEY_FILE), or --create-key to make a new one there"
+        )
+    private = auth.dev_private_key(key)
+    settings = ServiceSettings()
+    for role in roles or [r.value for r in auth.Role]:
+        minted = auth.mint_token(
+            private, settings, role=auth.Role(role), organisation=org, user_id=user
+        )
+        print(f"{role}\t{minted}")
+
+
+class CommandError(Exception):
+    """A failure the operator can mend: the message says what went wrong and what to do."""
+
+
+def explained(exc: Exception, args: argparse.Namespace) -> str:
+    service = getattr(args, "service", None) or "the service"
+    if isinstance(exc, CommandError):
+        return str(exc)
+    if isinstance(exc, ValidationError):
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()
+        )
+        return f"the settings are refused: {problems}"
+    if isinstance(exc, DBAPIError | OSError):
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        prefix = service.upper() if service in SERVICES else "<SERVICE>"
+        return (
+            f"cannot use {service}'s database ({reason}): set {prefix}_DATABASE_URL to it "
+            f"and run `llr migrate {service if service in SERVICES else ''}`".rstrip()
+        )
+    return f"{type(exc).__name__}: {exc}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return run_command(args)
+    except Exception as exc:  # one line with what to do, never a traceback
+        print(f"llr {args.command}: {explained(exc, args)}", file=sys.stderr)
+        return 1
+
+
+def run_command(args: argparse.Namespace) -> int:
     match args.command:
         case "migrate":
             asyncio.run(migrate(args.services))
@@ -132,9 +247,11 @@ def main(argv: list[str] | None = None) -> int:
         case "openapi":
             write_documents(args.out)
         case "token":
-            auth.main(rest)
+            mint_tokens(args.role, args.org, args.user, args.key, args.create_key)
         case "run":
-            standalone.main(rest)
+            standalone.main(
+                ["--host", args.host, "--port", str(args.port), "--data", str(args.data)]
+            )
     return 0
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Literal, Self
 
-from pydantic import model_validator
+from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
@@ -31,6 +31,15 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap: str = ""
     topic_namespace: str = ""
     consumer_group: str = ""
+    # Kafka security: TLS (the cluster's CA, and a client certificate where the brokers ask for
+    # one) and SASL (SCRAM-SHA-512, or PLAIN, which is refused without TLS).
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_ssl_cafile: Path | None = None
+    kafka_ssl_certfile: Path | None = None
+    kafka_ssl_keyfile: Path | None = None
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"] = "SCRAM-SHA-512"
+    kafka_sasl_username: str = ""
+    kafka_sasl_password: SecretStr = SecretStr("")
 
     jwt_issuer: str = "https://auth.llr.local"
     jwt_audience: str = "llr-platform"
@@ -63,11 +72,26 @@ class ServiceSettings(BaseSettings):
     worker_port: int = 8100
 
     @model_validator(mode="after")
+    def _refuse_kafka_credentials_in_clear(self) -> Self:
+        protocol = self.kafka_security_protocol
+        if protocol.startswith("SASL") and not (
+            self.kafka_sasl_username and self.kafka_sasl_password.get_secret_value()
+        ):
+            raise ValueError(f"kafka_security_protocol {protocol} needs a SASL user and password")
+        if protocol == "SASL_PLAINTEXT" and self.kafka_sasl_mechanism == "PLAIN":
+            raise ValueError("SASL PLAIN sends the password as it is: use it over SASL_SSL only")
+        if (self.kafka_ssl_certfile is None) != (self.kafka_ssl_keyfile is None):
+            raise ValueError("kafka_ssl_certfile and kafka_ssl_keyfile go together")
+        return self
+
+    @model_validator(mode="after")
     def _refuse_placeholders_outside_development(self) -> Self:
         if self.environment is Environment.DEVELOPMENT:
             return self
         if PLACEHOLDER in self.database_url:
             raise ValueError(f"database_url still holds the placeholder '{PLACEHOLDER}'")
+        if PLACEHOLDER in self.kafka_sasl_password.get_secret_value():
+            raise ValueError(f"kafka_sasl_password still holds the placeholder '{PLACEHOLDER}'")
         if self.environment is Environment.PRODUCTION and self.clock_offset_file:
             raise ValueError("clock_offset_file moves time: it is refused in production")
         if self.environment is Environment.PRODUCTION and not self.jwks_url:

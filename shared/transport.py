@@ -4,21 +4,89 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.conn import create_conn
+from aiokafka.errors import (
+    AuthenticationFailedError,
+    SaslAuthenticationFailed,
+    TopicAlreadyExistsError,
+    UnsupportedSaslMechanismError,
+)
+from aiokafka.helpers import create_ssl_context
 
-from shared import metrics
+from shared import metrics, tracing
 from shared.events.cloudevents import Message
 from shared.outbox import PublishFailed
+from shared.settings import ServiceSettings
 
 log = structlog.get_logger()
 Deliver = Callable[[Message], Awaitable[None]]
 DeliverBatch = Callable[[Sequence[Message]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class KafkaSecurity:
+    """How every client (producer, consumer, admin, readiness) authenticates to the brokers."""
+
+    protocol: str = "PLAINTEXT"
+    cafile: Path | None = None
+    certfile: Path | None = None
+    keyfile: Path | None = None
+    mechanism: str = "SCRAM-SHA-512"
+    username: str = ""
+    password: str = field(default="", repr=False)
+
+    @classmethod
+    def of(cls, settings: ServiceSettings) -> KafkaSecurity:
+        return cls(
+            protocol=settings.kafka_security_protocol,
+            cafile=settings.kafka_ssl_cafile,
+            certfile=settings.kafka_ssl_certfile,
+            keyfile=settings.kafka_ssl_keyfile,
+            mechanism=settings.kafka_sasl_mechanism,
+            username=settings.kafka_sasl_username,
+            password=settings.kafka_sasl_password.get_secret_value(),
+        )
+
+    def options(self) -> dict[str, Any]:
+        """Keyword arguments for aiokafka's producer, consumer, admin client and connections."""
+        options: dict[str, Any] = {"security_protocol": self.protocol}
+        if self.protocol in ("SSL", "SASL_SSL"):
+            options["ssl_context"] = create_ssl_context(
+                cafile=self.cafile, certfile=self.certfile, keyfile=self.keyfile
+            )
+        if self.protocol.startswith("SASL"):
+            options["sasl_mechanism"] = self.mechanism
+            options["sasl_plain_username"] = self.username
+            options["sasl_plain_password"] = self.password
+        return options
+
+
+PLAINTEXT = KafkaSecurity()
+
+
+class KafkaNotReady(ConnectionError):
+    """The brokers cannot be used; the message says why in one line."""
+
+
+def why_kafka_failed(exc: BaseException) -> str:
+    """One line an operator can act on, for the log and for /ready."""
+    if isinstance(exc, AuthenticationFailedError | SaslAuthenticationFailed):
+        return f"Kafka refused the SASL credentials (check KAFKA_SASL_USERNAME/PASSWORD): {exc}"
+    if isinstance(exc, UnsupportedSaslMechanismError):
+        return f"the brokers do not offer this SASL mechanism (KAFKA_SASL_MECHANISM): {exc}"
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS with Kafka failed (check KAFKA_SSL_CAFILE and the client certificate): {exc}"
+    return repr(exc)
 
 
 class InProcessBus:
@@ -39,9 +107,18 @@ class InProcessBus:
 class KafkaPublisher:
     """Idempotent producer, acks=all, every wait bounded; a failure resets the producer."""
 
-    def __init__(self, bootstrap: str, *, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        bootstrap: str,
+        *,
+        timeout: float = 10.0,
+        security: KafkaSecurity = PLAINTEXT,
+        service: str = "",
+    ) -> None:
         self.bootstrap = bootstrap
         self.timeout = timeout
+        self.security = security
+        self.service = service
         self._producer: AIOKafkaProducer | None = None
 
     async def _started(self) -> AIOKafkaProducer:
@@ -53,6 +130,7 @@ class KafkaPublisher:
                 linger_ms=5,
                 request_timeout_ms=int(self.timeout * 1000),
                 max_batch_size=1024 * 1024,
+                **self.security.options(),
             )
             try:
                 await asyncio.wait_for(producer.start(), self.timeout)
@@ -66,15 +144,16 @@ class KafkaPublisher:
         try:
             await asyncio.wait_for(self._send_all(messages), self.timeout)
         except Exception as exc:
+            metrics.RELAY_FAILURES.labels(self.service).inc()
             await self.stop()
-            raise PublishFailed(repr(exc)) from exc
+            raise PublishFailed(why_kafka_failed(exc)) from exc
 
     async def _send_all(self, messages: Sequence[Message]) -> None:
         producer = await self._started()
-        sent = [
-            await producer.send(m.topic, value=m.value, key=m.key, headers=list(m.headers))
-            for m in messages
-        ]
+        sent = []
+        for m in messages:
+            with tracing.continued(m.headers) as headers:  # the send span joins the row's trace
+                sent.append(await producer.send(m.topic, value=m.value, key=m.key, headers=headers))
         await asyncio.gather(*sent)
 
     @property
@@ -91,13 +170,21 @@ class KafkaSubscriber:
     """Consumes topics as one group member; the offset is committed after the inbox commit."""
 
     def __init__(
-        self, bootstrap: str, group: str, topics: Sequence[str], deliver: DeliverBatch, service: str
+        self,
+        bootstrap: str,
+        group: str,
+        topics: Sequence[str],
+        deliver: DeliverBatch,
+        service: str,
+        *,
+        security: KafkaSecurity = PLAINTEXT,
     ) -> None:
         self.bootstrap = bootstrap
         self.group = group
         self.topics = list(topics)
         self.deliver = deliver
         self.service = service
+        self.security = security
 
     def _consumer(self) -> AIOKafkaConsumer:
         return AIOKafkaConsumer(
@@ -109,6 +196,7 @@ class KafkaSubscriber:
             max_poll_records=500,
             session_timeout_ms=10_000,
             heartbeat_interval_ms=1_000,
+            **self.security.options(),
         )
 
     async def run(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
@@ -120,7 +208,9 @@ class KafkaSubscriber:
                     ready.set()
                 await self._consume(consumer, stop)
             except Exception as exc:  # broker gone or database down: start again, nothing is lost
-                log.warning("consumer restarting", service=self.service, error=repr(exc))
+                log.warning(
+                    "consumer restarting", service=self.service, error=why_kafka_failed(exc)
+                )
                 await asyncio.sleep(1)
             finally:
                 await _bounded(consumer.stop(), 10)
@@ -136,7 +226,7 @@ class KafkaSubscriber:
     def _observe_lag(self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:
         end = consumer.highwater(tp)
         if end is not None:
-            metrics.CONSUMER_LAG.labels(self.service, f"{tp.topic}-{tp.partition}").set(
+            metrics.CONSUMER_LAG.labels(self.service, tp.topic, str(tp.partition)).set(
                 max(end - offset - 1, 0)
             )
 
@@ -153,10 +243,17 @@ def _message(record: ConsumerRecord[bytes, bytes]) -> Message:
 
 
 async def ensure_topics(
-    bootstrap: str, topics: Sequence[str], *, partitions: int = 3, replication: int = 1
+    bootstrap: str,
+    topics: Sequence[str],
+    *,
+    partitions: int = 3,
+    replication: int = 1,
+    security: KafkaSecurity = PLAINTEXT,
 ) -> None:
     """Create the topics that do not exist yet (the brokers do not auto-create)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15_000)
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap, request_timeout_ms=15_000, **security.options()
+    )
     await asyncio.wait_for(admin.start(), 30)
     try:
         existing = set(await admin.list_topics())
@@ -172,12 +269,17 @@ async def ensure_topics(
         await admin.close()
 
 
-async def broker_reachable(bootstrap: str) -> None:
-    """Readiness: the first bootstrap broker accepts a connection (raises otherwise)."""
+async def broker_reachable(bootstrap: str, security: KafkaSecurity = PLAINTEXT) -> None:
+    """Readiness: the first bootstrap broker accepts a connection, TLS and SASL included (raises
+    KafkaNotReady with the reason otherwise)."""
     host, port = bootstrap.split(",")[0].strip().rsplit(":", 1)
-    _, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), 2)
-    writer.close()
-    await writer.wait_closed()
+    try:
+        connection = await asyncio.wait_for(
+            create_conn(host, int(port), request_timeout_ms=2_000, **security.options()), 2.5
+        )
+    except Exception as exc:
+        raise KafkaNotReady(why_kafka_failed(exc)) from exc
+    connection.close()
 
 
 async def _bounded(awaitable: Awaitable[object], seconds: float) -> None:

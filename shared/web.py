@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import inspect
 import time
@@ -29,6 +30,7 @@ from shared.service import Runtime, ServiceSpec
 from shared.settings import ServiceSettings
 
 log = structlog.get_logger()
+requests_log = structlog.get_logger(logs.REQUESTS)
 ReadinessCheck = Callable[[], Awaitable[None]]
 
 
@@ -126,6 +128,12 @@ def add_operational_routes(app: FastAPI, runtime: Runtime, checks: list[Readines
 
 
 def _observe_requests(app: FastAPI, service: str) -> None:
+    """A JSON line per request (the route's template: no query string, no body), its metrics,
+    and its server span: the FastAPI instrumentation's when spans are exported, else our own."""
+    metrics.known(service)
+    runtime: Runtime = app.state.runtime
+    instrumented = tracing.instrument(app, runtime.engine)
+
     @app.middleware("http")
     async def observe(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -134,29 +142,40 @@ def _observe_requests(app: FastAPI, service: str) -> None:
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id, service=service)
         started = time.perf_counter()
-        with tracing.span(
-            f"{request.method} {request.url.path}",
-            SpanKind.SERVER,
-            request.headers,
-            service=service,
-        ) as current:
+        with contextlib.ExitStack() as stack:
+            current = None
+            if not instrumented:
+                current = stack.enter_context(
+                    tracing.span(
+                        f"{request.method} {request.url.path}",
+                        SpanKind.SERVER,
+                        request.headers,
+                        service=service,
+                    )
+                )
             response = await call_next(request)
-            route = request.scope.get("route")
-            path = getattr(route, "path", "unmatched")
-            current.update_name(f"{request.method} {path}")
-            current.set_attribute("http.response.status_code", response.status_code)
-        elapsed = time.perf_counter() - started
-        metrics.HTTP_REQUESTS.labels(service, request.method, path, response.status_code).inc()
-        metrics.HTTP_LATENCY.labels(service, request.method, path).observe(elapsed)
-        response.headers["x-request-id"] = request_id
-        log.info(
-            "request",
-            method=request.method,
-            path=path,
-            status=response.status_code,
-            ms=round(elapsed * 1000, 2),
-        )
+            path = getattr(request.scope.get("route"), "path", "unmatched")
+            if current is not None:
+                current.update_name(f"{request.method} {path}")
+                current.set_attribute("http.response.status_code", response.status_code)
+            elapsed = time.perf_counter() - started
+            _count(service, request.method, path, response.status_code, elapsed)
+            response.headers["x-request-id"] = request_id
+            requests_log.info(
+                "request",
+                method=request.method,
+                path=path,
+                status=response.status_code,
+                ms=round(elapsed * 1000, 2),
+            )
         return response
+
+
+def _count(service: str, method: str, path: str, status: int, elapsed: float) -> None:
+    metrics.HTTP_REQUESTS.labels(service, method, path, status).inc()
+    metrics.HTTP_LATENCY.labels(service, method, path).observe(elapsed)
+    if status >= 500:
+        metrics.HTTP_SERVER_ERRORS.labels(service).inc()
 
 
 PROBLEM_SCHEMA = openapi.PROBLEM_REF  # the one Problem component (was pasted inline)
@@ -269,4 +288,10 @@ def serve(spec: ServiceSpec) -> None:
     settings = spec.settings_type()
     logs.configure(settings.log_level)
     app = app_for(spec, settings)
-    uvicorn.run(app, host=settings.api_host, port=settings.api_port, log_config=None)
+    uvicorn.run(
+        app,
+        host=settings.api_host,
+        port=settings.api_port,
+        log_config=logs.logging_config(settings.log_level),
+        access_log=False,
+    )

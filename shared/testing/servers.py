@@ -28,9 +28,13 @@ class Server:
         return self.stop is not None and self.start is not None
 
 
-def _script(name: str, *args: str, timeout: float = 900) -> str:
+def _script(name: str, *args: str, timeout: float = 900, env: dict[str, str] | None = None) -> str:
     done = subprocess.run(  # noqa: S603
-        [BASH, str(LOCAL / name), *args], capture_output=True, text=True, timeout=timeout
+        [BASH, str(LOCAL / name), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
     )
     if done.returncode != 0:
         raise RuntimeError(f"{name} {' '.join(args)} failed:\n{done.stderr[-4000:]}")
@@ -104,3 +108,100 @@ def running(make: Callable[[], Server]) -> Iterator[Server]:
     finally:
         for cleanup in server.cleanups:
             cleanup()
+
+
+@dataclass(frozen=True)
+class SecuredKafka:
+    """A broker of this run's own with a SASL_SSL listener beside its PLAINTEXT one."""
+
+    plaintext: str
+    sasl_ssl: str
+    tls: Path  # ca.pem; client.pem and client-key.pem, a client certificate the CA signed
+    user: str
+    password: str
+
+
+def _certificates(directory: Path) -> None:
+    """A CA, the broker's certificate for 127.0.0.1 and a client certificate, all made here."""
+    from datetime import UTC, datetime, timedelta
+    from ipaddress import IPv4Address
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    def name(common: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common)])
+
+    now = datetime.now(UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+
+    def issue(
+        common: str, key: ec.EllipticCurvePrivateKey, *, ca: bool = False
+    ) -> x509.Certificate:
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(name(common))
+            .issuer_name(name("llr test CA"))
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=5))
+            .not_valid_after(now + timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
+        if not ca:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName(
+                    [x509.DNSName("localhost"), x509.IPAddress(IPv4Address("127.0.0.1"))]
+                ),
+                critical=False,
+            )
+        return builder.sign(ca_key, hashes.SHA256())
+
+    def pem(certificate: x509.Certificate) -> bytes:
+        return certificate.public_bytes(serialization.Encoding.PEM)
+
+    def key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
+        return key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "ca.pem").write_bytes(pem(issue("llr test CA", ca_key, ca=True)))
+    broker_key = ec.generate_private_key(ec.SECP256R1())
+    # A PEM key store for Kafka: the PKCS#8 key, then the certificate chain.
+    broker = key_pem(broker_key) + pem(issue("127.0.0.1", broker_key))
+    (directory / "broker.pem").write_bytes(broker)
+    client_key = ec.generate_private_key(ec.SECP256R1())
+    (directory / "client.pem").write_bytes(pem(issue("llr-client", client_key)))
+    (directory / "client-key.pem").write_bytes(key_pem(client_key))
+
+
+@contextlib.contextmanager
+def secured_kafka(
+    directory: Path, *, port: int = 59631, controller_port: int = 59632, sasl_ssl_port: int = 59633
+) -> Iterator[SecuredKafka]:
+    """Start a broker of its own (deploy/local/kafka.sh), yield it, stop it and remove its files."""
+    tls = directory / "tls"
+    _certificates(tls)
+    user, password = "llr-worker", "s3cret-for-tests"
+    settings = {
+        "LLR_LOCAL_DIR": str(directory),
+        "LLR_KAFKA_PORT": str(port),
+        "LLR_KAFKA_CONTROLLER_PORT": str(controller_port),
+        "LLR_KAFKA_SASL_SSL_PORT": str(sasl_ssl_port),
+        "LLR_KAFKA_TLS_DIR": str(tls),
+        "LLR_KAFKA_SASL_USER": user,
+        "LLR_KAFKA_SASL_PASSWORD": password,
+    }
+    try:
+        plaintext = _script("kafka.sh", "start", timeout=300, env=settings)
+        try:
+            yield SecuredKafka(plaintext, f"127.0.0.1:{sasl_ssl_port}", tls, user, password)
+        finally:
+            _script("kafka.sh", "stop", timeout=120, env=settings)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
