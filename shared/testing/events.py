@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 
 from shared.events import Envelope, Event, new_event_id
-from shared.events.cloudevents import Message, decode, headers_for
-from shared.outbox import outbox, to_message
+from shared.events.cloudevents import Message, classes_of, decode, headers_for
+from shared.events.operations import MessageParked
+from shared.outbox import outbox, produce_in_batches, to_message
 from shared.service import Runtime
+from shared.transport import KafkaPublisher
 
 
 def message_for(event: Event, source: str = "/llr/test") -> Message:
@@ -37,7 +40,18 @@ async def deliver(runtime: Runtime, *events: Event) -> None:
 
 async def published(runtime: Runtime, kind: type[Event] | None = None) -> list[Event]:
     """The events the service has written to its outbox, oldest first, optionally of one kind."""
+    classes = classes_of([*runtime.spec.publishes, MessageParked, *([kind] if kind else [])])
     async with runtime.sessions() as session:
-        rows = (await session.execute(select(outbox).order_by(outbox.c.id))).mappings().all()
-    events = [decode(to_message(row, ""))[1] for row in rows]
-    return [e for e in events if kind is None or isinstance(e, kind)]
+        query = select(outbox).order_by(outbox.c.id)
+        if kind is not None:
+            query = query.where(outbox.c.type == kind.event_type())
+        rows = (await session.execute(query)).mappings().all()
+    return [decode(to_message(row, ""), classes)[1] for row in rows]
+
+
+class BatchingKafkaPublisher(KafkaPublisher):
+    """The Kafka publisher sending through aiokafka's batch API (`produce_in_batches`), as
+    `shared.transport.KafkaPublisher._send_all` does once it calls that function."""
+
+    async def _send_all(self, messages: Sequence[Message]) -> None:
+        await produce_in_batches(await self._started(), messages)
