@@ -13,9 +13,9 @@ from sqlalchemy import event, func, select
 
 from shared.outbox import Relay, outbox, publish
 from shared.service import Runtime
+from shared.testing.events import BatchingKafkaPublisher
 from shared.testing.plugin import MakeTopics
 from shared.testing.servers import Server
-from shared.testing.events import BatchingKafkaPublisher
 from tests.kernel.things import ThingHappened
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 
@@ -20,10 +20,18 @@ class Recorder:
 
     def __init__(self) -> None:
         self.arrived: list[tuple[float, Message]] = []
+        self.more = asyncio.Event()
 
-    async def publish(self, messages: list[Message]) -> None:
+    async def publish(self, messages: Sequence[Message]) -> None:
         now = asyncio.get_running_loop().time()
         self.arrived += [(now, m) for m in messages]
+        self.more.set()
+
+    async def until(self, count: int, seconds: float = 5) -> None:
+        async with asyncio.timeout(seconds):
+            while len(self.arrived) < count:
+                self.more.clear()
+                await self.more.wait()
 
 
 @asynccontextmanager
@@ -54,8 +62,7 @@ async def test_a_commit_wakes_the_relay_at_once_although_its_poll_is_thirty_seco
         delays = []
         for sequence in range(5):
             committed = await commit_one(runtime, sequence)
-            while len(recorder.arrived) <= sequence:
-                await asyncio.sleep(0.005)
+            await recorder.until(sequence + 1)
             delays.append(recorder.arrived[sequence][0] - committed)
 
     assert max(delays) < 0.5, delays  # the safety-net poll while listening is a second
@@ -70,10 +77,7 @@ async def test_rows_committed_while_the_relay_was_busy_or_away_are_sent_in_order
     async with given_relay(runtime, poll=30) as recorder:
         for sequence in range(120, 130):
             await commit_one(runtime, sequence)
-        for _ in range(200):
-            if len(recorder.arrived) >= 130:
-                break
-            await asyncio.sleep(0.01)
+        await recorder.until(130)
 
     sent = [ThingHappened.model_validate_json(m.value).sequence for _, m in recorder.arrived]
     assert sent == list(range(130))
