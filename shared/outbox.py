@@ -90,23 +90,20 @@ outbox = Table(
 )
 
 # A commit that added outbox rows wakes the relay (NOTIFY is delivered at commit, once per
-# transaction and channel however many rows it added).
-event.listen(
-    outbox,
-    "after_create",
-    DDL(  # type: ignore[no-untyped-call]
-        "CREATE OR REPLACE FUNCTION llr_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS "
-        f"$$ BEGIN PERFORM pg_notify('{NOTIFY_CHANNEL}', ''); RETURN NULL; END $$"
-    ).execute_if(dialect="postgresql"),
+# transaction and channel however many rows it added). New databases get it with the table; a
+# migration brings an existing one level by executing these statements.
+NOTIFY_DDL = (
+    "CREATE OR REPLACE FUNCTION llr_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS "
+    f"$$ BEGIN PERFORM pg_notify('{NOTIFY_CHANNEL}', ''); RETURN NULL; END $$",
+    "CREATE TRIGGER outbox_notify AFTER INSERT ON outbox "
+    "FOR EACH STATEMENT EXECUTE FUNCTION llr_outbox_notify()",
 )
-event.listen(
-    outbox,
-    "after_create",
-    DDL(  # type: ignore[no-untyped-call]
-        "CREATE TRIGGER outbox_notify AFTER INSERT ON outbox "
-        "FOR EACH STATEMENT EXECUTE FUNCTION llr_outbox_notify()"
-    ).execute_if(dialect="postgresql"),
-)
+for _statement in NOTIFY_DDL:
+    event.listen(
+        outbox,
+        "after_create",
+        DDL(_statement).execute_if(dialect="postgresql"),  # type: ignore[no-untyped-call]
+    )
 
 
 class Publisher(Protocol):
