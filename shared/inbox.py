@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -191,7 +192,7 @@ class Inbox:
                     await run.add(handler, event)  # the fast path: no span, one call per run
                     continue
                 await run.flush()
-                structlog.contextvars.bind_contextvars(event_id=str(attributes.id))
+                structlog.contextvars.bind_contextvars(event_id=attributes.id)
                 with _span(self.service, attributes.type, message):
                     await (
                         handler.apply(session, [event])
@@ -289,17 +290,19 @@ _RECORD_PG = text(
     "INSERT INTO inbox (event_id, type, processed_at) "
     "SELECT id, type, CAST(:now AS timestamptz) "
     "FROM unnest(CAST(:ids AS uuid[]), CAST(:types AS varchar[])) AS fresh(id, type) "
-    "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
-).columns(event_id=Uuid)
+    "ON CONFLICT (event_id) DO NOTHING RETURNING CAST(event_id AS text)"
+)
 
 
-async def _record(session: AsyncSession, events: list[Attributes], now: datetime) -> set[Any]:
+async def _record(session: AsyncSession, events: list[Attributes], now: datetime) -> set[str]:
     """Insert the batch's event ids in one statement; returns the ids not seen before."""
     if dialect_of(session) == "postgresql":  # arrays: one statement text, prepared once
         params = {"ids": [e.id for e in events], "types": [e.type for e in events], "now": now}
         return set((await session.execute(_RECORD_PG, params)).scalars())
-    rows = {e.id: {"event_id": e.id, "type": e.type, "processed_at": now} for e in events}
-    return await insert_absent(session, inbox, list(rows.values()))
+    rows = {
+        e.id: {"event_id": uuid.UUID(e.id), "type": e.type, "processed_at": now} for e in events
+    }
+    return {str(key) for key in await insert_absent(session, inbox, list(rows.values()))}
 
 
 def _carries_trace(message: Message) -> bool:

@@ -54,10 +54,11 @@ def headers_for(envelope: Envelope) -> tuple[tuple[str, bytes], ...]:
 
 
 class Attributes(NamedTuple):
-    """The CloudEvents attributes of a record, as the consumer reads them (no second validation:
-    each is parsed by the type it must have, and the payload is validated once, by its class)."""
+    """The CloudEvents attributes of a record, as the consumer reads them: no second validation
+    (the payload is validated once, by its class; the id is checked as a UUID by the inbox's
+    database, where it is stored)."""
 
-    id: uuid.UUID
+    id: str
     source: str
     type: str
     time: datetime
@@ -71,7 +72,7 @@ def attributes_of(message: Message) -> Attributes:
     if missing or found.get("ce_specversion") != _SPEC_VERSION:
         raise ValueError(f"not a CloudEvents {SPEC_VERSION} record; missing {missing}")
     return Attributes(
-        uuid.UUID(found["ce_id"].decode()),
+        found["ce_id"].decode(),
         found["ce_source"].decode(),
         found["ce_type"].decode(),
         datetime.fromisoformat(found["ce_time"].decode()),
