@@ -32,7 +32,6 @@ from shared.testing.servers import kafka, postgres, running
 from shared.transport import KafkaSubscriber, ensure_topics
 from tests.kernel import things
 
-CHUNK = 100_000
 WRITE_BATCH = 2_000
 
 
@@ -70,7 +69,7 @@ def published() -> float:
     return REGISTRY.get_sample_value("llr_events_published_total", {"service": "soak"}) or 0.0
 
 
-async def soak(total: int, window: float, prune_every: float, limit: float) -> None:
+async def soak(total: int, window: float, prune_every: float, limit: float, chunk: int) -> None:
     with running(postgres) as pg, running(kafka) as broker:
         url = await fresh_database(pg.address, "bench_soak")
         await things.create_tables(url)
@@ -105,12 +104,12 @@ async def soak(total: int, window: float, prune_every: float, limit: float) -> N
         ]
         started = last = time.perf_counter()
         marks, largest = [0], (0, 0)
-        print("| events sent | relay events/s (this 100,000) | outbox rows | inbox ids |")
+        print(f"| events sent | relay events/s (these {chunk:,}) | outbox rows | inbox ids |")
         print("|---|---|---|---|")
         while sent[0] < total and time.perf_counter() - started < limit:
             await asyncio.sleep(0.5)
             sent[0] = published() - base
-            if sent[0] >= marks[-1] + CHUNK or sent[0] >= total:
+            if sent[0] >= marks[-1] + chunk or sent[0] >= total:
                 now, (rows, ids) = time.perf_counter(), await sizes(runtime)
                 largest = (max(largest[0], rows), max(largest[1], ids))
                 rate = (sent[0] - marks[-1]) / (now - last)
@@ -134,6 +133,7 @@ if __name__ == "__main__":
     parser.add_argument("--window", type=float, default=10.0, help="retention, seconds")
     parser.add_argument("--prune-every", type=float, default=2.0, help="seconds")
     parser.add_argument("--limit", type=float, default=900.0, help="stop after, seconds")
+    parser.add_argument("--chunk", type=int, default=100_000, help="report every, events")
     args = parser.parse_args()
     print(pin_load_generator(), file=sys.stderr)
-    asyncio.run(soak(args.events, args.window, args.prune_every, args.limit))
+    asyncio.run(soak(args.events, args.window, args.prune_every, args.limit, args.chunk))
