@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import sys
 
+from shared import worker
 from shared.clock import SystemClock
 from shared.service import Runtime
-from shared import worker
 from shared.settings import Environment, ServiceSettings
 from shared.testing.events import BatchingKafkaPublisher
 from tests.kernel import things
