@@ -11,6 +11,8 @@ from pathlib import Path
 
 import httpx
 
+from bench.cores import on_server_cores
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -69,4 +71,5 @@ class Process:
 
 
 def python(*args: str) -> list[str]:
-    return [sys.executable, *args]
+    """A Python server process, on the server cores."""
+    return on_server_cores([sys.executable, *args])

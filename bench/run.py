@@ -2,33 +2,43 @@
 
 Each figure is printed with its baseline and the ratio between them; the machines are noisy, so the
 ratio is what to compare between runs. Targets are the issue's; a missed target is said plainly.
+
+    python -m bench.run              every figure (several minutes)
+    python -m bench.run --quick      relay, replay and commit -> effect, smaller (under two minutes)
+    python -m bench.run pipeline     only the sections whose name holds the word
+`QUICK=1 make bench` is the quick mode too.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
+import os
 import sys
+import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from bench import http_figures, pipeline, start_figures
 from bench.common import Row
+from bench.cores import pin_load_generator
 from bench.processes import ROOT
 from shared.testing.servers import Server, kafka, postgres, running
 
-Section = Callable[[Server, Server], Coroutine[Any, Any, list[Row]]]
-SECTIONS: list[Section] = [
-    http_figures.decision_endpoint,
-    http_figures.commit_to_effect,
-    pipeline.relay_and_replay,
-    start_figures.cold_start_and_memory,
+Section = Callable[[Server, Server, bool], Coroutine[Any, Any, list[Row]]]
+# (section, part of the quick mode)
+SECTIONS: list[tuple[Section, bool]] = [
+    (http_figures.decision_endpoint, False),
+    (http_figures.commit_to_effect, True),
+    (pipeline.relay_and_replay, True),
+    (start_figures.cold_start_and_memory, False),
 ]
 
 
 def print_table(rows: list[Row]) -> None:
     print()
-    print("| figure | value | baseline | ratio | target | met |")
+    print("| figure | value | baseline (same run) | ratio | target | met |")
     print("|---|---|---|---|---|---|")
     for r in rows:
         met = "" if r.met is None else ("yes" if r.met else "NO")
@@ -38,19 +48,35 @@ def print_table(rows: list[Row]) -> None:
         )
 
 
-async def main(only: str | None) -> list[Row]:
+async def main(only: str | None, quick: bool) -> list[Row]:
     rows: list[Row] = []
     with running(postgres) as pg, running(kafka) as broker:
-        for fn in SECTIONS:
-            if only and only not in fn.__name__:
+        for fn, in_quick in SECTIONS:
+            if (only and only not in fn.__name__) or (quick and not in_quick):
                 continue
             print(f"... {fn.__name__}", file=sys.stderr, flush=True)
-            rows += await fn(pg, broker)
+            rows += await fn(pg, broker, quick)
     return rows
 
 
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("only", nargs="?", help="run only the sections whose name holds this")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        default=os.environ.get("QUICK", "") not in ("", "0"),
+        help="relay, replay and commit -> effect on fewer events (under two minutes)",
+    )
+    return parser.parse_args()
+
+
 if __name__ == "__main__":
-    results = asyncio.run(main(sys.argv[1] if len(sys.argv) > 1 else None))
+    args = arguments()
+    print(pin_load_generator(), file=sys.stderr)
+    started = time.perf_counter()
+    results = asyncio.run(main(args.only, args.quick))
     print_table(results)
+    print(f"\n({'quick, ' if args.quick else ''}{time.perf_counter() - started:.0f} s)")
     out = ROOT / "bench" / "last-run.json"
     out.write_text(json.dumps([r.__dict__ | {"ratio": r.ratio} for r in results], indent=2))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from shared.testing.servers import Server
 
 SERVICES = registry.by_name()
 
-BASE_PORT = 18300
+# BENCH_PORT moves every port the bench listens on (two benches on one machine).
+BASE_PORT = int(os.environ.get("BENCH_PORT", "18300"))
 
 
 def baseline(database_url: str) -> Process:
@@ -46,7 +48,7 @@ def measure(process: Process) -> tuple[float, float]:
         return process.started_in, process.rss_mb()
 
 
-async def cold_start_and_memory(pg: Server, broker: Server) -> list[Row]:
+async def cold_start_and_memory(pg: Server, broker: Server, quick: bool = False) -> list[Row]:
     base_start, base_rss = measure(baseline(await fresh_database(pg.address, "bench_start")))
     rows = []
     with tempfile.TemporaryDirectory() as data:

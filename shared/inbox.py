@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import structlog
+from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 from sqlalchemy import (
     BigInteger,
     Column,
+    Index,
     Integer,
     String,
     Table,
@@ -18,28 +25,58 @@ from sqlalchemy import (
     Uuid,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared import metrics, tracing
 from shared.clock import Clock
-from shared.db import (
-    JSONDocument,
-    UTCDateTime,
-    insert_absent,
-    insert_if_absent,
-    plumbing_metadata,
-)
+from shared.db import JSONDocument, UTCDateTime, dialect_of, insert_absent, plumbing_metadata
 from shared.events import Event
-from shared.events.cloudevents import Message, decode
+from shared.events.cloudevents import Attributes, Message, classes_of, decode
 from shared.events.operations import MessageParked
 from shared.outbox import publish
 
 log = structlog.get_logger()
 
 Handler = Callable[[AsyncSession, Any], Awaitable[None]]
-Subscriptions = Mapping[type[Event], Handler]
+
+
+@dataclass(frozen=True)
+class Many:
+    """A subscription that applies a run of events of one type in one call: the inbox's fast path.
+
+    The inbox hands it consecutive new events of its type from one batch, in order (a traced
+    event alone, inside its span). Applying a run must have the effect of applying its events one
+    by one, in order: typically one multi-row statement instead of a statement per event.
+    """
+
+    apply: Callable[[AsyncSession, Sequence[Any]], Awaitable[None]]
+
+
+Subscriptions = Mapping[type[Event], Handler | Many]
+
+
+class _Run:
+    """Consecutive events for one `Many` subscription, applied together when the run ends."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.handler: Many | None = None
+        self.events: list[Event] = []
+
+    async def add(self, handler: Many, event: Event) -> None:
+        if handler is not self.handler:
+            await self.flush()
+            self.handler = handler
+        self.events.append(event)
+
+    async def flush(self) -> None:
+        if self.handler is not None and self.events:
+            await self.handler.apply(self.session, self.events)
+        self.handler, self.events = None, []
+
 
 inbox = Table(
     "inbox",
@@ -47,6 +84,7 @@ inbox = Table(
     Column("event_id", Uuid, primary_key=True),
     Column("type", String(200), nullable=False),
     Column("processed_at", UTCDateTime, nullable=False),
+    Index("ix_inbox_processed_at", "processed_at"),  # retention deletes the oldest ids
 )
 
 dead_letters = Table(
@@ -73,7 +111,12 @@ def topics_of(subscriptions: Subscriptions) -> list[str]:
 
 
 class Inbox:
-    """Delivers messages to a service's handlers; used by the Kafka and in-process transports."""
+    """Delivers messages to a service's handlers; used by the Kafka and in-process transports.
+
+    One apply path: a batch of messages in one transaction (a single message is a batch of one).
+    When a batch fails, each of its messages is applied on its own, retried with backoff, and
+    parked if it keeps failing.
+    """
 
     def __init__(
         self,
@@ -88,78 +131,77 @@ class Inbox:
         self.service = service
         self.sessions = sessions
         self.handlers = {cls.event_type(): handler for cls, handler in subscriptions.items()}
+        self.classes = classes_of(subscriptions)
         self.clock = clock
         self.attempts = attempts
         self.backoff = backoff
 
     def wants(self, message: Message) -> bool:
-        return message.header("ce_type") in self.handlers or message.header("ce_type") is None
+        kind = message.header("ce_type")
+        return kind is None or kind in self.handlers
 
     async def deliver(self, message: Message) -> None:
         """Returns once the message is applied, found to be a duplicate, or parked."""
-        if not self.wants(message):
-            return
-        error: Exception | None = None
-        for attempt in range(1, self.attempts + 1):
-            try:
-                await self._apply(message)
-                return
-            except Exception as exc:
-                error = exc
-                log.warning("event failed", service=self.service, attempt=attempt, error=repr(exc))
-                if attempt < self.attempts:
-                    await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
-        await self._park(message, error)
+        await self.deliver_batch([message])
 
     async def deliver_batch(self, messages: Sequence[Message]) -> None:
         """Apply a batch in one transaction; if any of it fails, deliver each on its own."""
         wanted = [m for m in messages if self.wants(m)]
-        if len(wanted) <= 1:
-            for message in wanted:
-                await self.deliver(message)
+        if not wanted:
             return
         try:
-            async with self.sessions() as session, session.begin():
-                await self._apply_batch_in(session, wanted)
+            await self._apply(wanted)
+            return
         except Exception as exc:
-            log.info("batch failed; delivering one by one", service=self.service, error=repr(exc))
-            for message in wanted:
-                await self.deliver(message)
+            log.warning(
+                "event batch failed", service=self.service, size=len(wanted), error=repr(exc)
+            )
+        tried = 1 if len(wanted) == 1 else 0  # a batch of one has had its first attempt
+        for message in wanted:
+            await self._deliver_alone(message, tried)
 
-    async def _apply_batch_in(self, session: AsyncSession, messages: Sequence[Message]) -> None:
-        # A handler's queries must see what earlier events in the batch wrote; writes that no
-        # query needs still go to the database together, at commit.
-        session.autoflush = True
-        decoded = [decode(message) for message in messages]
-        now = self.clock.now()
-        rows = {e.id: {"event_id": e.id, "type": e.type, "processed_at": now} for e, _ in decoded}
-        fresh = await insert_absent(session, inbox, list(rows.values()))
-        for (envelope, event), message in zip(decoded, messages, strict=True):
-            if envelope.id not in fresh:
-                continue  # applied before, or twice in this batch: no second effect
-            fresh.discard(envelope.id)
-            headers = {k: v.decode(errors="replace") for k, v in message.headers}
-            with tracing.span(
-                f"apply {envelope.type}", SpanKind.CONSUMER, headers, service=self.service
-            ):
-                await self.handlers[envelope.type](session, event)
-            metrics.EVENTS_CONSUMED.labels(self.service, envelope.type).inc()
+    async def _deliver_alone(self, message: Message, tried: int) -> None:
+        error: Exception | None = None
+        for attempt in range(tried + 1, self.attempts + 1):
+            await asyncio.sleep(self.backoff * 2 ** (attempt - 2) if attempt > 1 else 0)
+            try:
+                await self._apply([message])
+                return
+            except Exception as exc:
+                error = exc
+                log.warning("event failed", service=self.service, attempt=attempt, error=repr(exc))
+        await self._park(message, error)
 
-    async def _apply(self, message: Message) -> None:
+    async def _apply(self, messages: Sequence[Message]) -> None:
         async with self.sessions() as session, session.begin():
-            await self._apply_in(session, message)
-
-    async def _apply_in(self, session: AsyncSession, message: Message) -> None:
-        headers = {k: v.decode(errors="replace") for k, v in message.headers}
-        name = f"apply {headers.get('ce_type', 'unknown')}"
-        with tracing.span(name, SpanKind.CONSUMER, headers, service=self.service):
-            envelope, event = decode(message)
-            structlog.contextvars.bind_contextvars(event_id=str(envelope.id))
-            row = {"event_id": envelope.id, "type": envelope.type, "processed_at": self.clock.now()}
-            if not await insert_if_absent(session, inbox, row):
-                return  # applied before: a redelivery has no second effect
-            await self.handlers[envelope.type](session, event)
-        metrics.EVENTS_CONSUMED.labels(self.service, envelope.type).inc()
+            # A handler's queries must see what earlier events in the batch wrote; writes that no
+            # query needs still go to the database together, at commit.
+            session.autoflush = True
+            decoded = [(*decode(m, self.classes), m) for m in messages]
+            fresh = await _record(session, [a for a, _, _ in decoded], self.clock.now())
+            traced_always = not isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider)
+            applied: Counter[str] = Counter()
+            run = _Run(session)
+            for attributes, event, message in decoded:
+                if attributes.id not in fresh:
+                    continue  # applied before, or twice in this batch: no second effect
+                fresh.discard(attributes.id)
+                applied[attributes.type] += 1
+                handler = self.handlers[attributes.type]
+                if isinstance(handler, Many) and not (traced_always or _carries_trace(message)):
+                    await run.add(handler, event)  # the fast path: no span, one call per run
+                    continue
+                await run.flush()
+                structlog.contextvars.bind_contextvars(event_id=attributes.id)
+                with _span(self.service, attributes.type, message):
+                    await (
+                        handler.apply(session, [event])
+                        if isinstance(handler, Many)
+                        else handler(session, event)
+                    )
+            await run.flush()
+        for kind, count in applied.items():
+            metrics.EVENTS_CONSUMED.labels(self.service, kind).inc(count)
 
     async def _park(self, message: Message, error: Exception | None) -> None:
         async with self.sessions() as session, session.begin():
@@ -231,7 +273,7 @@ class Inbox:
             offset=row["offset"],
         )
         try:
-            await self._apply(message)
+            await self._apply([message])
         except Exception as exc:
             log.warning("replay failed", id=dead_letter_id, error=repr(exc))
             return False
@@ -242,3 +284,31 @@ class Inbox:
                 .values(replayed_at=self.clock.now())
             )
         return True
+
+
+_RECORD_PG = text(
+    "INSERT INTO inbox (event_id, type, processed_at) "
+    "SELECT id, type, CAST(:now AS timestamptz) "
+    "FROM unnest(CAST(:ids AS uuid[]), CAST(:types AS varchar[])) AS fresh(id, type) "
+    "ON CONFLICT (event_id) DO NOTHING RETURNING CAST(event_id AS text)"
+)
+
+
+async def _record(session: AsyncSession, events: list[Attributes], now: datetime) -> set[str]:
+    """Insert the batch's event ids in one statement; returns the ids not seen before."""
+    if dialect_of(session) == "postgresql":  # arrays: one statement text, prepared once
+        params = {"ids": [e.id for e in events], "types": [e.type for e in events], "now": now}
+        return set((await session.execute(_RECORD_PG, params)).scalars())
+    rows = {
+        e.id: {"event_id": uuid.UUID(e.id), "type": e.type, "processed_at": now} for e in events
+    }
+    return {str(key) for key in await insert_absent(session, inbox, list(rows.values()))}
+
+
+def _carries_trace(message: Message) -> bool:
+    return any(key == "traceparent" for key, _ in message.headers)
+
+
+def _span(service: str, kind: str, message: Message) -> AbstractContextManager[object]:
+    headers = {k: v.decode(errors="replace") for k, v in message.headers}
+    return tracing.span(f"apply {kind}", SpanKind.CONSUMER, headers, service=service)

@@ -6,7 +6,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Self
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
@@ -63,6 +63,8 @@ class ServiceSettings(BaseSettings):
     consumer_attempts: int = 5
     consumer_backoff_seconds: float = 0.2
     scheduler_interval_seconds: float = 60.0
+    # Sent outbox rows and inbox ids older than this are deleted: past it no redelivery is expected.
+    retention_days: float = Field(default=7.0, gt=0)
     log_level: str = "INFO"
     otel_exporter_endpoint: str = ""
     clock_offset_file: Path | None = None  # journeys and demos move time; never in production

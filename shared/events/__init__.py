@@ -44,39 +44,6 @@ class Event(BaseModel):
         return str(getattr(self, self.key))
 
 
-_by_type: dict[str, type[Event]] = {}
-
-
-def event_class(event_type: str) -> type[Event]:
-    """The class of a versioned event type, found among the classes defined so far.
-
-    Kept only for `shared.events.cloudevents.decode` until the inbox decodes with its own service's
-    subscriptions; nothing else should look a class up by name. No class registers itself: this
-    walks `Event`'s subclasses on a miss and remembers what it found.
-    """
-    if event_type not in _by_type:
-        _by_type.update(
-            (cls.event_type(), cls)
-            for cls in _subclasses(Event)
-            if not cls.__dict__.get("abstract", False) and hasattr(cls, "topic")
-        )
-    try:
-        return _by_type[event_type]
-    except KeyError:
-        raise UnknownEventType(event_type) from None
-
-
-def _subclasses(cls: type[Event]) -> list[type[Event]]:
-    found = []
-    for sub in cls.__subclasses__():
-        found += [sub, *_subclasses(sub)]
-    return found
-
-
-class UnknownEventType(LookupError):
-    pass
-
-
 def new_event_id() -> uuid.UUID:
     return uuid.uuid4()
 

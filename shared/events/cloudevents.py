@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import NamedTuple
 
-from shared.events import Envelope, Event, event_class
+from shared.events import Envelope, Event
 
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
+_SPEC_VERSION = SPEC_VERSION.encode()
+_CONTENT_TYPE = CONTENT_TYPE.encode()
+_REQUIRED = ("ce_id", "ce_source", "ce_type", "ce_time")
+
+EventClasses = Mapping[str, type[Event]]  # the event types a consumer knows: type -> class
 
 
-@dataclass(frozen=True)
-class Message:
-    """A record as it travels on a topic."""
+class Message(NamedTuple):
+    """A record as it travels on a topic (a named tuple: the relay makes one per row)."""
 
     topic: str
     key: bytes
@@ -29,33 +35,65 @@ class Message:
         return None
 
 
-def headers_for(envelope: Envelope) -> tuple[tuple[str, bytes], ...]:
+def headers_of(
+    event_id: uuid.UUID, source: str, type_: str, time: datetime, subject: str
+) -> tuple[tuple[str, bytes], ...]:
     return (
-        ("ce_specversion", SPEC_VERSION.encode()),
-        ("ce_id", str(envelope.id).encode()),
-        ("ce_source", envelope.source.encode()),
-        ("ce_type", envelope.type.encode()),
-        ("ce_time", envelope.time.isoformat().encode()),
-        ("ce_subject", envelope.subject.encode()),
-        ("content-type", CONTENT_TYPE.encode()),
+        ("ce_specversion", _SPEC_VERSION),
+        ("ce_id", str(event_id).encode()),
+        ("ce_source", source.encode()),
+        ("ce_type", type_.encode()),
+        ("ce_time", time.isoformat().encode()),
+        ("ce_subject", subject.encode()),
+        ("content-type", _CONTENT_TYPE),
     )
 
 
-def envelope_of(message: Message) -> Envelope:
+def headers_for(envelope: Envelope) -> tuple[tuple[str, bytes], ...]:
+    return headers_of(envelope.id, envelope.source, envelope.type, envelope.time, envelope.subject)
+
+
+class Attributes(NamedTuple):
+    """The CloudEvents attributes of a record, as the consumer reads them: no second validation
+    (the payload is validated once, by its class; the id is checked as a UUID by the inbox's
+    database, where it is stored)."""
+
+    id: str
+    source: str
+    type: str
+    time: datetime
+    subject: str
+
+
+def attributes_of(message: Message) -> Attributes:
     """Raises ValueError when a required CloudEvents header is missing or malformed."""
-    values = {name: message.header(f"ce_{name}") for name in ("id", "source", "type", "time")}
-    missing = [name for name, value in values.items() if not value]
-    if missing or message.header("ce_specversion") != SPEC_VERSION:
+    found = dict(message.headers)
+    missing = [name[3:] for name in _REQUIRED if not found.get(name)]
+    if missing or found.get("ce_specversion") != _SPEC_VERSION:
         raise ValueError(f"not a CloudEvents {SPEC_VERSION} record; missing {missing}")
-    return Envelope(
-        id=values["id"],
-        source=values["source"],
-        type=values["type"],
-        time=datetime.fromisoformat(str(values["time"])),
-        subject=message.header("ce_subject") or message.key.decode(),
+    return Attributes(
+        found["ce_id"].decode(),
+        found["ce_source"].decode(),
+        found["ce_type"].decode(),
+        datetime.fromisoformat(found["ce_time"].decode()),
+        (found.get("ce_subject") or message.key).decode(),
     )
 
 
-def decode(message: Message) -> tuple[Envelope, Event]:
-    envelope = envelope_of(message)
-    return envelope, event_class(envelope.type).model_validate_json(message.value)
+def decode(message: Message, classes: EventClasses) -> tuple[Attributes, Event]:
+    """The attributes and the event, validated by the class the consumer knows for its type."""
+    attributes = attributes_of(message)
+    try:
+        kind = classes[attributes.type]
+    except KeyError:
+        raise UnknownEventType(attributes.type) from None
+    return attributes, kind.model_validate_json(message.value)
+
+
+def classes_of(kinds: Iterable[type[Event]]) -> dict[str, type[Event]]:
+    """Event type -> class, from the event classes a consumer subscribes to or expects."""
+    return {kind.event_type(): kind for kind in kinds}
+
+
+class UnknownEventType(LookupError):
+    """A record whose type the consumer has no class for."""

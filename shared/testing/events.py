@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from shared.events import Envelope, Event, new_event_id
-from shared.events.cloudevents import Message, decode, headers_for
+from shared.events.cloudevents import Message, classes_of, decode, headers_for
+from shared.events.operations import MessageParked
 from shared.outbox import outbox, to_message
 from shared.service import Runtime
 
@@ -37,7 +38,10 @@ async def deliver(runtime: Runtime, *events: Event) -> None:
 
 async def published(runtime: Runtime, kind: type[Event] | None = None) -> list[Event]:
     """The events the service has written to its outbox, oldest first, optionally of one kind."""
+    classes = classes_of([*runtime.spec.publishes, MessageParked, *([kind] if kind else [])])
     async with runtime.sessions() as session:
-        rows = (await session.execute(select(outbox).order_by(outbox.c.id))).mappings().all()
-    events = [decode(to_message(row, ""))[1] for row in rows]
-    return [e for e in events if kind is None or isinstance(e, kind)]
+        query = select(outbox).order_by(outbox.c.id)
+        if kind is not None:
+            query = query.where(outbox.c.type == kind.event_type())
+        rows = (await session.execute(query)).mappings().all()
+    return [decode(to_message(row, ""), classes)[1] for row in rows]

@@ -11,7 +11,8 @@ from services.governance.domain import versions as domain
 from services.governance.main import SPEC as GOVERNANCE
 from shared.auth import Role
 from shared.errors import RuleViolation
-from shared.events.cloudevents import decode
+from shared.events.cloudevents import classes_of, decode
+from shared.events.governance import FrameworkVersionPublished
 from shared.outbox import outbox, to_message
 from tests.conftest import ServiceClient, bearer
 
@@ -66,7 +67,7 @@ async def test_r29_publishing_a_version_records_it_and_its_event_together(
     assert in_force.json()["version"] == 2
     assert before.status_code == 404
     [row] = rows
-    _, event = decode(to_message(dict(row), ""))
+    _, event = decode(to_message(dict(row), ""), classes_of([FrameworkVersionPublished]))
     assert event.model_dump() == {
         "subject_id": "framework-version-2",
         "version": 2,

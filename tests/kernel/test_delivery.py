@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
 import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.events.cloudevents import UnknownEventType, decode
+from shared.inbox import Inbox, Many, Subscriptions
 from shared.outbox import outbox, publish
 from shared.service import Runtime
 from shared.testing.events import message_for
@@ -201,5 +204,91 @@ async def test_a_batch_applies_each_event_once_and_isolates_a_poison_message(
     )
 
     assert sorted(await effects_of(runtime)) == [("batch", 1), ("batch", 2), ("batch", 4)]
+    [dead] = await parked(runtime)
+    assert dead["value"] == poison.value.decode()
+
+
+def given_inbox(runtime: Runtime, subscriptions: Subscriptions) -> Inbox:
+    return Inbox("things", runtime.sessions, subscriptions, runtime.clock, attempts=2, backoff=0.01)
+
+
+async def test_one_apply_path_a_single_message_and_a_batch_see_the_same_session(
+    things_runtime: Callable[..., Runtime],
+) -> None:
+    runtime = things_runtime()
+    seen: list[tuple[int, bool, int]] = []
+
+    async def count_then_add(session: AsyncSession, event: ThingHappened) -> None:
+        already = await session.scalar(select(func.count()).select_from(effects))
+        seen.append((event.sequence, session.autoflush, int(already or 0)))
+        session.add(things.Effect(thing_id=event.thing_id, sequence=event.sequence))
+
+    inbox = given_inbox(runtime, {ThingHappened: count_then_add})
+    await inbox.deliver(message_for(ThingHappened(thing_id="one", sequence=1)))
+    await inbox.deliver_batch(
+        [message_for(ThingHappened(thing_id="one", sequence=s)) for s in (2, 3)]
+    )
+
+    # the same path: autoflush on, so a handler's query sees what the batch wrote before it
+    assert seen == [(1, True, 0), (2, True, 1), (3, True, 2)]
+
+
+async def test_the_inbox_decodes_with_its_own_subscriptions_not_a_global_registry(
+    things_runtime: Callable[..., Runtime],
+) -> None:
+    message = message_for(ThingHappened(thing_id="x", sequence=1))
+    with pytest.raises(UnknownEventType):
+        decode(message, {})
+    runtime = things_runtime()
+    applied: list[int] = []
+
+    async def keep(session: AsyncSession, event: ThingHappened) -> None:
+        applied.append(event.sequence)
+
+    subscribed = given_inbox(runtime, {ThingHappened: keep})
+    unsubscribed = given_inbox(runtime, {})
+
+    await unsubscribed.deliver(message)
+    await subscribed.deliver(message)
+
+    assert applied == [1]
+    assert await parked(runtime) == []
+
+
+async def test_a_handler_that_takes_runs_gets_each_run_in_one_call_in_order_without_duplicates(
+    things_runtime: Callable[..., Runtime],
+) -> None:
+    runtime = things_runtime()
+    calls: list[list[int]] = []
+
+    async def apply_run(session: AsyncSession, events: Sequence[ThingHappened]) -> None:
+        calls.append([e.sequence for e in events])
+
+    inbox = given_inbox(runtime, {ThingHappened: Many(apply_run)})
+    messages = [message_for(ThingHappened(thing_id="run", sequence=s)) for s in range(6)]
+
+    await inbox.deliver_batch([*messages[:4], messages[1], *messages[4:]])
+    await inbox.deliver_batch(messages[3:])  # redelivered: no second effect
+
+    assert calls == [[0, 1, 2, 3, 4, 5]]
+
+
+async def test_a_poison_event_in_a_run_is_parked_and_the_rest_of_the_run_applies(
+    things_runtime: Callable[..., Runtime],
+) -> None:
+    runtime = things_runtime()
+
+    async def apply_run(session: AsyncSession, events: Sequence[ThingHappened]) -> None:
+        if any(e.poison for e in events):
+            raise ValueError("poison in the run")
+        session.add_all(things.Effect(thing_id=e.thing_id, sequence=e.sequence) for e in events)
+
+    inbox = given_inbox(runtime, {ThingHappened: Many(apply_run)})
+    poison = message_for(ThingHappened(thing_id="run", sequence=2, poison=True))
+    batch = [message_for(ThingHappened(thing_id="run", sequence=s)) for s in (1, 3)]
+
+    await inbox.deliver_batch([batch[0], poison, batch[1]])
+
+    assert sorted(await effects_of(runtime)) == [("run", 1), ("run", 3)]
     [dead] = await parked(runtime)
     assert dead["value"] == poison.value.decode()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections import defaultdict
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from shared.outbox import Relay, outbox, publish
 from shared.service import Runtime
@@ -101,3 +103,49 @@ async def test_a_committed_event_is_published_once_in_order_with_cloudevents_hea
     assert headers["ce_subject"] == b"thing-1"
     assert {"ce_id", "ce_time"} <= headers.keys()
     assert len({dict(r.headers)["ce_id"] for r in records}) == 25  # type: ignore[attr-defined]
+
+
+async def test_many_keys_over_partitions_keep_their_order_and_each_batch_is_marked_in_one_statement(
+    things_runtime: Callable[..., Runtime],
+    kafka_server: Server,
+    make_topics: MakeTopics,
+    topic_namespace: str,
+) -> None:
+    await make_topics([ThingHappened.topic])  # three partitions
+    runtime = things_runtime()
+    async with runtime.sessions() as session, session.begin():
+        for sequence in range(300):
+            await publish(session, ThingHappened(thing_id=f"k{sequence % 17}", sequence=sequence))
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(runtime.engine.sync_engine, "before_cursor_execute", seen)
+    publisher = KafkaPublisher(kafka_server.address)
+    relay = Relay(
+        "things",
+        runtime.sessions,
+        publisher,
+        runtime.clock,
+        namespace=topic_namespace,
+        batch_size=120,
+    )
+
+    sent = [await relay.relay_once() for _ in range(4)]
+    await publisher.stop()
+    event.remove(runtime.engine.sync_engine, "before_cursor_execute", seen)
+
+    assert sent == [120, 120, 60, 0]
+    assert sum(s.lstrip().upper().startswith("UPDATE OUTBOX") for s in statements) == 3
+    records = await read_topic(kafka_server.address, topic_namespace + ThingHappened.topic, 300)
+    by_key: dict[str, list[int]] = defaultdict(list)
+    partitions: dict[str, set[int]] = defaultdict(set)
+    for record in records:
+        thing = ThingHappened.model_validate_json(record.value)  # type: ignore[attr-defined]
+        by_key[thing.thing_id].append(thing.sequence)
+        partitions[thing.thing_id].add(record.partition)  # type: ignore[attr-defined]
+    assert len(records) == 300
+    assert all(sequences == sorted(sequences) for sequences in by_key.values())
+    assert all(len(found) == 1 for found in partitions.values())
+    assert len({p for found in partitions.values() for p in found}) > 1
