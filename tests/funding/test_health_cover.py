@@ -30,6 +30,7 @@ from shared.events.delegation import (
 from shared.events.funding import FundingApportioned, FundingStopped, WithoutPrejudiceSettled
 from shared.events.vocabulary import Direction, OversightKind, TaskCategory
 from shared.testing.events import deliver, message_for, published
+from shared.testing.races import assert_one_winner, race
 from tests.conftest import ServiceClient
 from tests.funding.conftest import (
     CITY,
@@ -339,3 +340,51 @@ async def test_r20_a_handback_of_a_delegation_funding_never_saw_live_changes_not
         events = await published(runtime)
     assert response.status_code == 404
     assert events == []
+
+
+async def test_r20_twenty_funding_decisions_on_one_cover_settle_it_once(
+    service_client: ServiceClient, clock: MovableClock
+) -> None:
+    delegated = given_task_delegated(
+        additional_minutes_per_week=60, accountable_organisation=CITY, section_22_met=True
+    )
+    clock.move(timedelta(days=30))
+    url = f"/delegations/{delegated.delegation_id}/funding-decision"
+    body = {"accountable_organisation": CITY, "decided_on": "2026-01-19"}
+    async with service_client(FUNDING) as (client, runtime):
+        await given_rate(client, 2400)
+        await deliver(runtime, delegated, given_handback(delegated))
+
+        responses = await race(lambda _: client.post(url, json=body, headers=commissioner(CITY)))
+
+        settled = await published(runtime, WithoutPrejudiceSettled)
+    assert_one_winner(responses)
+    assert len(settled) == 1
+
+
+async def test_r20_one_decision_settles_the_start_gap_and_the_cover_back_to_the_start(
+    service_client: ServiceClient, clock: MovableClock
+) -> None:
+    delegated = given_task_delegated(
+        additional_minutes_per_week=60, accountable_organisation="UNDECIDED"
+    )
+    clock.move(timedelta(days=30))
+    async with service_client(FUNDING) as (client, runtime):
+        await given_rate(client, 2400)
+        await given_rate(client, 3000, provider=OWNER)
+        await deliver(runtime, delegated, given_handback(delegated))
+        decided = await client.post(
+            f"/delegations/{delegated.delegation_id}/funding-decision",
+            json={"accountable_organisation": CITY, "decided_on": "2026-01-19"},
+            headers=commissioner(CITY),
+        )
+        [settled] = await published(runtime, WithoutPrejudiceSettled)
+        funding = await funding_of(client, delegated.delegation_id)
+    assert decided.status_code == 200, decided.text
+    assert isinstance(settled, WithoutPrejudiceSettled)
+    assert settled.start_date == date(2026, 1, 5)
+    assert [(s.payer, s.payee, s.amount_pence) for s in settled.settlements] == [
+        (CITY, ICB, 2400 + 3000)
+    ]
+    assert (funding["payer"], funding["funding_pending"]) == (CITY, False)
+    assert [c["funding"] for c in funding["covers"]] == ["decided"]
