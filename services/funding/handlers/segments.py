@@ -141,7 +141,7 @@ async def make_funding_decision(
         lines=lines,
         framework_version=version,
     )
-    _record_decision(delegation, pending_covers, body, version)
+    _record_decision(delegation, pending_covers, body, decided.state, version)
     await _hand_over(session, runs, body.accountable_organisation, body.decided_on)
     for owed in decided.settlements:
         session.add(
@@ -176,16 +176,17 @@ def _record_decision(
     delegation: FundedDelegation,
     pending_covers: Sequence[HealthCover],
     body: FundingDecisionCreate,
+    state: segments.FundingState,
     version: int | None,
 ) -> None:
     """The named organisation pays from the decision: for the delegation when its own funding
     was pending, and for each cover the decision settles."""
     if delegation.funding_pending:
-        delegation.funding_pending = False
+        delegation.funding_pending = state is segments.FundingState.WITHOUT_PREJUDICE
         delegation.payer, delegation.decided_on = body.accountable_organisation, body.decided_on
         delegation.framework_version = version
     for cover in pending_covers:
-        cover.funding = segments.FundingState.DECIDED
+        cover.funding = state
         cover.payer, cover.decided_on = body.accountable_organisation, body.decided_on
         cover.framework_version = version
 
