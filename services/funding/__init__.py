@@ -9,5 +9,15 @@ has no rate in force is recorded as awaiting a rate and apportioned when the rat
 A healthcare task with no funding decision (a commissioner's POST /funding-gaps before it goes
 live, or a TaskDelegated naming an undecided accountable organisation) is funded by the ICB
 without prejudice until POST /delegations/{id}/funding-decision settles it back to the start.
+When social care stops carrying out a delegated health task (delegation's HandbackOpened, R18),
+the apportionment to the accountable organisation stops from the stop date and the ICB covers the
+task without prejudice from that date, at the clinical oversight owner's rate, until the handback
+closes (the last covered day is the day before it resumes, is delegated again or ends) or the same
+funding decision settles it back to the stop date. A social-to-health handback returns a social
+care task to the council: its apportionment stops and Health covers nothing.
+R11: a health-to-social delegation whose s.22 test failed is never charged to its council: an
+event naming the council is charged to the ICB (the record says why); a funding decision, or a
+joint package share for that delegation, naming the council is refused (422, rule R11).
+R29: funding decisions and dispute settlements record the Framework version in force on their date.
 Statement and CSV line dates: `line_from` included, `line_until` excluded.
 """

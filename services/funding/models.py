@@ -16,6 +16,15 @@ class Base(DeclarativeBase):
     type_annotation_map = TYPE_ANNOTATION_MAP
 
 
+class FrameworkVersion(Base):
+    """Projection of the governance service's Framework versions (R29): decisions record one."""
+
+    __tablename__ = "framework_versions"
+
+    version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    effective_from: Mapped[date]
+
+
 class Rate(Base):
     """A provider's hourly rate from a date."""
 
@@ -49,6 +58,35 @@ class FundedDelegation(Versioned, Base):
     payer: Mapped[str] = mapped_column(String(200))
     funding_pending: Mapped[bool]
     decided_on: Mapped[date | None]
+    # R11: the s.22 test as the MDT recorded it (None: it does not apply).
+    section_22_met: Mapped[bool | None] = mapped_column(default=None)
+    # Why the payer is not the one the event named (R11), if it is not.
+    payer_reason: Mapped[str | None] = mapped_column(String(200), default=None)
+    framework_version: Mapped[int | None] = mapped_column(default=None)  # R29, of the decision
+
+
+class HealthCover(Versioned, Base):
+    """R18, R20: Health covers a delegated task social care stopped carrying out, without
+    prejudice from the stop date, until it resumes, is delegated again, or a decision settles it."""
+
+    __tablename__ = "health_covers"
+
+    handback_id: Mapped[UUID] = mapped_column(primary_key=True)
+    delegation_id: Mapped[UUID] = mapped_column(
+        ForeignKey("funded_delegations.delegation_id"), index=True
+    )
+    person_id: Mapped[UUID]
+    reason: Mapped[str] = mapped_column(String(50))
+    oversight_owner: Mapped[str] = mapped_column(String(200))
+    stopped_on: Mapped[date]
+    state: Mapped[str] = mapped_column(String(20))
+    funding: Mapped[str] = mapped_column(String(20))
+    payer: Mapped[str] = mapped_column(String(200))
+    closure: Mapped[str | None] = mapped_column(String(20))
+    closed_on: Mapped[date | None]
+    decided_on: Mapped[date | None]
+    framework_version: Mapped[int | None]
+    opened_at: Mapped[datetime]
 
 
 class FundingSegment(Versioned, Base):
@@ -71,6 +109,8 @@ class FundingSegment(Versioned, Base):
     awaiting_rate: Mapped[bool]
     cause: Mapped[str] = mapped_column(String(50))
     recorded_at: Mapped[datetime]
+    # R20: the Health cover this run belongs to (None: the delegation's own apportionment).
+    cover_id: Mapped[UUID | None] = mapped_column(index=True, default=None)
 
 
 class FundingGap(Base):
@@ -96,6 +136,8 @@ class JointPackage(Versioned, Base):
     setting: Mapped[str] = mapped_column(String(50))
     status: Mapped[str] = mapped_column(String(20), default=PackageState.AGREED)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # R11: the delegation whose task the package funds, when it names one.
+    delegation_id: Mapped[UUID | None] = mapped_column(default=None)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
 
@@ -132,6 +174,7 @@ class Dispute(Versioned, Base):
     outcome: Mapped[dict[str, Any] | None]
     effective_from: Mapped[date | None]
     resolved_on: Mapped[date | None]
+    framework_version: Mapped[int | None] = mapped_column(default=None)  # R29
 
 
 class Settlement(Base):
@@ -150,3 +193,4 @@ class Settlement(Base):
     period_end: Mapped[date]
     settled_on: Mapped[date]
     lines: Mapped[dict[str, Any]]
+    framework_version: Mapped[int | None] = mapped_column(default=None)  # R29

@@ -1,14 +1,16 @@
 """The events the funding service reacts to, and its handler for each."""
 
-from services.funding.handlers import apportionment, disputes
+from services.funding.handlers import apportionment, disputes, handbacks, versions
 from shared.events.delegation import (
     DelegationEnded,
     DelegationResumed,
     DelegationSuspended,
+    HandbackClosed,
+    HandbackOpened,
     ReviewCompleted,
     TaskDelegated,
 )
-from shared.events.governance import DisputeResolved
+from shared.events.governance import DisputeResolved, FrameworkVersionPublished
 from shared.inbox import Subscriptions
 
 SUBSCRIPTIONS: Subscriptions = {
@@ -17,5 +19,8 @@ SUBSCRIPTIONS: Subscriptions = {
     DelegationSuspended: apportionment.on_delegation_suspended,
     DelegationEnded: apportionment.on_delegation_ended,
     DelegationResumed: apportionment.on_delegation_resumed,
+    HandbackOpened: handbacks.on_handback_opened,
+    HandbackClosed: handbacks.on_handback_closed,
     DisputeResolved: disputes.on_dispute_resolved,
+    FrameworkVersionPublished: versions.on_framework_version_published,
 }

@@ -57,6 +57,7 @@ class WithoutPrejudiceSettled(FundingEvent):
     start_date: date
     decided_on: date
     settlements: list[Settlement]
+    framework_version: int | None = None  # R29: the version the decision was made under
 
 
 class Share(EventPart):
@@ -94,6 +95,7 @@ class DisputeSettled(FundingEvent):
     package_id: UUID
     effective_from: date
     settlements: list[Settlement]
+    framework_version: int | None = None  # R29: the version the outcome was settled under
 
 
 PUBLISHED: Sequence[type[Event]] = (

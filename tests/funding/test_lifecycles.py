@@ -16,6 +16,7 @@ from services.funding.domain.apportionment import (
     ApportionmentCommand,
     ApportionmentState,
 )
+from services.funding.domain.covers import COVER, CoverCommand, CoverState
 from services.funding.domain.disputes import DISPUTE, DisputeCommand, DisputeState
 from services.funding.domain.packages import PACKAGE, PackageCommand, PackageState
 from services.funding.domain.segments import FUNDING, FundingCommand, FundingState
@@ -57,6 +58,7 @@ TABLES: list[tuple[Lifecycle[Any, Any], dict[tuple[StrEnum, StrEnum], StrEnum]]]
         },
     ),
     (DISPUTE, {(DisputeState.OPEN, DisputeCommand.SETTLE): DisputeState.SETTLED}),
+    (COVER, {(CoverState.COVERING, CoverCommand.CLOSE): CoverState.CLOSED}),
 ]
 REFUSED: list[tuple[Lifecycle[Any, Any], StrEnum, StrEnum]] = [
     (APPORTIONMENT, ENDED, ApportionmentCommand.RESUME),
@@ -65,6 +67,7 @@ REFUSED: list[tuple[Lifecycle[Any, Any], StrEnum, StrEnum]] = [
     (FUNDING, FundingState.DECIDED, FundingCommand.DECIDE),
     (PACKAGE, IN_DISPUTE, PackageCommand.DISPUTE),
     (DISPUTE, DisputeState.SETTLED, DisputeCommand.SETTLE),
+    (COVER, CoverState.CLOSED, CoverCommand.CLOSE),
 ]
 
 

@@ -6,7 +6,9 @@ from fastapi import APIRouter
 
 from services.funding.api.roles import MONEY
 from services.funding.queries import apportionment as queries
+from services.funding.queries import covers as cover_queries
 from services.funding.schemas.apportionment import (
+    CoverRead,
     DelegationFundingRead,
     SegmentRead,
     SettlementRead,
@@ -26,17 +28,20 @@ router = APIRouter()
 async def delegation_funding(
     delegation_id: UUID, session: Session, user: CurrentUser = admits(*MONEY)
 ) -> DelegationFundingRead:
-    """Who pays for a delegation's additional time, from when, at what rate, and settlements."""
+    """Who pays for a delegation's additional time, from when, at what rate, Health's cover of
+    it after a handback, and settlements."""
     health = Settings.of(session).health_commissioner
     delegation, segments, settled = await queries.delegation_funding(
         session, user, delegation_id, health
     )
+    covers = await cover_queries.covers_of(session, delegation_id)
     return DelegationFundingRead(
         **{
             k: getattr(delegation, k)
             for k in DelegationFundingRead.model_fields
-            if k not in {"segments", "settlements"}
+            if k not in {"segments", "settlements", "covers"}
         },
         segments=[SegmentRead.model_validate(s) for s in segments],
         settlements=[SettlementRead.model_validate(s) for s in settled],
+        covers=[CoverRead.model_validate(c) for c in covers],
     )

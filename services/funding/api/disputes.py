@@ -69,4 +69,5 @@ def _dispute(dispute: Dispute) -> DisputeRead:
         ],
         effective_from=dispute.effective_from,
         resolved_on=dispute.resolved_on,
+        framework_version=dispute.framework_version,
     )

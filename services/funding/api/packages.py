@@ -78,6 +78,7 @@ async def _package(session: Session, package: JointPackage) -> JointPackageRead:
         person_id=package.person_id,
         setting=package.setting,
         terms=[_terms(t) for t in rows],
+        delegation_id=package.delegation_id,
     )
 
 

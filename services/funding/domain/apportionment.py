@@ -97,6 +97,7 @@ class Funded:
 class Funder:
     organisation: str
     without_prejudice: bool
+    reason: str | None = None  # why the payer is not the one the event named (R11)
 
 
 def funder_of(
@@ -107,14 +108,45 @@ def funder_of(
     funding_gap: bool,
     undecided: frozenset[str],
     health_commissioner: str,
+    section_22_met: bool | None = None,
 ) -> Funder:
-    """R19: the accountable organisation pays; R20: Health funds a healthcare task's gap."""
+    """R19: the accountable organisation pays; R20: Health funds a healthcare task's gap;
+    R11: a task that fails the s.22 test is never charged to the council: the NHS pays."""
     undecided_here = funding_gap or accountable_organisation.upper() in undecided
     if category is not TaskCategory.SOCIAL_CARE and undecided_here:
         return Funder(health_commissioner, without_prejudice=True)
-    if accountable_organisation.upper() in undecided:
-        return Funder(local_authority, without_prejudice=False)
-    return Funder(accountable_organisation, without_prejudice=False)
+    named = (
+        local_authority
+        if accountable_organisation.upper() in undecided
+        else (accountable_organisation)
+    )
+    if charges_the_council(section_22_met, named, local_authority):
+        return Funder(health_commissioner, without_prejudice=False, reason=r11_reason(named))
+    return Funder(named, without_prejudice=False)
+
+
+def charges_the_council(
+    section_22_met: bool | None, organisation: str, local_authority: str
+) -> bool:
+    """R11: charging `organisation` would charge the council for a task failing the s.22 test."""
+    return section_22_met is False and organisation.strip().upper() == local_authority.upper()
+
+
+def r11_reason(council: str) -> str:
+    return f"R11: the s.22 test failed, so {council} is never charged; the NHS pays"
+
+
+def check_not_the_council(
+    section_22_met: bool | None, organisation: str, local_authority: str, field: str
+) -> None:
+    """R11: refuse any route that would charge the council for a task failing the s.22 test."""
+    if charges_the_council(section_22_met, organisation, local_authority):
+        raise RuleViolation(
+            "R11",
+            f"the s.22 test failed for this delegation: {local_authority} may not be charged "
+            "for it; it is funded by the NHS or as a joint package without a council share",
+            errors=[{"field": field, "reason": "the council may not be charged (Care Act s.22)"}],
+        )
 
 
 def rate_in_force(rates: Sequence[Rate], on: date) -> Rate | None:

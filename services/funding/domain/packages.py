@@ -11,6 +11,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from services.funding.domain import money
+from services.funding.domain.apportionment import charges_the_council, check_not_the_council
 from services.funding.domain.lines import CostLine
 from shared.errors import InvalidInput, RuleViolation
 from shared.lifecycle import Lifecycle
@@ -81,6 +82,37 @@ def check_shares(shares: Sequence[ShareTerm], weekly_cost_pence: int) -> None:
             raise InvalidInput("shares", f"weekly amounts must total {weekly_cost_pence} pence")
     else:
         raise InvalidInput("shares", "shares are all percentages or all weekly amounts")
+
+
+def check_no_council_share(
+    shares: Sequence[ShareTerm], section_22_met: bool | None, local_authority: str
+) -> None:
+    """R11: a package funding a task that failed the s.22 test gives the council no share."""
+    for share in shares:
+        if share.weight > 0:
+            check_not_the_council(section_22_met, share.organisation, local_authority, "shares")
+
+
+def council_share_to_nhs(
+    shares: Sequence[ShareTerm], section_22_met: bool | None, local_authority: str, nhs: str
+) -> tuple[list[ShareTerm], bool]:
+    """R11: an outcome that would give the council a share of a task failing the s.22 test
+    gives it to the NHS instead; True when it did."""
+    council = [
+        s for s in shares if charges_the_council(section_22_met, s.organisation, local_authority)
+    ]
+    if not any(s.weight for s in council):
+        return list(shares), False
+    moved = sum(s.weight for s in council)
+    kept = [s for s in shares if s not in council]
+    nhs_share = next((s for s in kept if s.organisation == nhs), None)
+    percent = all(s.percent is not None for s in shares)
+    added = ShareTerm(
+        nhs,
+        percent=(nhs_share.weight if nhs_share else 0) + moved if percent else None,
+        weekly_pence=None if percent else (nhs_share.weight if nhs_share else 0) + moved,
+    )
+    return [added if s is nhs_share else s for s in kept] + ([] if nhs_share else [added]), True
 
 
 def change_shares(

@@ -13,6 +13,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from services.funding.domain import money
+from services.funding.domain.apportionment import check_not_the_council
 from services.funding.domain.lines import CostLine
 from shared.errors import Conflict, RuleViolation
 from shared.events import Event
@@ -41,12 +42,15 @@ def state_of(funding_pending: bool) -> FundingState:
 
 @dataclass(frozen=True)
 class Pending:
-    """What a funding decision is made about: a delegation Health funds without prejudice."""
+    """What a funding decision is made about: a delegation Health funds without prejudice, from
+    its start or from a handback's stop date (R18), whichever is earlier."""
 
     person_id: UUID
     delegation_id: UUID
     state: FundingState
     start_date: date
+    local_authority: str = ""
+    section_22_met: bool | None = None  # R11
 
 
 @dataclass(frozen=True)
@@ -75,11 +79,19 @@ def decide_funding(
     today: date,
     health_commissioner: str,
     lines: Sequence[CostLine],
+    framework_version: int | None = None,
 ) -> Decided:
     """R20: a funding decision settles a without-prejudice gap once, between the start and
-    today; the accountable organisation repays Health what Health paid without prejudice."""
+    today; the accountable organisation repays Health what Health paid without prejudice.
+    R11: never the council for a task failing the s.22 test; R29: under the version in force."""
     if not FUNDING.allows(funding.state, FundingCommand.DECIDE):
         raise Conflict("this delegation has no funding decision pending (R20)")
+    check_not_the_council(
+        funding.section_22_met,
+        accountable_organisation,
+        funding.local_authority,
+        "accountable_organisation",
+    )
     if not funding.start_date <= decided_on <= today:
         raise RuleViolation(
             "R20",
@@ -97,6 +109,7 @@ def decide_funding(
         start_date=funding.start_date,
         decided_on=decided_on,
         settlements=[Settlement(**dataclasses.asdict(o)) for o in owed],
+        framework_version=framework_version,
     )
     return Decided(FUNDING.next(funding.state, FundingCommand.DECIDE), owed, [settled])
 

@@ -3,11 +3,13 @@ as delegation's events say; R20: a healthcare task with no funding decision is f
 without prejudice from the start."""
 
 from datetime import date
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.domain import apportionment
 from services.funding.domain.apportionment import ApportionmentCommand, ApportionmentState
+from services.funding.handlers.covers import close_open_covers
 from services.funding.handlers.segments import close_open_segment, open_segment
 from services.funding.models import FundedDelegation, FundingGap
 from services.funding.settings import Settings
@@ -17,11 +19,18 @@ from shared.events.delegation import (
     DelegationEnded,
     DelegationResumed,
     DelegationSuspended,
+    HandbackClosure,
     ReviewCompleted,
     ReviewOutcome,
     TaskDelegated,
 )
 from shared.outbox import publish
+
+SUSPEND, RESUME, END = (
+    ApportionmentCommand.SUSPEND,
+    ApportionmentCommand.RESUME,
+    ApportionmentCommand.END,
+)
 
 
 async def on_task_delegated(session: AsyncSession, event: TaskDelegated) -> None:
@@ -37,6 +46,7 @@ async def on_task_delegated(session: AsyncSession, event: TaskDelegated) -> None
         funding_gap=await session.get(FundingGap, event.delegation_id) is not None,
         undecided=frozenset(o.upper() for o in settings.undecided_organisations),
         health_commissioner=settings.health_commissioner,
+        section_22_met=event.section_22_met,
     )
     delegation = FundedDelegation(
         delegation_id=event.delegation_id,
@@ -53,11 +63,13 @@ async def on_task_delegated(session: AsyncSession, event: TaskDelegated) -> None
         payer=funder.organisation,
         funding_pending=funder.without_prejudice,
         decided_on=None,
+        section_22_met=event.section_22_met,
+        payer_reason=funder.reason,
     )
     session.add(delegation)
     await session.flush()
     await open_segment(session, delegation, event.start_date, "task_delegated")
-    why = "R20 without prejudice" if funder.without_prejudice else "R19"
+    why = funder.reason or ("R20 without prejudice" if funder.without_prejudice else "R19")
     await audit(session, SYSTEM, "apportionment.record", event.delegation_id, why)
 
 
@@ -71,6 +83,7 @@ async def on_review_completed(session: AsyncSession, event: ReviewCompleted) -> 
     delegation, state = found
     delegation.minutes_per_week = event.additional_minutes_per_week
     delegation.status = state
+    _never_the_council(delegation, Settings.of(session).health_commissioner)
     if apportionment.costs_accrue(state):
         closed = await close_open_segment(session, delegation, event.effective_date)
         since = max(event.effective_date, closed.effective_from if closed else event.effective_date)
@@ -80,27 +93,53 @@ async def on_review_completed(session: AsyncSession, event: ReviewCompleted) -> 
 
 async def on_delegation_suspended(session: AsyncSession, event: DelegationSuspended) -> None:
     """R19: a suspended delegation's cost stops from the suspension date."""
-    found = await _following(session, event.delegation_id, ApportionmentCommand.SUSPEND)
-    if found is not None:
-        await _stop(session, *found, event.effective_date, f"suspended: {event.reason}")
+    reason = f"suspended: {event.reason}"
+    await stop_apportionment(session, event.delegation_id, SUSPEND, event.effective_date, reason)
 
 
 async def on_delegation_ended(session: AsyncSession, event: DelegationEnded) -> None:
     """R19: an ended delegation's cost stops from the end date."""
-    found = await _following(session, event.delegation_id, ApportionmentCommand.END)
-    if found is not None:
-        await _stop(session, *found, event.effective_date, f"ended: {event.reason}")
+    reason = f"ended: {event.reason}"
+    await stop_apportionment(session, event.delegation_id, END, event.effective_date, reason)
 
 
 async def on_delegation_resumed(session: AsyncSession, event: DelegationResumed) -> None:
-    """R19: a resumed delegation's cost restarts from the date it resumes."""
-    found = await _following(session, event.delegation_id, ApportionmentCommand.RESUME)
+    """R19: a resumed delegation's cost restarts from the date it resumes; R20: Health's cover
+    of it ends the day before."""
+    delegation = await session.get(FundedDelegation, event.delegation_id)
+    if delegation is not None:
+        await close_open_covers(session, delegation, HandbackClosure.RESUMED, event.effective_date)
+    await restart_apportionment(session, event.delegation_id, event.effective_date, "resumed")
+
+
+async def stop_apportionment(
+    session: AsyncSession, delegation_id: UUID, command: ApportionmentCommand, on: date, why: str
+) -> None:
+    """R19: the cost stops from `on`, once: a stop said twice (a suspension and a handback for
+    the same stop) finds it already stopped and changes nothing more."""
+    found = await _following(session, delegation_id, command)
+    if found is not None:
+        await _stop(session, *found, on, why)
+
+
+async def restart_apportionment(
+    session: AsyncSession, delegation_id: UUID, on: date, cause: str
+) -> None:
+    """R19: the cost restarts from `on`, once (a resumption said twice restarts it once)."""
+    found = await _following(session, delegation_id, RESUME)
     if found is None:
         return
     delegation, state = found
     delegation.status = state
-    await open_segment(session, delegation, event.effective_date, "resumed")
-    await audit(session, SYSTEM, "apportionment.restart", event.delegation_id, "resumed")
+    await open_segment(session, delegation, on, "resumed")
+    await audit(session, SYSTEM, "apportionment.restart", delegation_id, cause)
+
+
+def _never_the_council(delegation: FundedDelegation, health: str) -> None:
+    """R11: a task that failed the s.22 test is charged to the NHS, whatever re-apportions it."""
+    council = delegation.local_authority
+    if apportionment.charges_the_council(delegation.section_22_met, delegation.payer, council):
+        delegation.payer, delegation.payer_reason = health, apportionment.r11_reason(council)
 
 
 async def _following(
@@ -121,9 +160,14 @@ async def _stop(
     on: date,
     reason: str,
 ) -> None:
-    if apportionment.costs_accrue(ApportionmentState(delegation.status)):
-        await close_open_segment(session, delegation, on)
+    """The run stops and FundingStopped says so once; a suspended delegation that ends has no
+    run to stop, so only its state changes."""
+    accruing = apportionment.costs_accrue(ApportionmentState(delegation.status))
     delegation.status = state
+    if not accruing:
+        await audit(session, SYSTEM, "apportionment.state", delegation.delegation_id, reason)
+        return
+    await close_open_segment(session, delegation, on)
     await publish(
         session, apportionment.stopped(delegation.person_id, delegation.delegation_id, on, reason)
     )

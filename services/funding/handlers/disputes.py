@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.domain import disputes, packages
+from services.funding.domain.apportionment import r11_reason
 from services.funding.domain.disputes import DisputeState
 from services.funding.domain.lines import lines_behind
 from services.funding.domain.money import Owed
@@ -19,9 +20,17 @@ from services.funding.handlers.packages import (
     party_package,
     shares_document,
 )
-from services.funding.models import Dispute, JointPackage, PackageTerms, Settlement
+from services.funding.models import (
+    Dispute,
+    FundedDelegation,
+    JointPackage,
+    PackageTerms,
+    Settlement,
+)
 from services.funding.queries.packages import as_terms, package_terms, parties_of
+from services.funding.queries.versions import framework_version_in_force
 from services.funding.schemas.disputes import DisputeCreate
+from services.funding.settings import Settings
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
 from shared.db import today
@@ -80,7 +89,9 @@ def _raised(dispute: Dispute, parties: list[str]) -> events.DisputeRaised:
 
 
 async def on_dispute_resolved(session: AsyncSession, event: DisputeResolved) -> None:
-    """R22: apply the CSU's shares from the date the outcome names and settle back to it."""
+    """R22: apply the CSU's shares from the date the outcome names and settle back to it;
+    R11: a council share of a task failing s.22 goes to the NHS; R29: under the version in
+    force on the day it was resolved."""
     package = await session.get(JointPackage, event.package_id)
     if package is None:  # parked in dead letters; replayable once the package is known
         raise NotFound(f"dispute {event.dispute_id} names unknown package {event.package_id}")
@@ -89,19 +100,21 @@ async def on_dispute_resolved(session: AsyncSession, event: DisputeResolved) -> 
     if settled is None:
         return
     rows = list(await package_terms(session, package.id))
-    shares = [packages.ShareTerm(s.organisation, s.percent, s.weekly_pence) for s in event.shares]
+    shares = await _outcome_shares(session, package, event)
     outcome = disputes.settle_outcome(
         [as_terms(t, package.person_id) for t in rows],
         shares,
         event.effective_from,
         event.resolved_on,
     )
+    version = await framework_version_in_force(session, event.resolved_on)
     await _apply_outcome(session, package, rows, shares, outcome.applies_from)
     for owed in outcome.settlements:
-        session.add(_settlement(event, package, owed, outcome))
+        session.add(_settlement(event, package, owed, outcome, version))
     apply_state(package, settled[0])
     dispute.status, dispute.outcome = settled[1], shares_document(shares)
     dispute.effective_from, dispute.resolved_on = event.effective_from, event.resolved_on
+    dispute.framework_version = version
     session.add(dispute)
     await publish(
         session,
@@ -111,13 +124,41 @@ async def on_dispute_resolved(session: AsyncSession, event: DisputeResolved) -> 
             package_id=package.id,
             effective_from=event.effective_from,
             settlements=[events.Settlement(**dataclasses.asdict(o)) for o in outcome.settlements],
+            framework_version=version,
         ),
     )
     await audit(session, SYSTEM, "dispute.settle", event.dispute_id, "R22 outcome applied")
 
 
+async def _outcome_shares(
+    session: AsyncSession, package: JointPackage, event: DisputeResolved
+) -> list[packages.ShareTerm]:
+    """The CSU's shares; for a package funding a task that failed the s.22 test the council's
+    share is charged to the NHS instead, and the audit trail says why (R11)."""
+    shares = [packages.ShareTerm(s.organisation, s.percent, s.weekly_pence) for s in event.shares]
+    delegation = (
+        await session.get(FundedDelegation, package.delegation_id)
+        if package.delegation_id is not None
+        else None
+    )
+    if delegation is None:
+        return shares
+    health = Settings.of(session).health_commissioner
+    shares, moved = packages.council_share_to_nhs(
+        shares, delegation.section_22_met, delegation.local_authority, health
+    )
+    if moved:
+        why = r11_reason(delegation.local_authority)
+        await audit(session, SYSTEM, "dispute.outcome_recharged", event.dispute_id, why)
+    return shares
+
+
 def _settlement(
-    event: DisputeResolved, package: JointPackage, owed: Owed, outcome: disputes.Outcome
+    event: DisputeResolved,
+    package: JointPackage,
+    owed: Owed,
+    outcome: disputes.Outcome,
+    version: int | None,
 ) -> Settlement:
     return Settlement(
         id=uuid4(),
@@ -131,6 +172,7 @@ def _settlement(
         period_end=outcome.applies_from,
         settled_on=event.resolved_on,
         lines=lines_behind(outcome.paid_lines, outcome.lines),
+        framework_version=version,
     )
 
 

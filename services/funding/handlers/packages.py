@@ -11,13 +11,13 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from services.funding.domain import packages
 from services.funding.domain.packages import PackageState
-from services.funding.models import JointPackage, PackageTerms
+from services.funding.models import FundedDelegation, JointPackage, PackageTerms
 from services.funding.queries.packages import as_terms, package_terms, parties_of
 from services.funding.schemas.packages import JointPackageCreate, ShareIn, TermsCreate
 from shared.audit import audit
 from shared.auth import CurrentUser
 from shared.db import now
-from shared.errors import Forbidden, NotFound
+from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.events import funding as events
 from shared.outbox import publish
 
@@ -52,12 +52,15 @@ async def agree_joint_package(
     packages.check_shares(shares, body.weekly_cost_pence)
     if actor.organisation not in {s.organisation for s in shares}:
         raise Forbidden("an organisation agrees only packages it is party to")
+    if body.delegation_id is not None:
+        await check_funds_no_council(session, body.delegation_id, shares)
     package = JointPackage(
         id=uuid4(),
         person_id=body.person_id,
         setting=body.setting.value,
         status=PackageState.AGREED,
         idempotency_key=key,
+        delegation_id=body.delegation_id,
         created_by=actor.organisation,
         created_at=now(session),
     )
@@ -74,6 +77,8 @@ async def change_shares(
     """R21: shares (and the weekly cost) change only from an effective date."""
     package, terms = await party_package(session, actor, package_id)
     shares = share_terms(body.shares)
+    if package.delegation_id is not None:
+        await check_funds_no_council(session, package.delegation_id, shares)
     state = packages.change_shares(
         PackageState(package.status),
         [as_terms(t, package.person_id) for t in terms],
@@ -89,6 +94,16 @@ async def change_shares(
         session, actor, "joint_package.change", package_id, f"R21 from {body.effective_from}"
     )
     return package
+
+
+async def check_funds_no_council(
+    session: AsyncSession, delegation_id: UUID, shares: Sequence[packages.ShareTerm]
+) -> None:
+    """R11: a package for a task that failed the s.22 test gives the council no share."""
+    delegation = await session.get(FundedDelegation, delegation_id)
+    if delegation is None:
+        raise InvalidInput("delegation_id", "no live delegation is funded with this id")
+    packages.check_no_council_share(shares, delegation.section_22_met, delegation.local_authority)
 
 
 async def add_terms(

@@ -3,7 +3,7 @@ that settles what Health funded without prejudice."""
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID, uuid4
 
 from sqlalchemy import select
@@ -12,9 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.funding.domain import apportionment, segments
 from services.funding.domain.lines import CostLine, lines_behind
 from services.funding.domain.money import Owed
-from services.funding.models import FundedDelegation, FundingGap, FundingSegment, Settlement
+from services.funding.models import (
+    FundedDelegation,
+    FundingGap,
+    FundingSegment,
+    HealthCover,
+    Settlement,
+)
+from services.funding.queries.covers import covers_pending
 from services.funding.queries.rates import rates_of
 from services.funding.queries.segments import as_funded, segments_of
+from services.funding.queries.versions import framework_version_in_force
 from services.funding.schemas.segments import FundingDecisionCreate, FundingGapCreate
 from services.funding.settings import Settings
 from shared.audit import audit
@@ -50,24 +58,34 @@ async def open_segment(
         cause=cause,
         recorded_at=now(session),
     )
-    rate = apportionment.rate_in_force(
-        await rates_of(session, delegation.provider_organisation), on
-    )
+    return await start_run(session, segment)
+
+
+async def start_run(session: AsyncSession, segment: FundingSegment) -> FundingSegment:
+    """Record a run at the rate in force on its first day and publish it; with no rate in
+    force yet it waits for one (`rates`)."""
+    rates = await rates_of(session, segment.provider_organisation)
+    rate = apportionment.rate_in_force(rates, segment.effective_from)
     segment.awaiting_rate = rate is None and segment.minutes_per_week > 0
     session.add(segment)
     if not segment.awaiting_rate:
-        await publish(session, apportionment.apportioned(as_funded(segment), rate, on))
+        event = apportionment.apportioned(as_funded(segment), rate, segment.effective_from)
+        await publish(session, event)
     return segment
 
 
 async def close_open_segment(
-    session: AsyncSession, delegation: FundedDelegation, on: date
+    session: AsyncSession, delegation: FundedDelegation, on: date, cover_id: UUID | None = None
 ) -> FundingSegment | None:
-    """The cost stops from `on` (never before the run began)."""
+    """The cost of the delegation's own run (or of one Health cover) stops from `on`, never
+    before the run began."""
     segment = await session.scalar(
         select(FundingSegment).where(
             FundingSegment.delegation_id == delegation.delegation_id,
             FundingSegment.effective_to.is_(None),
+            FundingSegment.cover_id.is_(None)
+            if cover_id is None
+            else FundingSegment.cover_id == cover_id,
         )
     )
     if segment is not None:
@@ -103,18 +121,17 @@ async def declare_funding_gap(
 async def make_funding_decision(
     session: AsyncSession, actor: CurrentUser, delegation_id: UUID, body: FundingDecisionCreate
 ) -> FundedDelegation:
-    """R20: the funding decision names who pays; what Health paid without prejudice is settled
-    back to the start date to the penny, and the named organisation pays from the decision."""
+    """R20: the funding decision names who pays; what Health paid without prejudice (from the
+    start, or from a handback's stop date) is settled back to the penny, and the named
+    organisation pays from the decision. R11: never the council for a task failing s.22; R29:
+    the decision records the Framework version in force on its date."""
     health = Settings.of(session).health_commissioner
     delegation = await _concerning(session, actor, delegation_id, health)
     runs = await segments_of(session, delegation_id)
-    lines = await _lines_until(session, delegation, runs, body.decided_on)
-    pending = segments.Pending(
-        delegation.person_id,
-        delegation_id,
-        segments.state_of(delegation.funding_pending),
-        delegation.start_date,
-    )
+    pending_covers = await covers_pending(session, delegation_id)
+    pending = _pending(delegation, pending_covers)
+    version = await framework_version_in_force(session, body.decided_on)
+    lines = await _lines_until(session, pending.start_date, runs, body.decided_on)
     decided = segments.decide_funding(
         pending,
         accountable_organisation=body.accountable_organisation,
@@ -122,17 +139,56 @@ async def make_funding_decision(
         today=today(session),
         health_commissioner=health,
         lines=lines,
+        framework_version=version,
     )
-    delegation.funding_pending = decided.state is segments.FundingState.WITHOUT_PREJUDICE
-    delegation.payer, delegation.decided_on = body.accountable_organisation, body.decided_on
-    await _hand_over(session, delegation, runs, body.decided_on)
+    _record_decision(delegation, pending_covers, body, decided.state, version)
+    await _hand_over(session, runs, body.accountable_organisation, body.decided_on)
     for owed in decided.settlements:
-        session.add(_settlement(delegation, owed, body.decided_on, lines))
+        session.add(
+            _settlement(delegation, owed, (pending.start_date, body.decided_on), lines, version)
+        )
     for event in decided.events:
         await publish(session, event)
-    why = f"R20 decided: {body.accountable_organisation} pays from {delegation.start_date}"
+    why = f"R20 decided: {body.accountable_organisation} pays from {pending.start_date}"
     await audit(session, actor, "funding_decision.make", delegation_id, why)
     return delegation
+
+
+def _pending(
+    delegation: FundedDelegation, pending_covers: Sequence[HealthCover]
+) -> segments.Pending:
+    """What is without prejudice: the delegation from its start, and each Health cover from its
+    stop date; the decision settles all of it from the earliest."""
+    starts = [c.stopped_on for c in pending_covers]
+    if delegation.funding_pending:
+        starts.append(delegation.start_date)
+    return segments.Pending(
+        delegation.person_id,
+        delegation.delegation_id,
+        segments.state_of(bool(starts)),
+        min(starts, default=delegation.start_date),
+        delegation.local_authority,
+        delegation.section_22_met,
+    )
+
+
+def _record_decision(
+    delegation: FundedDelegation,
+    pending_covers: Sequence[HealthCover],
+    body: FundingDecisionCreate,
+    state: segments.FundingState,
+    version: int | None,
+) -> None:
+    """The named organisation pays from the decision: for the delegation when its own funding
+    was pending, and for each cover the decision settles."""
+    if delegation.funding_pending:
+        delegation.funding_pending = state is segments.FundingState.WITHOUT_PREJUDICE
+        delegation.payer, delegation.decided_on = body.accountable_organisation, body.decided_on
+        delegation.framework_version = version
+    for cover in pending_covers:
+        cover.funding = state
+        cover.payer, cover.decided_on = body.accountable_organisation, body.decided_on
+        cover.framework_version = version
 
 
 async def _concerning(
@@ -149,22 +205,24 @@ async def _concerning(
 
 
 async def _lines_until(
-    session: AsyncSession,
-    delegation: FundedDelegation,
-    runs: Sequence[FundingSegment],
-    until: date,
+    session: AsyncSession, start: date, runs: Sequence[FundingSegment], until: date
 ) -> list[CostLine]:
-    rates = await rates_of(session, delegation.provider_organisation)
-    return [
-        line
-        for run in runs
-        for line in apportionment.cost_lines(as_funded(run), rates, delegation.start_date, until)
-    ]
+    """Each run's lines from `start` to the decision, at its own provider's rates."""
+    lines: list[CostLine] = []
+    for run in runs:
+        rates = await rates_of(session, run.provider_organisation)
+        lines += apportionment.cost_lines(as_funded(run), rates, start, until)
+    return lines
 
 
 def _settlement(
-    delegation: FundedDelegation, owed: Owed, decided_on: date, lines: list[CostLine]
+    delegation: FundedDelegation,
+    owed: Owed,
+    period: tuple[date, date],
+    lines: list[CostLine],
+    version: int | None,
 ) -> Settlement:
+    settled = [ln for ln in lines if ln.without_prejudice]
     return Settlement(
         id=uuid4(),
         kind="without_prejudice",
@@ -173,25 +231,23 @@ def _settlement(
         payer=owed.payer,
         payee=owed.payee,
         amount_pence=owed.amount_pence,
-        period_start=delegation.start_date,
-        period_end=decided_on,
-        settled_on=decided_on,
-        lines=lines_behind(lines, [replace(ln, organisation=owed.payer) for ln in lines]),
+        period_start=period[0],
+        period_end=period[1],
+        settled_on=period[1],
+        lines=lines_behind(settled, [replace(ln, organisation=owed.payer) for ln in settled]),
+        framework_version=version,
     )
 
 
 async def _hand_over(
-    session: AsyncSession,
-    delegation: FundedDelegation,
-    runs: Sequence[FundingSegment],
-    decided_on: date,
+    session: AsyncSession, runs: Sequence[FundingSegment], payer: str, decided_on: date
 ) -> None:
     """From the decision the named organisation funds the runs Health funded without prejudice."""
     for segment in runs:
         if not segment.without_prejudice:
             continue
         if segment.effective_from >= decided_on:
-            segment.payer, segment.without_prejudice = delegation.payer, False
+            segment.payer, segment.without_prejudice = payer, False
             if segment.awaiting_rate:
                 continue  # apportioned, to its new payer, when the rate comes
             rates = await rates_of(session, segment.provider_organisation)
@@ -200,12 +256,26 @@ async def _hand_over(
             await publish(session, event)
         elif segment.effective_to is None or segment.effective_to > decided_on:
             until, segment.effective_to = segment.effective_to, decided_on
-            await open_segment(
-                session,
-                delegation,
-                decided_on,
-                "funding_decision",
-                until,
-                segment.minutes_per_week,
-                segment.accrues_from,
-            )
+            await start_run(session, _continued(segment, payer, decided_on, until, now(session)))
+
+
+def _continued(
+    segment: FundingSegment, payer: str, on: date, until: date | None, at: datetime
+) -> FundingSegment:
+    """The rest of a run, decided: same minutes, provider and cover, accruing from its start."""
+    return FundingSegment(
+        id=uuid4(),
+        delegation_id=segment.delegation_id,
+        person_id=segment.person_id,
+        payer=payer,
+        provider_organisation=segment.provider_organisation,
+        minutes_per_week=segment.minutes_per_week,
+        effective_from=on,
+        effective_to=until,
+        without_prejudice=False,
+        accrues_from=segment.accrues_from,
+        awaiting_rate=False,
+        cause="funding_decision",
+        recorded_at=at,
+        cover_id=segment.cover_id,
+    )

@@ -27,3 +27,4 @@ class DisputeRead(BaseModel):
     outcome: list[ShareIn] | None
     effective_from: date | None
     resolved_on: date | None
+    framework_version: int | None = None  # R29: the version the outcome was settled under

@@ -25,6 +25,8 @@ class JointPackageCreate(BaseModel):
     weekly_cost_pence: int = Field(ge=0, le=100_000_000)
     shares: list[ShareIn] = Field(min_length=2, max_length=10)
     effective_from: date
+    # R11: the delegation whose task the package funds, if it funds one.
+    delegation_id: UUID | None = None
 
 
 class TermsCreate(BaseModel):
@@ -48,3 +50,4 @@ class JointPackageRead(BaseModel):
     person_id: UUID
     setting: Setting
     terms: list[TermsRead]
+    delegation_id: UUID | None = None
