@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from pydantic import Field
+
 from services.delegation.schemas import Output
 from shared.events.vocabulary import Delegability, TaskCategory
 
@@ -18,3 +20,6 @@ class TaskRead(Output):
     name: str
     category: TaskCategory
     delegability: Delegability
+    needs_specific_training: bool = Field(
+        description="A 5.13: False when an instruction record suffices (medication prompts)"
+    )
