@@ -87,6 +87,7 @@ async def test_r10_a_ruling_before_its_date_waits_and_the_scheduler_applies_it_o
         await deliver(runtime, ruling(date(2026, 2, 1)))
         before = (await catalogue(client))["topical-cream"]["delegability"]
         waiting = await pending(runtime)
+        listed = await client.get("/tasks/rulings", params={"pending": True}, headers=AUDITOR)
         allowed = await propose(client, "topical-cream")
         clock.move(timedelta(days=26))  # 31 January: not yet
         too_early = await run_catalogue_job(runtime)
@@ -95,6 +96,9 @@ async def test_r10_a_ruling_before_its_date_waits_and_the_scheduler_applies_it_o
         again = await run_catalogue_job(runtime)
         after = (await catalogue(client))["topical-cream"]["delegability"]
         refused = await propose(client, "topical-cream")
+        left = await client.get("/tasks/rulings", params={"pending": True}, headers=AUDITOR)
+    assert [r["effective_from"] for r in listed.json()] == ["2026-02-01"]
+    assert left.json() == []
     assert (before, waiting, allowed.status_code) == ("routine", ["topical-cream"], 201)
     assert (too_early, applied, again) == (0, 1, 0)
     assert after == "never"
