@@ -241,7 +241,7 @@ async def on_shared_care_decision_recorded(
         return
     version = (await framework_version_in_force(session, event.decided_on)).version
     task = task_rules(await catalogue_entry(session, proposal.task_code))
-    case = await shared_care_case(session, proposal, task, event)
+    case = await recorded_case(session, proposal, task, event.rationale)
     refusal = check.refusal(case) if case is not None else MDT_RECORD_MISSING
     transition = rules.apply_shared_care(
         facts_of(proposal), event.decision, version, event.decided_on, refusal
@@ -267,13 +267,6 @@ async def on_shared_care_decision_recorded(
 
 
 MDT_RECORD_MISSING = check.Refusal("R9", "the MDT's record of the case is missing")
-
-
-async def shared_care_case(
-    session: AsyncSession, proposal: Proposal, task: check.Task, event: SharedCareDecisionRecorded
-) -> check.Case | None:
-    """The facts the MDT recorded when it could not agree (R9-R13)."""
-    return await recorded_case(session, proposal, task, event.rationale)
 
 
 async def recorded_case(
