@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from services import delegation as package
 from services.delegation import api
+from services.delegation.handlers.catalogue import apply_due_rulings
 from services.delegation.handlers.reviews import raise_due_reviews
 from services.delegation.models import Base
 from services.delegation.settings import Settings
@@ -24,7 +25,7 @@ SPEC = ServiceSpec(
     migrations_dir=Path(__file__).parent / "migrations",
     settings_type=Settings,
     publishes=events.PUBLISHED,
-    jobs=(raise_due_reviews,),
+    jobs=(raise_due_reviews, apply_due_rulings),
 )
 
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import TYPE_ANNOTATION_MAP, JSONDocument, Versioned, new_metadata
@@ -36,6 +36,9 @@ class Task(Base):
     category: Mapped[str] = mapped_column(String(60))
     delegability: Mapped[str] = mapped_column(String(30))
     active: Mapped[bool] = mapped_column(default=True)
+    # A 5.13: medication prompts, eye drops need an instruction record, not a training plan.
+    needs_specific_training: Mapped[bool] = mapped_column(default=True, server_default=true())
+    ruled_from: Mapped[date | None]  # the effective date of the ruling that shaped the entry
 
 
 class Person(Base):
@@ -106,6 +109,8 @@ class Proposal(Versioned, Base):
     submitted_on: Mapped[date]
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     shared_care_conditions: Mapped[list[str] | None] = mapped_column(JSONDocument)
+    refused_rule: Mapped[str | None] = mapped_column(String(10))  # R10-R12 stopped a 'delegate'
+    refusal_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Decision(Base):
@@ -124,6 +129,9 @@ class Decision(Base):
     framework_version: Mapped[int]
     decided_on: Mapped[date]
     decided_by: Mapped[str] = mapped_column(String(200))
+    rule: Mapped[str | None] = mapped_column(String(10))  # the rule that refused a 'delegate'
+    section_22_met: Mapped[bool | None]
+    funding_basis: Mapped[str | None] = mapped_column(String(30))
 
 
 class Delegation(Versioned, Base):
@@ -163,6 +171,10 @@ class Delegation(Versioned, Base):
     next_review_due: Mapped[date | None] = mapped_column(index=True)
     reevaluation_flagged_on: Mapped[date | None]
     created_at: Mapped[datetime]
+    # R11: the s.22 test (None: not applicable); when it failed, NHS-funded or a joint package.
+    section_22_met: Mapped[bool | None]
+    funding_basis: Mapped[str | None] = mapped_column(String(30))
+    needs_specific_training: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class Review(Versioned, Base):
@@ -183,6 +195,8 @@ class Review(Versioned, Base):
     completed_on: Mapped[date | None]
     outcome: Mapped[str | None] = mapped_column(String(30))
     notes: Mapped[str | None] = mapped_column(Text)
+    framework_version: Mapped[int | None]  # R29: the version the outcome was decided under
+    reassessment: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
 
 
 class Occurrence(Base):
@@ -207,3 +221,21 @@ class RegularUsePolicy(Base):
     period_days: Mapped[int]
     updated_at: Mapped[datetime]
     updated_by: Mapped[str] = mapped_column(String(200))
+
+
+class CatalogueRuling(Base):
+    """R10: a governance ruling on one catalogue entry; it takes effect from its date, so one
+    arriving early waits here (applied_on empty) until the scheduler applies it."""
+
+    __tablename__ = "catalogue_rulings"
+
+    ruling_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    task_code: Mapped[str] = mapped_column(String(100), primary_key=True)
+    change: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(60))
+    delegability: Mapped[str] = mapped_column(String(30))
+    needs_specific_training: Mapped[bool | None]
+    effective_from: Mapped[date] = mapped_column(index=True)
+    received_on: Mapped[date]
+    applied_on: Mapped[date | None]

@@ -52,6 +52,9 @@ class TaskCatalogueChanged(BoardEvent):
     category: TaskCategory
     delegability: Delegability
     effective_from: date
+    # A 5.13: False for tasks needing an instruction record, not a training plan; None: unchanged
+    # (a new task needs specific training unless the ruling says otherwise).
+    needs_specific_training: bool | None = None
 
 
 class SharedCareDecision(StrEnum):

@@ -27,7 +27,7 @@ def ruling(change: CatalogueChange, delegability: Delegability) -> TaskCatalogue
     )
 
 
-async def test_r10_the_catalogue_is_seeded_with_never_case_by_case_and_routine_tasks(
+async def test_r10_r16_the_catalogue_is_seeded_per_direction_with_its_training_need(
     service_client: ServiceClient,
 ) -> None:
     async with service_client(DELEGATION) as (client, _runtime):
@@ -38,7 +38,12 @@ async def test_r10_the_catalogue_is_seeded_with_never_case_by_case_and_routine_t
     assert tasks["urinary-catheter-insertion-removal"] == "never"
     assert tasks["complex-wound-dressing"] == "case_by_case"
     assert tasks["topical-cream"] == "routine"
-    assert tasks["personal-care-washing"] == "social_care_only"
+    assert tasks["personal-care-washing"] == "routine"  # issue 13: Health may take it on
+    assert tasks["adult-safeguarding-enquiry"] == "social_care_only"
+    assert tasks["care-act-needs-assessment"] == "social_care_only"
+    training = {t["code"]: t["needs_specific_training"] for t in response.json()}
+    assert (training["medication-prompt"], training["eye-drops"]) == (False, False)
+    assert training["topical-cream"] is True
     categories = {t["category"] for t in response.json()}
     assert set(TaskCategory) <= categories
 

@@ -546,31 +546,38 @@ async def test_journey_3_iv_drug_administration_refused_with_the_rule_r10(
     catalogue = {t["code"]: t["delegability"] for t in tasks.json()}
     assert catalogue["iv-drug-administration"] == "never"
 
+    # Issue 13: an absolute entry is refused as soon as it is proposed (R10), not at the MDT.
     person_id = await steps.person()
-    proposal_id = await steps.propose(person_id, "iv-drug-administration")
-    refused = await steps.decide(proposal_id)
+    refused = await steps.delegation.post(
+        "/proposals",
+        json={
+            "person_id": person_id,
+            "task_code": "iv-drug-administration",
+            "direction": "health_to_social",
+            "setting": "own_home",
+            "practitioner": {
+                "professional_body": "NMC",
+                "registration_number": "12A3456E",
+                "competent_in_task": True,
+            },
+            "provider_organisation": steps.provider,
+            "frequency": "daily",
+            "additional_minutes_per_week": 0,
+            "contact_arrangements": "District Nurse visits every ten days; call the LPT hub",
+        },
+        headers=steps.practitioner,
+    )
     assert refused.status_code == 422, refused.text
     body = problem(refused)
     assert body["rule"] == "R10"
     assert body["status"] == 422
     assert "registered nurse" in body["detail"]
 
-    proposal = await steps.delegation.get(f"/proposals/{proposal_id}", headers=steps.mdt)
-    assert proposal.json()["status"] == "submitted"
-    assert proposal.json()["delegation_id"] is None
     delegations = await steps.delegation.get(
         "/delegations", params={"person_id": person_id}, headers=steps.mdt
     )
     assert delegations.status_code == 200, delegations.text
     assert delegations.json() == []
-
-    # The MDT records its refusal, with its reasons: nothing is delegated.
-    recorded = await steps.decide(
-        proposal_id, outcome="refused", reasons="IV drugs are given by a registered nurse"
-    )
-    assert recorded.status_code == 201, recorded.text
-    assert recorded.json()["outcome"] == "refused"
-    assert recorded.json()["delegation_id"] is None
 
 
 async def test_journey_4_no_consensus_goes_to_shared_care_and_becomes_a_case_example_r14(

@@ -5,7 +5,11 @@ from datetime import date
 from fastapi import APIRouter
 
 from services.delegation.queries import catalogue as queries
-from services.delegation.schemas.catalogue import FrameworkVersionRead, TaskRead
+from services.delegation.schemas.catalogue import (
+    CatalogueRulingRead,
+    FrameworkVersionRead,
+    TaskRead,
+)
 from shared.auth import CurrentUser, Role, admits
 from shared.web import Session, problem_response
 
@@ -34,3 +38,13 @@ async def framework_version_in_force(
 async def list_tasks(session: Session, user: CurrentUser = admits(*EVERYONE)) -> list[TaskRead]:
     """Every task in the catalogue with its category and whether it may be delegated."""
     return [TaskRead.model_validate(t) for t in await queries.tasks(session)]
+
+
+@router.get(
+    "/tasks/rulings", tags=["task catalogue"], summary="Catalogue rulings and their dates (R10)"
+)
+async def list_rulings(
+    session: Session, pending: bool = False, user: CurrentUser = admits(*EVERYONE)
+) -> list[CatalogueRulingRead]:
+    """Governance rulings on the catalogue; `pending=true` lists those not yet in effect."""
+    return [CatalogueRulingRead.model_validate(r) for r in await queries.rulings(session, pending)]

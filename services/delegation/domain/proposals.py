@@ -12,10 +12,22 @@ from enum import StrEnum
 from uuid import UUID
 
 from services.delegation.domain import Transition
+from services.delegation.domain.decisions import (
+    Case,
+    FundingBasis,
+    Member,
+    Refusal,
+    RiskAssessment,
+    Section22Test,
+    Task,
+    check,
+    members_refusal,
+    refused_at_proposal,
+)
 from shared.errors import Conflict, InvalidInput, RuleViolation
 from shared.events.delegation import DecisionOutcome, DelegationDecided, SharedCareRequested
 from shared.events.governance import SharedCareDecision
-from shared.events.vocabulary import Delegability, Direction, Setting, TaskCategory
+from shared.events.vocabulary import Direction, Setting, TaskCategory
 from shared.lifecycle import Lifecycle
 
 
@@ -32,6 +44,7 @@ class ProposalCommand(StrEnum):
     REFER_TO_SHARED_CARE = "referred to Shared Care"
     APPROVE_AFTER_SHARED_CARE = "approved by Shared Care"
     REFUSE_AFTER_SHARED_CARE = "refused by Shared Care"
+    REFUSE_BY_CHECK = "refused by the decision check"
 
 
 LIFECYCLE: Lifecycle[ProposalState, ProposalCommand] = Lifecycle(
@@ -51,6 +64,10 @@ LIFECYCLE: Lifecycle[ProposalState, ProposalCommand] = Lifecycle(
             ProposalState.AWAITING_SHARED_CARE,
             ProposalCommand.REFUSE_AFTER_SHARED_CARE,
         ): ProposalState.REFUSED,
+        (
+            ProposalState.AWAITING_SHARED_CARE,
+            ProposalCommand.REFUSE_BY_CHECK,
+        ): ProposalState.REFUSED,
     },
 )
 
@@ -65,81 +82,6 @@ SHARED_CARE_COMMAND = {
 }
 
 
-class Discipline(StrEnum):
-    """R9: the disciplines an MDT member may bring."""
-
-    REGISTERED_NURSE = "registered_nurse"
-    DOCTOR = "doctor"
-    ALLIED_HEALTH_PROFESSIONAL = "allied_health_professional"
-    PHARMACIST = "pharmacist"
-    SOCIAL_WORKER = "social_worker"
-    SOCIAL_CARE_PRACTITIONER = "social_care_practitioner"
-    CARE_PROVIDER = "care_provider"
-
-
-HEALTH_DISCIPLINES = frozenset(
-    {
-        Discipline.REGISTERED_NURSE,
-        Discipline.DOCTOR,
-        Discipline.ALLIED_HEALTH_PROFESSIONAL,
-        Discipline.PHARMACIST,
-    }
-)
-SOCIAL_CARE_DISCIPLINES = frozenset({Discipline.SOCIAL_WORKER, Discipline.SOCIAL_CARE_PRACTITIONER})
-
-
-class Stability(StrEnum):
-    """R12: how stable or predictable the person's condition is."""
-
-    STABLE = "stable"
-    PREDICTABLE = "predictable"
-    UNSTABLE = "unstable"
-
-
-class Complexity(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-
-
-@dataclass(frozen=True)
-class Task:
-    code: str
-    category: TaskCategory
-    delegability: Delegability
-    active: bool = True
-
-
-@dataclass(frozen=True)
-class Member:
-    discipline: Discipline
-    organisation: str
-
-
-@dataclass(frozen=True)
-class RiskAssessment:
-    """R12: the risk and benefit assessment the national guidance asks for."""
-
-    stability: Stability
-    complexity: Complexity
-    expected_outcome: str
-    mitigations: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Section22Test:
-    """R11: Care Act s.22, both limbs must hold for a local authority to meet a health need."""
-
-    merely_incidental_or_ancillary: bool
-    of_a_nature_a_local_authority_could_provide: bool
-
-    @property
-    def passed(self) -> bool:
-        return (
-            self.merely_incidental_or_ancillary and self.of_a_nature_a_local_authority_could_provide
-        )
-
-
 @dataclass(frozen=True)
 class Proposal:
     proposal_id: UUID
@@ -149,6 +91,7 @@ class Proposal:
     direction: Direction
     setting: Setting
     state: ProposalState = ProposalState.SUBMITTED
+    practitioner_registration: str = ""  # R13: the accountable practitioner's registration
 
 
 @dataclass(frozen=True)
@@ -159,22 +102,17 @@ class MdtDecision:
     best_interests: bool
     section_22: Section22Test | None = None
     clinical_justification: str | None = None
+    section_22_funding: FundingBasis | None = None
     reasons: str | None = None
     question: str | None = None
     positions: tuple[str, ...] = ()
 
 
 def check_proposal(task: Task, direction: Direction, practitioner_competent: bool) -> None:
-    """R1, R10, R13: what a proposal must satisfy before it reaches the MDT."""
-    if not task.active:
-        raise RuleViolation("R10", f"task '{task.code}' is no longer in the catalogue")
-    social_task = task.delegability is Delegability.SOCIAL_CARE_ONLY
-    if social_task != (direction is Direction.SOCIAL_TO_HEALTH):
-        raise RuleViolation(
-            "R1",
-            f"a {'social care' if social_task else 'healthcare'} task cannot be delegated "
-            f"{direction.value}",
-        )
+    """R1, R10, R13: what a proposal must satisfy before it reaches the MDT; an absolute entry
+    of the catalogue is refused here, not at the MDT."""
+    if (refused := refused_at_proposal(task, direction)) is not None:
+        raise refused.violation()
     if not practitioner_competent:
         raise RuleViolation(
             "R13", "the delegating practitioner must be occupationally competent in the task"
@@ -183,34 +121,23 @@ def check_proposal(task: Task, direction: Direction, practitioner_competent: boo
 
 def check_mdt(members: tuple[Member, ...]) -> None:
     """R9: at least one registered health practitioner and one social care practitioner."""
-    disciplines = {m.discipline for m in members}
-    if not disciplines & HEALTH_DISCIPLINES or not disciplines & SOCIAL_CARE_DISCIPLINES:
-        raise RuleViolation(
-            "R9",
-            "the MDT must include a registered health practitioner and a social care practitioner",
-        )
+    if (refused := members_refusal(members)) is not None:
+        raise refused.violation()
 
 
-def check_approval(task: Task, direction: Direction, decision: MdtDecision) -> None:
-    """R10-R12: what stops an approval."""
-    if task.delegability is Delegability.NEVER or not task.active:
-        raise RuleViolation("R10", f"task '{task.code}' is for a registered nurse only")
-    if (
-        task.delegability is Delegability.CASE_BY_CASE
-        and not (decision.clinical_justification or "").strip()
-    ):
-        raise RuleViolation("R10", f"task '{task.code}' needs a recorded clinical justification")
-    if direction is Direction.HEALTH_TO_SOCIAL:
-        if decision.section_22 is None:
-            raise RuleViolation("R11", "a health to social delegation must record the s.22 test")
-        if not decision.section_22.passed:
-            raise RuleViolation("R11", "the Care Act s.22 test fails: the NHS must provide this")
-    if not decision.best_interests:
-        raise RuleViolation("R12", "delegation must be in the person's best interests")
-    if decision.risk.stability is Stability.UNSTABLE:
-        raise RuleViolation("R12", "the person's condition is not stable enough to delegate")
-    if not decision.risk.mitigations:
-        raise RuleViolation("R12", "the record must say how the clinical risk is managed")
+def case_of(proposal: Proposal, task: Task, decision: MdtDecision) -> Case:
+    """The decision check's facts as the MDT recorded them."""
+    return Case(
+        task=task,
+        direction=proposal.direction,
+        members=decision.members,
+        risk=decision.risk,
+        best_interests=decision.best_interests,
+        section_22=decision.section_22,
+        clinical_justification=decision.clinical_justification,
+        section_22_funding=decision.section_22_funding,
+        practitioner_registration=proposal.practitioner_registration,
+    )
 
 
 def next_state(proposal: Proposal, command: ProposalCommand) -> ProposalState:
@@ -235,7 +162,7 @@ def decide(
     state = next_state(proposal, MDT_COMMAND[decision.outcome])
     check_mdt(decision.members)
     if decision.outcome is DecisionOutcome.APPROVED:
-        check_approval(task, proposal.direction, decision)
+        check(case_of(proposal, task, decision))
     if decision.outcome is DecisionOutcome.REFUSED and not (decision.reasons or "").strip():
         raise InvalidInput("reasons", "a refusal must give its reasons")
     decided = DelegationDecided(
@@ -251,25 +178,37 @@ def decide(
 
 
 def apply_shared_care(
-    proposal: Proposal, decision: SharedCareDecision, framework_version: int, decided_on: date
+    proposal: Proposal,
+    decision: SharedCareDecision,
+    framework_version: int,
+    decided_on: date,
+    refusal: Refusal | None = None,
 ) -> Transition[ProposalState] | None:
-    """R14, R29: the Shared Care discussion decides a proposal still waiting for it; a
+    """R10-R14, R29: the Shared Care discussion decides a proposal still waiting for it; a
+    'delegate' the decision check refuses (`refusal`) refuses the proposal naming the rule. A
     proposal no longer waiting ignores it (the discussion's decision arrived twice)."""
-    command = SHARED_CARE_COMMAND[decision]
+    command = shared_care_command(decision, refusal)
     if not LIFECYCLE.allows(proposal.state, command):
         return None
     decided = DelegationDecided(
         person_id=proposal.person_id,
         proposal_id=proposal.proposal_id,
-        outcome=outcome_of(decision),
+        outcome=outcome_of(decision, refusal),
         framework_version=framework_version,
         decided_on=decided_on,
+        rule=refusal.rule if refusal and decision is SharedCareDecision.DELEGATE else None,
     )
     return Transition(LIFECYCLE.next(proposal.state, command), (decided,))
 
 
-def outcome_of(decision: SharedCareDecision) -> DecisionOutcome:
-    if decision is SharedCareDecision.DELEGATE:
+def shared_care_command(decision: SharedCareDecision, refusal: Refusal | None) -> ProposalCommand:
+    if decision is SharedCareDecision.DELEGATE and refusal is not None:
+        return ProposalCommand.REFUSE_BY_CHECK
+    return SHARED_CARE_COMMAND[decision]
+
+
+def outcome_of(decision: SharedCareDecision, refusal: Refusal | None = None) -> DecisionOutcome:
+    if decision is SharedCareDecision.DELEGATE and refusal is None:
         return DecisionOutcome.APPROVED
     return DecisionOutcome.REFUSED
 

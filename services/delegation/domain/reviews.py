@@ -76,9 +76,14 @@ class Outcome:
 
 
 def complete(
-    review: Review, delegation: Delegation, outcome: Outcome, on: date
+    review: Review,
+    delegation: Delegation,
+    outcome: Outcome,
+    on: date,
+    framework_version: int | None = None,
 ) -> Transition[ReviewState]:
-    """R26: the review's outcome; changed minutes are published for funding (R19)."""
+    """R26, R29: the review's outcome under the Framework version in force; changed minutes
+    are published for funding (R19)."""
     if not LIFECYCLE.allows(review.state, ReviewCommand.COMPLETE):
         raise Conflict(
             f"review {review.review_id} is already {review.state}",
@@ -95,8 +100,14 @@ def complete(
         outcome=outcome.outcome,
         additional_minutes_per_week=minutes_after(delegation, outcome),
         effective_date=on,
+        framework_version=framework_version,
     )
     return Transition(state, (completed,))
+
+
+def continues(outcome: Outcome) -> bool:
+    """R10-R12: an outcome that keeps the task delegated passes the decision check again."""
+    return outcome.outcome is not ReviewOutcome.END
 
 
 def minutes_after(delegation: Delegation, outcome: Outcome) -> int:

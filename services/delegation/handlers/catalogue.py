@@ -1,12 +1,18 @@
-"""Event reactions that keep the task catalogue (R10) and the Framework versions (R29)."""
+"""Event reactions that keep the task catalogue (R10) and the Framework versions (R29).
+
+A catalogue ruling takes effect from its date (R10): one arriving earlier waits as pending and
+the scheduler applies it on the day; a decision applies a ruling already due for its task first.
+"""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.delegation.models import FrameworkVersion, Task
+from services.delegation.models import CatalogueRuling, FrameworkVersion, Task
 from shared.audit import audit
 from shared.auth import SYSTEM
+from shared.db import today
 from shared.events.governance import (
     CatalogueChange,
     FrameworkVersionPublished,
@@ -24,14 +30,65 @@ async def on_framework_version_published(
 
 
 async def on_task_catalogue_changed(session: AsyncSession, event: TaskCatalogueChanged) -> None:
-    """R10: the catalogue changes only by a governance ruling; removed tasks stay, inactive."""
-    await session.merge(
-        Task(
-            code=event.task_code,
+    """R10: a governance ruling is kept, and applied now if its date has come, else pending."""
+    ruling = await session.merge(
+        CatalogueRuling(
+            ruling_id=event.ruling_id,
+            task_code=event.task_code,
+            change=event.change,
             name=event.name,
             category=event.category,
             delegability=event.delegability,
-            active=event.change is not CatalogueChange.REMOVED,
+            needs_specific_training=event.needs_specific_training,
+            effective_from=event.effective_from,
+            received_on=today(session),
         )
     )
-    await audit(session, SYSTEM, f"task.{event.change}", event.task_code, str(event.ruling_id))
+    await audit(session, SYSTEM, "task.ruling", event.task_code, str(event.ruling_id))
+    if ruling.applied_on is None and ruling.effective_from <= today(session):
+        await apply_ruling(session, ruling)
+
+
+async def apply_ruling(session: AsyncSession, ruling: CatalogueRuling) -> None:
+    """R10: the catalogue changes only by a ruling; removed tasks stay, inactive. A ruling
+    older than the one that shaped the entry is superseded and changes nothing."""
+    ruling.applied_on = today(session)
+    task = await session.get(Task, ruling.task_code, with_for_update=True)
+    if task is not None and task.ruled_from is not None and task.ruled_from > ruling.effective_from:
+        await audit(session, SYSTEM, "task.superseded", ruling.task_code, str(ruling.ruling_id))
+        return
+    if task is None:
+        task = Task(code=ruling.task_code, needs_specific_training=True)
+        session.add(task)
+    task.name, task.category, task.delegability = ruling.name, ruling.category, ruling.delegability
+    task.active = ruling.change != CatalogueChange.REMOVED
+    task.ruled_from = ruling.effective_from
+    if ruling.needs_specific_training is not None:
+        task.needs_specific_training = ruling.needs_specific_training
+    await session.flush()
+    await audit(session, SYSTEM, f"task.{ruling.change}", ruling.task_code, str(ruling.ruling_id))
+
+
+async def apply_due_rulings(session: AsyncSession, task_code: str | None = None) -> int:
+    """Scheduler job, R10: pending rulings whose date has come take effect, oldest first."""
+    query = (
+        select(CatalogueRuling)
+        .where(
+            CatalogueRuling.applied_on.is_(None),
+            CatalogueRuling.effective_from <= today(session),
+        )
+        .order_by(CatalogueRuling.effective_from, CatalogueRuling.received_on)
+        .with_for_update(skip_locked=task_code is None)
+    )
+    if task_code is not None:
+        query = query.where(CatalogueRuling.task_code == task_code)
+    due = (await session.scalars(query)).all()
+    for ruling in due:
+        await apply_ruling(session, ruling)
+    return len(due)
+
+
+async def task_in_force(session: AsyncSession, task_code: str) -> Task | None:
+    """R10: the catalogue entry as in force today, a ruling due today applied first."""
+    await apply_due_rulings(session, task_code)
+    return await session.get(Task, task_code)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.delegation.domain import decisions as check
 from services.delegation.domain import proposals as rules
 from services.delegation.domain.delegations import DelegationState
 from services.delegation.domain.proposals import ProposalState
 from services.delegation.handlers import record
+from services.delegation.handlers.catalogue import task_in_force
 from services.delegation.models import Decision, Delegation, Proposal, Task
 from services.delegation.queries.catalogue import framework_version_in_force
 from services.delegation.schemas.proposals import DecisionCreate, ProposalCreate
@@ -21,15 +24,27 @@ from shared.auth import SYSTEM, CurrentUser
 from shared.db import now, today
 from shared.errors import InvalidInput, NotFound
 from shared.events.delegation import DecisionOutcome, ProposalSubmitted
-from shared.events.governance import SharedCareDecisionRecorded
+from shared.events.governance import SharedCareDecision, SharedCareDecisionRecorded
 from shared.events.vocabulary import Delegability, Direction, Setting, TaskCategory
 from shared.outbox import publish
 
 
-def task_rules(task: Task) -> rules.Task:
-    return rules.Task(
-        task.code, TaskCategory(task.category), Delegability(task.delegability), task.active
+def task_rules(task: Task) -> check.Task:
+    return check.Task(
+        task.code,
+        TaskCategory(task.category),
+        Delegability(task.delegability),
+        task.active,
+        task.needs_specific_training,
     )
+
+
+async def catalogue_entry(session: AsyncSession, task_code: str) -> Task:
+    """R10: the entry in force today; entries are deactivated, never deleted."""
+    task = await task_in_force(session, task_code)
+    if task is None:
+        raise InvalidInput("task_code", f"'{task_code}' is not in the task catalogue")
+    return task
 
 
 async def submit_proposal(
@@ -42,9 +57,7 @@ async def submit_proposal(
         )
         if existing is not None:
             return existing, False
-    task = await session.get(Task, body.task_code)
-    if task is None:
-        raise InvalidInput("task_code", f"'{body.task_code}' is not in the task catalogue")
+    task = await catalogue_entry(session, body.task_code)
     rules.check_proposal(task_rules(task), body.direction, body.practitioner.competent_in_task)
     proposal = new_proposal(actor, body, task, idempotency_key, today(session))
     session.add(proposal)
@@ -99,6 +112,7 @@ def facts_of(proposal: Proposal) -> rules.Proposal:
         Direction(proposal.direction),
         Setting(proposal.setting),
         ProposalState(proposal.status),
+        proposal.registration_number,
     )
 
 
@@ -107,17 +121,18 @@ def mdt_decision(body: DecisionCreate) -> rules.MdtDecision:
     s22 = body.section_22
     return rules.MdtDecision(
         outcome=body.outcome,
-        members=tuple(rules.Member(m.discipline, m.organisation) for m in body.members),
-        risk=rules.RiskAssessment(
+        members=tuple(check.Member(m.discipline, m.organisation) for m in body.members),
+        risk=check.RiskAssessment(
             risk.stability, risk.complexity, risk.expected_outcome, tuple(risk.mitigations)
         ),
         best_interests=body.best_interests,
         section_22=None
         if s22 is None
-        else rules.Section22Test(
+        else check.Section22Test(
             s22.merely_incidental_or_ancillary, s22.of_a_nature_a_local_authority_could_provide
         ),
         clinical_justification=body.clinical_justification,
+        section_22_funding=body.section_22_funding,
         reasons=body.reasons,
         question=body.question,
         positions=tuple(body.positions),
@@ -138,20 +153,28 @@ async def decide_proposal(
 ) -> tuple[Decision, Delegation | None]:
     """R9-R14, R29: the MDT decides once; a concurrent decision gets 409."""
     proposal = await proposal_for_update(session, proposal_id)
-    task = await session.get(Task, proposal.task_code)
-    assert task is not None  # catalogue entries are deactivated, never deleted
+    task = task_rules(await catalogue_entry(session, proposal.task_code))
     on = today(session)
     version = (await framework_version_in_force(session, on)).version
-    transition = rules.decide(facts_of(proposal), task_rules(task), mdt_decision(body), version, on)
+    facts, mdt = facts_of(proposal), mdt_decision(body)
+    transition = rules.decide(facts, task, mdt, version, on)
     decision = new_decision(proposal, body.outcome, body.model_dump(mode="json"), version, on)
     decision.source, decision.decided_by = "mdt", actor.user_id
     session.add(decision)
     delegation = None
     if transition.state is ProposalState.APPROVED:
-        delegation = new_delegation(session, proposal, version)
+        terms = check.terms(rules.case_of(facts, task, mdt))
+        record_terms(decision, terms)
+        delegation = new_delegation(session, proposal, version, task, terms)
     await record(session, proposal, transition)
     await audit(session, actor, "proposal.decide", proposal.id, body.outcome)
     return decision, delegation
+
+
+def record_terms(decision: Decision, terms: check.Terms) -> None:
+    """R11: the s.22 test and, when it failed, who funds the task instead of the council."""
+    decision.section_22_met = terms.section_22_met
+    decision.funding_basis = terms.funding
 
 
 def new_decision(
@@ -168,8 +191,15 @@ def new_decision(
     )
 
 
-def new_delegation(session: AsyncSession, proposal: Proposal, version: int) -> Delegation:
-    """An approved proposal becomes a delegation awaiting the provider (R15)."""
+def new_delegation(
+    session: AsyncSession,
+    proposal: Proposal,
+    version: int,
+    task: check.Task,
+    terms: check.Terms,
+) -> Delegation:
+    """An approved proposal becomes a delegation awaiting the provider (R15), on the terms the
+    decision check set (R11) and knowing whether the task needs specific training (A 5.13)."""
     delegation = Delegation(
         id=uuid.uuid4(),
         proposal_id=proposal.id,
@@ -191,6 +221,9 @@ def new_delegation(session: AsyncSession, proposal: Proposal, version: int) -> D
         worker_ids=[],
         regular_reviews_raised=0,
         created_at=now(session),
+        section_22_met=terms.section_22_met,
+        funding_basis=terms.funding,
+        needs_specific_training=task.needs_specific_training,
     )
     session.add(delegation)
     return delegation
@@ -199,26 +232,67 @@ def new_delegation(session: AsyncSession, proposal: Proposal, version: int) -> D
 async def on_shared_care_decision_recorded(
     session: AsyncSession, event: SharedCareDecisionRecorded
 ) -> None:
-    """R14, R29: the Shared Care discussion's decision is applied to the proposal."""
+    """R10-R14, R29: the Shared Care discussion's decision is applied to the proposal; a
+    'delegate' passes the same decision check as the MDT's approval, on the MDT's record."""
     proposal = await session.scalar(
         select(Proposal).where(Proposal.id == event.proposal_id).with_for_update()
     )
     if proposal is None:
         return
     version = (await framework_version_in_force(session, event.decided_on)).version
+    task = task_rules(await catalogue_entry(session, proposal.task_code))
+    case = await recorded_case(session, proposal, task, event.rationale)
+    refusal = check.refusal(case) if case is not None else MDT_RECORD_MISSING
     transition = rules.apply_shared_care(
-        facts_of(proposal), event.decision, version, event.decided_on
+        facts_of(proposal), event.decision, version, event.decided_on, refusal
     )
     if transition is None:
         return
-    outcome = rules.outcome_of(event.decision)
+    outcome = rules.outcome_of(event.decision, refusal)
     decision = new_decision(
         proposal, outcome, event.model_dump(mode="json"), version, event.decided_on
     )
     decision.source, decision.decided_by = "shared_care", f"shared-care:{event.discussion_id}"
     session.add(decision)
     proposal.shared_care_conditions = list(event.conditions)
-    if transition.state is ProposalState.APPROVED:
-        new_delegation(session, proposal, version)
+    if transition.state is ProposalState.APPROVED and case is not None:
+        terms = check.terms(case)
+        record_terms(decision, terms)
+        new_delegation(session, proposal, version, task, terms)
+    elif event.decision is SharedCareDecision.DELEGATE and refusal is not None:
+        decision.rule = proposal.refused_rule = refusal.rule
+        proposal.refusal_reason = refusal.reason
     await record(session, proposal, transition)
     await audit(session, SYSTEM, "proposal.shared_care_decision", proposal.id, event.rationale)
+
+
+MDT_RECORD_MISSING = check.Refusal("R9", "the MDT's record of the case is missing")
+
+
+async def recorded_case(
+    session: AsyncSession, proposal: Proposal, task: check.Task, rationale: str | None = None
+) -> check.Case | None:
+    """The decision check's facts as the MDT recorded them; the Shared Care discussion's
+    rationale is the clinical justification when the MDT recorded none (R10)."""
+    body = await mdt_record(session, proposal.id)
+    if body is None:
+        return None
+    case = rules.case_of(facts_of(proposal), task, mdt_decision(body))
+    justification = (body.clinical_justification or "").strip() or rationale
+    return replace(case, clinical_justification=justification)
+
+
+async def mdt_record(session: AsyncSession, proposal_id: uuid.UUID) -> DecisionCreate | None:
+    record = await session.scalar(
+        select(Decision.record).where(Decision.proposal_id == proposal_id, Decision.source == "mdt")
+    )
+    return None if record is None else DecisionCreate.model_validate(record)
+
+
+async def shared_care_rationale(session: AsyncSession, proposal_id: uuid.UUID) -> str | None:
+    record = await session.scalar(
+        select(Decision.record).where(
+            Decision.proposal_id == proposal_id, Decision.source == "shared_care"
+        )
+    )
+    return None if record is None else str(record.get("rationale") or "") or None

@@ -7,6 +7,8 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.delegation.domain import decisions as check
+from services.delegation.domain import proposals as proposal_rules
 from services.delegation.domain import reviews as rules
 from services.delegation.domain.delegations import RUNNING
 from services.delegation.domain.reviews import ReviewState
@@ -16,14 +18,26 @@ from services.delegation.handlers.delegations import (
     end_delegation,
     facts_of,
 )
-from services.delegation.models import Delegation, Review
-from services.delegation.schemas.reviews import ReviewOutcomeCreate
+from services.delegation.handlers.proposals import (
+    MDT_RECORD_MISSING,
+    catalogue_entry,
+    recorded_case,
+    shared_care_rationale,
+    task_rules,
+)
+from services.delegation.handlers.proposals import (
+    facts_of as proposal_facts,
+)
+from services.delegation.models import Delegation, Proposal, Review
+from services.delegation.queries.catalogue import framework_version_in_force
+from services.delegation.schemas.reviews import Reassessment, ReviewOutcomeCreate
 from shared.audit import audit
 from shared.auth import CurrentUser
 from shared.db import today
-from shared.errors import NotFound
+from shared.errors import InvalidInput, NotFound
 from shared.events.assessment import NeedChanged
 from shared.events.delegation import (
+    DecisionOutcome,
     ReviewOutcome,
     ReviewReason,
 )
@@ -88,7 +102,8 @@ async def on_need_changed(session: AsyncSession, event: NeedChanged) -> None:
 async def complete_review(
     session: AsyncSession, actor: CurrentUser, review_id: uuid.UUID, body: ReviewOutcomeCreate
 ) -> Review:
-    """R26: the review's outcome; changed minutes re-apportion funding (R19), end ends it."""
+    """R26, R29: the review's outcome; changed minutes re-apportion funding (R19), end ends it;
+    an outcome that keeps the task delegated passes the decision check again (R10-R13)."""
     review = await session.scalar(select(Review).where(Review.id == review_id).with_for_update())
     if review is None:
         raise NotFound(f"no review {review_id}")
@@ -96,13 +111,61 @@ async def complete_review(
     facts = facts_of(delegation)
     outcome = rules.Outcome(body.outcome, body.additional_minutes_per_week)
     on = today(session)
+    version = (await framework_version_in_force(session, on)).version
     transition = rules.complete(
-        rules.Review(review.id, ReviewState(review.status)), facts, outcome, on
+        rules.Review(review.id, ReviewState(review.status)), facts, outcome, on, version
     )
+    if rules.continues(outcome):
+        await recheck(session, review, delegation, body.reassessment)
     delegation.additional_minutes_per_week = rules.minutes_after(facts, outcome)
     review.completed_on, review.outcome, review.notes = on, body.outcome, body.notes
+    review.framework_version = version
     await record(session, review, transition)
     await audit(session, actor, "review.complete", review.id, body.outcome)
     if body.outcome is ReviewOutcome.END:
         await end_delegation(session, actor, delegation, body.notes or "ended at review")
     return review
+
+
+async def recheck(
+    session: AsyncSession, review: Review, delegation: Delegation, found: Reassessment | None
+) -> None:
+    """R8, R10-R13: the task goes on only as the catalogue in force today allows, on the MDT's
+    reassessment (required after a significant change in need) or else on its recorded facts."""
+    if review.mdt_reassessment and found is None:
+        raise InvalidInput("reassessment", "a significant change in need needs the MDT (R8)")
+    proposal = await session.get(Proposal, delegation.proposal_id)
+    assert proposal is not None  # a delegation comes only from a proposal
+    task = task_rules(await catalogue_entry(session, delegation.task_code))
+    if found is not None:
+        case: check.Case | None = proposal_rules.case_of(
+            proposal_facts(proposal), task, reassessed(found)
+        )
+        review.reassessment = found.model_dump(mode="json")
+    else:
+        rationale = await shared_care_rationale(session, proposal.id)
+        case = await recorded_case(session, proposal, task, rationale)
+    if case is None:
+        raise MDT_RECORD_MISSING.violation()
+    terms = check.check(case)
+    if found is not None:
+        delegation.section_22_met, delegation.funding_basis = terms.section_22_met, terms.funding
+
+
+def reassessed(found: Reassessment) -> proposal_rules.MdtDecision:
+    risk, s22 = found.risk, found.section_22
+    return proposal_rules.MdtDecision(
+        outcome=DecisionOutcome.APPROVED,
+        members=tuple(check.Member(m.discipline, m.organisation) for m in found.members),
+        risk=check.RiskAssessment(
+            risk.stability, risk.complexity, risk.expected_outcome, tuple(risk.mitigations)
+        ),
+        best_interests=found.best_interests,
+        section_22=None
+        if s22 is None
+        else check.Section22Test(
+            s22.merely_incidental_or_ancillary, s22.of_a_nature_a_local_authority_could_provide
+        ),
+        clinical_justification=found.clinical_justification,
+        section_22_funding=found.section_22_funding,
+    )

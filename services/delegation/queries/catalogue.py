@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.delegation.models import FrameworkVersion, Task
+from services.delegation.models import CatalogueRuling, FrameworkVersion, Task
 from shared.errors import NotFound
 
 
@@ -29,3 +29,13 @@ async def tasks(session: AsyncSession) -> Sequence[Task]:
     """R10: the catalogue as governance has ruled it."""
     rows = await session.scalars(select(Task).where(Task.active.is_(True)).order_by(Task.code))
     return rows.all()
+
+
+async def rulings(session: AsyncSession, pending_only: bool) -> Sequence[CatalogueRuling]:
+    """R10: the rulings received, by the date they take effect; pending ones only if asked."""
+    query = select(CatalogueRuling).order_by(
+        CatalogueRuling.effective_from, CatalogueRuling.task_code
+    )
+    if pending_only:
+        query = query.where(CatalogueRuling.applied_on.is_(None))
+    return (await session.scalars(query)).all()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
+
+from pydantic import Field
 
 from services.delegation.schemas import Output
 from shared.events.vocabulary import Delegability, TaskCategory
@@ -18,3 +21,19 @@ class TaskRead(Output):
     name: str
     category: TaskCategory
     delegability: Delegability
+    needs_specific_training: bool = Field(
+        description="A 5.13: False when an instruction record suffices (medication prompts)"
+    )
+
+
+class CatalogueRulingRead(Output):
+    """R10: a governance ruling on a catalogue entry; `applied_on` is empty while it waits."""
+
+    ruling_id: UUID
+    task_code: str
+    change: str
+    delegability: Delegability
+    needs_specific_training: bool | None
+    effective_from: date
+    received_on: date
+    applied_on: date | None

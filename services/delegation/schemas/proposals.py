@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from services.delegation.domain.proposals import Complexity, Discipline, Stability
+from services.delegation.domain.decisions import Complexity, Discipline, FundingBasis, Stability
 from services.delegation.schemas import Input, Output
 from shared.events.delegation import DecisionOutcome
 from shared.events.vocabulary import Direction, Setting, TaskCategory
@@ -57,6 +57,10 @@ class ProposalRead(Output):
     status: str
     submitted_on: date
     shared_care_conditions: list[str] | None = None
+    refused_rule: str | None = Field(
+        default=None, description="R10-R13: the rule that stopped a Shared Care 'delegate'"
+    )
+    refusal_reason: str | None = None
     delegation_id: UUID | None = None
 
 
@@ -90,6 +94,11 @@ class DecisionCreate(Input):
     best_interests: bool
     section_22: Section22 | None = None
     clinical_justification: str | None = Field(default=None, max_length=4000)
+    section_22_funding: FundingBasis | None = Field(
+        default=None,
+        description="R11: when the s.22 test fails, how the task is funded instead of by the "
+        "council (NHS-funded when not said)",
+    )
     reasons: str | None = Field(default=None, max_length=4000)
     question: str | None = Field(default=None, max_length=2000)
     positions: list[str] = Field(default_factory=list, max_length=20)
@@ -102,4 +111,7 @@ class DecisionRead(Output):
     outcome: DecisionOutcome
     framework_version: int
     decided_on: date
+    rule: str | None = None
+    section_22_met: bool | None = None
+    funding_basis: FundingBasis | None = None
     delegation_id: UUID | None = None

@@ -7,7 +7,9 @@ from uuid import UUID
 
 from pydantic import Field
 
+from services.delegation.domain.decisions import FundingBasis
 from services.delegation.schemas import Input, Output
+from services.delegation.schemas.proposals import Member, Risk, Section22
 from shared.events.delegation import ReviewOutcome
 
 
@@ -19,9 +21,28 @@ class ReviewRead(Output):
     mdt_reassessment: bool
     completed_on: date | None
     outcome: str | None
+    framework_version: int | None = Field(
+        default=None, description="R29: the Framework version the outcome was decided under"
+    )
+
+
+class Reassessment(Input):
+    """R8-R13: the MDT's reassessment at a review; the task goes on only if it passes the same
+    decision check as the first decision."""
+
+    members: list[Member] = Field(min_length=1, max_length=30)
+    risk: Risk
+    best_interests: bool
+    section_22: Section22 | None = None
+    clinical_justification: str | None = Field(default=None, max_length=4000)
+    section_22_funding: FundingBasis | None = None
 
 
 class ReviewOutcomeCreate(Input):
     outcome: ReviewOutcome
     additional_minutes_per_week: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
     notes: str | None = Field(default=None, max_length=4000)
+    reassessment: Reassessment | None = Field(
+        default=None,
+        description="R8: required when a significant change in need calls for the MDT",
+    )
