@@ -4,6 +4,7 @@ from services.assessment.handlers import consents, equality, plans
 from shared.events.delegation import (
     DelegationDecided,
     DelegationEnded,
+    DelegationResumed,
     ProposalSubmitted,
     SharedCareRequested,
     TaskDelegated,
@@ -15,6 +16,7 @@ from shared.inbox import Subscriptions
 SUBSCRIPTIONS: Subscriptions = {
     TaskDelegated: consents.on_task_delegated,
     DelegationEnded: plans.on_delegation_ended,
+    DelegationResumed: consents.on_delegation_resumed,
     ProposalSubmitted: equality.on_proposal_submitted,
     DelegationDecided: equality.on_delegation_decided,
     SharedCareRequested: equality.on_shared_care_requested,

@@ -17,7 +17,7 @@ from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
 from shared.db import now, today
 from shared.errors import Conflict, NotFound
-from shared.events.delegation import TaskDelegated
+from shared.events.delegation import DelegationResumed, TaskDelegated
 from shared.outbox import publish
 
 
@@ -124,16 +124,43 @@ async def withdraw_consent(
 async def on_task_delegated(session: AsyncSession, event: TaskDelegated) -> None:
     """The live task joins the plan; the consents open to it are linked to it alone (R7)."""
     await plan_handlers.on_task_delegated(session, event)
-    went_live = consents.WentLive(
-        event.person_id,
-        event.delegation_id,
-        event.task_code,
-        event.provider_organisation,
-        event.start_date,
+    await _link(
+        session,
+        consents.WentLive(
+            event.person_id,
+            event.delegation_id,
+            event.task_code,
+            event.provider_organisation,
+            event.start_date,
+        ),
     )
+
+
+async def on_delegation_resumed(session: AsyncSession, event: DelegationResumed) -> None:
+    """A resumed delegation is back on the plan (withdrawn consent took it off), and the consent
+    that let it resume is linked to it alone (R7)."""
+    await locked_person(session, event.person_id)
+    task = await plan_handlers.task_in_history(session, event.person_id, event.delegation_id)
+    if task is None:
+        return
+    reason = f"task {task.task_code} resumed with {task.provider_organisation}"
+    await plan_handlers.add_task(session, event.person_id, task, event.effective_date, reason)
+    await _link(
+        session,
+        consents.WentLive(
+            event.person_id,
+            event.delegation_id,
+            task.task_code,
+            task.provider_organisation,
+            event.effective_date,
+        ),
+    )
+
+
+async def _link(session: AsyncSession, went_live: consents.WentLive) -> None:
     given = await session.scalars(
         select(Consent).where(
-            Consent.person_id == event.person_id, Consent.task_code == event.task_code
+            Consent.person_id == went_live.person_id, Consent.task_code == went_live.task_code
         )
     )
     by_id = {c.id: c for c in given}
