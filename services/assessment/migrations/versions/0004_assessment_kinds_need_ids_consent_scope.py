@@ -72,6 +72,7 @@ def upgrade() -> None:
     _one_current_of_each_kind(rows)
     _need_ids(rows)
     _current_kind_index()
+    _name_unique_constraints()
 
 
 def _enumerate_kinds(rows: list[Any]) -> None:
@@ -121,8 +122,27 @@ def _current_kind_index() -> None:
     )
 
 
+# 0002 left two unique constraints unnamed; PostgreSQL named them itself. Give them the names the
+# naming convention gives the models, so that migrations and models agree. (SQLite keeps them
+# unnamed: renaming there means rebuilding the tables, for no change in behaviour.)
+UNNAMED = {
+    "support_plan_versions": ("person_id_version", "person_id"),
+    "framework_uses": ("measure_source_id", "measure"),
+}
+
+
+def _name_unique_constraints(undo: bool = False) -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    for table, (columns, first) in UNNAMED.items():
+        names = (f"{table}_{columns}_key", f"uq_{table}_{first}")
+        old, new = reversed(names) if undo else names
+        op.execute(f"ALTER TABLE {table} RENAME CONSTRAINT {old} TO {new}")
+
+
 def downgrade() -> None:
     # Kinds stay enumerated and need ids stay: both are valid data for the older code.
+    _name_unique_constraints(undo=True)
     with op.batch_alter_table("consents") as batch:
         for column in ("linked_on", "linked_delegation_id", "provider_organisation"):
             batch.drop_column(column)
