@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, MetaData, select
+from sqlalchemy import Connection, MetaData, insert, select
 
 from services.assessment.main import SPEC as ASSESSMENT
 from services.assessment.models import Assessment, Person
@@ -119,8 +119,8 @@ async def test_r6_r4_the_upgrade_maps_spellings_keeps_one_current_of_a_kind_and_
     try:
         await migrations.upgrade(runtime.engine, ASSESSMENT.migrations_dir, "0003")
         async with runtime.engine.begin() as connection:
-            await connection.execute(Person.__table__.insert(), [person])
-            await connection.execute(Assessment.__table__.insert(), spelled)
+            await connection.execute(insert(Person), [person])
+            await connection.execute(insert(Assessment), spelled)
         await migrations.upgrade(runtime.engine, ASSESSMENT.migrations_dir)
         async with runtime.engine.connect() as connection:
             found = {r.id: r for r in await connection.execute(select(Assessment.__table__))}
@@ -145,9 +145,9 @@ async def test_r6_the_upgrade_stops_on_a_kind_it_cannot_map(
     try:
         await migrations.upgrade(runtime.engine, ASSESSMENT.migrations_dir, "0003")
         async with runtime.engine.begin() as connection:
-            await connection.execute(Person.__table__.insert(), [person])
+            await connection.execute(insert(Person), [person])
             await connection.execute(
-                Assessment.__table__.insert(), [assessment_row(person["id"], "mystery", 0)]
+                insert(Assessment), [assessment_row(person["id"], "mystery", 0)]
             )
         with pytest.raises(RuntimeError, match="mystery"):
             await migrations.upgrade(runtime.engine, ASSESSMENT.migrations_dir)
