@@ -94,6 +94,7 @@ class AssessmentCreate(BaseModel):
         default=None,
         description="Deprecated: the assessing organisation is the caller's token organisation "
         "(R6); if sent it must be the same",
+        json_schema_extra={"deprecated": True},
     )
     assessed_on: date | None = None
     health_needs: list[HealthNeedWrite] = Field(default_factory=list, max_length=100)
