@@ -95,7 +95,11 @@ class NeedChange(Base):
 
 
 class Consent(Versioned, Base):
-    """R7: consent to one delegated task; withdrawal is recorded beside it, never erasing it."""
+    """R7: consent to one delegated task; withdrawal is recorded beside it, never erasing it.
+
+    Given for `delegation_id`, or for delegations to `provider_organisation`, or task-wide; the
+    latter two are linked to the delegation that goes live under them (`linked_delegation_id`).
+    """
 
     __tablename__ = "consents"
 
@@ -103,6 +107,9 @@ class Consent(Versioned, Base):
     person_id: Mapped[UUID] = mapped_column(ForeignKey("people.id"), index=True)
     task_code: Mapped[str] = mapped_column(String(100))
     delegation_id: Mapped[UUID | None]
+    provider_organisation: Mapped[str | None] = mapped_column(String(200))
+    linked_delegation_id: Mapped[UUID | None]
+    linked_on: Mapped[date | None]
     given_by: Mapped[str] = mapped_column(String(50))
     authority_reference: Mapped[str | None] = mapped_column(String(200))
     capacity_assessed_on: Mapped[date | None]

@@ -1,9 +1,10 @@
 """The events the assessment service reacts to, and its handler for each."""
 
-from services.assessment.handlers import equality, plans
+from services.assessment.handlers import consents, equality, plans
 from shared.events.delegation import (
     DelegationDecided,
     DelegationEnded,
+    DelegationResumed,
     ProposalSubmitted,
     SharedCareRequested,
     TaskDelegated,
@@ -13,8 +14,9 @@ from shared.events.governance import EqualityReportRequested
 from shared.inbox import Subscriptions
 
 SUBSCRIPTIONS: Subscriptions = {
-    TaskDelegated: plans.on_task_delegated,
+    TaskDelegated: consents.on_task_delegated,
     DelegationEnded: plans.on_delegation_ended,
+    DelegationResumed: consents.on_delegation_resumed,
     ProposalSubmitted: equality.on_proposal_submitted,
     DelegationDecided: equality.on_delegation_decided,
     SharedCareRequested: equality.on_shared_care_requested,

@@ -46,22 +46,45 @@ class ConsentGivenBy(StrEnum):
 
 
 class ConsentRecorded(PersonEvent):
-    """Emitted when consent to a specific delegated task is recorded on the support plan (R7)."""
+    """Emitted when consent to a specific delegated task is recorded on the support plan (R7).
+
+    It is given for `delegation_id`, or for any delegation of the task to
+    `provider_organisation`, or (both None) task-wide until a delegation of the task goes live
+    and `ConsentLinked` binds it to that delegation.
+    """
 
     consent_id: UUID
     task_code: str
     delegation_id: UUID | None = None
     given_by: ConsentGivenBy
     given_on: date
+    provider_organisation: str | None = None
+
+
+class ConsentLinked(PersonEvent):
+    """Emitted when a delegation goes live under a consent not given for one delegation (R7):
+    from now on the consent covers `delegation_id` only, never a later delegation of the task."""
+
+    consent_id: UUID
+    task_code: str
+    delegation_id: UUID
+    provider_organisation: str
+    linked_on: date
 
 
 class ConsentWithdrawn(PersonEvent):
-    """Emitted when consent to a delegated task is withdrawn: the delegation stops (R7)."""
+    """Emitted when consent to a delegated task is withdrawn: the delegation stops (R7).
+
+    `delegation_id` and `provider_organisation` are what the consent was given for;
+    `linked_delegation_id` the delegation it was linked to (`ConsentLinked`), if any.
+    """
 
     consent_id: UUID
     task_code: str
     delegation_id: UUID | None = None
     withdrawn_on: date
+    provider_organisation: str | None = None
+    linked_delegation_id: UUID | None = None
 
 
 class NeedChanged(PersonEvent):
@@ -70,6 +93,51 @@ class NeedChanged(PersonEvent):
     change_id: UUID
     significant: bool
     recorded_on: date
+
+
+class HealthPurpose(StrEnum):
+    """R4: what a health need is for."""
+
+    TREATMENT = "treatment"
+    CONTROL = "control"
+    MANAGEMENT = "management"
+    PREVENTION = "prevention"
+    CARE = "care"
+    AFTERCARE = "aftercare"
+
+
+class HealthCondition(StrEnum):
+    """R4: what a health need relates to."""
+
+    DISEASE = "disease"
+    ILLNESS = "illness"
+    INJURY = "injury"
+    DISABILITY = "disability"
+
+
+class AssessedHealthNeed(EventPart):
+    """R4: one assessed health need, by id, with the delegable tasks that meet it; no free text."""
+
+    need_id: UUID
+    purpose: HealthPurpose
+    relates_to: HealthCondition
+    requires_health_professional: bool
+    task_codes: list[str]
+
+
+class NeedsAssessed(PersonEvent):
+    """Emitted when a needs assessment is recorded (R4, R6): its kind, who assessed for which
+    organisation and when, and each health need a delegation can cite by `need_id`.
+
+    The assessment it supersedes (R8), if any, is no longer current: its needs are replaced.
+    """
+
+    assessment_id: UUID
+    kind: str  # AssessmentKind in the assessment API: care_act_needs, health_needs, ...
+    partner_organisation: str
+    assessed_on: date
+    health_needs: list[AssessedHealthNeed]
+    supersedes_assessment_id: UUID | None = None
 
 
 class SupportPlanVersioned(PersonEvent):
@@ -106,8 +174,10 @@ PUBLISHED: Sequence[type[Event]] = (
     PersonRegistered,
     CommunityHealthServicesStatusChanged,
     ConsentRecorded,
+    ConsentLinked,
     ConsentWithdrawn,
     NeedChanged,
+    NeedsAssessed,
     SupportPlanVersioned,
     EqualityReportCompiled,
 )

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from services.assessment.main import SPEC as ASSESSMENT
-from shared.events.assessment import ConsentRecorded, PersonRegistered, SupportPlanVersioned
+from shared.events.assessment import (
+    ConsentLinked,
+    ConsentRecorded,
+    NeedsAssessed,
+    PersonRegistered,
+    SupportPlanVersioned,
+)
 from shared.testing.events import deliver, published
 from tests.assessment.conftest import (
     MDT,
@@ -39,8 +45,12 @@ async def test_case_study_steroid_cream_joins_the_twice_daily_plan_with_the_pers
             json={"task_code": "steroid-cream", "given_by": "person", "given_on": "2026-01-05"},
             headers=PRACTITIONER,
         )
-        await deliver(runtime, given_task_delegated(person_id))
+        delegated = given_task_delegated(person_id)
+        await deliver(runtime, delegated)
         plan = (await client.get(f"/people/{person_id}/support-plan", headers=MDT)).json()
+        linked = await client.get(
+            f"/people/{person_id}/consents/{consent.json()['id']}", headers=MDT
+        )
         events = [type(e) for e in await published(runtime)]
     assert assessed.json()["eligibility"]["determination"]["eligible"] is True
     assert assessed.json()["health_needs"][0]["requires_health_professional"] is False
@@ -48,12 +58,15 @@ async def test_case_study_steroid_cream_joins_the_twice_daily_plan_with_the_pers
     assert (plan["visits_per_day"], plan["minutes_per_visit"], plan["days_per_week"]) == (2, 30, 7)
     assert [t["task_code"] for t in plan["tasks"]] == ["steroid-cream"]
     assert plan["consent_ids"] == [consent.json()["id"]]
+    assert linked.json()["linked_delegation_id"] == str(delegated.delegation_id)
     assert events == [
         PersonRegistered,
+        NeedsAssessed,
         SupportPlanVersioned,
         SupportPlanVersioned,
         ConsentRecorded,
         SupportPlanVersioned,
+        ConsentLinked,
     ]
 
 

@@ -28,6 +28,14 @@ def test_the_eligibility_determination_is_a_typed_model() -> None:
     assert determination == {"$ref": "#/components/schemas/DeterminationRead"}
 
 
+def test_r6_the_kind_of_assessment_is_an_enumeration_and_the_organisation_is_deprecated() -> None:
+    schemas = openapi()["components"]["schemas"]
+    create = schemas["AssessmentCreate"]["properties"]
+    assert create["kind"] == {"$ref": "#/components/schemas/AssessmentKind"}
+    assert set(schemas["AssessmentKind"]["enum"]) >= {"care_act_needs", "health_needs"}
+    assert create["partner_organisation"]["deprecated"] is True
+
+
 def test_r28_every_equality_characteristic_is_an_enumeration() -> None:
     schemas = openapi()["components"]["schemas"]
     profile = schemas["EqualityProfileWrite"]["properties"]

@@ -121,3 +121,20 @@ async def test_r6_twenty_assessments_after_one_change_in_need_supersede_the_curr
     )
     assert first.status_code == 201
     assert [a["id"] for a in current.json()] == [winner.json()["id"]]
+
+
+async def test_r6_twenty_partners_assessing_one_kind_at_once_record_it_once(
+    target: Target,
+) -> None:
+    person_id = await given_person(target)
+    url = f"/people/{person_id}/assessments"
+    before = await target.events("NeedsAssessed")
+
+    async def assess(i: int) -> Any:
+        headers = target.headers(Role.REGISTERED_PRACTITIONER, f"PARTNER-{i}")
+        return await target.client.post(url, json=given_assessment_body(), headers=headers)
+
+    responses = await race(assess)
+
+    assert_one_winner(responses)
+    assert await target.events("NeedsAssessed") == before + 1

@@ -9,8 +9,14 @@ from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
-from shared.errors import Conflict, InvalidInput
-from shared.events.assessment import NeedChanged
+from shared.errors import Conflict, InvalidInput, RuleViolation
+from shared.events.assessment import (
+    AssessedHealthNeed,
+    HealthCondition,
+    HealthPurpose,
+    NeedChanged,
+    NeedsAssessed,
+)
 from shared.lifecycle import Lifecycle
 
 
@@ -29,34 +35,30 @@ ASSESSMENT: Lifecycle[AssessmentState, AssessmentCommand] = Lifecycle(
 )
 
 
-class HealthPurpose(StrEnum):
-    """R4: what a health need is for."""
+class AssessmentKind(StrEnum):
+    """R6: the kinds of assessment the Framework names; one current of each kind per person.
 
-    TREATMENT = "treatment"
-    CONTROL = "control"
-    MANAGEMENT = "management"
-    PREVENTION = "prevention"
-    CARE = "care"
-    AFTERCARE = "aftercare"
+    Care Act needs (A 4.4) and carers' assessments (Care Act 2014 ss.9-10; families and carers,
+    A 3.6, A 5.10); health needs (A 4.3); the NHS Continuing Healthcare Checklist and Decision
+    Support Tool (the National Framework for CHC and FNC, A 4.2, A 4.6).
+    """
 
-
-class HealthCondition(StrEnum):
-    """R4: what a health need relates to."""
-
-    DISEASE = "disease"
-    ILLNESS = "illness"
-    INJURY = "injury"
-    DISABILITY = "disability"
+    CARE_ACT_NEEDS = "care_act_needs"
+    CARERS = "carers"
+    HEALTH_NEEDS = "health_needs"
+    CHC_CHECKLIST = "chc_checklist"
+    CHC_DECISION_SUPPORT_TOOL = "chc_decision_support_tool"
 
 
 @dataclass(frozen=True)
 class HealthNeed:
     """R4: a health need, whether or not a health professional must carry out the task."""
 
-    need: str
+    need_id: UUID
     purpose: HealthPurpose
     relates_to: HealthCondition
     requires_health_professional: bool
+    task_codes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,52 @@ def supersede(
     if current is None:
         return None
     return ASSESSMENT.next(current.state, AssessmentCommand.SUPERSEDE)
+
+
+def assessing_organisation(token_organisation: str, in_body: str | None) -> str:
+    """R6: the record keeps the organisation that assessed: the caller's, never another's."""
+    if in_body is not None and in_body != token_organisation:
+        why = (
+            f"the assessing organisation is the caller's ({token_organisation}); "
+            "omit the field or send the same"
+        )
+        raise RuleViolation("R6", why, errors=[{"field": "partner_organisation", "reason": why}])
+    return token_organisation
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """What an assessment records that other services may rely on (R4, R6)."""
+
+    person_id: UUID
+    assessment_id: UUID
+    kind: AssessmentKind
+    partner_organisation: str
+    assessed_on: date
+    health_needs: tuple[HealthNeed, ...]
+    supersedes: UUID | None
+
+
+def needs_assessed(assessed: Assessed) -> NeedsAssessed:
+    """R4: the assessed health needs, by id and task, for a delegation to cite."""
+    return NeedsAssessed(
+        person_id=assessed.person_id,
+        assessment_id=assessed.assessment_id,
+        kind=assessed.kind.value,
+        partner_organisation=assessed.partner_organisation,
+        assessed_on=assessed.assessed_on,
+        health_needs=[
+            AssessedHealthNeed(
+                need_id=n.need_id,
+                purpose=n.purpose,
+                relates_to=n.relates_to,
+                requires_health_professional=n.requires_health_professional,
+                task_codes=list(n.task_codes),
+            )
+            for n in assessed.health_needs
+        ],
+        supersedes_assessment_id=assessed.supersedes,
+    )
 
 
 def not_after_today(field: str, day: date, today: date) -> date:

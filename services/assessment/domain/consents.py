@@ -1,6 +1,9 @@
 """R7 consent: given to one delegated task, withdrawn beside it, never erased.
 
-A consent is given, then perhaps withdrawn; withdrawal is its one transition.
+A consent is given, then perhaps withdrawn; withdrawal is its one transition. It is given for one
+delegation, or for delegations of the task to one provider, or task-wide. The latter two are
+open only until a delegation goes live under them: then they are linked to it and cover that
+delegation alone, never a later delegation of the task to another provider.
 """
 
 from collections.abc import Sequence
@@ -11,7 +14,12 @@ from uuid import UUID
 
 from shared.errors import Conflict, InvalidInput, RuleViolation
 from shared.events import Event
-from shared.events.assessment import ConsentGivenBy, ConsentRecorded, ConsentWithdrawn
+from shared.events.assessment import (
+    ConsentGivenBy,
+    ConsentLinked,
+    ConsentRecorded,
+    ConsentWithdrawn,
+)
 from shared.lifecycle import Lifecycle
 
 
@@ -35,10 +43,31 @@ class ConsentFact:
     task_code: str
     delegation_id: UUID | None
     withdrawn: bool
+    provider_organisation: str | None = None
+    linked_delegation_id: UUID | None = None
 
     @property
     def state(self) -> ConsentState:
         return ConsentState.WITHDRAWN if self.withdrawn else ConsentState.GIVEN
+
+    @property
+    def covers(self) -> UUID | None:
+        """The one delegation this consent covers, once it names or is linked to one."""
+        return self.delegation_id or self.linked_delegation_id
+
+    @property
+    def scope(self) -> tuple[str, UUID | str | None]:
+        """What the consent is for: one delegation, else a provider, else (None) the task."""
+        return (self.task_code, self.covers or self.provider_organisation)
+
+    def open_to(self, task_code: str, provider_organisation: str) -> bool:
+        """R7: not yet bound to a delegation, and given for this task and this provider."""
+        return (
+            self.state is ConsentState.GIVEN
+            and self.covers is None
+            and self.task_code == task_code
+            and self.provider_organisation in (None, provider_organisation)
+        )
 
 
 @dataclass(frozen=True)
@@ -49,6 +78,7 @@ class Given:
     consent_id: UUID
     task_code: str
     delegation_id: UUID | None
+    provider_organisation: str | None
     given_by: ConsentGivenBy
     authority_reference: str | None
     capacity_assessed_on: date | None
@@ -68,7 +98,13 @@ def give(asked: Given, today: date, existing: Sequence[ConsentFact]) -> Decision
         asked.given_by, asked.authority_reference, asked.capacity_assessed_on, asked.given_on
     )
     may_record_consent(
-        asked.person_id, asked.task_code, asked.delegation_id, asked.given_on, today, existing
+        asked.person_id,
+        asked.task_code,
+        asked.delegation_id,
+        asked.given_on,
+        today,
+        existing,
+        provider_organisation=asked.provider_organisation,
     )
     recorded = ConsentRecorded(
         person_id=asked.person_id,
@@ -77,6 +113,7 @@ def give(asked: Given, today: date, existing: Sequence[ConsentFact]) -> Decision
         delegation_id=asked.delegation_id,
         given_by=asked.given_by,
         given_on=asked.given_on,
+        provider_organisation=asked.provider_organisation,
     )
     return ConsentState.GIVEN, [recorded]
 
@@ -93,8 +130,37 @@ def withdraw(
         task_code=fact.task_code,
         delegation_id=fact.delegation_id,
         withdrawn_on=withdrawn_on,
+        provider_organisation=fact.provider_organisation,
+        linked_delegation_id=fact.linked_delegation_id,
     )
     return CONSENT.next(fact.state, ConsentCommand.WITHDRAW), [withdrawn]
+
+
+@dataclass(frozen=True)
+class WentLive:
+    """A delegation of a task to a provider went live for the person (TaskDelegated)."""
+
+    person_id: UUID
+    delegation_id: UUID
+    task_code: str
+    provider_organisation: str
+    on: date
+
+
+def link(went_live: WentLive, existing: Sequence[ConsentFact]) -> list[ConsentLinked]:
+    """R7: every consent in force still open to this task and provider is now this delegation's."""
+    return [
+        ConsentLinked(
+            person_id=went_live.person_id,
+            consent_id=fact.consent_id,
+            task_code=went_live.task_code,
+            delegation_id=went_live.delegation_id,
+            provider_organisation=went_live.provider_organisation,
+            linked_on=went_live.on,
+        )
+        for fact in existing
+        if fact.open_to(went_live.task_code, went_live.provider_organisation)
+    ]
 
 
 def may_record_consent(
@@ -104,13 +170,15 @@ def may_record_consent(
     given_on: date,
     today: date,
     existing: Sequence[ConsentFact],
+    provider_organisation: str | None = None,
 ) -> None:
-    """R7: consent to one task, by the person or a lawful representative, once while in force."""
+    """R7: consent to one task, by the person or a lawful representative, once while in force
+    for the same delegation, provider or (open) task."""
     if given_on > today:
         raise InvalidInput("given_on", "cannot be in the future")
-    same_task = (task_code, delegation_id)
+    same_scope = (task_code, delegation_id or provider_organisation)
     for fact in existing:
-        if fact.state is ConsentState.GIVEN and (fact.task_code, fact.delegation_id) == same_task:
+        if fact.state is ConsentState.GIVEN and fact.scope == same_scope:
             raise Conflict(
                 "consent to this task is already recorded and in force",
                 rule="R7",

@@ -10,6 +10,7 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
+from services.assessment.domain.consents import ConsentFact
 from shared.errors import Conflict
 from shared.events.assessment import SupportPlanVersioned
 from shared.lifecycle import Lifecycle
@@ -92,9 +93,22 @@ def with_consent(plan: Plan, consent_id: UUID) -> Plan:
     return replace(plan, version=next_version(plan), consent_ids=(*plan.consent_ids, consent_id))
 
 
-def without_consent(plan: Plan, consent_id: UUID) -> Plan:
-    kept = tuple(c for c in plan.consent_ids if c != consent_id)
-    return replace(plan, version=next_version(plan), consent_ids=kept)
+def without_consent(plan: Plan, withdrawn: ConsentFact) -> Plan:
+    """R7: withdrawn consent leaves the plan, and so do the tasks it covered (they stop)."""
+    kept = tuple(c for c in plan.consent_ids if c != withdrawn.consent_id)
+    tasks = tuple(t for t in plan.tasks if not covered_by(t, withdrawn))
+    return replace(plan, version=next_version(plan), consent_ids=kept, tasks=tasks)
+
+
+def covered_by(task: PlanTask, consent: ConsentFact) -> bool:
+    """The delegation it names or was linked to; else (given before linking existed) every
+    delegation of its task to its provider, or to any provider when it names none."""
+    if consent.covers is not None:
+        return task.delegation_id == consent.covers
+    return task.task_code == consent.task_code and consent.provider_organisation in (
+        None,
+        task.provider_organisation,
+    )
 
 
 def with_task(plan: Plan, task: PlanTask) -> Plan | None:

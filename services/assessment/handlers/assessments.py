@@ -22,6 +22,7 @@ from shared.audit import audit
 from shared.auth import CurrentUser
 from shared.db import now, today
 from shared.errors import Conflict, InvalidInput
+from shared.events.assessment import HealthCondition, HealthPurpose
 from shared.outbox import publish
 
 
@@ -29,6 +30,7 @@ async def record_assessment(
     session: AsyncSession, actor: CurrentUser, person_id: UUID, body: AssessmentCreate
 ) -> Assessment:
     """R6: one current assessment of a kind, reused by every partner; R8 opens the way to more."""
+    organisation = rules.assessing_organisation(actor.organisation, body.partner_organisation)
     await locked_person(session, person_id)
     current = await session.scalar(
         select(Assessment).where(
@@ -48,13 +50,15 @@ async def record_assessment(
     assessment = Assessment(
         id=uuid.uuid4(),
         person_id=person_id,
-        kind=body.kind,
+        kind=body.kind.value,
         assessed_by=actor.user_id,
         assessor_role=actor.role.value,
-        partner_organisation=body.partner_organisation or actor.organisation,
+        partner_organisation=organisation,
         assessed_on=rules.not_after_today("assessed_on", body.assessed_on or on, on),
         recorded_at=at,
-        health_needs=[n.model_dump(mode="json") for n in body.health_needs],
+        health_needs=[
+            {"need_id": str(uuid.uuid4()), **n.model_dump(mode="json")} for n in body.health_needs
+        ],
         social_care_needs=[n.model_dump(mode="json") for n in body.social_care_needs],
         eligibility=body.eligibility and determination(body.eligibility, Settings.of(session)),
         follows_change_id=body.follows_change_id,
@@ -64,8 +68,30 @@ async def record_assessment(
         await session.flush()  # the old one stops being current before the new one is
     session.add(assessment)
     await session.flush()
-    await audit(session, actor, f"assessment.{body.kind}.record", assessment.id)
+    await publish(session, rules.needs_assessed(assessed(assessment, current)))
+    await audit(session, actor, f"assessment.{body.kind.value}.record", assessment.id)
     return assessment
+
+
+def assessed(assessment: Assessment, superseded: Assessment | None) -> rules.Assessed:
+    return rules.Assessed(
+        person_id=assessment.person_id,
+        assessment_id=assessment.id,
+        kind=rules.AssessmentKind(assessment.kind),
+        partner_organisation=assessment.partner_organisation,
+        assessed_on=assessment.assessed_on,
+        health_needs=tuple(
+            rules.HealthNeed(
+                need_id=UUID(n["need_id"]),
+                purpose=HealthPurpose(n["purpose"]),
+                relates_to=HealthCondition(n["relates_to"]),
+                requires_health_professional=n["requires_health_professional"],
+                task_codes=tuple(n.get("task_codes", ())),
+            )
+            for n in assessment.health_needs
+        ),
+        supersedes=superseded.id if superseded is not None else None,
+    )
 
 
 async def _change_followed(

@@ -133,20 +133,37 @@ async def on_task_delegated(session: AsyncSession, event: TaskDelegated) -> None
     await session.merge(
         ProviderAccess(person_id=event.person_id, organisation=event.provider_organisation)
     )
-    previous = await latest_version(session, event.person_id)
     task = plans.PlanTask(event.delegation_id, event.task_code, event.provider_organisation)
+    reason = f"task {event.task_code} delegated to {event.provider_organisation}"
+    await add_task(session, event.person_id, task, event.start_date, reason)
+
+
+async def add_task(
+    session: AsyncSession, person_id: UUID, task: plans.PlanTask, effective_from: date, reason: str
+) -> None:
+    """A new version with the task, unless it is on the plan already."""
+    previous = await latest_version(session, person_id)
     new = plans.with_task(as_plan(previous), task)
     if new is not None:
-        reason = f"task {event.task_code} delegated to {event.provider_organisation}"
         await save_version(
-            session,
-            SYSTEM,
-            event.person_id,
-            previous,
-            new,
-            effective_from=event.start_date,
-            reason=reason,
+            session, SYSTEM, person_id, previous, new, effective_from=effective_from, reason=reason
         )
+
+
+async def task_in_history(
+    session: AsyncSession, person_id: UUID, delegation_id: UUID
+) -> plans.PlanTask | None:
+    """The delegation's task as it last stood on any version of the plan."""
+    rows = await session.scalars(
+        select(SupportPlanVersion)
+        .where(SupportPlanVersion.person_id == person_id)
+        .order_by(SupportPlanVersion.version.desc())
+    )
+    for row in rows:
+        for task in as_plan(row).tasks:
+            if task.delegation_id == delegation_id:
+                return task
+    return None
 
 
 async def on_delegation_ended(session: AsyncSession, event: DelegationEnded) -> None:

@@ -6,11 +6,12 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from services.assessment.domain.assessments import HealthCondition, HealthPurpose
+from services.assessment.domain.assessments import AssessmentKind
 from services.assessment.domain.eligibility import Condition, Outcome, Reason
+from services.assessment.schemas.consents import TaskCode
 from services.assessment.schemas.people import Organisation
+from shared.events.assessment import HealthCondition, HealthPurpose
 
-Kind = Annotated[str, Field(min_length=2, max_length=50, pattern=r"^[a-z][a-z0-9_]*$")]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
@@ -23,6 +24,20 @@ class HealthNeedWrite(BaseModel):
     purpose: HealthPurpose
     relates_to: HealthCondition
     requires_health_professional: bool
+    task_codes: list[TaskCode] = Field(
+        default_factory=list,
+        max_length=20,
+        description="The catalogue's codes of the tasks that meet this need (R4): a delegation "
+        "cites the need by its id",
+    )
+
+
+class HealthNeedRead(HealthNeedWrite):
+    """R4: a recorded health need and its id, which delegations cite."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    need_id: UUID
 
 
 class SocialCareNeedWrite(BaseModel):
@@ -74,8 +89,13 @@ class EligibilityWrite(BaseModel):
 class AssessmentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: Kind = Field(examples=["care_act_needs"])
-    partner_organisation: Organisation | None = None
+    kind: AssessmentKind
+    partner_organisation: Organisation | None = Field(
+        default=None,
+        description="Deprecated: the assessing organisation is the caller's token organisation "
+        "(R6); if sent it must be the same",
+        json_schema_extra={"deprecated": True},
+    )
     assessed_on: date | None = None
     health_needs: list[HealthNeedWrite] = Field(default_factory=list, max_length=100)
     social_care_needs: list[SocialCareNeedWrite] = Field(default_factory=list, max_length=100)
@@ -105,13 +125,13 @@ class AssessmentRead(BaseModel):
 
     id: UUID
     person_id: UUID
-    kind: str
+    kind: AssessmentKind
     assessed_by: str
     assessor_role: str
     partner_organisation: str
     assessed_on: date
     recorded_at: datetime
-    health_needs: list[dict[str, Any]]
+    health_needs: list[HealthNeedRead]
     social_care_needs: list[dict[str, Any]]
     eligibility: EligibilityRead | None
     follows_change_id: UUID | None

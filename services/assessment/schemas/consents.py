@@ -4,8 +4,9 @@ from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from services.assessment.schemas.people import Organisation
 from shared.events.assessment import ConsentGivenBy
 
 TaskCode = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9\-_.]+$")]
@@ -17,7 +18,14 @@ class ConsentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     task_code: TaskCode
-    delegation_id: UUID | None = None
+    delegation_id: UUID | None = Field(
+        default=None, description="The delegation the consent is given for"
+    )
+    provider_organisation: Organisation | None = Field(
+        default=None,
+        description="Or the provider it is given for; with neither, the consent is task-wide "
+        "only until a delegation of the task goes live, then it is linked to that one",
+    )
     given_by: ConsentGivenBy
     authority_reference: str | None = Field(
         default=None,
@@ -30,6 +38,12 @@ class ConsentCreate(BaseModel):
         default=None, description="When the person was assessed to lack capacity (best interests)"
     )
     given_on: date
+
+    @model_validator(mode="after")
+    def _one_delegation_or_provider(self) -> "ConsentCreate":
+        if self.delegation_id is not None and self.provider_organisation is not None:
+            raise ValueError("provider_organisation: name the delegation or the provider, not both")
+        return self
 
 
 class ConsentWithdrawal(BaseModel):
@@ -46,6 +60,11 @@ class ConsentRead(BaseModel):
     person_id: UUID
     task_code: str
     delegation_id: UUID | None
+    provider_organisation: str | None
+    linked_delegation_id: UUID | None = Field(
+        description="The delegation that went live under this consent: the only one it covers"
+    )
+    linked_on: date | None
     given_by: ConsentGivenBy
     authority_reference: str | None
     capacity_assessed_on: date | None
