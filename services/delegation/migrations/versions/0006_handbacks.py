@@ -17,19 +17,21 @@ down_revision = "0005"
 branch_labels = None
 depends_on = None
 
-DELEGATION_COLUMNS = (
-    sa.Column("clinical_suspension_reason", sa.Text, nullable=True),
-    sa.Column("clinically_suspended_by", sa.String(200), nullable=True),
-    sa.Column("clinically_suspended_on", sa.Date, nullable=True),
-    sa.Column("handback_notice_on", sa.Date, nullable=True),
-    sa.Column("handback_notice_reason", sa.Text, nullable=True),
-)
+
+def delegation_columns() -> list[sa.Column[object]]:
+    return [
+        sa.Column("clinical_suspension_reason", sa.Text, nullable=True),
+        sa.Column("clinically_suspended_by", sa.String(200), nullable=True),
+        sa.Column("clinically_suspended_on", sa.Date, nullable=True),
+        sa.Column("handback_notice_on", sa.Date, nullable=True),
+        sa.Column("handback_notice_reason", sa.Text, nullable=True),
+    ]
 
 
 def upgrade() -> None:
     with op.batch_alter_table("delegations") as batch:
-        for column in DELEGATION_COLUMNS:
-            batch.add_column(column.copy())
+        for column in delegation_columns():
+            batch.add_column(column)
     op.create_index("ix_delegations_handback_notice_on", "delegations", ["handback_notice_on"])
     op.create_table(
         "handbacks",
@@ -102,5 +104,5 @@ def downgrade() -> None:
         op.drop_table(table)
     op.drop_index("ix_delegations_handback_notice_on", "delegations")
     with op.batch_alter_table("delegations") as batch:
-        for column in reversed(DELEGATION_COLUMNS):
+        for column in reversed(delegation_columns()):
             batch.drop_column(column.name)
