@@ -12,6 +12,8 @@ import httpx
 from prometheus_client import REGISTRY
 from sqlalchemy import func, select, update
 
+from services.delegation.domain.delegations import DelegationState
+from services.delegation.domain.handbacks import HandbackState, closes_as_ended
 from services.delegation.handlers import projections
 from services.delegation.handlers.delegations import hand_back_on_notice
 from services.delegation.handlers.handbacks import raise_overdue_handbacks
@@ -53,6 +55,7 @@ from tests.delegation.conftest import (
     given_live,
     plan,
     run_job,
+    run_review_job,
     withdrawn,
 )
 
@@ -589,3 +592,31 @@ async def test_r18_handbacks_are_listed_a_page_at_a_time_with_filters(
 def test_r18_the_worker_raises_overdue_handbacks_and_hands_back_on_notice() -> None:
     assert raise_overdue_handbacks in DELEGATION.jobs
     assert hand_back_on_notice in DELEGATION.jobs
+
+
+async def test_r18_a_review_ending_the_delegation_opens_a_handback(
+    service_client: ServiceClient, clock: MovableClock
+) -> None:
+    async with service_client(DELEGATION) as (client, runtime):
+        live = await given_live(client, runtime)
+        clock.move(timedelta(days=90))
+        await run_review_job(runtime)
+        [review] = (
+            await client.get(f"/delegations/{live.delegation_id}/reviews", headers=MDT)
+        ).json()
+        await client.post(
+            f"/reviews/{review['id']}/outcome",
+            json={"outcome": "end", "notes": "no longer needed"},
+            headers=MDT,
+        )
+        [handback] = await given_handbacks(client, live.delegation_id)
+    assert (handback["reason"], handback["stopped_on"]) == ("ended", "2026-04-05")
+
+
+def test_r20_only_a_finished_task_s_acknowledged_handback_closes_on_settlement() -> None:
+    acknowledged, open_ = HandbackState.ACKNOWLEDGED, HandbackState.OPEN
+    for finished in (DelegationState.ENDED, DelegationState.DECLINED, DelegationState.HANDED_BACK):
+        assert closes_as_ended(acknowledged, finished, funding_settled=True)
+        assert not closes_as_ended(acknowledged, finished, funding_settled=False)
+        assert not closes_as_ended(open_, finished, funding_settled=True)
+    assert not closes_as_ended(acknowledged, DelegationState.SUSPENDED, funding_settled=True)

@@ -104,6 +104,8 @@ RUNNING = (
     DelegationState.SUSPENDED,
     DelegationState.CLINICALLY_SUSPENDED,
 )
+# Social care will not carry the task again under this delegation (R18, R20).
+FINISHED = (DelegationState.ENDED, DelegationState.DECLINED, DelegationState.HANDED_BACK)
 
 
 @dataclass(frozen=True)

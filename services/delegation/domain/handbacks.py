@@ -14,7 +14,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from services.delegation.domain import Transition
-from services.delegation.domain.delegations import Delegation
+from services.delegation.domain.delegations import FINISHED, Delegation, DelegationState
 from shared.errors import Forbidden, RuleViolation
 from shared.events.delegation import (
     CoverArrangement,
@@ -148,7 +148,11 @@ def close(handback: Handback, closure: HandbackClosure, on: date) -> Transition[
     return Transition(LIFECYCLE.next(handback.state, _C.CLOSE), (closed,))
 
 
-def closes_as_ended(state: HandbackState, delegation_ended: bool, funding_settled: bool) -> bool:
-    """R18, R20: an ended task's handback closes once the owner has acknowledged it (nobody may
-    be left without the task) and the funding decision has settled who pays."""
-    return state is HandbackState.ACKNOWLEDGED and delegation_ended and funding_settled
+def closes_as_ended(
+    state: HandbackState, delegation: DelegationState, funding_settled: bool
+) -> bool:
+    """R18, R20: the handback of a task social care will not carry again (ended, declined or
+    handed back) closes once the owner has acknowledged it (nobody may be left without the
+    task) and the funding decision has settled who pays."""
+    finished = delegation in FINISHED
+    return state is HandbackState.ACKNOWLEDGED and finished and funding_settled

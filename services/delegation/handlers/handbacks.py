@@ -108,14 +108,14 @@ async def close_redelegated(session: AsyncSession, delegation: Delegation, on: d
 
 
 async def close_if_ended_and_settled(session: AsyncSession, delegation_id: uuid.UUID) -> None:
-    """R18, R20: an ended task's acknowledged handback closes once its funding has settled."""
+    """R18, R20: a finished task's acknowledged handback closes once its funding has settled."""
     handback = await queries.unclosed_for(session, delegation_id)
     delegation = await session.get(Delegation, delegation_id)
     if handback is None or delegation is None:
         return
-    ended = delegation.status == DelegationState.ENDED
     settled = await session.get(FundingSettlement, delegation_id) is not None
-    if rules.closes_as_ended(HandbackState(handback.status), ended, settled):
+    state = DelegationState(delegation.status)
+    if rules.closes_as_ended(HandbackState(handback.status), state, settled):
         await close_for(session, delegation_id, HandbackClosure.ENDED, today(session))
 
 
