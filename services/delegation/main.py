@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from services import delegation as package
 from services.delegation import api
-from services.delegation.handlers.delegations import hand_back_on_notice
+from services.delegation.handlers.delegations import hand_back_on_notice, judge_competence_today
 from services.delegation.handlers.handbacks import raise_overdue_handbacks
 from services.delegation.handlers.reviews import raise_due_reviews
 from services.delegation.models import Base
@@ -26,7 +26,7 @@ SPEC = ServiceSpec(
     migrations_dir=Path(__file__).parent / "migrations",
     settings_type=Settings,
     publishes=events.PUBLISHED,
-    jobs=(raise_due_reviews, hand_back_on_notice, raise_overdue_handbacks),
+    jobs=(raise_due_reviews, hand_back_on_notice, judge_competence_today, raise_overdue_handbacks),
 )
 
 

@@ -170,6 +170,8 @@ class Delegation(Versioned, Base):
     # R18: the provider hands the task back from this date
     handback_notice_on: Mapped[date | None] = mapped_column(index=True)
     handback_notice_reason: Mapped[str | None] = mapped_column(Text)
+    # R16: the day the scheduler last judged its workers' competence (in-date boundary)
+    competence_checked_on: Mapped[date | None]
 
 
 class Review(Versioned, Base):

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from services.delegation.domain.delegations import CompetenceRecord, WorkerStanding, standing
+from services.delegation.handlers.delegations import judge_competence_today
 from services.delegation.main import SPEC as DELEGATION
 from shared.auth import Role
 from shared.clock import MovableClock
@@ -22,6 +23,7 @@ from tests.delegation.conftest import (
     competent,
     given_handbacks,
     given_live,
+    run_job,
 )
 
 Json = dict[str, Any]
@@ -125,3 +127,28 @@ async def test_r16_an_unnamed_worker_cannot_leave(service_client: ServiceClient)
         )
     assert response.status_code == 422
     assert response.json()["rule"] == "R16"
+
+
+async def test_r16_on_the_valid_until_day_the_scheduler_suspends_without_waiting_for_training(
+    service_client: ServiceClient, clock: MovableClock
+) -> None:
+    async with service_client(DELEGATION) as (client, runtime):
+        live = await given_live(client, runtime)
+        for worker in live.workers:
+            await deliver(runtime, competent(worker, valid_until=date(2026, 1, 6)))
+        judged_today = await run_job(runtime, judge_competence_today)
+        still_live = (await client.get(f"/delegations/{live.delegation_id}", headers=MDT)).json()
+        clock.move(timedelta(days=1))
+        judged_on_the_day = await run_job(runtime, judge_competence_today)
+        again = await run_job(runtime, judge_competence_today)
+        body = (await client.get(f"/delegations/{live.delegation_id}", headers=MDT)).json()
+        [handback] = await given_handbacks(client, live.delegation_id)
+    assert (judged_today, judged_on_the_day, again) == (1, 1, 0)
+    assert still_live["status"] == "live"
+    assert body["status"] == "suspended"
+    assert body["suspension_reason"] == "no_competent_worker"
+    assert (handback["reason"], handback["stopped_on"]) == ("no_competent_worker", "2026-01-06")
+
+
+def test_r16_the_worker_judges_competence_daily() -> None:
+    assert judge_competence_today in DELEGATION.jobs

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain import delegations as rules
@@ -309,3 +309,26 @@ async def record_departure(
     await session.flush()
     await reassess(session, delegation)
     return delegation
+
+
+async def judge_competence_today(session: AsyncSession, batch: int = 500) -> int:
+    """Scheduler job, R16: once a day each running delegation's workers are judged on the day,
+    so a competence stops counting on its valid_until even before training's CompetenceLapsed
+    arrives; with nobody competent left it suspends and the task is handed back (R18)."""
+    on = today(session)
+    due = await session.scalars(
+        select(Delegation)
+        .where(
+            Delegation.status.in_(rules.RUNNING),
+            or_(Delegation.competence_checked_on.is_(None), Delegation.competence_checked_on < on),
+        )
+        .order_by(Delegation.id)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+    judged = 0
+    for delegation in due.all():
+        await reassess(session, delegation)
+        delegation.competence_checked_on = on
+        judged += 1
+    return judged

@@ -25,6 +25,7 @@ def delegation_columns() -> list[sa.Column[object]]:
         sa.Column("clinically_suspended_on", sa.Date, nullable=True),
         sa.Column("handback_notice_on", sa.Date, nullable=True),
         sa.Column("handback_notice_reason", sa.Text, nullable=True),
+        sa.Column("competence_checked_on", sa.Date, nullable=True),
     ]
 
 
