@@ -7,6 +7,8 @@ from fastapi import FastAPI
 from services import delegation as package
 from services.delegation import api
 from services.delegation.handlers.catalogue import apply_due_rulings
+from services.delegation.handlers.delegations import hand_back_on_notice, judge_competence_today
+from services.delegation.handlers.handbacks import raise_overdue_handbacks
 from services.delegation.handlers.reviews import raise_due_reviews
 from services.delegation.models import Base
 from services.delegation.settings import Settings
@@ -25,7 +27,13 @@ SPEC = ServiceSpec(
     migrations_dir=Path(__file__).parent / "migrations",
     settings_type=Settings,
     publishes=events.PUBLISHED,
-    jobs=(raise_due_reviews, apply_due_rulings),
+    jobs=(
+        raise_due_reviews,
+        apply_due_rulings,
+        hand_back_on_notice,
+        judge_competence_today,
+        raise_overdue_handbacks,
+    ),
 )
 
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, true
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import TYPE_ANNOTATION_MAP, JSONDocument, Versioned, new_metadata
@@ -175,6 +175,15 @@ class Delegation(Versioned, Base):
     section_22_met: Mapped[bool | None]
     funding_basis: Mapped[str | None] = mapped_column(String(30))
     needs_specific_training: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # R18: the oversight owner's clinical suspension (its reason stays here, not in events)
+    clinical_suspension_reason: Mapped[str | None] = mapped_column(Text)
+    clinically_suspended_by: Mapped[str | None] = mapped_column(String(200))
+    clinically_suspended_on: Mapped[date | None]
+    # R18: the provider hands the task back from this date
+    handback_notice_on: Mapped[date | None] = mapped_column(index=True)
+    handback_notice_reason: Mapped[str | None] = mapped_column(Text)
+    # R16: the day the scheduler last judged its workers' competence (in-date boundary)
+    competence_checked_on: Mapped[date | None]
 
 
 class Review(Versioned, Base):
@@ -239,3 +248,71 @@ class CatalogueRuling(Base):
     effective_from: Mapped[date] = mapped_column(index=True)
     received_on: Mapped[date]
     applied_on: Mapped[date | None]
+
+
+class Handback(Versioned, Base):
+    """R18, R20: a stopped task returned to its owner, until acknowledged and closed; at most
+    one not yet closed per delegation."""
+
+    __tablename__ = "handbacks"
+    __table_args__ = (
+        Index(
+            "uq_handbacks_one_unclosed_per_delegation",
+            "delegation_id",
+            unique=True,
+            postgresql_where=text("status <> 'closed'"),
+            sqlite_where=text("status <> 'closed'"),
+        ),
+        Index("ix_handbacks_created_at_id", "created_at", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    delegation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("delegations.id"))
+    person_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    task_code: Mapped[str] = mapped_column(String(100))
+    direction: Mapped[str] = mapped_column(String(30))
+    oversight_kind: Mapped[str] = mapped_column(String(40))
+    oversight_owner: Mapped[str] = mapped_column(String(200), index=True)
+    provider_organisation: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(40))
+    stopped_on: Mapped[date]
+    acknowledge_by: Mapped[date]
+    status: Mapped[str] = mapped_column(String(20))
+    acknowledged_on: Mapped[date | None]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(200))
+    cover: Mapped[str | None] = mapped_column(String(40))
+    overdue_flagged_on: Mapped[date | None]
+    closure: Mapped[str | None] = mapped_column(String(20))
+    closed_on: Mapped[date | None]
+    created_at: Mapped[datetime]
+
+
+class HandbackPolicy(Base):
+    """R18: how long the owner has to acknowledge a handback; IPCB-governed data, one row."""
+
+    __tablename__ = "handback_policy"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    acknowledge_within_days: Mapped[int]
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(200))
+
+
+class WorkerDeparture(Base):
+    """R16: a named worker who has left the delegation (the provider records it)."""
+
+    __tablename__ = "worker_departures"
+
+    delegation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("delegations.id"), primary_key=True)
+    worker_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    left_on: Mapped[date]
+    recorded_by: Mapped[str] = mapped_column(String(200))
+
+
+class FundingSettlement(Base):
+    """Projection of funding's decisions (R20): an ended task's handback closes once settled."""
+
+    __tablename__ = "funding_settlements"
+
+    delegation_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    decided_on: Mapped[date]

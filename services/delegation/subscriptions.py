@@ -1,6 +1,6 @@
 """The events the delegation service reacts to, and its handler for each."""
 
-from services.delegation.handlers import catalogue, projections, proposals, reviews
+from services.delegation.handlers import catalogue, handbacks, projections, proposals, reviews
 from shared.events.assessment import (
     CommunityHealthServicesStatusChanged,
     ConsentRecorded,
@@ -8,6 +8,7 @@ from shared.events.assessment import (
     NeedChanged,
     PersonRegistered,
 )
+from shared.events.funding import WithoutPrejudiceSettled
 from shared.events.governance import (
     FrameworkVersionPublished,
     SharedCareDecisionRecorded,
@@ -28,4 +29,5 @@ SUBSCRIPTIONS: Subscriptions = {
     TrainingPlanAgreed: projections.on_training_plan_agreed,
     CompetenceAssessed: projections.on_competence_assessed,
     CompetenceLapsed: projections.on_competence_lapsed,
+    WithoutPrejudiceSettled: handbacks.on_without_prejudice_settled,
 }

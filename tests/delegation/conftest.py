@@ -11,10 +11,20 @@ from httpx import AsyncClient
 
 from services.delegation.handlers.reviews import raise_due_reviews
 from shared.auth import Role
-from shared.events.assessment import ConsentGivenBy, ConsentRecorded, PersonRegistered
-from shared.events.training import CompetenceAssessed, CompetenceOutcome, TrainingPlanAgreed
+from shared.events.assessment import (
+    ConsentGivenBy,
+    ConsentRecorded,
+    ConsentWithdrawn,
+    PersonRegistered,
+)
+from shared.events.training import (
+    CompetenceAssessed,
+    CompetenceLapsed,
+    CompetenceOutcome,
+    TrainingPlanAgreed,
+)
 from shared.events.vocabulary import Setting
-from shared.service import Runtime
+from shared.service import Job, Runtime
 from shared.testing.events import deliver
 from tests.conftest import bearer
 
@@ -191,3 +201,58 @@ async def given_live(
 async def run_review_job(runtime: Runtime) -> int:
     async with runtime.sessions() as session, session.begin():
         return await raise_due_reviews(session)
+
+
+# ----------------------------------------------------------------------------------------------
+# Handbacks (R18, R20), clinical suspension and competence while live (R16)
+
+GP_PRACTITIONER = bearer(Role.REGISTERED_PRACTITIONER, GP)
+IPCB = bearer(Role.IPCB_MEMBER, "LLR-IPCB")
+
+
+def withdrawn(person_id: uuid.UUID, task_code: str = "topical-cream") -> ConsentWithdrawn:
+    return ConsentWithdrawn(
+        person_id=person_id,
+        consent_id=uuid.uuid4(),
+        task_code=task_code,
+        withdrawn_on=date(2026, 1, 5),
+    )
+
+
+def competence_lapsed(
+    worker_id: uuid.UUID, on: date = date(2026, 1, 5), task_code: str = "topical-cream"
+) -> CompetenceLapsed:
+    return CompetenceLapsed(
+        worker_id=worker_id, task_code=task_code, provider_organisation=PROVIDER, lapsed_on=on
+    )
+
+
+async def given_handbacks(
+    client: AsyncClient, delegation_id: str, headers: dict[str, str] = MDT
+) -> list[dict[str, Any]]:
+    """The delegation's handbacks as the API lists them."""
+    response = await client.get(
+        "/handbacks", params={"delegation_id": delegation_id}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
+
+
+async def given_acknowledged(
+    client: AsyncClient, handback_id: str, headers: dict[str, str] = PRACTITIONER
+) -> dict[str, Any]:
+    response = await client.post(
+        f"/handbacks/{handback_id}/acknowledgement",
+        json={"cover": "district_nursing"},
+        headers=headers,
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def run_job(runtime: Runtime, job: Job) -> int:
+    """One scheduler job in its own transaction, as the worker runs it."""
+    async with runtime.sessions() as session, session.begin():
+        return await job(session)

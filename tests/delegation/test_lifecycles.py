@@ -126,8 +126,10 @@ def test_r15_a_delegation_the_provider_has_answered_cannot_be_accepted_or_declin
     declined = replace(DELEGATION, state=DelegationState.DECLINED)
     with pytest.raises(Conflict):
         delegations.accept(declined, ACCEPTANCE, TODAY)
+    # R18 (issue 13): once the task is live the provider may decline it (a handback opens);
+    # between acceptance and going live it may not.
     with pytest.raises(Conflict):
-        delegations.decline(replace(DELEGATION, state=DelegationState.LIVE), "no", TODAY)
+        delegations.decline(replace(DELEGATION, state=DelegationState.AWAITING_GATES), "no", TODAY)
 
 
 def test_r7_r16_r17_r24_going_live_needs_every_gate_green() -> None:

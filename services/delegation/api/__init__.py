@@ -2,8 +2,15 @@
 
 from fastapi import APIRouter
 
-from services.delegation.api import catalogue, delegations, occurrences, proposals, reviews
+from services.delegation.api import (
+    catalogue,
+    delegations,
+    handbacks,
+    occurrences,
+    proposals,
+    reviews,
+)
 
 router = APIRouter()
-for module in (catalogue, proposals, delegations, occurrences, reviews):
+for module in (catalogue, proposals, delegations, handbacks, occurrences, reviews):
     router.include_router(module.router)

@@ -1,4 +1,5 @@
-"""Delegations: provider acceptance (R15), what each waits for, ending."""
+"""Delegations: provider acceptance (R15), what each waits for, clinical suspension, handing
+back with notice (R18), workers leaving (R16), ending."""
 
 from typing import Annotated
 from uuid import UUID
@@ -12,10 +13,13 @@ from services.delegation.queries import delegations as queries
 from services.delegation.schemas.delegations import (
     AcceptanceCreate,
     AccountablePractitioner,
+    ClinicalSuspensionCreate,
     DeclineCreate,
     DelegationRead,
     EndCreate,
     GateRead,
+    HandbackNoticeCreate,
+    WorkerRead,
 )
 from shared.auth import CurrentUser, Role, admits
 from shared.web import Session
@@ -31,13 +35,15 @@ READERS = (
 
 
 async def read(session: AsyncSession, delegation: Delegation) -> DelegationRead:
-    """The delegation with each gate and its state (R7, R15-R17, R24)."""
+    """The delegation with each gate and its state (R7, R15-R17, R24), and its workers' (R16)."""
     waiting = await gates.gate_states(session, delegation)
+    workers = await gates.worker_standings(session, delegation)
     data = {
         f: getattr(delegation, f) for f in DelegationRead.model_fields if hasattr(delegation, f)
     }
     data["accountable_practitioner"] = AccountablePractitioner.model_validate(delegation)
     data["waiting_for"] = [GateRead.model_validate(g) for g in waiting]
+    data["workers"] = [WorkerRead.model_validate(w) for w in workers]
     return DelegationRead.model_validate(data)
 
 
@@ -76,7 +82,10 @@ async def accept_delegation(
     return await read(session, delegation)
 
 
-@router.post("/delegations/{delegation_id}/decline", summary="The provider declines (R15)")
+@router.post(
+    "/delegations/{delegation_id}/decline",
+    summary="The provider declines (R15); once it carries the task, it hands it back (R18)",
+)
 async def decline_delegation(
     delegation_id: UUID,
     body: DeclineCreate,
@@ -98,5 +107,68 @@ async def end_delegation(
 ) -> DelegationRead:
     """End the delegation; DelegationEnded tells funding, training and assessment."""
     delegation = await delegations.end(session, user, delegation_id, body.reason)
+    await session.commit()
+    return await read(session, delegation)
+
+
+@router.post(
+    "/delegations/{delegation_id}/clinical-suspension",
+    summary="The oversight owner suspends the task on clinical grounds (R17, R18)",
+)
+async def suspend_clinically(
+    delegation_id: UUID,
+    body: ClinicalSuspensionCreate,
+    session: Session,
+    user: CurrentUser = admits(Role.REGISTERED_PRACTITIONER),
+) -> DelegationRead:
+    """A practitioner of the oversight owner stops the task at once; a handback opens to them."""
+    delegation = await delegations.suspend_clinically(session, user, delegation_id, body.reason)
+    await session.commit()
+    return await read(session, delegation)
+
+
+@router.post(
+    "/delegations/{delegation_id}/clinical-suspension/lift",
+    summary="The oversight owner lifts its clinical suspension (R17)",
+)
+async def lift_clinical_suspension(
+    delegation_id: UUID, session: Session, user: CurrentUser = admits(Role.REGISTERED_PRACTITIONER)
+) -> DelegationRead:
+    """Live again (handback closed) when every gate is green; else suspended for the red gate."""
+    delegation = await delegations.lift_clinical_suspension(session, user, delegation_id)
+    await session.commit()
+    return await read(session, delegation)
+
+
+@router.post(
+    "/delegations/{delegation_id}/handback-notice",
+    summary="The provider hands the task back from a notice date (R18)",
+)
+async def give_handback_notice(
+    delegation_id: UUID,
+    body: HandbackNoticeCreate,
+    session: Session,
+    user: CurrentUser = admits(Role.PROVIDER_MANAGER),
+) -> DelegationRead:
+    """The task carries on until the notice date, then stops and returns to its owner."""
+    delegation = await delegations.give_notice(
+        session, user, delegation_id, body.notice_date, body.reason
+    )
+    await session.commit()
+    return await read(session, delegation)
+
+
+@router.post(
+    "/delegations/{delegation_id}/workers/{worker_id}/departure",
+    summary="A named worker has left and may no longer do the task (R16)",
+)
+async def record_departure(
+    delegation_id: UUID,
+    worker_id: UUID,
+    session: Session,
+    user: CurrentUser = admits(Role.PROVIDER_MANAGER),
+) -> DelegationRead:
+    """With no competent worker left the delegation suspends and the task is handed back."""
+    delegation = await delegations.record_departure(session, user, delegation_id, worker_id)
     await session.commit()
     return await read(session, delegation)

@@ -1,8 +1,9 @@
 """The delegation's lifecycle: provider acceptance (R15), going live when every gate is green
-(R7, R13, R16, R17, R24), suspension and resumption (R7, R16), oversight (R17) and its end.
+(R7, R13, R16, R17, R24), suspension and resumption (R7, R16), clinical suspension by the
+oversight owner, the provider declining or handing back with notice (R18), oversight (R17), each
+named worker's standing (R16) and its end.
 
-Later states (handbacks, clinical suspension, notice periods, worker changes) are new members of
-`DelegationState` and `DelegationCommand`, new rows in `LIFECYCLE` and a decide function each.
+Every stop of a running delegation also opens a handback (`domain.handbacks`, R18, R20).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from uuid import UUID
 
 from services.delegation.domain import Transition
 from services.delegation.domain.gates import GateState, all_green
-from shared.errors import RuleViolation
+from shared.errors import Forbidden, RuleViolation
 from shared.events.delegation import (
     DelegationAccepted,
     DelegationDeclined,
@@ -22,9 +23,11 @@ from shared.events.delegation import (
     DelegationResumed,
     DelegationSuspended,
     OversightTransferred,
+    StopReason,
     SuspensionReason,
     TaskDelegated,
 )
+from shared.events.training import in_date
 from shared.events.vocabulary import Direction, OversightKind, Setting, TaskCategory
 from shared.lifecycle import Lifecycle
 
@@ -36,6 +39,8 @@ class DelegationState(StrEnum):
     LIVE = "live"
     SUSPENDED = "suspended"
     ENDED = "ended"
+    CLINICALLY_SUSPENDED = "clinically_suspended"
+    HANDED_BACK = "handed_back"
 
 
 class DelegationCommand(StrEnum):
@@ -45,6 +50,11 @@ class DelegationCommand(StrEnum):
     SUSPEND = "suspended"
     RESUME = "resumed"
     END = "ended"
+    SUSPEND_CLINICALLY = "suspended on clinical grounds"
+    LIFT = "lifted from clinical suspension"
+    LIFT_WHILE_GATE_RED = "lifted from clinical suspension while a gate is red"
+    GIVE_NOTICE = "given notice of handback"
+    HAND_BACK = "handed back"
 
 
 _S, _C = DelegationState, DelegationCommand
@@ -61,12 +71,41 @@ LIFECYCLE: Lifecycle[DelegationState, DelegationCommand] = Lifecycle(
         (_S.LIVE, _C.END): _S.ENDED,
         (_S.SUSPENDED, _C.RESUME): _S.LIVE,
         (_S.SUSPENDED, _C.END): _S.ENDED,
+        # R18: the provider declines after acceptance, once it carries the task
+        (_S.LIVE, _C.DECLINE): _S.DECLINED,
+        (_S.SUSPENDED, _C.DECLINE): _S.DECLINED,
+        (_S.CLINICALLY_SUSPENDED, _C.DECLINE): _S.DECLINED,
+        # clinical suspension by the oversight owner, and its lifting
+        (_S.LIVE, _C.SUSPEND_CLINICALLY): _S.CLINICALLY_SUSPENDED,
+        (_S.SUSPENDED, _C.SUSPEND_CLINICALLY): _S.CLINICALLY_SUSPENDED,
+        (_S.CLINICALLY_SUSPENDED, _C.LIFT): _S.LIVE,
+        (_S.CLINICALLY_SUSPENDED, _C.LIFT_WHILE_GATE_RED): _S.SUSPENDED,
+        (_S.CLINICALLY_SUSPENDED, _C.END): _S.ENDED,
+        # the provider hands the task back: it stays as it is until the notice date, then stops
+        (_S.LIVE, _C.GIVE_NOTICE): _S.LIVE,
+        (_S.SUSPENDED, _C.GIVE_NOTICE): _S.SUSPENDED,
+        (_S.CLINICALLY_SUSPENDED, _C.GIVE_NOTICE): _S.CLINICALLY_SUSPENDED,
+        (_S.LIVE, _C.HAND_BACK): _S.HANDED_BACK,
+        (_S.SUSPENDED, _C.HAND_BACK): _S.HANDED_BACK,
+        (_S.CLINICALLY_SUSPENDED, _C.HAND_BACK): _S.HANDED_BACK,
+        (_S.HANDED_BACK, _C.END): _S.ENDED,
     },
 )
 
 # What the gates' facts are reassessed for, and what reviews and occurrences apply to.
-ACTIVE = (DelegationState.AWAITING_GATES, DelegationState.LIVE, DelegationState.SUSPENDED)
-RUNNING = (DelegationState.LIVE, DelegationState.SUSPENDED)
+ACTIVE = (
+    DelegationState.AWAITING_GATES,
+    DelegationState.LIVE,
+    DelegationState.SUSPENDED,
+    DelegationState.CLINICALLY_SUSPENDED,
+)
+RUNNING = (
+    DelegationState.LIVE,
+    DelegationState.SUSPENDED,
+    DelegationState.CLINICALLY_SUSPENDED,
+)
+# Social care will not carry the task again under this delegation (R18, R20).
+FINISHED = (DelegationState.ENDED, DelegationState.DECLINED, DelegationState.HANDED_BACK)
 
 
 @dataclass(frozen=True)
@@ -84,6 +123,7 @@ class Delegation:
     state: DelegationState
     worker_ids: tuple[UUID, ...] = ()
     oversight: Oversight | None = None
+    local_authority: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,7 +180,8 @@ def check_acceptance(acceptance: Acceptance) -> None:
 
 
 def decline(delegation: Delegation, reason: str, on: date) -> Transition[DelegationState]:
-    """R15: a provider may decline a task it cannot deliver safely."""
+    """R15: a provider may decline a task it cannot deliver safely; R18: once it carries the
+    task, declining stops it (the handler opens the handback)."""
     declined = DelegationDeclined(
         person_id=delegation.person_id,
         delegation_id=delegation.delegation_id,
@@ -263,3 +304,96 @@ def transfer_oversight(
         to_owner=to.owner,
         effective_date=on,
     )
+
+
+def stops(delegation: Delegation) -> bool:
+    """R18: leaving this state stops social care carrying out the task (a handback opens)."""
+    return delegation.state in RUNNING
+
+
+def stop_reason(reason: SuspensionReason) -> StopReason:
+    """R18: a gate's suspension reason as the handback's coded stop reason."""
+    return StopReason(reason.value)
+
+
+def check_oversight_owner(delegation: Delegation, organisation: str) -> None:
+    """R17: only the clinical oversight owner's organisation suspends on clinical grounds."""
+    if delegation.oversight is None or delegation.oversight.owner != organisation:
+        raise Forbidden("only the clinical oversight owner can suspend or lift on clinical grounds")
+
+
+def suspend_clinically(
+    delegation: Delegation, organisation: str, reason: str
+) -> Transition[DelegationState]:
+    """The oversight owner suspends the task at once on clinical grounds (R17, R18). The reason
+    stays in the delegation's record: events carry only the coded stop reason."""
+    check_oversight_owner(delegation, organisation)
+    if not reason.strip():
+        raise RuleViolation("R18", "a clinical suspension needs its clinical reason")
+    return Transition(LIFECYCLE.next(delegation.state, _C.SUSPEND_CLINICALLY), ())
+
+
+def lift(
+    delegation: Delegation, organisation: str, gate_reason: SuspensionReason | None, on: date
+) -> Transition[DelegationState]:
+    """The oversight owner lifts its clinical suspension: live again when every gate is green,
+    else it stays suspended for the red gate (R7, R16) and the handback stays open."""
+    check_oversight_owner(delegation, organisation)
+    if gate_reason is not None:
+        return Transition(LIFECYCLE.next(delegation.state, _C.LIFT_WHILE_GATE_RED), ())
+    resumed = DelegationResumed(
+        person_id=delegation.person_id,
+        delegation_id=delegation.delegation_id,
+        effective_date=on,
+    )
+    return Transition(LIFECYCLE.next(delegation.state, _C.LIFT), (resumed,))
+
+
+def give_notice(
+    delegation: Delegation, notice_date: date, reason: str, on: date
+) -> Transition[DelegationState]:
+    """R18: the provider hands the task back from a notice date, today or later; until then it
+    carries on as it is."""
+    if notice_date < on:
+        raise RuleViolation("R18", "the notice date cannot be in the past", field="notice_date")
+    if not reason.strip():
+        raise RuleViolation("R18", "handing a task back needs a reason")
+    return Transition(LIFECYCLE.next(delegation.state, _C.GIVE_NOTICE), ())
+
+
+def hand_back(delegation: Delegation) -> Transition[DelegationState]:
+    """R18: on the notice date social care stops carrying out the task."""
+    return Transition(LIFECYCLE.next(delegation.state, _C.HAND_BACK), ())
+
+
+class WorkerStanding(StrEnum):
+    """R16: whether a named worker may carry out the task today."""
+
+    IN_DATE = "in_date"
+    LAPSED = "lapsed"
+    NOT_COMPETENT = "not_competent"
+    NOT_ASSESSED = "not_assessed"
+    LEFT = "left"
+
+
+@dataclass(frozen=True)
+class CompetenceRecord:
+    competent: bool
+    valid_until: date | None
+
+
+def standing(records: list[CompetenceRecord], left: bool, on: date) -> WorkerStanding:
+    """R16: per worker, per task, on the day: the same in-date boundary training uses."""
+    if left:
+        return WorkerStanding.LEFT
+    if any(r.competent and in_date(r.valid_until, on) for r in records):
+        return WorkerStanding.IN_DATE
+    if any(r.competent for r in records):
+        return WorkerStanding.LAPSED
+    return WorkerStanding.NOT_COMPETENT if records else WorkerStanding.NOT_ASSESSED
+
+
+def check_departure(delegation: Delegation, worker_id: UUID) -> None:
+    """R16: only a named worker can leave a delegation."""
+    if worker_id not in delegation.worker_ids:
+        raise RuleViolation("R16", f"worker {worker_id} is not named on this delegation")

@@ -1,5 +1,7 @@
 """Provider acceptance (R15), going live (R7, R13, R16, R17, R24), suspension and resumption
-(R7, R16), oversight (R17) and the end of a delegation: load, ask the domain, record."""
+(R7, R16), clinical suspension, declining and handing back (R18), workers leaving (R16),
+oversight (R17) and the end of a delegation: load, ask the domain, record. Every stop of a
+running delegation opens its handback in the same transaction (R18, R20)."""
 
 from __future__ import annotations
 
@@ -7,15 +9,15 @@ from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain import delegations as rules
 from services.delegation.domain.delegations import DelegationState
 from services.delegation.domain.reviews import regular_review_due
-from services.delegation.handlers import record
+from services.delegation.handlers import handbacks, record
 from services.delegation.handlers.gates import gate_states, readiness, workers_of
-from services.delegation.models import Delegation, Person
+from services.delegation.models import Delegation, Person, WorkerDeparture
 from services.delegation.queries.delegations import visible_to
 from services.delegation.schemas.delegations import AcceptanceCreate
 from services.delegation.settings import Settings
@@ -23,6 +25,7 @@ from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
 from shared.db import today
 from shared.errors import NotFound
+from shared.events.delegation import HandbackClosure, StopReason, SuspensionReason
 from shared.events.vocabulary import Direction, OversightKind, Setting, TaskCategory
 from shared.outbox import publish
 
@@ -45,6 +48,7 @@ def facts_of(delegation: Delegation) -> rules.Delegation:
         state=DelegationState(delegation.status),
         worker_ids=workers_of(delegation),
         oversight=oversight,
+        local_authority=delegation.local_authority,
     )
 
 
@@ -84,13 +88,24 @@ async def accept(
 async def decline(
     session: AsyncSession, actor: CurrentUser, delegation_id: UUID, reason: str
 ) -> Delegation:
-    """R15: a provider may decline a task it cannot deliver safely."""
+    """R15: a provider may decline a task it cannot deliver safely; R18: once it carries it,
+    the task returns to its owner."""
     delegation = await delegation_for_update(session, delegation_id, actor)
-    transition = rules.decline(facts_of(delegation), reason, today(session))
+    facts, on = facts_of(delegation), today(session)
+    transition = rules.decline(facts, reason, on)
     delegation.declined_reason = reason
     await record(session, delegation, transition)
     await audit(session, actor, "delegation.decline", delegation.id, reason)
+    await stopped(session, facts, StopReason.DECLINED_AFTER_ACCEPTANCE, on)
     return delegation
+
+
+async def stopped(
+    session: AsyncSession, facts: rules.Delegation, reason: StopReason, on: date
+) -> None:
+    """R18, R20: a running delegation stopped: its handback opens in this transaction."""
+    if rules.stops(facts):
+        await handbacks.open_for(session, facts, reason, on)
 
 
 async def end(
@@ -105,12 +120,16 @@ async def end(
 async def end_delegation(
     session: AsyncSession, actor: CurrentUser, delegation: Delegation, reason: str
 ) -> None:
-    """Ends a loaded delegation: from the end route and from a review's outcome (R26)."""
-    on = today(session)
-    transition = rules.end(facts_of(delegation), reason, on)
+    """Ends a loaded delegation: from the end route and from a review's outcome (R26). A running
+    task returns to its owner (R18); the handback closes once its funding settles (R20)."""
+    on, facts = today(session), facts_of(delegation)
+    transition = rules.end(facts, reason, on)
     delegation.ended_on, delegation.end_reason, delegation.next_review_due = on, reason, None
     await record(session, delegation, transition)
     await audit(session, actor, "delegation.end", delegation.id, reason)
+    await stopped(session, facts, StopReason.ENDED, on)
+    await session.flush()
+    await handbacks.close_if_ended_and_settled(session, delegation.id)
 
 
 async def go_live_if_ready(
@@ -134,6 +153,7 @@ async def go_live_if_ready(
     delegation.start_date, delegation.next_review_due = start, regular_review_due(start, 0)
     await record(session, delegation, transition)
     await audit(session, actor, "delegation.live", delegation.id, "every gate is green")
+    await handbacks.close_redelegated(session, delegation, start)
     return True
 
 
@@ -157,16 +177,26 @@ async def reassess(session: AsyncSession, delegation: Delegation) -> None:
         return
     if state not in rules.RUNNING:
         return
-    facts = await readiness(session, delegation)
-    reason = rules.suspension_reason(facts.consent, len(facts.competent_workers))
+    reason = await gate_reason(session, delegation)
     if delegation.suspension_reason != reason:
         delegation.suspension_reason = reason
-    transition = rules.reassess(facts_of(delegation), reason, today(session))
-    if transition is not None:
-        await record(session, delegation, transition)
-        action = "suspend" if transition.state is DelegationState.SUSPENDED else "resume"
-        why = reason or "its gates are green again"
-        await audit(session, SYSTEM, f"delegation.{action}", delegation.id, why)
+    facts, on = facts_of(delegation), today(session)
+    transition = rules.reassess(facts, reason, on)
+    if transition is None:
+        return
+    await record(session, delegation, transition)
+    if reason is not None:
+        await audit(session, SYSTEM, "delegation.suspend", delegation.id, reason)
+        await stopped(session, facts, rules.stop_reason(reason), on)
+    else:
+        await audit(session, SYSTEM, "delegation.resume", delegation.id, "its gates are green")
+        await handbacks.close_for(session, delegation.id, HandbackClosure.RESUMED, on)
+
+
+async def gate_reason(session: AsyncSession, delegation: Delegation) -> SuspensionReason | None:
+    """R7, R16: what stops the delegation today, from its gates' facts."""
+    facts = await readiness(session, delegation)
+    return rules.suspension_reason(facts.consent, len(facts.competent_workers))
 
 
 async def reassess_all(session: AsyncSession, delegations: Sequence[Delegation]) -> None:
@@ -184,3 +214,121 @@ async def transfer_oversight(
     await publish(session, transferred)
     delegation.oversight_kind, delegation.oversight_owner = to.kind, to.owner
     await audit(session, SYSTEM, "delegation.oversight_transfer", delegation.id, to.owner)
+
+
+async def suspend_clinically(
+    session: AsyncSession, actor: CurrentUser, delegation_id: UUID, reason: str
+) -> Delegation:
+    """R17, R18: the oversight owner's practitioner stops the task at once; it returns to them."""
+    delegation = await delegation_for_update(session, delegation_id, actor)
+    facts, on = facts_of(delegation), today(session)
+    transition = rules.suspend_clinically(facts, actor.organisation, reason)
+    delegation.clinical_suspension_reason = reason
+    delegation.clinically_suspended_by, delegation.clinically_suspended_on = actor.user_id, on
+    await record(session, delegation, transition)
+    await audit(session, actor, "delegation.suspend_clinically", delegation.id, reason)
+    await stopped(session, facts, StopReason.CLINICAL_SUSPENSION, on)
+    return delegation
+
+
+async def lift_clinical_suspension(
+    session: AsyncSession, actor: CurrentUser, delegation_id: UUID
+) -> Delegation:
+    """R17: the oversight owner lifts its suspension; live again (handback closed) when every
+    gate is green, else suspended for the red gate with the handback still open."""
+    delegation = await delegation_for_update(session, delegation_id, actor)
+    reason, on = await gate_reason(session, delegation), today(session)
+    transition = rules.lift(facts_of(delegation), actor.organisation, reason, on)
+    delegation.suspension_reason = reason
+    await record(session, delegation, transition)
+    await audit(session, actor, "delegation.lift_clinical_suspension", delegation.id, reason)
+    if transition.state is DelegationState.LIVE:
+        await handbacks.close_for(session, delegation.id, HandbackClosure.RESUMED, on)
+    return delegation
+
+
+async def give_notice(
+    session: AsyncSession, actor: CurrentUser, delegation_id: UUID, notice_date: date, reason: str
+) -> Delegation:
+    """R18: the provider hands the task back from the notice date; today's stops it at once."""
+    delegation = await delegation_for_update(session, delegation_id, actor)
+    on = today(session)
+    transition = rules.give_notice(facts_of(delegation), notice_date, reason, on)
+    delegation.handback_notice_on, delegation.handback_notice_reason = notice_date, reason
+    await record(session, delegation, transition)
+    await audit(
+        session, actor, "delegation.handback_notice", delegation.id, f"{notice_date}: {reason}"
+    )
+    if notice_date <= on:
+        await hand_back(session, delegation, on)
+    return delegation
+
+
+async def hand_back(session: AsyncSession, delegation: Delegation, on: date) -> None:
+    """R18: on its notice date the task stops and returns to its owner."""
+    facts = facts_of(delegation)
+    await record(session, delegation, rules.hand_back(facts))
+    delegation.next_review_due = None
+    await audit(session, SYSTEM, "delegation.hand_back", delegation.id, str(on))
+    await stopped(session, facts, StopReason.HANDED_BACK, on)
+
+
+async def hand_back_on_notice(session: AsyncSession) -> int:
+    """Scheduler job, R18: delegations whose notice date has come are handed back."""
+    on = today(session)
+    due = await session.scalars(
+        select(Delegation)
+        .where(Delegation.handback_notice_on <= on, Delegation.status.in_(rules.RUNNING))
+        .order_by(Delegation.id)
+        .with_for_update(skip_locked=True)
+    )
+    handed_back = 0
+    for delegation in due.all():
+        await hand_back(session, delegation, on)
+        handed_back += 1
+    return handed_back
+
+
+async def record_departure(
+    session: AsyncSession, actor: CurrentUser, delegation_id: UUID, worker_id: UUID
+) -> Delegation:
+    """R16: a worker who leaves no longer carries out the task; with nobody competent left the
+    delegation suspends and the task returns to its owner."""
+    delegation = await delegation_for_update(session, delegation_id, actor)
+    rules.check_departure(facts_of(delegation), worker_id)
+    delegation.worker_ids = [w for w in delegation.worker_ids if w != str(worker_id)]
+    session.add(
+        WorkerDeparture(
+            delegation_id=delegation.id,
+            worker_id=worker_id,
+            left_on=today(session),
+            recorded_by=actor.user_id,
+        )
+    )
+    await audit(session, actor, "delegation.worker_left", delegation.id, str(worker_id))
+    await session.flush()
+    await reassess(session, delegation)
+    return delegation
+
+
+async def judge_competence_today(session: AsyncSession, batch: int = 500) -> int:
+    """Scheduler job, R16: once a day each running delegation's workers are judged on the day,
+    so a competence stops counting on its valid_until even before training's CompetenceLapsed
+    arrives; with nobody competent left it suspends and the task is handed back (R18)."""
+    on = today(session)
+    due = await session.scalars(
+        select(Delegation)
+        .where(
+            Delegation.status.in_(rules.RUNNING),
+            or_(Delegation.competence_checked_on.is_(None), Delegation.competence_checked_on < on),
+        )
+        .order_by(Delegation.id)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+    judged = 0
+    for delegation in due.all():
+        await reassess(session, delegation)
+        delegation.competence_checked_on = on
+        judged += 1
+    return judged

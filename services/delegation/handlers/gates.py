@@ -1,14 +1,25 @@
-"""The facts the readiness gates look at (R7, R15-R17, R24), loaded once per delegation."""
+"""The facts the readiness gates look at (R7, R15-R17, R24), loaded once per delegation, and
+each named worker's standing today (R16)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from uuid import UUID
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain import gates as rules
-from services.delegation.models import Competence, Consent, Delegation, Person, TrainingPlan
+from services.delegation.domain.delegations import CompetenceRecord, WorkerStanding, standing
+from services.delegation.models import (
+    Competence,
+    Consent,
+    Delegation,
+    Person,
+    TrainingPlan,
+    WorkerDeparture,
+)
 from shared.db import today
 
 
@@ -53,7 +64,22 @@ async def has_consent(session: AsyncSession, delegation: Delegation) -> bool:
 
 
 async def competent_workers(session: AsyncSession, delegation: Delegation) -> frozenset[UUID]:
-    """R16: named workers competent in this task, in date; person-specific only for that person."""
+    """R16: named workers competent in this task and in date today (training's boundary)."""
+    standings = await worker_standings(session, delegation)
+    return frozenset(w.worker_id for w in standings if w.standing is WorkerStanding.IN_DATE)
+
+
+@dataclass(frozen=True)
+class WorkerOnTask:
+    worker_id: UUID
+    standing: WorkerStanding
+    valid_until: date | None = None
+    left_on: date | None = None
+
+
+async def worker_standings(session: AsyncSession, delegation: Delegation) -> list[WorkerOnTask]:
+    """R16: each named worker's standing today (person-specific competence only for that
+    person), then the workers who have left."""
     rows = await session.scalars(
         select(Competence).where(
             Competence.worker_id.in_(workers_of(delegation)),
@@ -61,7 +87,22 @@ async def competent_workers(session: AsyncSession, delegation: Delegation) -> fr
             Competence.scope.in_(("*", str(delegation.person_id))),
         )
     )
+    by_worker: dict[UUID, list[Competence]] = {}
+    for row in rows:
+        by_worker.setdefault(row.worker_id, []).append(row)
     on = today(session)
-    return frozenset(
-        c.worker_id for c in rows if rules.competence_in_date(c.competent, c.valid_until, on)
+    named = [_on_task(w, by_worker.get(w, []), on) for w in workers_of(delegation)]
+    departures = await session.scalars(
+        select(WorkerDeparture)
+        .where(WorkerDeparture.delegation_id == delegation.id)
+        .order_by(WorkerDeparture.left_on, WorkerDeparture.worker_id)
     )
+    left = [WorkerOnTask(d.worker_id, WorkerStanding.LEFT, left_on=d.left_on) for d in departures]
+    return named + left
+
+
+def _on_task(worker_id: UUID, competences: list[Competence], on: date) -> WorkerOnTask:
+    records = [CompetenceRecord(c.competent, c.valid_until) for c in competences]
+    dates = [c.valid_until for c in competences if c.competent]
+    latest = None if not dates or None in dates else max(d for d in dates if d is not None)
+    return WorkerOnTask(worker_id, standing(records, False, on), latest)

@@ -169,13 +169,15 @@ async def on_competence_assessed(session: AsyncSession, event: CompetenceAssesse
 
 
 async def on_competence_lapsed(session: AsyncSession, event: CompetenceLapsed) -> None:
-    """R16: a lapsed competence no longer counts; no competent worker left suspends."""
+    """R16: a lapsed competence no longer counts from the day it lapsed (the worker is shown
+    as lapsed); no competent worker left suspends and hands the task back (R18)."""
     scope = str(event.person_id) if event.person_id else "*"
     competence = await session.get(
         Competence, (event.worker_id, event.task_code, scope), with_for_update=True
     )
     if competence is not None:
-        competence.competent = False
+        if competence.valid_until is None or competence.valid_until > event.lapsed_on:
+            competence.valid_until = event.lapsed_on
         await session.flush()
     await audit(session, SYSTEM, "competence.lapse", event.worker_id, event.task_code)
     await _competence_changed(session, event.worker_id, event.task_code, event.person_id)

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import Field
 
+from services.delegation.domain.delegations import WorkerStanding
 from services.delegation.schemas import Input, Output
 from shared.events.vocabulary import Direction, Setting, TaskCategory
 
@@ -26,6 +27,28 @@ class DeclineCreate(Input):
 
 class EndCreate(Input):
     reason: str = Field(min_length=1, max_length=2000)
+
+
+class ClinicalSuspensionCreate(Input):
+    """The clinical grounds: kept in the delegation's record, never in events."""
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class HandbackNoticeCreate(Input):
+    """R18: the provider hands the task back from this date (today stops it at once)."""
+
+    notice_date: date
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class WorkerRead(Output):
+    """R16: a named worker's standing today; lapsed or departed workers may not do the task."""
+
+    worker_id: UUID
+    standing: WorkerStanding
+    valid_until: date | None = None
+    left_on: date | None = None
 
 
 class GateRead(Output):
@@ -68,3 +91,8 @@ class DelegationRead(Output):
     ended_on: date | None
     end_reason: str | None
     waiting_for: list[GateRead]
+    workers: list[WorkerRead] = []
+    clinical_suspension_reason: str | None = None
+    clinically_suspended_on: date | None = None
+    handback_notice_on: date | None = None
+    handback_notice_reason: str | None = None

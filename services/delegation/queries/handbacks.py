@@ -1,0 +1,116 @@
+"""Handbacks as each organisation may see them, a page at a time (R18, R20)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.delegation.domain.handbacks import UNCLOSED, HandbackState
+from services.delegation.models import Handback, HandbackPolicy
+from services.delegation.queries.delegations import PROVIDER_ROLES
+from shared.auth import CurrentUser
+from shared.errors import NotFound, RuleViolation
+
+
+@dataclass(frozen=True)
+class HandbackFilter:
+    oversight_owner: str | None = None
+    delegation_id: UUID | None = None
+    person_id: UUID | None = None
+    state: HandbackState | None = None
+    overdue: bool | None = None
+
+
+def visible_to(user: CurrentUser, handback: Handback) -> bool:
+    """Provider staff see only the handbacks of tasks their organisation carried."""
+    if user.role in PROVIDER_ROLES:
+        return handback.provider_organisation == user.organisation
+    return True
+
+
+async def handback(session: AsyncSession, user: CurrentUser, handback_id: UUID) -> Handback:
+    found = await session.get(Handback, handback_id)
+    if found is None or not visible_to(user, found):
+        raise NotFound(f"no handback {handback_id}")
+    return found
+
+
+def encode_cursor(row: Handback) -> str:
+    raw = json.dumps([row.created_at.isoformat(), str(row.id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
+    try:
+        created_at, handback_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return datetime.fromisoformat(created_at), UUID(handback_id)
+    except (ValueError, TypeError) as exc:
+        raise RuleViolation(
+            "R18", "the cursor is not one this service gave", field="cursor"
+        ) from exc
+
+
+async def handbacks(
+    session: AsyncSession,
+    user: CurrentUser,
+    where: HandbackFilter,
+    on: date,
+    limit: int,
+    cursor: str | None,
+) -> tuple[Sequence[Handback], str | None]:
+    """Oldest first; the next page's cursor, or None on the last page."""
+    query = select(Handback).order_by(Handback.created_at, Handback.id).limit(limit + 1)
+    if user.role in PROVIDER_ROLES:
+        query = query.where(Handback.provider_organisation == user.organisation)
+    for column, value in (
+        (Handback.oversight_owner, where.oversight_owner),
+        (Handback.delegation_id, where.delegation_id),
+        (Handback.person_id, where.person_id),
+        (Handback.status, where.state),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if where.overdue is not None:
+        overdue = and_(Handback.status == HandbackState.OPEN, Handback.acknowledge_by < on)
+        query = query.where(overdue if where.overdue else ~overdue)
+    if cursor is not None:
+        created_at, after = decode_cursor(cursor)
+        query = query.where(
+            or_(
+                Handback.created_at > created_at,
+                and_(Handback.created_at == created_at, Handback.id > after),
+            )
+        )
+    rows = (await session.scalars(query)).all()
+    page = rows[:limit]
+    return page, encode_cursor(page[-1]) if len(rows) > limit else None
+
+
+async def unclosed_for(session: AsyncSession, delegation_id: UUID) -> Handback | None:
+    """The delegation's handback not yet closed, locked where the database can (at most one)."""
+    return await session.scalar(
+        select(Handback)
+        .where(Handback.delegation_id == delegation_id, Handback.status.in_(UNCLOSED))
+        .with_for_update()
+    )
+
+
+async def overdue_count(session: AsyncSession, on: date) -> int:
+    found = await session.scalar(
+        select(func.count())
+        .select_from(Handback)
+        .where(Handback.status == HandbackState.OPEN, Handback.acknowledge_by < on)
+    )
+    return int(found or 0)
+
+
+async def handback_policy(session: AsyncSession) -> HandbackPolicy:
+    """R18: how many days the owner has to acknowledge a handback (one row)."""
+    return await session.get_one(HandbackPolicy, 1)
