@@ -52,6 +52,8 @@ class TaskCatalogueChanged(BoardEvent):
     category: TaskCategory
     delegability: Delegability
     effective_from: date
+    # R16, A 5.13: whether the task needs specific training (None: the ruling does not say).
+    needs_specific_training: bool | None = None
 
 
 class SharedCareDecision(StrEnum):
@@ -85,6 +87,7 @@ class DisputeResolved(BoardEvent):
     shares: list[Share]
     effective_from: date
     resolved_on: date
+    framework_version: int | None = None  # R29: the version the resolution was made under
 
 
 class EqualityReportRequested(BoardEvent):
