@@ -36,6 +36,7 @@ class AssessmentRead(Output):
     further_training: str | None
     current: bool
     lapsed_on: date | None
+    framework_version: int | None  # R29: the version the sign-off was made under
 
 
 class CompetenceRead(BaseModel):
