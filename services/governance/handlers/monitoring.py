@@ -83,6 +83,7 @@ async def on_competence_assessed(session: AsyncSession, event: CompetenceAssesse
             "task_code": event.task_code,
             "outcome": event.outcome.value,
             "assessed_on": event.assessed_on,
+            "framework_version": event.framework_version,
         },
     )
 
