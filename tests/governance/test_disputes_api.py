@@ -246,11 +246,6 @@ async def test_r29_a_resolution_records_the_framework_version_in_force_that_day(
         )
         events = await published_as(runtime, DisputeResolved)
     assert published.status_code == 201
-    assert (
-        under_version_1.json()["framework_version"],
-        under_version_2.json()["framework_version"],
-    ) == (
-        1,
-        2,
-    )
+    versions = [r.json()["framework_version"] for r in (under_version_1, under_version_2)]
+    assert versions == [1, 2]
     assert [e.framework_version for e in events] == [1, 2]
