@@ -245,7 +245,14 @@ async def test_r29_a_resolution_records_the_framework_version_in_force_that_day(
             f"/disputes/{after['case_id']}/resolution", json=outcome, headers=CSU
         )
         events = await published_as(runtime, DisputeResolved)
+        monitored = (await client.get("/board/monitoring", headers=AUDITOR)).json()
     assert published.status_code == 201
+    assert [
+        (m["kind"], m["framework_version"]) for m in monitored if m["kind"] != "dispute_raised"
+    ] == [
+        ("dispute_resolved", 1),
+        ("dispute_resolved", 2),
+    ]
     versions = [r.json()["framework_version"] for r in (under_version_1, under_version_2)]
     assert versions == [1, 2]
     assert [e.framework_version for e in events] == [1, 2]

@@ -101,6 +101,8 @@ async def resolve(
     case.effective_from, case.resolved_on = body.effective_from, on
     case.outcome_rationale = body.rationale
     case.framework_version = event.framework_version
+    fact = f"resolved-{case.dispute_id}"
+    await record_fact(session, fact, "dispute_resolved", on, event.framework_version)
     await publish(session, event)
     await audit(session, actor, "dispute_case.resolve", case_id, body.rationale)
     return case
