@@ -181,6 +181,11 @@ async def test_r16_each_workers_instruction_is_recorded_and_announced_without_it
             f"{url}/instructions", json=instruction(workers[1]), headers=MANAGER
         )
         done = (await client.get(url, headers=MANAGER)).json()
+        read = await client.get(
+            f"/workers/{workers[0]}/competence",
+            params={"task_code": EYE_DROPS, "person_id": str(event.person_id)},
+            headers=MANAGER,
+        )
         announced = await published(runtime, InstructionRecorded)
         plans_agreed = await published(runtime, TrainingPlanAgreed)
     assert (first.status_code, second.status_code) == (201, 201)
@@ -199,6 +204,7 @@ async def test_r16_each_workers_instruction_is_recorded_and_announced_without_it
     assert (only.provider_organisation, only.instructed_on) == (PROVIDER, TODAY)
     assert "Showed" not in only.model_dump_json()  # the free text stays in training
     assert plans_agreed == []
+    assert (read.json()["instructed_on"], read.json()["competent"]) == (TODAY.isoformat(), False)
 
 
 async def test_r16_an_instruction_missing_a_required_topic_is_refused_and_nothing_is_written(

@@ -47,6 +47,8 @@ class CompetenceRead(BaseModel):
     in_failure_process: bool
     valid_until: date | None
     reassessment_on: date | None
+    # A 5.13: for a task needing no specific training, the instruction counts instead.
+    instructed_on: date | None = None
 
 
 class WarningRead(Output):
