@@ -129,6 +129,10 @@ class SharedCareDiscussion(Versioned, Base):
     participants: Mapped[list[Json] | None] = mapped_column(JSONDocument)
     decided_on: Mapped[date | None]
     decided_by: Mapped[str | None] = mapped_column(String(200))
+    case_example_id: Mapped[UUID | None]  # the precedent it became (which carries no ids back)
+    # R14, R10-R12: a decision to delegate that the delegation service refused, and the rule.
+    refused_on: Mapped[date | None]
+    refusal_rule: Mapped[str | None] = mapped_column(String(10))
 
 
 class CaseExample(Base):
@@ -149,6 +153,7 @@ class CaseExample(Base):
     circumstances: Mapped[str] = mapped_column(Text)
     disciplines: Mapped[list[str]] = mapped_column(JSONDocument)
     decided_on: Mapped[date]
+    refusal_rule: Mapped[str | None] = mapped_column(String(10))  # a rule id only, never text
 
 
 class DisputeCase(Versioned, Base):
@@ -169,6 +174,7 @@ class DisputeCase(Versioned, Base):
     effective_from: Mapped[date | None]
     resolved_on: Mapped[date | None]
     outcome_rationale: Mapped[str | None] = mapped_column(Text)
+    framework_version: Mapped[int | None]  # R29: the version the resolution was made under
 
 
 class DisputeEvidence(Base):
@@ -209,6 +215,7 @@ class CompetenceSignOff(Base):
     task_code: Mapped[str] = mapped_column(String(100))
     outcome: Mapped[str] = mapped_column(String(30))
     assessed_on: Mapped[date]
+    framework_version: Mapped[int | None]  # R29: the version the sign-off was made under
 
 
 class MonitoringFact(Base):

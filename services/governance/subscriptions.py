@@ -17,7 +17,7 @@ SUBSCRIPTIONS: Subscriptions = {
     DisputeRaised: disputes.on_dispute_raised,
     EqualityReportCompiled: monitoring.on_equality_report_compiled,
     CompetenceAssessed: monitoring.on_competence_assessed,
-    DelegationDecided: monitoring.on_delegation_decided,
+    DelegationDecided: shared_care.on_delegation_decided,
     TaskDelegated: monitoring.on_task_delegated,
     DelegationEnded: monitoring.on_delegation_ended,
     DisputeSettled: monitoring.on_dispute_settled,

@@ -15,6 +15,15 @@ class Base(DeclarativeBase):
     type_annotation_map = TYPE_ANNOTATION_MAP
 
 
+class FrameworkVersion(Base):
+    """Projection of the governance service's Framework versions (R29): sign-offs record one."""
+
+    __tablename__ = "framework_versions"
+
+    version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    effective_from: Mapped[date]
+
+
 class Worker(Versioned, Base):
     """A care worker, pseudonymous: an id, the employing organisation and a role; no name.
 
@@ -122,6 +131,7 @@ class CompetenceAssessment(Versioned, Base):
     current: Mapped[bool]
     lapsed_on: Mapped[date | None]
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    framework_version: Mapped[int | None]  # R29: the version in force when it was assessed
 
 
 class CompetenceWarning(Base):
@@ -175,3 +185,43 @@ class CompetencePolicy(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     failures_before_escalation: Mapped[int]
     updated_by: Mapped[str] = mapped_column(String(200))
+
+
+class InstructionRequirement(Versioned, Base):
+    """R16, A 5.13: a delegated task needing no specific training: each worker is instructed.
+
+    Such a task has no training plan and no competence assessment; a recorded instruction per
+    worker stands in their place. Each instruction is a compare-and-set on this row's version.
+    """
+
+    __tablename__ = "instruction_requirements"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    delegation_id: Mapped[UUID] = mapped_column(unique=True)
+    person_id: Mapped[UUID]
+    task_code: Mapped[str] = mapped_column(String(100))
+    provider_organisation: Mapped[str] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    required_on: Mapped[date]
+    worker_ids: Mapped[list[str]] = mapped_column(JSONDocument)
+
+
+class Instruction(Base):
+    """One worker's instruction in the task: who instructed, in what role, when, what it covered.
+
+    `notes` is the only free text; it stays here and never goes into an event.
+    """
+
+    __tablename__ = "instructions"
+
+    requirement_id: Mapped[UUID] = mapped_column(
+        ForeignKey("instruction_requirements.id"), primary_key=True
+    )
+    worker_id: Mapped[UUID] = mapped_column(primary_key=True)
+    instructed_by: Mapped[str] = mapped_column(String(200))
+    instructor_role: Mapped[str] = mapped_column(String(50))
+    instructed_on: Mapped[date]
+    covered: Mapped[list[str]] = mapped_column(JSONDocument)
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime]

@@ -1,11 +1,13 @@
 """The events the training service reacts to, and its handler for each."""
 
-from services.training.handlers import plans
+from services.training.handlers import plans, versions
 from shared.events.delegation import DelegationAccepted, DelegationEnded, TaskDelegated
+from shared.events.governance import FrameworkVersionPublished
 from shared.inbox import Subscriptions
 
 SUBSCRIPTIONS: Subscriptions = {
     DelegationAccepted: plans.on_delegation_accepted,
     TaskDelegated: plans.on_task_delegated,
     DelegationEnded: plans.on_delegation_ended,
+    FrameworkVersionPublished: versions.on_framework_version_published,
 }

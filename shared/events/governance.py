@@ -88,6 +88,7 @@ class DisputeResolved(BoardEvent):
     shares: list[Share]
     effective_from: date
     resolved_on: date
+    framework_version: int | None = None  # R29: the version the resolution was made under
 
 
 class EqualityReportRequested(BoardEvent):

@@ -48,6 +48,7 @@ class CompetenceAssessed(WorkerEvent):
     outcome: CompetenceOutcome
     assessed_on: date
     valid_until: date | None = None  # first day it no longer counts: see `in_date`
+    framework_version: int | None = None  # R29: the version the sign-off was made under
 
 
 class CompetenceExpiryWarned(WorkerEvent):
@@ -78,10 +79,25 @@ class CompetenceFailureEscalated(WorkerEvent):
     escalated_on: date
 
 
+class InstructionRecorded(WorkerEvent):
+    """Emitted when a worker is instructed in a task that needs no specific training (R16, A 5.13).
+
+    For such a task the instruction stands in place of a training plan and a competence
+    assessment; the instruction's content stays with the training service.
+    """
+
+    task_code: str
+    person_id: UUID
+    provider_organisation: str
+    instructed_on: date
+    delegation_id: UUID
+
+
 PUBLISHED: Sequence[type[Event]] = (
     TrainingPlanAgreed,
     CompetenceAssessed,
     CompetenceExpiryWarned,
     CompetenceLapsed,
     CompetenceFailureEscalated,
+    InstructionRecorded,
 )

@@ -346,3 +346,31 @@ async def test_r27_a_member_who_stands_down_frees_the_partner_s_seat(
         listed = await client.get("/board/members", headers=AUDITOR)
     assert (stood_down.status_code, again.status_code, successor.status_code) == (204, 404, 201)
     assert [m["member_id"] for m in listed.json()] == [successor.json()["member_id"]]
+
+
+async def test_r16_a_catalogue_ruling_says_whether_the_task_needs_specific_training(
+    service_client: ServiceClient,
+) -> None:
+    unstated = {
+        "change": "added",
+        "task_code": "PRESSURE-CARE",
+        "name": "Pressure area care",
+        "category": "compromised_skin_integrity_and_wound_care",
+        "delegability": "routine",
+    }
+    body = given_ruling()
+    eye_drops = {**body["catalogue_changes"][0], "needs_specific_training": False}  # type: ignore[index]
+    body["catalogue_changes"] = [eye_drops, unstated]
+    async with service_client(GOVERNANCE) as (client, runtime):
+        response = await client.post("/board/rulings", json=body, headers=BOARD)
+        changes = await published_as(runtime, TaskCatalogueChanged)
+        listed = await client.get("/board/rulings", headers=bearer(Role.MDT_MEMBER))
+    assert response.status_code == 201
+    assert [(c.task_code, c.needs_specific_training) for c in changes] == [
+        ("EYE-DROPS", False),
+        ("PRESSURE-CARE", None),
+    ]
+    assert [c["needs_specific_training"] for c in listed.json()[0]["catalogue_changes"]] == [
+        False,
+        None,
+    ]

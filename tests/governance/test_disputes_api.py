@@ -92,8 +92,10 @@ async def test_r22_a_case_is_taken_through_the_policy_to_an_outcome_that_funding
         shares=[Share.model_validate(s) for s in SHARES],
         effective_from=date(2025, 12, 1),
         resolved_on=date(2026, 1, 5),
+        framework_version=1,  # R29: the version in force on the day it was resolved
     )
     body = read.json()
+    assert body["framework_version"] == 1
     assert [h["stage"] for h in body["stage_history"]] == [
         "raised",
         "local_resolution",
@@ -215,3 +217,42 @@ async def test_r22_a_party_sees_only_its_own_cases_and_adds_only_its_own_evidenc
     assert as_other_party.status_code == 404
     assert (not_a_party.json()["rule"], problem_field(not_a_party)) == ("R22", "submitted_by")
     assert mdt.status_code == 403
+
+
+async def test_r29_a_resolution_records_the_framework_version_in_force_that_day(
+    service_client: ServiceClient, clock: MovableClock
+) -> None:
+    async with service_client(GOVERNANCE) as (client, runtime):
+        published = await client.post(
+            "/framework-versions",
+            json={"version": 2, "effective_from": "2026-01-10", "summary": "Version 2"},
+            headers=bearer(Role.IPCB_MEMBER),
+        )
+        await deliver(runtime, given_dispute(), given_dispute())
+        before, after = (await client.get("/disputes", headers=CSU)).json()
+        outcome = {"shares": SHARES, "effective_from": "2025-12-01", "rationale": "health"}
+        for case in (before, after):
+            await client.post(
+                f"/disputes/{case['case_id']}/stage",
+                json={"stage": "local_resolution", "note": "n"},
+                headers=CSU,
+            )
+        under_version_1 = await client.post(
+            f"/disputes/{before['case_id']}/resolution", json=outcome, headers=CSU
+        )
+        clock.move(timedelta(days=5))  # 10 January: version 2 takes effect
+        under_version_2 = await client.post(
+            f"/disputes/{after['case_id']}/resolution", json=outcome, headers=CSU
+        )
+        events = await published_as(runtime, DisputeResolved)
+        monitored = (await client.get("/board/monitoring", headers=AUDITOR)).json()
+    assert published.status_code == 201
+    assert [
+        (m["kind"], m["framework_version"]) for m in monitored if m["kind"] != "dispute_raised"
+    ] == [
+        ("dispute_resolved", 1),
+        ("dispute_resolved", 2),
+    ]
+    versions = [r.json()["framework_version"] for r in (under_version_1, under_version_2)]
+    assert versions == [1, 2]
+    assert [e.framework_version for e in events] == [1, 2]

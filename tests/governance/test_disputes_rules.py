@@ -45,20 +45,28 @@ def test_r22_a_case_moves_through_the_policy_stages_in_order(current: Stage, wan
 
 def test_r22_a_raised_case_is_taken_up_before_it_is_resolved() -> None:
     with pytest.raises(RuleViolation) as refused:
-        disputes.resolve(given_case(Stage.RAISED), [percent("LLR-ICB", 100)], TODAY, TODAY)
+        disputes.resolve(given_case(Stage.RAISED), [percent("LLR-ICB", 100)], TODAY, TODAY, 1)
     assert refused.value.rule == "R22"
 
 
 def test_r22_the_outcome_says_who_pays_what_share_from_when() -> None:
     case = given_case(Stage.CSU_REVIEW)
     shares = [percent("LLR-ICB", 70), percent("LEICESTER-CITY-COUNCIL", 30)]
-    stage, event = disputes.resolve(case, shares, date(2025, 11, 1), date(2026, 1, 5))
+    stage, event = disputes.resolve(case, shares, date(2025, 11, 1), date(2026, 1, 5), 2)
     assert stage is Stage.RESOLVED
+    assert event.framework_version == 2
     assert (event.shares, event.effective_from, event.package_id) == (
         shares,
         date(2025, 11, 1),
         case.package_id,
     )
+
+
+def test_r29_a_resolution_records_the_framework_version_and_needs_one_in_force() -> None:
+    case = given_case(Stage.LOCAL_RESOLUTION)
+    with pytest.raises(RuleViolation) as refused:
+        disputes.resolve(case, [percent("LLR-ICB", 100)], TODAY, TODAY, None)
+    assert refused.value.rule == "R29"
 
 
 @given(st.lists(st.integers(min_value=1, max_value=100), min_size=1, max_size=2))

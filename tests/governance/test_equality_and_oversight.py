@@ -207,6 +207,20 @@ async def test_r27_the_board_oversees_competence_sign_off_per_provider(
     assert other.status_code == 404
 
 
+async def test_r29_competence_sign_offs_are_monitored_by_the_framework_version_they_record(
+    service_client: ServiceClient,
+) -> None:
+    competent, not_yet = CompetenceOutcome.COMPETENT, CompetenceOutcome.NOT_YET_COMPETENT
+    under_2 = given_assessment("CARE-CO", "EYE-DROPS", competent).model_copy(
+        update={"framework_version": 2}
+    )
+    async with service_client(GOVERNANCE) as (client, runtime):
+        await deliver(runtime, under_2, given_assessment("CARE-CO", "EYE-DROPS", not_yet))
+        await runtime.inbox.deliver(message_for(under_2))  # re-sent: counted once
+        counts = await client.get("/board/monitoring", headers=AUDITOR)
+    assert counts.json() == [{"kind": "competence_signed_off", "framework_version": 2, "count": 1}]
+
+
 async def test_r29_decisions_are_monitored_by_outcome_and_framework_version(
     service_client: ServiceClient,
 ) -> None:

@@ -28,6 +28,12 @@ ALLOWED: list[tuple[Lifecycle[Any, Any], StrEnum, StrEnum, StrEnum]] = [
     (CASE, Stage.LOCAL_RESOLUTION, StageCommand.RESOLVE, Stage.RESOLVED),
     (CASE, Stage.CSU_REVIEW, StageCommand.RESOLVE, Stage.RESOLVED),
     (DISCUSSION, DiscussionStatus.OPEN, DiscussionCommand.DECIDE, DiscussionStatus.DECIDED),
+    (
+        DISCUSSION,
+        DiscussionStatus.DECIDED,
+        DiscussionCommand.REFUSE_DELEGATION,
+        DiscussionStatus.DELEGATION_REFUSED,
+    ),
     (REPORT, ReportStatus.REQUESTED, ReportCommand.COMPILE, ReportStatus.COMPILED),
     (REPORT, ReportStatus.COMPILED, ReportCommand.COMPILE, ReportStatus.COMPILED),
 ]
@@ -55,6 +61,18 @@ def test_the_tables_hold_exactly_the_allowed_transitions() -> None:
         (CASE, Stage.RAISED, StageCommand.REFER, "dispute case"),
         (CASE, Stage.RESOLVED, StageCommand.RESOLVE, "dispute case"),
         (DISCUSSION, DiscussionStatus.DECIDED, DiscussionCommand.DECIDE, "Shared Care discussion"),
+        (
+            DISCUSSION,
+            DiscussionStatus.OPEN,
+            DiscussionCommand.REFUSE_DELEGATION,
+            "Shared Care discussion",
+        ),
+        (
+            DISCUSSION,
+            DiscussionStatus.DELEGATION_REFUSED,
+            DiscussionCommand.REFUSE_DELEGATION,
+            "Shared Care discussion",
+        ),
     ],
 )
 def test_a_refused_transition_is_a_conflict_naming_the_state(

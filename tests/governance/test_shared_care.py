@@ -14,11 +14,14 @@ from sqlalchemy import func, select
 
 from services.governance.domain import shared_care
 from services.governance.main import SPEC as GOVERNANCE
-from services.governance.models import CaseExample, SharedCareDiscussion
+from services.governance.models import CaseExample, MonitoringFact, SharedCareDiscussion
+from shared.audit import audit_log
 from shared.auth import Role
-from shared.errors import Conflict, RuleViolation
+from shared.errors import Conflict, InvalidInput, RuleViolation
+from shared.events.delegation import DecisionOutcome, DelegationDecided, SharedCareRequested
 from shared.events.governance import SharedCareDecision, SharedCareDecisionRecorded
 from shared.events.vocabulary import Direction, Setting, TaskCategory
+from shared.inbox import dead_letters
 from shared.testing.events import deliver, message_for
 from tests.conftest import ServiceClient, bearer
 from tests.governance.conftest import (
@@ -281,3 +284,131 @@ async def test_r14_who_may_record_and_read_shared_care(service_client: ServiceCl
     assert (worker.status_code, provider.status_code) == (403, 403)
     assert auditor.status_code == 200
     assert missing.status_code == 404
+
+
+# --- a Shared Care decision to delegate that the delegation service refused (R14, R10-R12) ---
+
+
+def given_refusal(
+    request: SharedCareRequested, rule: str | None = "R10", **overrides: Any
+) -> DelegationDecided:
+    fields: dict[str, Any] = {
+        "person_id": request.person_id,
+        "proposal_id": request.proposal_id,
+        "outcome": DecisionOutcome.REFUSED,
+        "framework_version": 1,
+        "decided_on": date(2026, 1, 5),
+        "rule": rule,
+    }
+    return DelegationDecided(**(fields | overrides))
+
+
+def test_r14_a_decision_to_delegate_refused_on_a_rule_moves_the_discussion_on_once() -> None:
+    decided, delegate = shared_care.DiscussionStatus.DECIDED, SharedCareDecision.DELEGATE
+    refused = shared_care.DiscussionStatus.DELEGATION_REFUSED
+    assert shared_care.record_refusal(decided, delegate, "R10") is refused
+    assert shared_care.record_refusal(refused, delegate, "R10") is None  # the same fact again
+    assert shared_care.record_refusal(decided, SharedCareDecision.DO_NOT_DELEGATE, "R10") is None
+    assert shared_care.record_refusal(shared_care.DiscussionStatus.OPEN, None, "R10") is None
+
+
+@pytest.mark.parametrize("rule", ["the person's GP said no", "R30", "r10", "R10 because"])
+def test_r14_a_refusal_names_its_rule_by_id_and_never_by_free_text(rule: str) -> None:
+    with pytest.raises(InvalidInput):
+        shared_care.record_refusal(
+            shared_care.DiscussionStatus.DECIDED, SharedCareDecision.DELEGATE, rule
+        )
+
+
+def test_r14_a_refused_discussion_cannot_decide_again() -> None:
+    refused = given_discussion(status=shared_care.DiscussionStatus.DELEGATION_REFUSED)
+    with pytest.raises(Conflict):
+        shared_care.decide(refused, given_domain_decision())
+
+
+async def given_decided(
+    client: Any, runtime: Any, request: SharedCareRequested, **decision: Any
+) -> dict[str, Any]:
+    await deliver(runtime, request)
+    discussion = await given_only(client, "/shared-care/discussions", MDT)
+    decided = await client.post(
+        f"/shared-care/discussions/{discussion['discussion_id']}/decision",
+        json=given_decision(**decision),
+        headers=MDT,
+    )
+    assert decided.status_code == 201, decided.text
+    result: dict[str, Any] = decided.json()
+    return result
+
+
+async def test_r14_a_shared_care_delegate_refused_by_delegation_shows_the_rule_where_it_is_read(
+    service_client: ServiceClient,
+) -> None:
+    request = given_shared_care_request()
+    async with service_client(GOVERNANCE) as (client, runtime):
+        discussion = await given_decided(client, runtime, request)
+        path = f"/shared-care/discussions/{discussion['discussion_id']}"
+        before = (await client.get(path, headers=MDT)).json()
+        refusal = given_refusal(request, rule="R11")
+        message = message_for(refusal)
+        await runtime.inbox.deliver(message)
+        await runtime.inbox.deliver(message)  # redelivered by the broker
+        await deliver(runtime, refusal)  # re-sent by delegation under a new event id
+        after = (await client.get(path, headers=MDT)).json()
+        [example] = (await client.get("/shared-care/case-examples", headers=MDT)).json()
+        async with runtime.sessions() as session:
+            facts = (
+                await session.scalars(
+                    select(MonitoringFact).where(MonitoringFact.kind == "shared_care_refused")
+                )
+            ).all()
+            audits = await session.scalar(
+                select(func.count())
+                .select_from(audit_log)
+                .where(audit_log.c.action == "shared_care.refused")
+            )
+    assert (before["refusal_rule"], before["refused_on"]) == (None, None)
+    assert (after["refusal_rule"], after["refused_on"]) == ("R11", "2026-01-05")
+    assert after["decision"] == "delegate"  # the Shared Care decision itself stands as made
+    assert example["refusal_rule"] == "R11"
+    [fact] = facts
+    assert (fact.rule, fact.framework_version) == ("R11", 1)
+    assert audits == 1
+
+
+async def test_r14_refusals_that_are_not_of_a_shared_care_delegate_leave_discussions_alone(
+    service_client: ServiceClient,
+) -> None:
+    not_to_delegate, still_open = given_shared_care_request(), given_shared_care_request()
+    no_discussion = given_shared_care_request()
+    async with service_client(GOVERNANCE) as (client, runtime):
+        await given_decided(
+            client, runtime, not_to_delegate, decision="do_not_delegate", conditions=[]
+        )
+        await deliver(runtime, still_open)
+        await deliver(
+            runtime,
+            given_refusal(not_to_delegate),
+            given_refusal(still_open),
+            given_refusal(no_discussion),
+        )
+        discussions = (await client.get("/shared-care/discussions", headers=MDT)).json()
+        [example] = (await client.get("/shared-care/case-examples", headers=MDT)).json()
+    assert [d["refusal_rule"] for d in discussions] == [None, None]
+    assert example["refusal_rule"] is None
+
+
+async def test_r14_a_refusal_naming_free_text_is_not_stored_and_is_parked_for_operations(
+    service_client: ServiceClient,
+) -> None:
+    request = given_shared_care_request()
+    async with service_client(GOVERNANCE) as (client, runtime):
+        discussion = await given_decided(client, runtime, request)
+        await deliver(runtime, given_refusal(request, rule="GP at 1 High St said no"))
+        read = await client.get(
+            f"/shared-care/discussions/{discussion['discussion_id']}", headers=MDT
+        )
+        async with runtime.sessions() as session:
+            parked = await session.scalar(select(func.count()).select_from(dead_letters))
+    assert read.json()["refusal_rule"] is None
+    assert parked == 1

@@ -73,6 +73,7 @@ async def test_r16_a_trained_worker_assessed_competent_counts_competent_and_is_a
         "outcome",
         "assessed_on",
         "valid_until",
+        "framework_version",
     }
 
 

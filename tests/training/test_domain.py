@@ -20,7 +20,7 @@ from services.training.domain.competence import (
 from services.training.domain.expiry import HeldCompetence
 from services.training.domain.plans import PlanFacts, PlanStatus
 from shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
-from shared.events.training import CompetenceOutcome
+from shared.events.training import CompetenceOutcome, in_date
 from tests.training.builders import plan_content
 
 TODAY = date(2026, 1, 5)
@@ -50,6 +50,7 @@ def given_request(outcome: CompetenceOutcome = COMPETENT, **changes: object) -> 
         "valid_until": TODAY + timedelta(days=365) if outcome is COMPETENT else None,
         "reassessment_on": None if outcome is COMPETENT else TODAY + timedelta(days=14),
         "further_training": None if outcome is COMPETENT else "supervised practice",
+        "framework_version": 1,
     }
     return AssessmentRequest(**{**values, **changes})  # type: ignore[arg-type]
 
@@ -217,3 +218,27 @@ def test_r25_backfill_is_within_half_a_penny_of_the_exact_cost_halves_rounded_up
     exact = Fraction(minutes * rate, 60)
     cost = plans.backfill_cost_pence(minutes, rate)
     assert -Fraction(1, 2) < cost - exact <= Fraction(1, 2)
+
+
+def test_r29_a_competent_sign_off_records_the_framework_version_in_force() -> None:
+    decision = competence.assess_competence(given_request(framework_version=3), TRAINED, [], 2)
+    assert decision.assessed.framework_version == 3
+
+
+def test_r29_no_competent_sign_off_without_a_framework_version_in_force() -> None:
+    with pytest.raises(RuleViolation) as refused:
+        competence.assess_competence(given_request(framework_version=None), TRAINED, [], 2)
+    assert refused.value.rule == "R29"
+
+
+def test_r16_the_lapse_and_the_warnings_follow_the_one_in_date_boundary() -> None:
+    held = HeldCompetence(uuid4(), "task", None, "PROVIDER", TODAY + timedelta(days=1))
+    day_before, on_the_day = TODAY, TODAY + timedelta(days=1)
+    assert in_date(held.valid_until, day_before)
+    assert not in_date(held.valid_until, on_the_day)
+    assert expiry.lapse_due(held, day_before) is None
+    assert expiry.lapse_due(held, on_the_day) is not None
+    assert expiry.expiry_warning_due(held, day_before, []) is not None
+    assert expiry.expiry_warning_due(held, on_the_day, []) is None
+    assert competence.is_competent(COMPETENT, held.valid_until, False, day_before) is True
+    assert competence.is_competent(COMPETENT, held.valid_until, False, on_the_day) is False

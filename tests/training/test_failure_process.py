@@ -55,6 +55,7 @@ async def test_r25_not_yet_competent_starts_the_failure_process(
         "in_failure_process": True,
         "valid_until": None,
         "reassessment_on": "2026-01-19",
+        "instructed_on": None,
     }
     assert again_without_training.json()["rule"] == "R16"
     assert after_further_training.status_code == 201

@@ -5,6 +5,11 @@ from __future__ import annotations
 import pytest
 
 from services.training.domain.competence import COMPETENCE, CompetenceCommand, CompetenceState
+from services.training.domain.instructions import (
+    INSTRUCTION,
+    InstructionCommand,
+    InstructionStatus,
+)
 from services.training.domain.plans import PLAN, PlanCommand, PlanStatus, after_delegation_ended
 from shared.errors import Conflict
 
@@ -64,3 +69,31 @@ def test_r16_only_a_competent_worker_lapses() -> None:
         with pytest.raises(Conflict, match=f"the competence is {state}"):
             COMPETENCE.next(state, CompetenceCommand.LAPSE)
     assert len(COMPETENCE.table) == 9
+
+
+@pytest.mark.parametrize(
+    ("command", "after"),
+    [
+        (InstructionCommand.INSTRUCT, InstructionStatus.REQUIRED),
+        (InstructionCommand.INSTRUCT_LAST, InstructionStatus.INSTRUCTED),
+        (InstructionCommand.WITHDRAW, InstructionStatus.WITHDRAWN),
+    ],
+)
+def test_r16_a_required_instruction_is_given_worker_by_worker_or_withdrawn(
+    command: InstructionCommand, after: InstructionStatus
+) -> None:
+    assert INSTRUCTION.next(InstructionStatus.REQUIRED, command) is after
+
+
+@pytest.mark.parametrize("state", [InstructionStatus.INSTRUCTED, InstructionStatus.WITHDRAWN])
+@pytest.mark.parametrize("command", list(InstructionCommand))
+def test_r16_an_instructed_or_withdrawn_requirement_moves_no_further(
+    state: InstructionStatus, command: InstructionCommand
+) -> None:
+    with pytest.raises(Conflict, match=f"the instruction requirement is {state}"):
+        INSTRUCTION.next(state, command)
+
+
+def test_r16_the_instruction_table_has_three_transitions_over_three_states() -> None:
+    assert len(INSTRUCTION.table) == 3
+    assert INSTRUCTION.states() == set(InstructionStatus)

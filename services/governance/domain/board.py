@@ -106,6 +106,7 @@ class CatalogueEdit:
     name: str
     category: TaskCategory
     delegability: Delegability
+    needs_specific_training: bool | None = None  # A 5.13; None: the ruling does not say
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ def issue_ruling(ruling: Ruling, issued_on: date) -> list[BoardEvent]:
             category=edit.category,
             delegability=edit.delegability,
             effective_from=ruling.effective_from,
+            needs_specific_training=edit.needs_specific_training,
         )
         for edit in ruling.catalogue_changes
     ]

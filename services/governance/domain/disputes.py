@@ -82,14 +82,23 @@ class Case:
 
 
 def resolve(
-    case: Case, shares: Sequence[Share], effective_from: date, resolved_on: date
+    case: Case,
+    shares: Sequence[Share],
+    effective_from: date,
+    resolved_on: date,
+    framework_version: int | None,
 ) -> tuple[Stage, DisputeResolved]:
-    """R22: the outcome says who pays what share of the package, from when."""
+    """R22: the outcome says who pays what share of the package, from when.
+
+    R29: it records the Framework version in force on the day it is resolved.
+    """
     if case.stage is Stage.RESOLVED:
         raise Conflict("the dispute is already resolved", rule="R22")
     if not CASE.allows(case.stage, StageCommand.RESOLVE):
         _refuse("stage", "a case is resolved locally or by the CSU, after it is taken up")
     check_shares(case.parties, shares)
+    if framework_version is None:
+        raise RuleViolation("R29", f"no Framework version was in force on {resolved_on}")
     return CASE.next(case.stage, StageCommand.RESOLVE), DisputeResolved(
         subject_id=f"dispute-case-{case.case_id}",
         case_id=case.case_id,
@@ -99,6 +108,7 @@ def resolve(
         shares=list(shares),
         effective_from=effective_from,
         resolved_on=resolved_on,
+        framework_version=framework_version,
     )
 
 

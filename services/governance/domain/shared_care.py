@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import NoReturn
 from uuid import UUID
 
-from shared.errors import Conflict, RuleViolation
+from shared.errors import Conflict, InvalidInput, RuleViolation
 from shared.events.governance import SharedCareDecision, SharedCareDecisionRecorded
 from shared.events.vocabulary import Direction, Setting, TaskCategory
 from shared.lifecycle import Lifecycle
@@ -36,21 +36,52 @@ def redact(text: str) -> str:
 class DiscussionStatus(StrEnum):
     OPEN = "open"
     DECIDED = "decided"
+    # It decided to delegate, and the delegation service refused: the task fails R10-R12.
+    DELEGATION_REFUSED = "delegation_refused"
 
 
 class DiscussionCommand(StrEnum):
     DECIDE = "decided"
+    REFUSE_DELEGATION = "refused by the delegation service"
 
 
 DISCUSSION: Lifecycle[DiscussionStatus, DiscussionCommand] = Lifecycle(
     "Shared Care discussion",
-    {(DiscussionStatus.OPEN, DiscussionCommand.DECIDE): DiscussionStatus.DECIDED},
+    {
+        (DiscussionStatus.OPEN, DiscussionCommand.DECIDE): DiscussionStatus.DECIDED,
+        (
+            DiscussionStatus.DECIDED,
+            DiscussionCommand.REFUSE_DELEGATION,
+        ): DiscussionStatus.DELEGATION_REFUSED,
+    },
 )
+# A refusal names its rule by id, nothing else: it is shown on case examples.
+RULE_ID = re.compile(r"R(?:[1-9]|1[0-9]|2[0-9])")
 
 
-def discussion_status(decided: bool) -> DiscussionStatus:
-    """A discussion is decided once its decision is recorded."""
+def discussion_status(decided: bool, refused: bool = False) -> DiscussionStatus:
+    """A discussion is decided once its decision is recorded; refused once delegation refuses."""
+    if refused:
+        return DiscussionStatus.DELEGATION_REFUSED
     return DiscussionStatus.DECIDED if decided else DiscussionStatus.OPEN
+
+
+def record_refusal(
+    status: DiscussionStatus, decision: SharedCareDecision | None, rule: str | None
+) -> DiscussionStatus | None:
+    """R14 with R10-R12: a decision to delegate that the delegation service refused keeps why.
+
+    None when there is nothing to record: the discussion has not decided to delegate, or the
+    refusal is already recorded (the same fact again). A rule that is not a rule id is refused,
+    so no free text reaches a case example.
+    """
+    if decision is not SharedCareDecision.DELEGATE:
+        return None
+    if not DISCUSSION.allows(status, DiscussionCommand.REFUSE_DELEGATION):
+        return None
+    if rule is not None and not RULE_ID.fullmatch(rule):
+        raise InvalidInput("rule", "a refusal names the rule by its id, R1 to R29")
+    return DISCUSSION.next(status, DiscussionCommand.REFUSE_DELEGATION)
 
 
 @dataclass(frozen=True)

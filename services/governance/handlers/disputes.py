@@ -10,6 +10,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from services.governance.domain import disputes
 from services.governance.handlers.monitoring import record_fact
 from services.governance.models import DisputeCase, DisputeEvidence
+from services.governance.queries.versions import version_number_in_force
 from services.governance.schemas.disputes import EvidenceCreate, ResolutionCreate, StageChange
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
@@ -92,12 +93,16 @@ async def resolve(
     case = await _load(session, case_id)
     on = today(session)
     shares = [s.as_share() for s in body.shares]
-    stage, event = disputes.resolve(_case(case), shares, body.effective_from, on)
+    version = await version_number_in_force(session, on)
+    stage, event = disputes.resolve(_case(case), shares, body.effective_from, on, version)
     case.stage = stage
     case.stage_history = [*case.stage_history, _history(stage, actor, now(session).isoformat(), "")]
     case.shares = [s.model_dump(mode="json") for s in shares]
     case.effective_from, case.resolved_on = body.effective_from, on
     case.outcome_rationale = body.rationale
+    case.framework_version = event.framework_version
+    fact = f"resolved-{case.dispute_id}"
+    await record_fact(session, fact, "dispute_resolved", on, event.framework_version)
     await publish(session, event)
     await audit(session, actor, "dispute_case.resolve", case_id, body.rationale)
     return case

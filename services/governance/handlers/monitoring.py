@@ -15,7 +15,7 @@ from shared.db import insert_if_absent, now, today
 from shared.events.assessment import EqualityReportCompiled
 from shared.events.delegation import DelegationDecided, DelegationEnded, TaskDelegated
 from shared.events.funding import DisputeSettled
-from shared.events.training import CompetenceAssessed
+from shared.events.training import CompetenceAssessed, CompetenceOutcome
 from shared.outbox import publish
 
 
@@ -73,7 +73,7 @@ async def on_equality_report_compiled(session: AsyncSession, event: EqualityRepo
 
 
 async def on_competence_assessed(session: AsyncSession, event: CompetenceAssessed) -> None:
-    """R27: the board oversees competence sign-off per provider and task."""
+    """R27: the board oversees competence sign-off per provider and task; R29: by version."""
     await insert_if_absent(
         session,
         CompetenceSignOff.__table__,  # type: ignore[arg-type]
@@ -83,8 +83,13 @@ async def on_competence_assessed(session: AsyncSession, event: CompetenceAssesse
             "task_code": event.task_code,
             "outcome": event.outcome.value,
             "assessed_on": event.assessed_on,
+            "framework_version": event.framework_version,
         },
     )
+    if event.outcome is CompetenceOutcome.COMPETENT:
+        fact = f"signed-off-{event.assessment_id}"
+        on, version = event.assessed_on, event.framework_version
+        await record_fact(session, fact, "competence_signed_off", on, version)
 
 
 async def on_delegation_decided(session: AsyncSession, event: DelegationDecided) -> None:

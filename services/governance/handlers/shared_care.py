@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.governance.domain import shared_care
+from services.governance.handlers import monitoring
 from services.governance.handlers.monitoring import record_fact
 from services.governance.models import CaseExample, SharedCareDiscussion
 from services.governance.schemas.shared_care import DecisionCreate
@@ -13,7 +14,7 @@ from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
 from shared.db import now, today
 from shared.errors import NotFound
-from shared.events.delegation import SharedCareRequested
+from shared.events.delegation import DecisionOutcome, DelegationDecided, SharedCareRequested
 from shared.events.governance import SharedCareDecision
 from shared.events.vocabulary import Direction, Setting, TaskCategory
 from shared.outbox import publish
@@ -67,10 +68,41 @@ async def record_decision(
     row.circumstances, row.decided_on = body.circumstances, decision.decided_on
     row.participants = [p.model_dump() for p in body.participants]
     row.decided_by = actor.user_id
-    session.add(_case_example(example))
+    precedent = _case_example(example)
+    row.case_example_id = precedent.case_example_id
+    session.add(precedent)
     await publish(session, event)
     await audit(session, actor, "shared_care.decide", discussion_id, body.rationale)
     return row
+
+
+async def on_delegation_decided(session: AsyncSession, event: DelegationDecided) -> None:
+    """Monitoring of each decision (R29); a Shared Care decision refused on a rule is kept (R14)."""
+    await monitoring.on_delegation_decided(session, event)
+    if event.outcome is DecisionOutcome.REFUSED:
+        await _record_refusal(session, event)
+
+
+async def _record_refusal(session: AsyncSession, event: DelegationDecided) -> None:
+    """R14, R10-R12: the discussion, and its case example, say the delegation was refused and
+    on which rule; the IPCB's monitoring counts it under the Framework version in force."""
+    row = await session.scalar(
+        select(SharedCareDiscussion).where(SharedCareDiscussion.proposal_id == event.proposal_id)
+    )
+    if row is None:
+        return  # an MDT refusal: no Shared Care discussion was held
+    decision = SharedCareDecision(row.decision) if row.decision else None
+    status = shared_care.record_refusal(_discussion(row).status, decision, event.rule)
+    if status is None:
+        return
+    row.refused_on, row.refusal_rule = event.decided_on, event.rule
+    example = await session.get(CaseExample, row.case_example_id) if row.case_example_id else None
+    if example is not None:
+        example.refusal_rule = event.rule
+    fact = f"shared-care-refused-{event.proposal_id}"
+    kind = "shared_care_refused"
+    await record_fact(session, fact, kind, event.decided_on, event.framework_version, event.rule)
+    await audit(session, SYSTEM, "shared_care.refused", row.discussion_id, event.rule)
 
 
 def _discussion(row: SharedCareDiscussion) -> shared_care.Discussion:
@@ -84,7 +116,7 @@ def _discussion(row: SharedCareDiscussion) -> shared_care.Discussion:
         setting=Setting(row.setting),
         question=row.question,
         positions=row.positions,
-        status=shared_care.discussion_status(row.decision is not None),
+        status=shared_care.discussion_status(row.decision is not None, row.refused_on is not None),
     )
 
 

@@ -17,6 +17,12 @@ async def framework_versions(session: AsyncSession) -> Sequence[FrameworkVersion
     ).all()
 
 
+async def version_number_in_force(session: AsyncSession, on: date) -> int | None:
+    """R29: the number of the version in force on `on`, which a decision records."""
+    versions = await framework_versions(session)
+    return in_force_on([(v.version, v.effective_from) for v in versions], on)
+
+
 async def version_in_force(session: AsyncSession, on: date) -> FrameworkVersion:
     versions = await framework_versions(session)
     number = in_force_on([(v.version, v.effective_from) for v in versions], on)

@@ -70,6 +70,11 @@ class CatalogueChangeIn(Input):
     name: Title
     category: TaskCategory
     delegability: Delegability
+    needs_specific_training: bool | None = Field(
+        default=None,
+        description="R16, A 5.13: false for a task needing only a recorded instruction "
+        "(medication prompts, eye drops); omitted when the ruling does not say",
+    )
 
 
 class RulingCreate(Input):

@@ -62,4 +62,5 @@ class DisputeCaseRead(Output):
     effective_from: date | None
     resolved_on: date | None
     outcome_rationale: str | None
+    framework_version: int | None  # R29: the version the resolution was made under
     evidence: list[EvidenceRead] = Field(default_factory=list)

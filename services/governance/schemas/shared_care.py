@@ -44,6 +44,12 @@ class DiscussionRead(Output):
     circumstances: str | None
     participants: list[dict[str, Any]] | None
     decided_on: date | None
+    refused_on: date | None = Field(
+        default=None, description="the day the delegation service refused the decision to delegate"
+    )
+    refusal_rule: str | None = Field(
+        default=None, description="the rule the task failed (R10-R12), by its id"
+    )
 
 
 class CaseExampleRead(Output):
@@ -60,3 +66,6 @@ class CaseExampleRead(Output):
     circumstances: str
     disciplines: list[str]
     decided_on: date
+    refusal_rule: str | None = Field(
+        default=None, description="the rule on which the delegation was then refused, by its id"
+    )

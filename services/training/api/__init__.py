@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from services.training.api import competence, plans, reports, workers
+from services.training.api import competence, instructions, plans, reports, workers
 
 router = APIRouter()
-for part in (workers, plans, competence, reports):
+for part in (workers, plans, instructions, competence, reports):
     router.include_router(part.router)

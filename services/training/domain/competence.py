@@ -14,6 +14,7 @@ from shared.events.training import (
     CompetenceAssessed,
     CompetenceFailureEscalated,
     CompetenceOutcome,
+    in_date,
 )
 from shared.lifecycle import Lifecycle
 
@@ -109,6 +110,7 @@ class AssessmentRequest:
     valid_until: date | None
     reassessment_on: date | None
     further_training: str | None
+    framework_version: int | None = None  # R29: the version in force on `assessed_on`
 
 
 @dataclass(frozen=True)
@@ -121,8 +123,12 @@ class AssessmentDecision:
 
 def _check_outcome_details(request: AssessmentRequest) -> None:
     if request.outcome is CompetenceOutcome.COMPETENT:
-        if request.valid_until is None or request.valid_until <= request.assessed_on:
+        if request.valid_until is None or not in_date(request.valid_until, request.assessed_on):
             raise InvalidInput("valid_until", "a competent outcome needs a later expiry date")
+        if request.framework_version is None:
+            raise RuleViolation(
+                "R29", f"no Framework version was in force on {request.assessed_on}"
+            )
         return
     if request.reassessment_on is None or request.reassessment_on <= request.assessed_on:
         raise RuleViolation(
@@ -181,7 +187,10 @@ def assess_competence(
     history: Sequence[PastAssessment],
     failures_before_escalation: int,
 ) -> AssessmentDecision:
-    """R16: trained first, then assessed; a failure starts the R25 process and may escalate."""
+    """R16: trained first, then assessed; a failure starts the R25 process and may escalate.
+
+    R29: the sign-off records the Framework version in force; a competent outcome needs one.
+    """
     last = history[-1] if history else None
     current = competence_state(last.outcome if last else None, bool(last and last.lapsed))
     state = COMPETENCE.next(current, _BY_OUTCOME[request.outcome])
@@ -200,6 +209,7 @@ def assess_competence(
         outcome=request.outcome,
         assessed_on=request.assessed_on,
         valid_until=request.valid_until if competent else None,
+        framework_version=request.framework_version,
     )
     escalated = _escalation(request, failures) if failures == failures_before_escalation else None
     return AssessmentDecision(state, assessed, escalated, failures)
@@ -208,9 +218,9 @@ def assess_competence(
 def is_competent(
     outcome: CompetenceOutcome, valid_until: date | None, lapsed: bool, today: date
 ) -> bool:
-    """R16: counted competent only on a current competent outcome before its expiry date."""
+    """R16: counted competent only on a current competent outcome still in date (`in_date`)."""
     return (
         competence_state(outcome, lapsed) is CompetenceState.COMPETENT
         and valid_until is not None
-        and today < valid_until
+        and in_date(valid_until, today)
     )

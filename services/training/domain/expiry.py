@@ -8,7 +8,7 @@ from datetime import date
 from uuid import UUID
 
 from services.training.domain.competence import COMPETENCE, CompetenceCommand, CompetenceState
-from shared.events.training import CompetenceExpiryWarned, CompetenceLapsed
+from shared.events.training import CompetenceExpiryWarned, CompetenceLapsed, in_date
 
 WARNING_DAYS: Sequence[int] = (90, 60, 30)
 
@@ -26,9 +26,9 @@ def expiry_warning_due(
     held: HeldCompetence, today: date, already_warned: Collection[int]
 ) -> CompetenceExpiryWarned | None:
     """The tightest of 90, 60, 30 days now reached, unless already sent: each warning once."""
+    if not in_date(held.valid_until, today):
+        return None  # it lapses today: no warning, the lapse itself
     days_left = (held.valid_until - today).days
-    if days_left <= 0:
-        return None
     reached = [days for days in WARNING_DAYS if days_left <= days]
     if not reached or min(reached) in already_warned:
         return None
@@ -46,7 +46,7 @@ def lapse_due(
     held: HeldCompetence, today: date, state: CompetenceState = CompetenceState.COMPETENT
 ) -> CompetenceLapsed | None:
     """R16: on its expiry date a competence not reassessed lapses (a competent one only)."""
-    if today < held.valid_until:
+    if in_date(held.valid_until, today):
         return None
     COMPETENCE.next(state, CompetenceCommand.LAPSE)
     return CompetenceLapsed(

@@ -15,6 +15,7 @@ from services.training.models import (
     TrainingRecord,
     Worker,
 )
+from services.training.queries.versions import framework_version_in_force
 from services.training.queries.workers import competence_policy, is_approved_assessor, load_worker
 from services.training.schemas.competence import AssessmentCreate
 from shared.audit import audit
@@ -131,8 +132,10 @@ async def _decide(
     history: list[CompetenceAssessment],
 ) -> domain.AssessmentDecision:
     policy = await competence_policy(session)
+    on = today(session)
+    version = await framework_version_in_force(session, on)
     return domain.assess_competence(
-        _request(worker, body, today(session)),
+        _request(worker, body, on, version),
         await _training(session, worker.id, body.task_code),
         [_past(h) for h in history],
         policy.failures_before_escalation,
@@ -167,7 +170,9 @@ def _past(assessment: CompetenceAssessment) -> domain.PastAssessment:
     return domain.PastAssessment(outcome, assessment.assessed_on, assessment.lapsed_on is not None)
 
 
-def _request(worker: Worker, body: AssessmentCreate, on: date) -> domain.AssessmentRequest:
+def _request(
+    worker: Worker, body: AssessmentCreate, on: date, framework_version: int | None
+) -> domain.AssessmentRequest:
     return domain.AssessmentRequest(
         assessment_id=uuid4(),
         worker_id=worker.id,
@@ -179,6 +184,7 @@ def _request(worker: Worker, body: AssessmentCreate, on: date) -> domain.Assessm
         valid_until=body.valid_until,
         reassessment_on=body.reassessment_on,
         further_training=body.further_training,
+        framework_version=framework_version,
     )
 
 
@@ -207,6 +213,7 @@ def _assessment(
         current=True,
         lapsed_on=None,
         idempotency_key=idempotency_key,
+        framework_version=event.framework_version,
     )
 
 

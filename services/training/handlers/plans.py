@@ -6,7 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training.domain import plans as domain
+from services.training.domain.instructions import needs_training_plan
 from services.training.domain.plans import PlanStatus
+from services.training.handlers.instructions import require_instructions, withdraw_instructions
 from services.training.models import LiveTask, PlanWorker, TrainingPlan, TrainingRelease, Worker
 from services.training.queries.plans import load_plan, plan_worker_ids
 from services.training.schemas.plans import ReleaseCreate, TrainingPlanContent
@@ -36,7 +38,14 @@ async def _ensure_workers(session: AsyncSession, worker_ids: list[UUID], organis
 
 
 async def on_delegation_accepted(session: AsyncSession, event: DelegationAccepted) -> None:
-    """R24: the provider accepted the task, so its workers need a training plan for it."""
+    """R24: the provider accepted the task, so its workers need a training plan for it.
+
+    A task that needs no specific training (A 5.13) gets an instruction per worker instead.
+    """
+    if not needs_training_plan(event.needs_specific_training):
+        await _ensure_workers(session, event.worker_ids, event.provider_organisation)
+        await require_instructions(session, event)
+        return
     exists = await session.scalar(
         select(TrainingPlan.id).where(TrainingPlan.delegation_id == event.delegation_id)
     )
@@ -78,7 +87,7 @@ async def on_task_delegated(session: AsyncSession, event: TaskDelegated) -> None
 
 
 async def on_delegation_ended(session: AsyncSession, event: DelegationEnded) -> None:
-    """The delegation ended: its live task ends and a plan still awaiting agreement is withdrawn."""
+    """The delegation ended: its live task ends; an awaited plan or instruction is withdrawn."""
     task = await session.get(LiveTask, event.delegation_id)
     if task is not None:
         task.ended_on = event.effective_date
@@ -87,6 +96,7 @@ async def on_delegation_ended(session: AsyncSession, event: DelegationEnded) -> 
     )
     if plan is not None:
         plan.status = domain.after_delegation_ended(PlanStatus(plan.status))
+    await withdraw_instructions(session, event.delegation_id)
     await audit(session, SYSTEM, "delegation.end", event.delegation_id, event.reason)
 
 

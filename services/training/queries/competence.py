@@ -4,11 +4,17 @@ from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training.domain.competence import is_competent
-from services.training.models import CompetenceAssessment, CompetenceWarning, FailureEscalation
+from services.training.models import (
+    CompetenceAssessment,
+    CompetenceWarning,
+    FailureEscalation,
+    Instruction,
+    InstructionRequirement,
+)
 from services.training.queries.workers import organisation_for
 from services.training.schemas.competence import CompetenceRead
 from shared.auth import CurrentUser
@@ -52,7 +58,23 @@ async def competence(
         in_failure_process=outcome is CompetenceOutcome.NOT_YET_COMPETENT,
         valid_until=latest.valid_until if latest else None,
         reassessment_on=latest.reassessment_on if latest else None,
+        instructed_on=await instructed_on(session, worker_id, task_code, person_id),
     )
+
+
+async def instructed_on(
+    session: AsyncSession, worker_id: UUID, task_code: str, person_id: UUID | None
+) -> date | None:
+    """A 5.13: when the worker was last instructed in the task (for the person, if given)."""
+    query = (
+        select(func.max(Instruction.instructed_on))
+        .join(InstructionRequirement, Instruction.requirement_id == InstructionRequirement.id)
+        .where(Instruction.worker_id == worker_id, InstructionRequirement.task_code == task_code)
+    )
+    if person_id is not None:
+        query = query.where(InstructionRequirement.person_id == person_id)
+    found: date | None = await session.scalar(query)
+    return found
 
 
 async def warnings(

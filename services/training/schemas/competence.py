@@ -36,6 +36,7 @@ class AssessmentRead(Output):
     further_training: str | None
     current: bool
     lapsed_on: date | None
+    framework_version: int | None  # R29: the version the sign-off was made under
 
 
 class CompetenceRead(BaseModel):
@@ -46,6 +47,8 @@ class CompetenceRead(BaseModel):
     in_failure_process: bool
     valid_until: date | None
     reassessment_on: date | None
+    # A 5.13: for a task needing no specific training, the instruction counts instead.
+    instructed_on: date | None = None
 
 
 class WarningRead(Output):

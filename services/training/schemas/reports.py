@@ -10,6 +10,7 @@ class SignOffRow(BaseModel):
     task_code: str
     competent: int
     not_yet_competent: int
+    in_date_at_end: int  # competent sign-offs that still count on the period's last day (R16)
 
 
 class SignOffReport(BaseModel):

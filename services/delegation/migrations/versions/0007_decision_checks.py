@@ -3,7 +3,7 @@ s.22 test's terms on decisions and delegations (R11); a refused 'delegate' on th
 the Framework version on review outcomes (R29).
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 
 import sqlalchemy as sa
