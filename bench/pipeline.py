@@ -24,9 +24,8 @@ from shared.events.vocabulary import Direction, OversightKind, Setting, TaskCate
 from shared.inbox import Many
 from shared.outbox import Relay, outbox
 from shared.service import Runtime, ServiceSpec
-from shared.testing.events import BatchingKafkaPublisher
 from shared.testing.servers import Server
-from shared.transport import KafkaSubscriber, ensure_topics
+from shared.transport import KafkaPublisher, KafkaSubscriber, ensure_topics
 from tests.kernel import things
 
 TOOLS = Path.home() / ".cache" / "llr" / "kafka-tools-4.3.1" / "lib"
@@ -95,7 +94,7 @@ async def relay_throughput(
     size = await fill_outbox(url, records)
     await ensure_topics(broker.address, [namespace + things.ThingHappened.topic])
     engine = create_engine(url)
-    publisher = BatchingKafkaPublisher(broker.address, timeout=30)
+    publisher = KafkaPublisher(broker.address, timeout=30)
     relay = Relay(
         "bench",
         sessionmaker(engine, service="bench", clock=SystemClock()),
