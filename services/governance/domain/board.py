@@ -163,12 +163,17 @@ def issue_ruling(ruling: Ruling, issued_on: date) -> list[BoardEvent]:
 def _check_edit(index: int, edit: CatalogueEdit, earlier: Sequence[CatalogueEdit]) -> None:
     if any(e.task_code == edit.task_code for e in earlier):
         raise InvalidInput(f"catalogue_changes.{index}.task_code", "changed twice in one ruling")
+    # A 5.11 per direction: only a social care task can be the exclusive remit of Adult Social
+    # Care (never delegated to Health), and only a health task can be for a registered nurse
+    # only (never delegated to social care); a social care task may otherwise go to Health.
     social_task = edit.category is TaskCategory.SOCIAL_CARE
-    social_only = edit.delegability is Delegability.SOCIAL_CARE_ONLY
-    if social_task != social_only:
+    misplaced = (edit.delegability is Delegability.SOCIAL_CARE_ONLY and not social_task) or (
+        edit.delegability is Delegability.NEVER and social_task
+    )
+    if misplaced:
         raise RuleViolation(
             "R10",
-            "a social care task, and only a social care task, is social care only",
+            "only a social care task can be social care only, and only a health task nurse-only",
             errors=[
                 {
                     "field": f"catalogue_changes.{index}.delegability",
