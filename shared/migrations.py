@@ -147,3 +147,33 @@ def drop_plumbing_0001() -> None:
         op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")
     for table in ("audit_log", "dead_letters", "inbox", "outbox"):
         op.drop_table(table)
+
+
+# Revision p002 of every service (frozen): the relay reads unsent rows by a partial index, the
+# retention job deletes the oldest inbox ids by theirs, and a commit that adds outbox rows wakes
+# the relay on PostgreSQL (NOTIFY, once per statement) instead of its polling.
+_NOTIFY_P002 = (
+    "CREATE OR REPLACE FUNCTION llr_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN PERFORM pg_notify('llr_outbox', ''); RETURN NULL; END $$",
+    "CREATE TRIGGER outbox_notify AFTER INSERT ON outbox "
+    "FOR EACH STATEMENT EXECUTE FUNCTION llr_outbox_notify()",
+)
+
+
+def create_plumbing_p002() -> None:
+    unsent = sa.text("sent_at IS NULL")
+    op.create_index(
+        "ix_outbox_unsent", "outbox", ["id"], postgresql_where=unsent, sqlite_where=unsent
+    )
+    op.create_index("ix_inbox_processed_at", "inbox", ["processed_at"])
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in _NOTIFY_P002:
+            op.execute(statement)
+
+
+def drop_plumbing_p002() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS outbox_notify ON outbox")
+        op.execute("DROP FUNCTION IF EXISTS llr_outbox_notify()")
+    op.drop_index("ix_inbox_processed_at", table_name="inbox")
+    op.drop_index("ix_outbox_unsent", table_name="outbox")
