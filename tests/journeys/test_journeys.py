@@ -913,7 +913,8 @@ async def test_journey_10_consent_withdrawn_handed_back_health_covers_consent_re
     assert date.fromisoformat(closed["closed_on"]) == platform.today()
 
     def resumed_funding(funding: Json) -> bool:
-        return funding["status"] == "live" and funding["covers"][0]["state"] == "closed"
+        states = [str(c["state"]) for c in funding["covers"]]
+        return funding["status"] == "live" and states == ["closed"]
 
     restarted = await steps.funding_of(live.delegation_id, resumed_funding)
     [ended_cover] = restarted["covers"]
