@@ -927,12 +927,12 @@ async def test_journey_10_consent_withdrawn_handed_back_health_covers_consent_re
     assert open_run["without_prejudice"] is False
 
 
-async def test_journey_11_shared_care_cannot_delegate_what_the_decision_check_refuses_r10_r11(
+async def test_journey_11_shared_care_cannot_delegate_what_the_decision_check_refuses_r10_r11_r12(
     platform: Platform,
 ) -> None:
-    """An absolute non-delegable task is refused at proposal (R10); a case-by-case task the MDT
-    could not agree on, recorded without the s.22 test, reaches Shared Care, whose 'delegate'
-    the decision check refuses (R11): no delegation, the proposal refused with the rule, and the
+    """An absolute non-delegable task is refused at proposal (R10); tasks the MDT could not agree
+    on reach Shared Care, whose 'delegate' the decision check refuses (R11 without the s.22 test,
+    R12 on an unstable condition): no delegation, the proposal refused with the rule, and the
     discussion shows it."""
     steps = Steps(platform)
     person_id = await steps.person()
@@ -958,13 +958,35 @@ async def test_journey_11_shared_care_cannot_delegate_what_the_decision_check_re
     assert never.status_code == 422, never.text
     assert problem(never)["rule"] == "R10"
 
-    proposal_id = await steps.propose(person_id, "complex-wound-dressing")
+    # The MDT cannot agree; Shared Care decides "delegate"; the decision check, run on the MDT's
+    # record, refuses: without the s.22 test (R11), or with the person's condition unstable (R12).
+    unstable = Steps.decision_body()["risk"] | {"stability": "unstable"}
+    for task_code, overrides, rule, reason in (
+        ("complex-wound-dressing", {"section_22": None}, "R11", "s.22"),
+        ("pressure-area-care", {"risk": unstable}, "R12", "not stable"),
+    ):
+        proposal_id = await steps.propose(person_id, task_code)
+        await refused_after_shared_care(steps, proposal_id, overrides, rule, reason)
+
+    delegations = await steps.delegation.get(
+        "/delegations", params={"person_id": person_id}, headers=steps.mdt
+    )
+    assert delegations.status_code == 200, delegations.text
+    assert delegations.json() == []
+
+
+async def refused_after_shared_care(
+    steps: Steps, proposal_id: str, overrides: Json, rule: str, reason: str
+) -> None:
+    """No consensus at the MDT; Shared Care decides 'delegate'; the proposal is refused naming
+    `rule`, no delegation comes about, and the discussion shows the rule."""
+    platform = steps.p
     undecided = await steps.decide(
         proposal_id,
         outcome="no_consensus",
-        section_22=None,  # the MDT never recorded the s.22 test (R11)
-        question="May the home carers dress this wound?",
+        question="May the home carers take this task on?",
         positions=["District nursing: yes, with weekly checks", "Council: not a social care task"],
+        **overrides,
     )
     assert undecided.status_code == 201, undecided.text
     assert undecided.json()["delegation_id"] is None
@@ -981,8 +1003,8 @@ async def test_journey_11_shared_care_cannot_delegate_what_the_decision_check_re
         f"/shared-care/discussions/{discussion['discussion_id']}/decision",
         json={
             "decision": "delegate",
-            "conditions": ["a nurse checks the wound weekly"],
-            "rationale": "a clean wound, a simple dressing; the carers can be trained",
+            "conditions": ["a nurse checks weekly"],
+            "rationale": "a simple task once trained; the carers are there every day",
             "circumstances": f"person at home, carers daily {uuid.uuid4().hex[:8]}",
             "participants": [
                 {"staff_id": "dn-2", "discipline": "district nursing", "organisation": CHS},
@@ -1001,19 +1023,13 @@ async def test_journey_11_shared_care_cannot_delegate_what_the_decision_check_re
 
     refused = await platform.until(proposal, lambda p: p["status"] != "awaiting_shared_care")
     assert refused["status"] == "refused"
-    assert refused["refused_rule"] == "R11"
-    assert "s.22" in refused["refusal_reason"]
+    assert refused["refused_rule"] == rule
+    assert reason in refused["refusal_reason"]
     assert refused["delegation_id"] is None
 
     shown = await platform.until(discussions, lambda found: found[0]["refusal_rule"] is not None)
-    assert shown[0]["refusal_rule"] == "R11"
+    assert shown[0]["refusal_rule"] == rule
     assert shown[0]["decision"] == "delegate"
-
-    delegations = await steps.delegation.get(
-        "/delegations", params={"person_id": person_id}, headers=steps.mdt
-    )
-    assert delegations.status_code == 200, delegations.text
-    assert delegations.json() == []
 
 
 # The two journeys that move the clock come last (see the module's docstring).
