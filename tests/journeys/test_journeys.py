@@ -1,4 +1,4 @@
-"""The nine journeys of issue 9, end to end through the HTTP APIs, in both runtime modes.
+"""The journeys of issues 9 and 13, end to end through the HTTP APIs, in both runtime modes.
 
 Each journey makes its own people, providers and workers, so journeys sharing a platform never
 see each other's records. The two journeys that move the clock (7 and 9) come last in this file:
@@ -827,6 +827,209 @@ async def test_journey_8_discharged_from_chs_oversight_moves_to_the_gp_practice_
     )
     assert moved["oversight_owner"] == live.gp_practice
     assert moved["status"] == "live"  # the task continues under Primary Care
+
+
+async def test_journey_10_consent_withdrawn_handed_back_health_covers_consent_resumes_r7_r18_r20(
+    platform: Platform,
+) -> None:
+    """Consent withdrawn: the task returns to its oversight owner (the CHS team), who acknowledges
+    it and names the cover; Health covers it from the stop date; consent given again resumes the
+    delegation and closes the handback as resumed."""
+    steps = Steps(platform)
+    await steps.rate(2400)
+    live = await steps.live(minutes=60)
+    await steps.funding_of(live.delegation_id, lambda f: f["status"] == "live")
+    today = platform.today()
+
+    withdrawn = await steps.assessment.post(
+        f"/people/{live.person_id}/consents/{live.consent_id}/withdrawal",
+        json={"withdrawn_on": today.isoformat(), "reason": "the person wants a break from it"},
+        headers=steps.practitioner,
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    await steps.delegation_where(live.delegation_id, lambda d: d["status"] == "suspended")
+
+    async def handbacks() -> list[Json]:
+        response = await steps.delegation.get(
+            "/handbacks", params={"delegation_id": live.delegation_id}, headers=steps.practitioner
+        )
+        assert response.status_code == 200, response.text
+        items: list[Json] = response.json()["items"]
+        return items
+
+    [opened] = await platform.until(handbacks, lambda found: len(found) == 1)
+    assert (opened["oversight_kind"], opened["oversight_owner"]) == (
+        "community_health_services",
+        CHS,
+    )  # R18: back to the owner of the clinical oversight
+    assert opened["reason"] == "consent_withdrawn"
+    assert date.fromisoformat(opened["stopped_on"]) == today
+    assert (opened["status"], opened["acknowledged_on"], opened["cover"]) == ("open", None, None)
+    assert opened["provider_organisation"] == steps.provider
+
+    # Only the owner's organisation acknowledges: not the provider, not another practice.
+    path = f"/handbacks/{opened['id']}/acknowledgement"
+    body = {"cover": "district_nursing", "notes": "District Nurse applies the cream meanwhile"}
+    by_provider = await steps.delegation.post(path, json=body, headers=steps.manager)
+    assert by_provider.status_code == 403, by_provider.text
+    elsewhere = platform.auth(Role.REGISTERED_PRACTITIONER, f"C{suffix()}")
+    by_stranger = await steps.delegation.post(path, json=body, headers=elsewhere)
+    assert by_stranger.status_code in (403, 404), by_stranger.text
+    acknowledged = await steps.delegation.post(path, json=body, headers=steps.practitioner)
+    assert acknowledged.status_code == 200, acknowledged.text
+    taken = acknowledged.json()
+    assert (taken["status"], taken["cover"]) == ("acknowledged", "district_nursing")
+    assert date.fromisoformat(taken["acknowledged_on"]) == today
+    again = await steps.delegation.post(path, json=body, headers=steps.practitioner)
+    assert again.status_code == 409, again.text
+
+    # R20: the provider's apportionment stops; Health covers the task from the stop date.
+    def covering(funding: Json) -> bool:
+        return funding["status"] == "suspended" and len(funding["covers"]) == 1
+
+    stopped = await steps.funding_of(live.delegation_id, covering)
+    [cover] = stopped["covers"]
+    assert cover["handback_id"] == opened["id"]
+    assert (cover["state"], cover["funding"], cover["payer"]) == (
+        "covering",
+        "without_prejudice",
+        ICB,  # the health commissioner pays, without prejudice
+    )
+    assert date.fromisoformat(cover["stopped_on"]) == today
+    assert cover["oversight_owner"] == CHS
+    provider_runs = [s for s in stopped["segments"] if s["cover_id"] is None]
+    assert all(s["effective_to"] is not None for s in provider_runs)
+
+    # R7: the person consents again; the delegation resumes and the handback closes.
+    again_id = await steps.consent(live.person_id, live.delegation_id, "topical-cream")
+    assert again_id != live.consent_id
+    resumed = await steps.delegation_where(live.delegation_id, lambda d: d["status"] == "live")
+    assert resumed["suspension_reason"] is None
+    assert gates(resumed)["consent"] is True
+    [closed] = await platform.until(
+        handbacks, lambda found: len(found) == 1 and found[0]["status"] == "closed"
+    )
+    assert (closed["closure"], closed["id"]) == ("resumed", opened["id"])
+    assert date.fromisoformat(closed["closed_on"]) == platform.today()
+
+    def resumed_funding(funding: Json) -> bool:
+        states = [str(c["state"]) for c in funding["covers"]]
+        return funding["status"] == "live" and states == ["closed"]
+
+    restarted = await steps.funding_of(live.delegation_id, resumed_funding)
+    [ended_cover] = restarted["covers"]
+    assert (ended_cover["closure"], ended_cover["closed_on"]) == (
+        "resumed",
+        platform.today().isoformat(),
+    )
+    [open_run] = [s for s in restarted["segments"] if s["effective_to"] is None]
+    assert (open_run["payer"], open_run["minutes_per_week"]) == (ICB, 60)
+    assert open_run["without_prejudice"] is False
+
+
+async def test_journey_11_shared_care_cannot_delegate_what_the_decision_check_refuses_r10_r11_r12(
+    platform: Platform,
+) -> None:
+    """An absolute non-delegable task is refused at proposal (R10); tasks the MDT could not agree
+    on reach Shared Care, whose 'delegate' the decision check refuses (R11 without the s.22 test,
+    R12 on an unstable condition): no delegation, the proposal refused with the rule, and the
+    discussion shows it."""
+    steps = Steps(platform)
+    person_id = await steps.person()
+    never = await steps.delegation.post(
+        "/proposals",
+        json={
+            "person_id": person_id,
+            "task_code": "syringe-driver",
+            "direction": "health_to_social",
+            "setting": "own_home",
+            "practitioner": {
+                "professional_body": "NMC",
+                "registration_number": "12A3456E",
+                "competent_in_task": True,
+            },
+            "provider_organisation": steps.provider,
+            "frequency": "daily",
+            "additional_minutes_per_week": 0,
+            "contact_arrangements": "District Nurse visits every ten days; call the LPT hub",
+        },
+        headers=steps.practitioner,
+    )
+    assert never.status_code == 422, never.text
+    assert problem(never)["rule"] == "R10"
+
+    # The MDT cannot agree; Shared Care decides "delegate"; the decision check, run on the MDT's
+    # record, refuses: without the s.22 test (R11), or with the person's condition unstable (R12).
+    unstable = Steps.decision_body()["risk"] | {"stability": "unstable"}
+    for task_code, overrides, rule, reason in (
+        ("complex-wound-dressing", {"section_22": None}, "R11", "s.22"),
+        ("pressure-area-care", {"risk": unstable}, "R12", "not stable"),
+    ):
+        proposal_id = await steps.propose(person_id, task_code)
+        await refused_after_shared_care(steps, proposal_id, overrides, rule, reason)
+
+    delegations = await steps.delegation.get(
+        "/delegations", params={"person_id": person_id}, headers=steps.mdt
+    )
+    assert delegations.status_code == 200, delegations.text
+    assert delegations.json() == []
+
+
+async def refused_after_shared_care(
+    steps: Steps, proposal_id: str, overrides: Json, rule: str, reason: str
+) -> None:
+    """No consensus at the MDT; Shared Care decides 'delegate'; the proposal is refused naming
+    `rule`, no delegation comes about, and the discussion shows the rule."""
+    platform = steps.p
+    undecided = await steps.decide(
+        proposal_id,
+        outcome="no_consensus",
+        question="May the home carers take this task on?",
+        positions=["District nursing: yes, with weekly checks", "Council: not a social care task"],
+        **overrides,
+    )
+    assert undecided.status_code == 201, undecided.text
+    assert undecided.json()["delegation_id"] is None
+
+    mdt_lpt = platform.auth(Role.MDT_MEMBER, CHS)
+
+    async def discussions() -> list[Json]:
+        response = await steps.governance.get("/shared-care/discussions", headers=mdt_lpt)
+        assert response.status_code == 200, response.text
+        return [d for d in response.json() if d["proposal_id"] == proposal_id]
+
+    [discussion] = await platform.until(discussions, lambda found: len(found) == 1)
+    decided = await steps.governance.post(
+        f"/shared-care/discussions/{discussion['discussion_id']}/decision",
+        json={
+            "decision": "delegate",
+            "conditions": ["a nurse checks weekly"],
+            "rationale": "a simple task once trained; the carers are there every day",
+            "circumstances": f"person at home, carers daily {uuid.uuid4().hex[:8]}",
+            "participants": [
+                {"staff_id": "dn-2", "discipline": "district nursing", "organisation": CHS},
+                {"staff_id": "sw-2", "discipline": "social work", "organisation": CITY},
+            ],
+        },
+        headers=mdt_lpt,
+    )
+    assert decided.status_code == 201, decided.text
+
+    async def proposal() -> Json:
+        response = await steps.delegation.get(f"/proposals/{proposal_id}", headers=steps.mdt)
+        assert response.status_code == 200, response.text
+        body: Json = response.json()
+        return body
+
+    refused = await platform.until(proposal, lambda p: p["status"] != "awaiting_shared_care")
+    assert refused["status"] == "refused"
+    assert refused["refused_rule"] == rule
+    assert reason in refused["refusal_reason"]
+    assert refused["delegation_id"] is None
+
+    shown = await platform.until(discussions, lambda found: found[0]["refusal_rule"] is not None)
+    assert shown[0]["refusal_rule"] == rule
+    assert shown[0]["decision"] == "delegate"
 
 
 # The two journeys that move the clock come last (see the module's docstring).
