@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 import structlog
-from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 from sqlalchemy import (
     BigInteger,
@@ -156,12 +155,14 @@ class Inbox:
             log.warning(
                 "event batch failed", service=self.service, size=len(wanted), error=repr(exc)
             )
-        tried = 1 if len(wanted) == 1 else 0  # a batch of one has had its first attempt
+            failed = exc
+        if len(wanted) == 1:  # a batch of one has had its first attempt, and failed with this
+            await self._deliver_alone(wanted[0], 1, failed)
+            return
         for message in wanted:
-            await self._deliver_alone(message, tried)
+            await self._deliver_alone(message, 0, None)
 
-    async def _deliver_alone(self, message: Message, tried: int) -> None:
-        error: Exception | None = None
+    async def _deliver_alone(self, message: Message, tried: int, error: Exception | None) -> None:
         for attempt in range(tried + 1, self.attempts + 1):
             await asyncio.sleep(self.backoff * 2 ** (attempt - 2) if attempt > 1 else 0)
             try:
@@ -179,7 +180,7 @@ class Inbox:
             session.autoflush = True
             decoded = [(*decode(m, self.classes), m) for m in messages]
             fresh = await _record(session, [a for a, _, _ in decoded], self.clock.now())
-            traced_always = not isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider)
+            traced_always = tracing.exporting()  # spans cost nothing unless exported
             applied: Counter[str] = Counter()
             run = _Run(session)
             for attributes, event, message in decoded:
@@ -199,6 +200,8 @@ class Inbox:
                         if isinstance(handler, Many)
                         else handler(session, event)
                     )
+                    if tracing.exporting():
+                        await session.flush()  # the effect's writes belong to this event's span
             await run.flush()
         for kind, count in applied.items():
             metrics.EVENTS_CONSUMED.labels(self.service, kind).inc(count)

@@ -118,4 +118,5 @@ async def test_one_trace_runs_from_the_request_through_kafka_to_the_consumers_wr
     assert sent.name == f"{topic} send"
     assert applied.parent is not None
     assert applied.parent.span_id == sent.context.span_id
-    assert any("INSERT INTO inbox" in sql for sql in statements_under(applied, spans))
+    # the consumer's effect: delegation's projection of the published version
+    assert any("INSERT INTO framework_versions" in sql for sql in statements_under(applied, spans))
