@@ -61,8 +61,11 @@ class Consent(Base):
     consent_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     person_id: Mapped[uuid.UUID] = mapped_column(index=True)
     task_code: Mapped[str] = mapped_column(String(100))
+    # the delegation it was given for or linked to (ConsentLinked): it covers that one alone
     delegation_id: Mapped[uuid.UUID | None]
     withdrawn: Mapped[bool] = mapped_column(default=False)
+    # given for delegations of the task to this provider only (None: any provider)
+    provider_organisation: Mapped[str | None] = mapped_column(String(200))
 
 
 class Competence(Base):
@@ -85,6 +88,18 @@ class TrainingPlan(Base):
     delegation_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     worker_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     plan_id: Mapped[uuid.UUID]
+
+
+class Instruction(Base):
+    """Projection of training's instruction records (R16, A 5.13): for a task needing no
+    specific training it stands for the worker's training plan and competence; no expiry."""
+
+    __tablename__ = "instructions"
+
+    delegation_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    worker_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    task_code: Mapped[str] = mapped_column(String(100))
+    instructed_on: Mapped[date]
 
 
 class Proposal(Versioned, Base):

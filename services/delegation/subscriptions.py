@@ -3,6 +3,7 @@
 from services.delegation.handlers import catalogue, handbacks, projections, proposals, reviews
 from shared.events.assessment import (
     CommunityHealthServicesStatusChanged,
+    ConsentLinked,
     ConsentRecorded,
     ConsentWithdrawn,
     NeedChanged,
@@ -14,7 +15,12 @@ from shared.events.governance import (
     SharedCareDecisionRecorded,
     TaskCatalogueChanged,
 )
-from shared.events.training import CompetenceAssessed, CompetenceLapsed, TrainingPlanAgreed
+from shared.events.training import (
+    CompetenceAssessed,
+    CompetenceLapsed,
+    InstructionRecorded,
+    TrainingPlanAgreed,
+)
 from shared.inbox import Subscriptions
 
 SUBSCRIPTIONS: Subscriptions = {
@@ -24,9 +30,11 @@ SUBSCRIPTIONS: Subscriptions = {
     PersonRegistered: projections.on_person_registered,
     CommunityHealthServicesStatusChanged: projections.on_chs_status_changed,
     ConsentRecorded: projections.on_consent_recorded,
+    ConsentLinked: projections.on_consent_linked,
     ConsentWithdrawn: projections.on_consent_withdrawn,
     NeedChanged: reviews.on_need_changed,
     TrainingPlanAgreed: projections.on_training_plan_agreed,
+    InstructionRecorded: projections.on_instruction_recorded,
     CompetenceAssessed: projections.on_competence_assessed,
     CompetenceLapsed: projections.on_competence_lapsed,
     WithoutPrejudiceSettled: handbacks.on_without_prejudice_settled,

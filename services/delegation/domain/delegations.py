@@ -124,6 +124,9 @@ class Delegation:
     worker_ids: tuple[UUID, ...] = ()
     oversight: Oversight | None = None
     local_authority: str | None = None
+    # A 5.13: an instruction record stands for training plan and competence (R16)
+    needs_specific_training: bool = True
+    section_22_met: bool | None = None  # R11: None when the test does not apply
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,7 @@ def accept(delegation: Delegation, acceptance: Acceptance, on: date) -> Transiti
         provider_organisation=delegation.provider_organisation,
         worker_ids=list(dict.fromkeys(acceptance.worker_ids)),
         accepted_on=on,
+        needs_specific_training=delegation.needs_specific_training,
     )
     return Transition(state, (accepted,))
 
@@ -225,6 +229,8 @@ def go_live(
         oversight_kind=placement.oversight.kind,
         oversight_owner=placement.oversight.owner,
         worker_ids=list(delegation.worker_ids),
+        section_22_met=delegation.section_22_met,
+        needs_specific_training=delegation.needs_specific_training,
     )
     return Transition(LIFECYCLE.next(delegation.state, _C.GO_LIVE), (delegated,))
 
@@ -281,9 +287,15 @@ def accountable_organisation(direction: Direction, icb: str, local_authority: st
     return icb if direction is Direction.HEALTH_TO_SOCIAL else local_authority
 
 
-def oversight_for(open_to_chs: bool, gp_practice: str, chs_organisation: str) -> Oversight:
-    """R17: Community Health Services while the person is open to them, else the GP practice."""
-    if open_to_chs:
+def oversight_for(
+    open_to_chs: bool,
+    gp_practice: str,
+    chs_organisation: str,
+    needs_specific_training: bool = True,
+) -> Oversight:
+    """R17: Community Health Services while the person is open to them, else the GP practice;
+    the GP practice always for a task that needs no specific training (A 5.13)."""
+    if open_to_chs and needs_specific_training:
         return Oversight(OversightKind.COMMUNITY_HEALTH_SERVICES, chs_organisation)
     return Oversight(OversightKind.PRIMARY_CARE, gp_practice)
 
@@ -370,6 +382,7 @@ class WorkerStanding(StrEnum):
     """R16: whether a named worker may carry out the task today."""
 
     IN_DATE = "in_date"
+    INSTRUCTED = "instructed"  # A 5.13: a task needing no specific training; no expiry
     LAPSED = "lapsed"
     NOT_COMPETENT = "not_competent"
     NOT_ASSESSED = "not_assessed"
@@ -382,12 +395,17 @@ class CompetenceRecord:
     valid_until: date | None
 
 
-def standing(records: list[CompetenceRecord], left: bool, on: date) -> WorkerStanding:
-    """R16: per worker, per task, on the day: the same in-date boundary training uses."""
+def standing(
+    records: list[CompetenceRecord], left: bool, on: date, instructed: bool = False
+) -> WorkerStanding:
+    """R16: per worker, per task, on the day: the same in-date boundary training uses; an
+    instruction in a task needing no specific training stands instead (A 5.13)."""
     if left:
         return WorkerStanding.LEFT
     if any(r.competent and in_date(r.valid_until, on) for r in records):
         return WorkerStanding.IN_DATE
+    if instructed:
+        return WorkerStanding.INSTRUCTED
     if any(r.competent for r in records):
         return WorkerStanding.LAPSED
     return WorkerStanding.NOT_COMPETENT if records else WorkerStanding.NOT_ASSESSED

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain import delegations as rules
 from services.delegation.domain.delegations import DelegationState
+from services.delegation.domain.gates import ready_workers
 from services.delegation.domain.reviews import regular_review_due
 from services.delegation.handlers import handbacks, record
 from services.delegation.handlers.gates import gate_states, readiness, workers_of
@@ -49,6 +50,8 @@ def facts_of(delegation: Delegation) -> rules.Delegation:
         worker_ids=workers_of(delegation),
         oversight=oversight,
         local_authority=delegation.local_authority,
+        needs_specific_training=delegation.needs_specific_training,
+        section_22_met=delegation.section_22_met,
     )
 
 
@@ -159,7 +162,10 @@ async def go_live_if_ready(
 
 def placement_of(settings: Settings, delegation: Delegation, person: Person) -> rules.Placement:
     oversight = rules.oversight_for(
-        person.open_to_chs, person.gp_practice, settings.chs_organisation
+        person.open_to_chs,
+        person.gp_practice,
+        settings.chs_organisation,
+        delegation.needs_specific_training,
     )
     return rules.placement(
         Direction(delegation.direction),
@@ -196,7 +202,7 @@ async def reassess(session: AsyncSession, delegation: Delegation) -> None:
 async def gate_reason(session: AsyncSession, delegation: Delegation) -> SuspensionReason | None:
     """R7, R16: what stops the delegation today, from its gates' facts."""
     facts = await readiness(session, delegation)
-    return rules.suspension_reason(facts.consent, len(facts.competent_workers))
+    return rules.suspension_reason(facts.consent, len(ready_workers(facts)))
 
 
 async def reassess_all(session: AsyncSession, delegations: Sequence[Delegation]) -> None:
