@@ -7,6 +7,7 @@ from shared.events.assessment import (
     ConsentRecorded,
     ConsentWithdrawn,
     NeedChanged,
+    NeedsAssessed,
     PersonRegistered,
 )
 from shared.events.funding import WithoutPrejudiceSettled
@@ -33,6 +34,7 @@ SUBSCRIPTIONS: Subscriptions = {
     ConsentLinked: projections.on_consent_linked,
     ConsentWithdrawn: projections.on_consent_withdrawn,
     NeedChanged: reviews.on_need_changed,
+    NeedsAssessed: proposals.on_needs_assessed,
     TrainingPlanAgreed: projections.on_training_plan_agreed,
     InstructionRecorded: projections.on_instruction_recorded,
     CompetenceAssessed: projections.on_competence_assessed,

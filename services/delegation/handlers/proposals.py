@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain import decisions as check
@@ -16,13 +16,14 @@ from services.delegation.domain.delegations import DelegationState
 from services.delegation.domain.proposals import ProposalState
 from services.delegation.handlers import record
 from services.delegation.handlers.catalogue import task_in_force
-from services.delegation.models import Decision, Delegation, Proposal, Task
+from services.delegation.models import Decision, Delegation, HealthNeed, Proposal, Task
 from services.delegation.queries.catalogue import framework_version_in_force
 from services.delegation.schemas.proposals import DecisionCreate, ProposalCreate
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
 from shared.db import now, today
 from shared.errors import InvalidInput, NotFound
+from shared.events.assessment import NeedsAssessed
 from shared.events.delegation import DecisionOutcome, ProposalSubmitted
 from shared.events.governance import SharedCareDecision, SharedCareDecisionRecorded
 from shared.events.vocabulary import Delegability, Direction, Setting, TaskCategory
@@ -59,6 +60,10 @@ async def submit_proposal(
             return existing, False
     task = await catalogue_entry(session, body.task_code)
     rules.check_proposal(task_rules(task), body.direction, body.practitioner.competent_in_task)
+    if body.health_need_id is not None:
+        need = await session.get(HealthNeed, body.health_need_id)
+        listed = None if need is None or need.person_id != body.person_id else need.task_codes
+        rules.check_health_need(task.code, None if listed is None else tuple(listed))
     proposal = new_proposal(actor, body, task, idempotency_key, today(session))
     session.add(proposal)
     await publish(session, submitted(proposal))
@@ -86,6 +91,7 @@ def new_proposal(
         status=ProposalState.SUBMITTED,
         submitted_on=on,
         idempotency_key=key,
+        health_need_id=body.health_need_id,
     )
 
 
@@ -296,3 +302,22 @@ async def shared_care_rationale(session: AsyncSession, proposal_id: uuid.UUID) -
         )
     )
     return None if record is None else str(record.get("rationale") or "") or None
+
+
+async def on_needs_assessed(session: AsyncSession, event: NeedsAssessed) -> None:
+    """R4, R8: the assessment's health needs become the ones a proposal may cite; those of the
+    assessment it supersedes are no longer current."""
+    if event.supersedes_assessment_id is not None:
+        await session.execute(
+            delete(HealthNeed).where(HealthNeed.assessment_id == event.supersedes_assessment_id)
+        )
+    for need in event.health_needs:
+        await session.merge(
+            HealthNeed(
+                need_id=need.need_id,
+                person_id=event.person_id,
+                assessment_id=event.assessment_id,
+                task_codes=list(need.task_codes),
+            )
+        )
+    await audit(session, SYSTEM, "health_needs.assess", event.assessment_id, event.kind)

@@ -1,5 +1,5 @@
 """Instruction records for tasks needing no specific training (R16, A 5.13); consent given for
-one provider (R7).
+one provider (R7); current health needs a proposal may cite (R4).
 
 Revision ID: 0008
 Revises: 0007
@@ -7,6 +7,8 @@ Revises: 0007
 
 import sqlalchemy as sa
 from alembic import op
+
+from shared.db import JSONDocument
 
 revision = "0008"
 down_revision = "0007"
@@ -24,9 +26,25 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("consents") as batch:
         batch.add_column(sa.Column("provider_organisation", sa.String(200), nullable=True))
+    op.create_table(
+        "health_needs",
+        sa.Column("need_id", sa.Uuid, primary_key=True),
+        sa.Column("person_id", sa.Uuid, nullable=False),
+        sa.Column("assessment_id", sa.Uuid, nullable=False),
+        sa.Column("task_codes", JSONDocument, nullable=False),
+    )
+    op.create_index("ix_health_needs_person_id", "health_needs", ["person_id"])
+    op.create_index("ix_health_needs_assessment_id", "health_needs", ["assessment_id"])
+    with op.batch_alter_table("proposals") as batch:
+        batch.add_column(sa.Column("health_need_id", sa.Uuid, nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("proposals") as batch:
+        batch.drop_column("health_need_id")
+    op.drop_index("ix_health_needs_assessment_id", "health_needs")
+    op.drop_index("ix_health_needs_person_id", "health_needs")
+    op.drop_table("health_needs")
     with op.batch_alter_table("consents") as batch:
         batch.drop_column("provider_organisation")
     op.drop_table("instructions")
