@@ -34,7 +34,7 @@ SUBSCRIPTIONS: Subscriptions = {
     ConsentLinked: projections.on_consent_linked,
     ConsentWithdrawn: projections.on_consent_withdrawn,
     NeedChanged: reviews.on_need_changed,
-    NeedsAssessed: proposals.on_needs_assessed,
+    NeedsAssessed: projections.on_needs_assessed,
     TrainingPlanAgreed: projections.on_training_plan_agreed,
     InstructionRecorded: projections.on_instruction_recorded,
     CompetenceAssessed: projections.on_competence_assessed,

@@ -1,12 +1,12 @@
 """Event reactions that keep the facts the gates need (R7, R13, R16, R17, R24) and reassess the
-delegations those facts concern."""
+delegations those facts concern; the health needs a proposal may cite (R4)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain.delegations import ACTIVE, RUNNING, oversight_for
@@ -15,6 +15,7 @@ from services.delegation.models import (
     Competence,
     Consent,
     Delegation,
+    HealthNeed,
     Instruction,
     Person,
     TrainingPlan,
@@ -27,6 +28,7 @@ from shared.events.assessment import (
     ConsentLinked,
     ConsentRecorded,
     ConsentWithdrawn,
+    NeedsAssessed,
     PersonRegistered,
 )
 from shared.events.training import (
@@ -246,3 +248,22 @@ async def on_instruction_recorded(session: AsyncSession, event: InstructionRecor
             session, Delegation.id == event.delegation_id, Delegation.status.in_(ACTIVE)
         ),
     )
+
+
+async def on_needs_assessed(session: AsyncSession, event: NeedsAssessed) -> None:
+    """R4, R8: the assessment's health needs become the ones a proposal may cite; those of the
+    assessment it supersedes are no longer current."""
+    if event.supersedes_assessment_id is not None:
+        await session.execute(
+            delete(HealthNeed).where(HealthNeed.assessment_id == event.supersedes_assessment_id)
+        )
+    for need in event.health_needs:
+        await session.merge(
+            HealthNeed(
+                need_id=need.need_id,
+                person_id=event.person_id,
+                assessment_id=event.assessment_id,
+                task_codes=list(need.task_codes),
+            )
+        )
+    await audit(session, SYSTEM, "health_needs.assess", event.assessment_id, event.kind)

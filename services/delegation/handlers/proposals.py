@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain import decisions as check
@@ -23,7 +23,6 @@ from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
 from shared.db import now, today
 from shared.errors import InvalidInput, NotFound
-from shared.events.assessment import NeedsAssessed
 from shared.events.delegation import DecisionOutcome, ProposalSubmitted
 from shared.events.governance import SharedCareDecision, SharedCareDecisionRecorded
 from shared.events.vocabulary import Delegability, Direction, Setting, TaskCategory
@@ -302,22 +301,3 @@ async def shared_care_rationale(session: AsyncSession, proposal_id: uuid.UUID) -
         )
     )
     return None if record is None else str(record.get("rationale") or "") or None
-
-
-async def on_needs_assessed(session: AsyncSession, event: NeedsAssessed) -> None:
-    """R4, R8: the assessment's health needs become the ones a proposal may cite; those of the
-    assessment it supersedes are no longer current."""
-    if event.supersedes_assessment_id is not None:
-        await session.execute(
-            delete(HealthNeed).where(HealthNeed.assessment_id == event.supersedes_assessment_id)
-        )
-    for need in event.health_needs:
-        await session.merge(
-            HealthNeed(
-                need_id=need.need_id,
-                person_id=event.person_id,
-                assessment_id=event.assessment_id,
-                task_codes=list(need.task_codes),
-            )
-        )
-    await audit(session, SYSTEM, "health_needs.assess", event.assessment_id, event.kind)
