@@ -61,8 +61,11 @@ class Consent(Base):
     consent_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     person_id: Mapped[uuid.UUID] = mapped_column(index=True)
     task_code: Mapped[str] = mapped_column(String(100))
+    # the delegation it was given for or linked to (ConsentLinked): it covers that one alone
     delegation_id: Mapped[uuid.UUID | None]
     withdrawn: Mapped[bool] = mapped_column(default=False)
+    # given for delegations of the task to this provider only (None: any provider)
+    provider_organisation: Mapped[str | None] = mapped_column(String(200))
 
 
 class Competence(Base):
@@ -85,6 +88,29 @@ class TrainingPlan(Base):
     delegation_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     worker_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     plan_id: Mapped[uuid.UUID]
+
+
+class HealthNeed(Base):
+    """Projection of assessment's current health needs (R4): a proposal may cite one."""
+
+    __tablename__ = "health_needs"
+
+    need_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    assessment_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    task_codes: Mapped[list[str]] = mapped_column(JSONDocument)
+
+
+class Instruction(Base):
+    """Projection of training's instruction records (R16, A 5.13): for a task needing no
+    specific training it stands for the worker's training plan and competence; no expiry."""
+
+    __tablename__ = "instructions"
+
+    delegation_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    worker_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    task_code: Mapped[str] = mapped_column(String(100))
+    instructed_on: Mapped[date]
 
 
 class Proposal(Versioned, Base):
@@ -111,6 +137,7 @@ class Proposal(Versioned, Base):
     shared_care_conditions: Mapped[list[str] | None] = mapped_column(JSONDocument)
     refused_rule: Mapped[str | None] = mapped_column(String(10))  # R10-R12 stopped a 'delegate'
     refusal_reason: Mapped[str | None] = mapped_column(Text)
+    health_need_id: Mapped[uuid.UUID | None]  # R4: the assessed need it meets, when cited
 
 
 class Decision(Base):

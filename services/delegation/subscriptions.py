@@ -3,9 +3,11 @@
 from services.delegation.handlers import catalogue, handbacks, projections, proposals, reviews
 from shared.events.assessment import (
     CommunityHealthServicesStatusChanged,
+    ConsentLinked,
     ConsentRecorded,
     ConsentWithdrawn,
     NeedChanged,
+    NeedsAssessed,
     PersonRegistered,
 )
 from shared.events.funding import WithoutPrejudiceSettled
@@ -14,7 +16,12 @@ from shared.events.governance import (
     SharedCareDecisionRecorded,
     TaskCatalogueChanged,
 )
-from shared.events.training import CompetenceAssessed, CompetenceLapsed, TrainingPlanAgreed
+from shared.events.training import (
+    CompetenceAssessed,
+    CompetenceLapsed,
+    InstructionRecorded,
+    TrainingPlanAgreed,
+)
 from shared.inbox import Subscriptions
 
 SUBSCRIPTIONS: Subscriptions = {
@@ -24,9 +31,12 @@ SUBSCRIPTIONS: Subscriptions = {
     PersonRegistered: projections.on_person_registered,
     CommunityHealthServicesStatusChanged: projections.on_chs_status_changed,
     ConsentRecorded: projections.on_consent_recorded,
+    ConsentLinked: projections.on_consent_linked,
     ConsentWithdrawn: projections.on_consent_withdrawn,
     NeedChanged: reviews.on_need_changed,
+    NeedsAssessed: projections.on_needs_assessed,
     TrainingPlanAgreed: projections.on_training_plan_agreed,
+    InstructionRecorded: projections.on_instruction_recorded,
     CompetenceAssessed: projections.on_competence_assessed,
     CompetenceLapsed: projections.on_competence_lapsed,
     WithoutPrejudiceSettled: handbacks.on_without_prejudice_settled,

@@ -135,13 +135,20 @@ async def given_accepted(
     return body
 
 
-def consent(person_id: uuid.UUID, task_code: str = "topical-cream") -> ConsentRecorded:
+def consent(
+    person_id: uuid.UUID,
+    task_code: str = "topical-cream",
+    *,
+    consent_id: uuid.UUID | None = None,
+    provider_organisation: str | None = None,
+) -> ConsentRecorded:
     return ConsentRecorded(
         person_id=person_id,
-        consent_id=uuid.uuid4(),
+        consent_id=consent_id or uuid.uuid4(),
         task_code=task_code,
         given_by=ConsentGivenBy.PERSON,
         given_on=date(2026, 1, 5),
+        provider_organisation=provider_organisation,
     )
 
 
@@ -181,6 +188,8 @@ class Live:
     delegation_id: str
     person_id: uuid.UUID
     workers: list[uuid.UUID] = field(default_factory=list)
+    consent_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    task_code: str = "topical-cream"
 
 
 async def given_live(
@@ -192,10 +201,11 @@ async def given_live(
     await given_person(runtime, person_id, open_to_chs=open_to_chs)
     delegation_id = await given_approved(client, person_id, **overrides)
     await given_accepted(client, delegation_id, workers)
-    await deliver(runtime, consent(person_id, task_code))
+    given = consent(person_id, task_code)
+    await deliver(runtime, given)
     for worker in workers:
         await deliver(runtime, competent(worker, task_code), plan(worker, delegation_id, task_code))
-    return Live(delegation_id, person_id, workers)
+    return Live(delegation_id, person_id, workers, given.consent_id, task_code)
 
 
 async def run_review_job(runtime: Runtime) -> int:
@@ -210,12 +220,14 @@ GP_PRACTITIONER = bearer(Role.REGISTERED_PRACTITIONER, GP)
 IPCB = bearer(Role.IPCB_MEMBER, "LLR-IPCB")
 
 
-def withdrawn(person_id: uuid.UUID, task_code: str = "topical-cream") -> ConsentWithdrawn:
+def withdrawn(live: Live, **scope: Any) -> ConsentWithdrawn:
+    """R7: the person withdraws the consent the live delegation went live under."""
     return ConsentWithdrawn(
-        person_id=person_id,
-        consent_id=uuid.uuid4(),
-        task_code=task_code,
+        person_id=live.person_id,
+        consent_id=live.consent_id,
+        task_code=live.task_code,
         withdrawn_on=date(2026, 1, 5),
+        **scope,
     )
 
 

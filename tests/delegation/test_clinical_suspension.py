@@ -131,7 +131,7 @@ async def test_r18_lifting_while_consent_is_withdrawn_leaves_it_suspended_and_ha
             json={"reason": GROUNDS},
             headers=PRACTITIONER,
         )
-        await deliver(runtime, withdrawn(live.person_id))
+        await deliver(runtime, withdrawn(live))
         still_clinical = (
             await client.get(f"/delegations/{live.delegation_id}", headers=MDT)
         ).json()

@@ -75,7 +75,7 @@ async def test_r18_withdrawn_consent_opens_one_handback_to_the_chs_team(
 ) -> None:
     async with service_client(DELEGATION) as (client, runtime):
         live = await given_live(client, runtime, open_to_chs=True)
-        await deliver(runtime, withdrawn(live.person_id), withdrawn(live.person_id))
+        await deliver(runtime, withdrawn(live), withdrawn(live))
         [handback] = await given_handbacks(client, live.delegation_id)
         events = await opened(runtime)
     assert handback["status"] == "open"
@@ -103,7 +103,7 @@ async def test_r18_r17_a_person_not_open_to_chs_hands_back_to_the_gp_practice(
 ) -> None:
     async with service_client(DELEGATION) as (client, runtime):
         live = await given_live(client, runtime, open_to_chs=False)
-        await deliver(runtime, withdrawn(live.person_id))
+        await deliver(runtime, withdrawn(live))
         [handback] = await given_handbacks(client, live.delegation_id)
         refused = await client.post(
             f"/handbacks/{handback['id']}/acknowledgement",
@@ -228,7 +228,7 @@ async def test_r18_a_stop_that_rolls_back_leaves_no_handback(
         live = await given_live(client, runtime)
         events_before = len(await published(runtime))
         async with runtime.sessions() as session:
-            await projections.on_consent_withdrawn(session, withdrawn(live.person_id))
+            await projections.on_consent_withdrawn(session, withdrawn(live))
             status = await session.scalar(
                 select(Delegation.status).where(Delegation.id == uuid.UUID(live.delegation_id))
             )
@@ -256,7 +256,7 @@ async def test_r18_a_stop_whose_handback_cannot_open_does_not_happen(
                 .where(Delegation.id == uuid.UUID(live.delegation_id))
                 .values(oversight_owner=None, oversight_kind=None)
             )
-        await deliver(runtime, withdrawn(live.person_id))
+        await deliver(runtime, withdrawn(live))
         async with runtime.sessions() as session:
             delegation = await session.get(Delegation, uuid.UUID(live.delegation_id))
             handbacks = await session.scalar(select(func.count()).select_from(Handback))
@@ -273,7 +273,7 @@ async def test_r18_the_wrong_organisation_or_role_cannot_acknowledge(
 ) -> None:
     async with service_client(DELEGATION) as (client, runtime):
         live = await given_live(client, runtime)
-        await deliver(runtime, withdrawn(live.person_id))
+        await deliver(runtime, withdrawn(live))
         [handback] = await given_handbacks(client, live.delegation_id)
         url = f"/handbacks/{handback['id']}/acknowledgement"
         body = {"cover": "district_nursing"}
@@ -301,7 +301,7 @@ async def test_r18_the_owner_acknowledges_once_and_names_the_cover(
 ) -> None:
     async with service_client(DELEGATION) as (client, runtime):
         live = await given_live(client, runtime)
-        await deliver(runtime, withdrawn(live.person_id))
+        await deliver(runtime, withdrawn(live))
         [handback] = await given_handbacks(client, live.delegation_id)
         first = await given_acknowledged(client, handback["id"])
         second = await client.post(
@@ -333,7 +333,7 @@ async def test_r18_of_twenty_concurrent_acknowledgements_exactly_one_wins(
 ) -> None:
     async with service_client(DELEGATION) as (client, runtime):
         live = await given_live(client, runtime)
-        await deliver(runtime, withdrawn(live.person_id))
+        await deliver(runtime, withdrawn(live))
         [handback] = await given_handbacks(client, live.delegation_id)
 
         async def call(i: int) -> httpx.Response:
@@ -356,7 +356,7 @@ async def test_r18_an_unacknowledged_handback_is_listed_overdue_and_raised_once(
     async with service_client(DELEGATION) as (client, runtime):
         live = await given_live(client, runtime)
         acknowledged_in_time = await given_live(client, runtime)
-        await deliver(runtime, withdrawn(live.person_id), withdrawn(acknowledged_in_time.person_id))
+        await deliver(runtime, withdrawn(live), withdrawn(acknowledged_in_time))
         [in_time] = await given_handbacks(client, acknowledged_in_time.delegation_id)
         await given_acknowledged(client, in_time["id"])
         clock.move(timedelta(days=1))
@@ -383,7 +383,7 @@ async def test_r18_an_unacknowledged_handback_is_listed_overdue_and_raised_once(
 async def test_r18_resuming_closes_the_handback(service_client: ServiceClient) -> None:
     async with service_client(DELEGATION) as (client, runtime):
         live = await given_live(client, runtime)
-        await deliver(runtime, withdrawn(live.person_id))
+        await deliver(runtime, withdrawn(live))
         await deliver(runtime, consent(live.person_id))
         [handback] = await given_handbacks(client, live.delegation_id)
         [event] = await closed(runtime)
@@ -462,7 +462,7 @@ async def test_r20_an_acknowledged_handback_of_an_ended_task_closes_when_funding
 ) -> None:
     async with service_client(DELEGATION) as (client, runtime):
         live = await given_live(client, runtime)
-        await deliver(runtime, withdrawn(live.person_id))
+        await deliver(runtime, withdrawn(live))
         [handback] = await given_handbacks(client, live.delegation_id)
         await given_acknowledged(client, handback["id"])
         await client.post(
@@ -482,7 +482,7 @@ async def test_r18_a_second_stop_while_handed_back_opens_no_second_handback(
 ) -> None:
     async with service_client(DELEGATION) as (client, runtime):
         live = await given_live(client, runtime)
-        await deliver(runtime, withdrawn(live.person_id))
+        await deliver(runtime, withdrawn(live))
         suspended = await client.post(
             f"/delegations/{live.delegation_id}/clinical-suspension",
             json={"reason": "skin broken down"},
@@ -504,7 +504,7 @@ async def test_r18_a_social_to_health_stop_hands_the_task_back_to_the_council(
         live = await given_live(
             client, runtime, task_code="personal-care-washing", direction="social_to_health"
         )
-        await deliver(runtime, withdrawn(live.person_id, "personal-care-washing"))
+        await deliver(runtime, withdrawn(live))
         [handback] = await given_handbacks(client, live.delegation_id)
         nhs = await client.post(
             f"/handbacks/{handback['id']}/acknowledgement",
@@ -540,7 +540,7 @@ async def test_r18_the_ipcb_governs_the_time_to_acknowledge(
             headers=IPCB,
         )
         live = await given_live(client, runtime)
-        await deliver(runtime, withdrawn(live.person_id))
+        await deliver(runtime, withdrawn(live))
         [handback] = await given_handbacks(client, live.delegation_id)
         async with runtime.sessions() as session:
             actions = (
@@ -563,7 +563,7 @@ async def test_r18_handbacks_are_listed_a_page_at_a_time_with_filters(
         chs = [await given_live(client, runtime) for _ in range(3)]
         gp = await given_live(client, runtime, open_to_chs=False)
         for live in [*chs, gp]:
-            await deliver(runtime, withdrawn(live.person_id))
+            await deliver(runtime, withdrawn(live))
         first = (await client.get("/handbacks", params={"limit": 2}, headers=MDT)).json()
         second = (
             await client.get(

@@ -50,7 +50,7 @@ async def test_r7_withdrawn_consent_suspends_and_new_consent_resumes(
             runtime,
             ConsentWithdrawn(
                 person_id=live.person_id,
-                consent_id=uuid.uuid4(),
+                consent_id=live.consent_id,
                 task_code="topical-cream",
                 withdrawn_on=date(2026, 1, 5),
             ),
@@ -171,7 +171,7 @@ async def test_r7_withdrawal_naming_the_delegation_suspends_it(
             runtime,
             ConsentWithdrawn(
                 person_id=live.person_id,
-                consent_id=uuid.uuid4(),
+                consent_id=live.consent_id,
                 task_code="topical-cream",
                 delegation_id=uuid.UUID(live.delegation_id),
                 withdrawn_on=date(2026, 1, 5),

@@ -186,11 +186,12 @@ def test_r15_acceptance_needs_workers_training_supervision_and_insurance() -> No
     delegations.check_acceptance(accepting(worker, True, True, True))
 
 
-def test_r16_competence_counts_only_while_in_date() -> None:
-    assert gates.competence_in_date(True, None, TODAY)
-    assert gates.competence_in_date(True, TODAY, TODAY)
-    assert not gates.competence_in_date(True, TODAY - timedelta(days=1), TODAY)
-    assert not gates.competence_in_date(False, None, TODAY)
+def test_r16_a_competence_counts_before_valid_until_and_lapses_on_that_day() -> None:
+    record = [delegations.CompetenceRecord(True, TODAY)]
+    day_before = TODAY - timedelta(days=1)
+    assert delegations.standing(record, False, day_before) is delegations.WorkerStanding.IN_DATE
+    assert delegations.standing(record, False, TODAY) is delegations.WorkerStanding.LAPSED
+    assert not hasattr(gates, "competence_in_date")
 
 
 def test_r16_r24_every_named_worker_must_be_competent_and_planned() -> None:
@@ -217,6 +218,13 @@ def test_r17_oversight_is_chs_when_open_else_the_gp_practice() -> None:
         OversightKind.COMMUNITY_HEALTH_SERVICES, "LPT"
     )
     assert delegations.oversight_for(False, "C82001", "LPT") == delegations.Oversight(
+        OversightKind.PRIMARY_CARE, "C82001"
+    )
+
+
+def test_r17_a_task_needing_no_specific_training_is_overseen_by_primary_care() -> None:
+    """A 5.13: medication prompts, eye drops: the GP practice even while open to CHS."""
+    assert delegations.oversight_for(True, "C82001", "LPT", False) == delegations.Oversight(
         OversightKind.PRIMARY_CARE, "C82001"
     )
 

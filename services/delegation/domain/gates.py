@@ -2,13 +2,16 @@
 
 `gates(facts)` is a pure function of the facts one handler loads (`handlers.gates.readiness`).
 A new gate is a `Gate` member, a fact on `Readiness` and one check in `CHECKS`.
+
+A task that needs no specific training (A 5.13: medication prompts, eye drops) needs a recorded
+instruction per worker instead: it passes both the competence and the training-plan gate for
+that worker, and does not expire.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
@@ -40,6 +43,20 @@ class Readiness:
     planned_workers: frozenset[UUID]
     person_known: bool
     contact_arrangements: str
+    needs_specific_training: bool = True
+    instructed_workers: frozenset[UUID] = frozenset()
+
+
+def instructed(facts: Readiness) -> frozenset[UUID]:
+    """A 5.13, R16: workers whose recorded instruction stands for plan and competence; none
+    when the task needs specific training."""
+    return frozenset() if facts.needs_specific_training else facts.instructed_workers
+
+
+def ready_workers(facts: Readiness) -> frozenset[UUID]:
+    """R16: named workers who may carry out the task today: competent and in date, or
+    instructed in a task that needs no specific training."""
+    return frozenset(facts.workers) & (facts.competent_workers | instructed(facts))
 
 
 def _acceptance(facts: Readiness) -> str | None:
@@ -51,13 +68,18 @@ def _consent(facts: Readiness) -> str | None:
 
 
 def _competence(facts: Readiness) -> str | None:
-    missing = [w for w in facts.workers if w not in facts.competent_workers]
-    return _workers_waiting(facts, missing, "assessed competent and in date")
+    missing = [w for w in facts.workers if w not in ready_workers(facts)]
+    return _workers_waiting(facts, missing, _what(facts, "assessed competent and in date"))
 
 
 def _training_plan(facts: Readiness) -> str | None:
-    missing = [w for w in facts.workers if w not in facts.planned_workers]
-    return _workers_waiting(facts, missing, "covered by an agreed training plan")
+    covered = facts.planned_workers | instructed(facts)
+    missing = [w for w in facts.workers if w not in covered]
+    return _workers_waiting(facts, missing, _what(facts, "covered by an agreed training plan"))
+
+
+def _what(facts: Readiness, trained: str) -> str:
+    return trained if facts.needs_specific_training else "instructed in the task (A 5.13)"
 
 
 def _oversight(facts: Readiness) -> str | None:
@@ -97,8 +119,3 @@ def gates(facts: Readiness) -> list[GateState]:
 
 def all_green(states: list[GateState]) -> bool:
     return all(state.green for state in states)
-
-
-def competence_in_date(competent: bool, valid_until: date | None, today: date) -> bool:
-    """R16: a competence counts only while it is competent and not past its expiry."""
-    return competent and (valid_until is None or valid_until >= today)

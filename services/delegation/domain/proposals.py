@@ -119,6 +119,22 @@ def check_proposal(task: Task, direction: Direction, practitioner_competent: boo
         )
 
 
+def check_health_need(task_code: str, need_tasks: tuple[str, ...] | None) -> None:
+    """R4: a health need the proposal cites is one of the person's current assessed needs, and
+    the task is one that meets it (`need_tasks` None: no such current need)."""
+    if need_tasks is None:
+        reason = "is not a current assessed health need of this person"
+    elif task_code not in need_tasks:
+        reason = f"does not list the task '{task_code}' among those that meet it"
+    else:
+        return
+    raise RuleViolation(
+        "R4",
+        f"the cited health need {reason}",
+        errors=[{"field": "health_need_id", "reason": reason}],
+    )
+
+
 def check_mdt(members: tuple[Member, ...]) -> None:
     """R9: at least one registered health practitioner and one social care practitioner."""
     if (refused := members_refusal(members)) is not None:

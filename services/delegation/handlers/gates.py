@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain import gates as rules
@@ -16,6 +16,7 @@ from services.delegation.models import (
     Competence,
     Consent,
     Delegation,
+    Instruction,
     Person,
     TrainingPlan,
     WorkerDeparture,
@@ -40,7 +41,20 @@ async def readiness(session: AsyncSession, delegation: Delegation) -> rules.Read
         planned_workers=frozenset(planned),
         person_known=await session.get(Person, delegation.person_id) is not None,
         contact_arrangements=delegation.contact_arrangements,
+        needs_specific_training=delegation.needs_specific_training,
+        instructed_workers=await instructed_workers(session, delegation),
     )
+
+
+async def instructed_workers(session: AsyncSession, delegation: Delegation) -> frozenset[UUID]:
+    """A 5.13, R16: workers with a recorded instruction for this delegation (no expiry)."""
+    rows = await session.scalars(
+        select(Instruction.worker_id).where(
+            Instruction.delegation_id == delegation.id,
+            Instruction.task_code == delegation.task_code,
+        )
+    )
+    return frozenset(rows)
 
 
 async def gate_states(session: AsyncSession, delegation: Delegation) -> list[rules.GateState]:
@@ -49,14 +63,22 @@ async def gate_states(session: AsyncSession, delegation: Delegation) -> list[rul
 
 
 async def has_consent(session: AsyncSession, delegation: Delegation) -> bool:
-    """R7: consent to this task for this person, or to this delegation, not withdrawn."""
+    """R7: consent in force given for (or linked to) this delegation, or not yet bound to one
+    and given for this task to this provider or to any."""
+    open_to_it = and_(
+        Consent.delegation_id.is_(None),
+        or_(
+            Consent.provider_organisation.is_(None),
+            Consent.provider_organisation == delegation.provider_organisation,
+        ),
+    )
     found = await session.scalar(
         select(Consent.consent_id)
         .where(
             Consent.person_id == delegation.person_id,
             Consent.task_code == delegation.task_code,
             Consent.withdrawn.is_(False),
-            or_(Consent.delegation_id.is_(None), Consent.delegation_id == delegation.id),
+            or_(Consent.delegation_id == delegation.id, open_to_it),
         )
         .limit(1)
     )
@@ -91,7 +113,10 @@ async def worker_standings(session: AsyncSession, delegation: Delegation) -> lis
     for row in rows:
         by_worker.setdefault(row.worker_id, []).append(row)
     on = today(session)
-    named = [_on_task(w, by_worker.get(w, []), on) for w in workers_of(delegation)]
+    instructed: frozenset[UUID] = frozenset()
+    if not delegation.needs_specific_training:
+        instructed = await instructed_workers(session, delegation)
+    named = [_on_task(w, by_worker.get(w, []), on, w in instructed) for w in workers_of(delegation)]
     departures = await session.scalars(
         select(WorkerDeparture)
         .where(WorkerDeparture.delegation_id == delegation.id)
@@ -101,8 +126,10 @@ async def worker_standings(session: AsyncSession, delegation: Delegation) -> lis
     return named + left
 
 
-def _on_task(worker_id: UUID, competences: list[Competence], on: date) -> WorkerOnTask:
+def _on_task(
+    worker_id: UUID, competences: list[Competence], on: date, instructed: bool
+) -> WorkerOnTask:
     records = [CompetenceRecord(c.competent, c.valid_until) for c in competences]
     dates = [c.valid_until for c in competences if c.competent]
     latest = None if not dates or None in dates else max(d for d in dates if d is not None)
-    return WorkerOnTask(worker_id, standing(records, False, on), latest)
+    return WorkerOnTask(worker_id, standing(records, False, on, instructed), latest)

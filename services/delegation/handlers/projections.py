@@ -1,12 +1,12 @@
 """Event reactions that keep the facts the gates need (R7, R13, R16, R17, R24) and reassess the
-delegations those facts concern."""
+delegations those facts concern; the health needs a proposal may cite (R4)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain.delegations import ACTIVE, RUNNING, oversight_for
@@ -15,6 +15,8 @@ from services.delegation.models import (
     Competence,
     Consent,
     Delegation,
+    HealthNeed,
+    Instruction,
     Person,
     TrainingPlan,
 )
@@ -23,14 +25,17 @@ from shared.audit import audit
 from shared.auth import SYSTEM
 from shared.events.assessment import (
     CommunityHealthServicesStatusChanged,
+    ConsentLinked,
     ConsentRecorded,
     ConsentWithdrawn,
+    NeedsAssessed,
     PersonRegistered,
 )
 from shared.events.training import (
     CompetenceAssessed,
     CompetenceLapsed,
     CompetenceOutcome,
+    InstructionRecorded,
     TrainingPlanAgreed,
 )
 
@@ -79,65 +84,89 @@ async def on_chs_status_changed(
         event.open_to_community_health_services,
         event.gp_practice,
     )
-    to = oversight_for(
-        person.open_to_chs, person.gp_practice, Settings.of(session).chs_organisation
-    )
+    chs = Settings.of(session).chs_organisation
     running = await delegations_where(
         session, Delegation.person_id == event.person_id, Delegation.status.in_(RUNNING)
     )
     for delegation in running:
+        to = oversight_for(
+            person.open_to_chs, person.gp_practice, chs, delegation.needs_specific_training
+        )
         await transfer_oversight(session, delegation, to, event.effective_date)
 
 
 async def _consent_changed(
-    session: AsyncSession, person_id: UUID, task_code: str, delegation_id: UUID | None
+    session: AsyncSession,
+    person_id: UUID,
+    task_code: str,
+    covers: UUID | None = None,
+    provider_organisation: str | None = None,
 ) -> None:
+    """R7: reassess the delegations a consent covers: the one it names or is linked to, else
+    those of its task (to its provider, when it names one)."""
     conditions = [
         Delegation.person_id == person_id,
         Delegation.task_code == task_code,
         Delegation.status.in_(ACTIVE),
     ]
-    if delegation_id is not None:
-        conditions.append(Delegation.id == delegation_id)
+    if covers is not None:
+        conditions.append(Delegation.id == covers)
+    elif provider_organisation is not None:
+        conditions.append(Delegation.provider_organisation == provider_organisation)
     await reassess_all(session, await delegations_where(session, *conditions))
 
 
 async def on_consent_recorded(session: AsyncSession, event: ConsentRecorded) -> None:
-    """R7: consent to this task lets a delegation go live, or resume."""
+    """R7: consent to this task (for one delegation, one provider or any) lets a delegation go
+    live, or resume."""
     await session.merge(
         Consent(
             consent_id=event.consent_id,
             person_id=event.person_id,
             task_code=event.task_code,
             delegation_id=event.delegation_id,
+            provider_organisation=event.provider_organisation,
             withdrawn=False,
         )
     )
     await audit(session, SYSTEM, "consent.record", event.consent_id, event.task_code)
     await session.flush()
-    await _consent_changed(session, event.person_id, event.task_code, event.delegation_id)
+    await _consent_changed(
+        session, event.person_id, event.task_code, event.delegation_id, event.provider_organisation
+    )
+
+
+async def on_consent_linked(session: AsyncSession, event: ConsentLinked) -> None:
+    """R7: a consent linked to the delegation that went live under it covers that delegation
+    alone; a later delegation of the task to another provider needs its own consent."""
+    consent = await session.get(Consent, event.consent_id, with_for_update=True)
+    if consent is None:  # never recorded here: it grants nothing
+        return
+    consent.delegation_id = event.delegation_id
+    await audit(session, SYSTEM, "consent.link", event.consent_id, str(event.delegation_id))
+    await session.flush()
+    await _consent_changed(session, event.person_id, event.task_code)
 
 
 async def on_consent_withdrawn(session: AsyncSession, event: ConsentWithdrawn) -> None:
-    """R7: withdrawal of consent stops the delegation (this task, or the one delegation named)."""
-    matches = [Consent.person_id == event.person_id, Consent.task_code == event.task_code]
-    if event.delegation_id is not None:
-        matches.append(
-            or_(Consent.delegation_id.is_(None), Consent.delegation_id == event.delegation_id)
-        )
-    await session.execute(update(Consent).where(*matches).values(withdrawn=True))
+    """R7: withdrawal stops the delegation the consent covered (the one it was given for or
+    linked to), else the delegations of its task it was open to; other consents stand."""
+    covers = event.linked_delegation_id or event.delegation_id
     await session.merge(
         Consent(
             consent_id=event.consent_id,
             person_id=event.person_id,
             task_code=event.task_code,
-            delegation_id=event.delegation_id,
+            delegation_id=covers,
+            provider_organisation=event.provider_organisation,
             withdrawn=True,
         )
     )
     await audit(session, SYSTEM, "consent.withdraw", event.consent_id, event.task_code)
     await session.flush()
-    await _consent_changed(session, event.person_id, event.task_code, event.delegation_id)
+    await _consent_changed(
+        session, event.person_id, event.task_code, covers, event.provider_organisation
+    )
 
 
 async def _competence_changed(
@@ -198,3 +227,43 @@ async def on_training_plan_agreed(session: AsyncSession, event: TrainingPlanAgre
             session, Delegation.id == event.delegation_id, Delegation.status.in_(ACTIVE)
         ),
     )
+
+
+async def on_instruction_recorded(session: AsyncSession, event: InstructionRecorded) -> None:
+    """R16, A 5.13: a worker instructed for this delegation in a task needing no specific
+    training: it stands for their training plan and competence, with no expiry."""
+    await session.merge(
+        Instruction(
+            delegation_id=event.delegation_id,
+            worker_id=event.worker_id,
+            task_code=event.task_code,
+            instructed_on=event.instructed_on,
+        )
+    )
+    await audit(session, SYSTEM, "instruction.record", event.delegation_id, str(event.worker_id))
+    await session.flush()
+    await reassess_all(
+        session,
+        await delegations_where(
+            session, Delegation.id == event.delegation_id, Delegation.status.in_(ACTIVE)
+        ),
+    )
+
+
+async def on_needs_assessed(session: AsyncSession, event: NeedsAssessed) -> None:
+    """R4, R8: the assessment's health needs become the ones a proposal may cite; those of the
+    assessment it supersedes are no longer current."""
+    if event.supersedes_assessment_id is not None:
+        await session.execute(
+            delete(HealthNeed).where(HealthNeed.assessment_id == event.supersedes_assessment_id)
+        )
+    for need in event.health_needs:
+        await session.merge(
+            HealthNeed(
+                need_id=need.need_id,
+                person_id=event.person_id,
+                assessment_id=event.assessment_id,
+                task_codes=list(need.task_codes),
+            )
+        )
+    await audit(session, SYSTEM, "health_needs.assess", event.assessment_id, event.kind)

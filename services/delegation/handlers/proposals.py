@@ -16,7 +16,7 @@ from services.delegation.domain.delegations import DelegationState
 from services.delegation.domain.proposals import ProposalState
 from services.delegation.handlers import record
 from services.delegation.handlers.catalogue import task_in_force
-from services.delegation.models import Decision, Delegation, Proposal, Task
+from services.delegation.models import Decision, Delegation, HealthNeed, Proposal, Task
 from services.delegation.queries.catalogue import framework_version_in_force
 from services.delegation.schemas.proposals import DecisionCreate, ProposalCreate
 from shared.audit import audit
@@ -59,6 +59,10 @@ async def submit_proposal(
             return existing, False
     task = await catalogue_entry(session, body.task_code)
     rules.check_proposal(task_rules(task), body.direction, body.practitioner.competent_in_task)
+    if body.health_need_id is not None:
+        need = await session.get(HealthNeed, body.health_need_id)
+        listed = None if need is None or need.person_id != body.person_id else need.task_codes
+        rules.check_health_need(task.code, None if listed is None else tuple(listed))
     proposal = new_proposal(actor, body, task, idempotency_key, today(session))
     session.add(proposal)
     await publish(session, submitted(proposal))
@@ -86,6 +90,7 @@ def new_proposal(
         status=ProposalState.SUBMITTED,
         submitted_on=on,
         idempotency_key=key,
+        health_need_id=body.health_need_id,
     )
 
 

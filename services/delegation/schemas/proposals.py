@@ -42,6 +42,11 @@ class ProposalCreate(Input):
     contact_arrangements: str = Field(
         min_length=1, max_length=2000, description="R17: how workers reach the oversight owner"
     )
+    health_need_id: UUID | None = Field(
+        default=None,
+        description="R4: the person's current assessed health need this task meets (a need_id "
+        "from assessment's NeedsAssessed); when given it must list the task",
+    )
 
 
 class ProposalRead(Output):
@@ -62,6 +67,7 @@ class ProposalRead(Output):
     )
     refusal_reason: str | None = None
     delegation_id: UUID | None = None
+    health_need_id: UUID | None = None
 
 
 class Member(Input):
