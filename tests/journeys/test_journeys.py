@@ -798,8 +798,10 @@ async def test_journey_6_consent_withdrawn_suspends_and_the_extra_cost_stops_r7_
     assert gates(suspended)["consent"] is False
 
     stopped = await steps.funding_of(live.delegation_id, lambda f: f["status"] == "suspended")
-    assert all(s["effective_to"] is not None for s in stopped["segments"])
-    assert max(date.fromisoformat(s["effective_to"]) for s in stopped["segments"]) == today
+    # The provider's runs stop (Health's cover from the stop date is journey 10's subject).
+    provider_runs = [s for s in stopped["segments"] if s["cover_id"] is None]
+    assert all(s["effective_to"] is not None for s in provider_runs)
+    assert max(date.fromisoformat(s["effective_to"]) for s in provider_runs) == today
     ahead = await steps.statement(ICB, today, today + timedelta(days=14))
     assert sum(ln["amount_pence"] for ln in lines_for(ahead, live.delegation_id)) == 0
 
@@ -1068,7 +1070,8 @@ async def test_journey_7_competence_lapses_suspension_then_reassessment_resumes_
     )
     assert suspended["suspension_reason"] == "no_competent_worker"
     stopped = await steps.funding_of(live.delegation_id, lambda f: f["status"] == "suspended")
-    assert all(s["effective_to"] is not None for s in stopped["segments"])
+    # The provider's runs stop; Health covers from the stop date (R18, R20).
+    assert all(s["effective_to"] is not None for s in stopped["segments"] if s["cover_id"] is None)
 
     reassessed = await steps.assess(
         second, "topical-cream", platform.today() + timedelta(days=365), evidence="reassessed"
