@@ -1072,6 +1072,9 @@ async def test_journey_7_competence_lapses_suspension_then_reassessment_resumes_
     stopped = await steps.funding_of(live.delegation_id, lambda f: f["status"] == "suspended")
     # The provider's runs stop; Health covers from the stop date (R18, R20).
     assert all(s["effective_to"] is not None for s in stopped["segments"] if s["cover_id"] is None)
+    # Delegation judges competence on the day itself; training's lapse job records it too. The
+    # practitioner reassesses once it has (a reassessment racing the job is a 409 to retry).
+    await platform.eventually(lambda: lapsed(second))
 
     reassessed = await steps.assess(
         second, "topical-cream", platform.today() + timedelta(days=365), evidence="reassessed"
