@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, Table, TypeDecorator, event
+from sqlalchemy import JSON, DateTime, MetaData, Table, TypeDecorator, event, inspect, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import NullPool
 
 from shared.clock import Clock
@@ -78,6 +80,22 @@ class Versioned:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.version}
+
+
+async def claim(session: AsyncSession, aggregate: Versioned) -> None:
+    """A compare-and-set on an aggregate root whose own columns do not change, when a change
+    to it adds child rows (a consent, a plan version): of two racing changes one commits, the
+    other raises `StaleDataError` (409), on SQLite as on PostgreSQL."""
+    table = inspect(aggregate).mapper.local_table
+    seen = aggregate.version
+    claimed = await session.execute(
+        update(table)
+        .where(table.c.id == inspect(aggregate).identity[0], table.c.version == seen)
+        .values(version=seen + 1)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleDataError(f"{table.name} changed by another request")
+    set_committed_value(aggregate, "version", seen + 1)
 
 
 def is_sqlite(url: str) -> bool:

@@ -16,7 +16,7 @@ from services.assessment.schemas.people import (
 )
 from shared.audit import audit
 from shared.auth import CurrentUser
-from shared.db import now, today
+from shared.db import claim, now, today
 from shared.errors import Conflict, NotFound
 from shared.events.assessment import PersonRegistered
 from shared.outbox import publish
@@ -32,6 +32,7 @@ async def locked_person(session: AsyncSession, person_id: UUID) -> Person:
     person = await session.scalar(select(Person).where(Person.id == person_id).with_for_update())
     if person is None:
         raise NotFound(f"no person {person_id}")
+    await claim(session, person)  # SQLite ignores the lock: the version settles a race there
     return person
 
 
