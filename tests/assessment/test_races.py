@@ -12,8 +12,8 @@ from services.assessment.main import SPEC as ASSESSMENT
 from shared.auth import Role
 from shared.testing.races import assert_one_winner, race
 from tests.assessment.conftest import given_assessment_body, given_person_body
-from tests.assessment.racing import Target, on_postgresql, on_standalone
 from tests.conftest import ServiceClient
+from tests.racing import Target, on_postgresql, on_standalone
 
 PRACTITIONER = (Role.REGISTERED_PRACTITIONER, "LPT")
 

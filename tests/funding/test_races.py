@@ -19,7 +19,6 @@ from shared.service import Runtime
 from shared.testing.events import deliver, published
 from shared.testing.races import assert_one_winner, race
 from shared.web import create_app
-from tests.assessment.racing import Target, on_postgresql, on_standalone
 from tests.conftest import ServiceClient, given_client, given_runtime
 from tests.funding.conftest import (
     CITY,
@@ -29,6 +28,7 @@ from tests.funding.conftest import (
     given_rate,
     given_task_delegated,
 )
+from tests.racing import Target, on_postgresql, on_standalone
 
 
 @pytest.fixture(params=["postgresql", "standalone"])
