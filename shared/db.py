@@ -106,6 +106,7 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     if is_sqlite(url):
         engine = create_async_engine(url, poolclass=NullPool, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "before_execute", _sqlite_lock_for_update)
         return engine
     return create_async_engine(
         url,
@@ -124,6 +125,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_lock_for_update(
+    connection: Any, statement: Any, *_args: Any, **_kwargs: Any
+) -> None:
+    """`SELECT ... FOR UPDATE` on SQLite takes the database's write lock first (`BEGIN
+    IMMEDIATE`), as PostgreSQL takes the row's: what is read is then current until the commit,
+    so a request and an event handler touching one aggregate queue instead of one losing its
+    compare-and-set. Outside a transaction only: the driver opens one at the first write, and a
+    transaction that has written holds the lock already."""
+    if getattr(statement, "_for_update_arg", None) is None:
+        return
+    driver = connection.connection.dbapi_connection
+    if not driver._connection.in_transaction:  # aiosqlite's connection under SQLAlchemy's adapter
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def dialect_of(session: AsyncSession) -> str:
