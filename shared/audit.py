@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from enum import StrEnum
+
 from sqlalchemy import BigInteger, Column, Integer, String, Table, Text, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +24,9 @@ audit_log = Table(
     Column("action", String(200), nullable=False),
     Column("subject", String(200), nullable=False),
     Column("reason", Text, nullable=True),
+    # Reads of personal data (revision p003): whose records, and why they were read.
+    Column("person_id", String(64), nullable=True, index=True),
+    Column("purpose", String(30), nullable=True),
 )
 
 APPEND_ONLY_DDL = {
@@ -59,3 +65,42 @@ async def audit(
             reason=reason,
         )
     )
+
+
+class Purpose(StrEnum):
+    """Why personal data was read."""
+
+    DIRECT_CARE = "direct_care"  # within a legitimate relationship
+    BREAK_GLASS = "break_glass"  # outside one, with a stated reason: for the Caldicott guardian
+    SERVICE = "service"  # a machine-to-machine call of the platform itself
+
+
+async def audit_reads(
+    session: AsyncSession,
+    actor: CurrentUser,
+    record: str,
+    people: Iterable[object],
+    purpose: Purpose,
+    reason: str | None = None,
+) -> None:
+    """One row per person whose `record` was read, committed before the data is answered: in a
+    transaction of its own, so a read that cannot be audited is not answered."""
+    rows = [
+        {
+            "at": now(session),
+            "user_id": actor.user_id,
+            "role": actor.role.value,
+            "organisation": actor.organisation,
+            "action": f"read.{record}",
+            "subject": str(person),
+            "reason": reason,
+            "person_id": str(person),
+            "purpose": purpose.value,
+        }
+        for person in dict.fromkeys(people)
+    ]
+    if not rows:
+        return
+    async with AsyncSession(session.bind) as own:
+        await own.execute(insert(audit_log), rows)
+        await own.commit()

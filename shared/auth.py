@@ -254,7 +254,9 @@ async def authenticated(
 ) -> CurrentUser:
     if credentials is None:
         raise Unauthenticated("a bearer token is required")
-    return _verifier(request).verify(credentials.credentials)
+    user = _verifier(request).verify(credentials.credentials)
+    await request.app.state.runtime.register.require(user.organisation)  # R2: a partner only
+    return user
 
 
 @dataclass(frozen=True)

@@ -127,9 +127,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_lock_for_update(
-    connection: Any, statement: Any, *_args: Any, **_kwargs: Any
-) -> None:
+def _sqlite_lock_for_update(connection: Any, statement: Any, *_args: Any, **_kwargs: Any) -> None:
     """`SELECT ... FOR UPDATE` on SQLite takes the database's write lock first (`BEGIN
     IMMEDIATE`), as PostgreSQL takes the row's: what is read is then current until the commit,
     so a request and an event handler touching one aggregate queue instead of one losing its
@@ -160,6 +158,15 @@ async def insert_absent(
     [key] = table.primary_key.columns
     stmt = dialect_insert(table).values(rows).on_conflict_do_nothing(index_elements=[key.name])
     return set((await session.execute(stmt.returning(key))).scalars())
+
+
+async def upsert(session: AsyncSession, table: Table, row: dict[str, Any]) -> None:
+    """Insert the row, or overwrite the one with its primary key."""
+    dialect_insert = pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
+    keys = [column.name for column in table.primary_key.columns]
+    stmt = dialect_insert(table).values(row)
+    changed = {name: stmt.excluded[name] for name in row if name not in keys}
+    await session.execute(stmt.on_conflict_do_update(index_elements=keys, set_=changed))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,14 @@ from sqlalchemy import Connection, MetaData
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared import audit, inbox, outbox  # noqa: F401  (autogenerate compares their live tables)
+from shared import (  # noqa: F401  (autogenerate compares their live tables)
+    audit,
+    idempotency,
+    inbox,
+    organisations,
+    outbox,
+    relationships,
+)
 from shared.db import create_engine, plumbing_metadata
 
 
@@ -177,3 +184,54 @@ def drop_plumbing_p002() -> None:
         op.execute("DROP FUNCTION IF EXISTS llr_outbox_notify()")
     op.drop_index("ix_inbox_processed_at", table_name="inbox")
     op.drop_index("ix_outbox_unsent", table_name="outbox")
+
+
+# Revision p003 of every service (frozen): information governance. The partner register (R2), the
+# legitimate relationships that decide who sees a person, the scope of each Idempotency-Key, and
+# the audit of reads (whose records, and why).
+def create_plumbing_p003() -> None:
+    op.create_table(
+        "organisations",
+        sa.Column("ods_code", sa.String(100), nullable=False),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("kind", sa.String(30), nullable=False),
+        sa.Column("ipcb_member", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("ods_code", name="pk_organisations"),
+    )
+    op.create_table(
+        "relationships",
+        sa.Column("person_id", sa.Uuid(), nullable=False),
+        sa.Column("organisation", sa.String(100), nullable=False),
+        sa.Column("basis", sa.String(30), nullable=False),
+        sa.Column("source_id", sa.String(200), nullable=False),
+        sa.Column("since", _AT, nullable=False),
+        sa.Column("until", _AT, nullable=True),
+        sa.PrimaryKeyConstraint(
+            "person_id", "organisation", "basis", "source_id", name="pk_relationships"
+        ),
+    )
+    op.create_index("ix_relationships_organisation", "relationships", ["organisation"])
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("scope", sa.String(64), nullable=False),
+        sa.Column("request_hash", sa.String(64), nullable=False),
+        sa.Column("created_at", _AT, nullable=False),
+        sa.PrimaryKeyConstraint("scope", name="pk_idempotency_keys"),
+    )
+    op.create_index("ix_idempotency_keys_created_at", "idempotency_keys", ["created_at"])
+    with op.batch_alter_table("audit_log", recreate="never") as batch:
+        batch.add_column(sa.Column("person_id", sa.String(64), nullable=True))
+        batch.add_column(sa.Column("purpose", sa.String(30), nullable=True))
+    op.create_index("ix_audit_log_person_id", "audit_log", ["person_id"])
+
+
+def drop_plumbing_p003() -> None:
+    op.drop_index("ix_audit_log_person_id", table_name="audit_log")
+    with op.batch_alter_table("audit_log", recreate="never") as batch:
+        batch.drop_column("purpose")
+        batch.drop_column("person_id")
+    op.drop_index("ix_idempotency_keys_created_at", table_name="idempotency_keys")
+    op.drop_table("idempotency_keys")
+    op.drop_index("ix_relationships_organisation", table_name="relationships")
+    op.drop_table("relationships")
+    op.drop_table("organisations")

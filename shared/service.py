@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from shared import migrations, tracing
+from shared import migrations, organisations, tracing
 from shared.auth import TokenVerifier
 from shared.clock import Clock, OffsetFileClock, SystemClock
 from shared.db import create_engine, sessionmaker
@@ -77,8 +77,14 @@ class Runtime:
             backoff=settings.consumer_backoff_seconds,
         )
 
+        self.register = organisations.Register(self.sessions)
+
     async def migrate(self) -> None:
+        """Upgrade the schema, then add the register's seed entries it does not hold yet."""
         await migrations.upgrade(self.engine, self.spec.migrations_dir)
+        async with self.sessions() as session:
+            await organisations.seed(session, self.settings.organisations_file)
+            await session.commit()
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -6,7 +6,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Self
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
@@ -56,6 +56,19 @@ class ServiceSettings(BaseSettings):
     # "<key>=<claim>": of the objects in the token's arrays, only those whose <key> equals the
     # token's <claim> count (CIS2: `person_roleid=selected_roleid`, the role chosen at sign-in).
     jwt_selected_role: str = ""
+    # A token whose `exp` is further than this after its `iat` is refused.
+    jwt_max_lifetime_seconds: int = Field(default=12 * 3600, gt=0)
+
+    # Information governance. The partner register's first entries (R2; governance keeps it after).
+    # One file for the whole platform: LLR_ORGANISATIONS_FILE, whatever the service's prefix.
+    organisations_file: Path = Field(
+        default=Path(__file__).parent / "data" / "organisations.csv",
+        validation_alias=AliasChoices("organisations_file", "llr_organisations_file"),
+    )
+    # Auditors of these organisations read every organisation's audit entries.
+    platform_auditor_organisations: list[str] = ["LLR-ICB"]
+    # A provider reads a person's records this long after its delegation ended (IPCB may change).
+    provider_access_grace_days: int = Field(default=28, ge=0, le=365)
 
     relay_batch_size: int = 500
     relay_interval_seconds: float = 0.05

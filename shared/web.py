@@ -22,7 +22,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared import auth, logs, metrics, openapi, tracing
+from shared import access, auth, logs, metrics, openapi, tracing
 from shared.auth import CurrentUser, authenticated, token_contract
 from shared.events import contracts
 from shared.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers, problem
@@ -73,6 +73,8 @@ def create_app(
     add_operational_routes(app, runtime, readiness or [])
     _document_roles_and_problems(spec.router)
     app.include_router(spec.router)
+    _document_roles_and_problems(access.router)
+    app.include_router(access.router)  # every service serves its own audit trail
     openapi.install(app, service=spec.name, security=token_contract(runtime.settings))
     return app
 

@@ -24,6 +24,9 @@ from shared.settings import Environment, ServiceSettings
 from shared.testing.plugin import Databases, repo_root
 from shared.web import create_app
 
+# Every organisation the tests name is in their register (R2); standalone processes inherit it.
+os.environ["LLR_ORGANISATIONS_FILE"] = str(repo_root() / "tests" / "organisations.csv")
+
 PRIVATE_KEY = generate_private_key_pem()
 PUBLIC_KEY = public_key_pem(PRIVATE_KEY)
 SETTINGS = ServiceSettings(environment=Environment.TEST, database_url="postgresql+asyncpg://x/y")

@@ -1,6 +1,7 @@
 """The events the assessment service reacts to, and its handler for each."""
 
 from services.assessment.handlers import consents, equality, plans
+from shared import organisations
 from shared.events.delegation import (
     DelegationDecided,
     DelegationEnded,
@@ -10,10 +11,11 @@ from shared.events.delegation import (
     TaskDelegated,
 )
 from shared.events.funding import DisputeRaised
-from shared.events.governance import EqualityReportRequested
+from shared.events.governance import EqualityReportRequested, OrganisationRegistered
 from shared.inbox import Subscriptions
 
 SUBSCRIPTIONS: Subscriptions = {
+    OrganisationRegistered: organisations.on_registered,
     TaskDelegated: consents.on_task_delegated,
     DelegationEnded: plans.on_delegation_ended,
     DelegationResumed: consents.on_delegation_resumed,

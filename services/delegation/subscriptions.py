@@ -1,6 +1,7 @@
 """The events the delegation service reacts to, and its handler for each."""
 
 from services.delegation.handlers import catalogue, handbacks, projections, proposals, reviews
+from shared import organisations, relationships
 from shared.events.assessment import (
     CommunityHealthServicesStatusChanged,
     ConsentLinked,
@@ -9,10 +10,12 @@ from shared.events.assessment import (
     NeedChanged,
     NeedsAssessed,
     PersonRegistered,
+    RelationshipChanged,
 )
 from shared.events.funding import WithoutPrejudiceSettled
 from shared.events.governance import (
     FrameworkVersionPublished,
+    OrganisationRegistered,
     SharedCareDecisionRecorded,
     TaskCatalogueChanged,
 )
@@ -25,6 +28,8 @@ from shared.events.training import (
 from shared.inbox import Subscriptions
 
 SUBSCRIPTIONS: Subscriptions = {
+    OrganisationRegistered: organisations.on_registered,
+    RelationshipChanged: relationships.on_changed,
     FrameworkVersionPublished: catalogue.on_framework_version_published,
     TaskCatalogueChanged: catalogue.on_task_catalogue_changed,
     SharedCareDecisionRecorded: proposals.on_shared_care_decision_recorded,

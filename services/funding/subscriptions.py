@@ -1,6 +1,8 @@
 """The events the funding service reacts to, and its handler for each."""
 
 from services.funding.handlers import apportionment, disputes, handbacks, versions
+from shared import organisations, relationships
+from shared.events.assessment import RelationshipChanged
 from shared.events.delegation import (
     DelegationEnded,
     DelegationResumed,
@@ -10,10 +12,16 @@ from shared.events.delegation import (
     ReviewCompleted,
     TaskDelegated,
 )
-from shared.events.governance import DisputeResolved, FrameworkVersionPublished
+from shared.events.governance import (
+    DisputeResolved,
+    FrameworkVersionPublished,
+    OrganisationRegistered,
+)
 from shared.inbox import Subscriptions
 
 SUBSCRIPTIONS: Subscriptions = {
+    OrganisationRegistered: organisations.on_registered,
+    RelationshipChanged: relationships.on_changed,
     TaskDelegated: apportionment.on_task_delegated,
     ReviewCompleted: apportionment.on_review_completed,
     DelegationSuspended: apportionment.on_delegation_suspended,

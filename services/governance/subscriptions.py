@@ -1,7 +1,8 @@
 """The events the governance service reacts to, and its handler for each."""
 
 from services.governance.handlers import disputes, monitoring, shared_care
-from shared.events.assessment import EqualityReportCompiled
+from shared import organisations, relationships
+from shared.events.assessment import EqualityReportCompiled, RelationshipChanged
 from shared.events.delegation import (
     DelegationDecided,
     DelegationEnded,
@@ -9,10 +10,13 @@ from shared.events.delegation import (
     TaskDelegated,
 )
 from shared.events.funding import DisputeRaised, DisputeSettled
+from shared.events.governance import OrganisationRegistered
 from shared.events.training import CompetenceAssessed
 from shared.inbox import Subscriptions
 
 SUBSCRIPTIONS: Subscriptions = {
+    OrganisationRegistered: organisations.on_registered,
+    RelationshipChanged: relationships.on_changed,
     SharedCareRequested: shared_care.on_shared_care_requested,
     DisputeRaised: disputes.on_dispute_raised,
     EqualityReportCompiled: monitoring.on_equality_report_compiled,

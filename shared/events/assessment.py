@@ -1,16 +1,17 @@
-"""Events the assessment service publishes on `assessment.person`, keyed by person id.
+"""Events the assessment service publishes on `assessment.person` (and who may see a person on
+`assessment.relationships`), keyed by person id.
 
 People are known here only by their pseudonymous id: never a name, address or NHS number.
 """
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import ClassVar
 from uuid import UUID
 
 from shared.events import Event, EventPart
-from shared.events.vocabulary import Setting
+from shared.events.vocabulary import RelationshipBasis, Setting
 
 
 class PersonEvent(Event):
@@ -170,6 +171,21 @@ class EqualityReportCompiled(Event):
     rows: list[EqualityCount]
 
 
+class RelationshipChanged(Event):
+    """Emitted when an organisation's legitimate relationship with a person starts or ends; every
+    service that holds the person's records keeps the same view of who may see them."""
+
+    topic: ClassVar[str] = "assessment.relationships"
+    key: ClassVar[str] = "person_id"
+
+    person_id: UUID
+    organisation: str
+    basis: RelationshipBasis
+    source_id: str  # the assessment, proposal, delegation, package or dispute that makes it
+    since: datetime
+    until: datetime | None  # None: open; else the end, a grace period after its cause stopped
+
+
 PUBLISHED: Sequence[type[Event]] = (
     PersonRegistered,
     CommunityHealthServicesStatusChanged,
@@ -180,4 +196,5 @@ PUBLISHED: Sequence[type[Event]] = (
     NeedsAssessed,
     SupportPlanVersioned,
     EqualityReportCompiled,
+    RelationshipChanged,
 )

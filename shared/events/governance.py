@@ -8,7 +8,13 @@ from uuid import UUID
 
 from shared.events import Event
 from shared.events.funding import Share
-from shared.events.vocabulary import Delegability, Direction, Setting, TaskCategory
+from shared.events.vocabulary import (
+    Delegability,
+    Direction,
+    OrganisationKind,
+    Setting,
+    TaskCategory,
+)
 
 
 class BoardEvent(Event):
@@ -33,6 +39,17 @@ class RulingIssued(BoardEvent):
     ruling_id: UUID
     title: str
     summary: str
+    effective_from: date
+
+
+class OrganisationRegistered(BoardEvent):
+    """Emitted when the IPCB adds an organisation to the register or changes its entry (R2); every
+    service keeps the register, and a token's or record's organisation must be in it."""
+
+    ods_code: str
+    name: str
+    kind: OrganisationKind
+    ipcb_member: bool
     effective_from: date
 
 
@@ -106,4 +123,5 @@ PUBLISHED: Sequence[type[Event]] = (
     SharedCareDecisionRecorded,
     DisputeResolved,
     EqualityReportRequested,
+    OrganisationRegistered,
 )

@@ -47,3 +47,27 @@ class OversightKind(StrEnum):
 
     COMMUNITY_HEALTH_SERVICES = "community_health_services"
     PRIMARY_CARE = "primary_care"
+
+
+class OrganisationKind(StrEnum):
+    """R2: what kind of partner an organisation in the register is."""
+
+    ICB = "icb"
+    LOCAL_AUTHORITY = "local_authority"
+    NHS_TRUST = "nhs_trust"
+    CSU = "csu"
+    GP_PRACTICE = "gp_practice"
+    CARE_PROVIDER = "care_provider"
+
+
+class RelationshipBasis(StrEnum):
+    """Why an organisation may see a person's records: its legitimate relationship with them."""
+
+    REGISTERED = "registered"  # it registered the person for assessment
+    ASSESSED = "assessed"  # it assessed them
+    MDT = "mdt"  # it proposed a delegation for them or sits on its MDT
+    PROVIDER = "provider"  # it provides a delegated task for them
+    OVERSIGHT = "oversight"  # it keeps clinical oversight of a task for them (R17)
+    COMMISSIONER = "commissioner"  # it commissions or funds their care
+    LOCAL_AUTHORITY = "local_authority"  # the council responsible for their social care
+    CSU_CASE = "csu_case"  # it holds a dispute case about them (R22)

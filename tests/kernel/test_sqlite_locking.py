@@ -32,9 +32,7 @@ async def test_locking_reads_queue_on_sqlite_so_no_change_is_lost(tmp_path: Path
     async def add_one() -> None:
         async with sessions() as session:
             await session.scalar(select(Counter).where(Counter.id == 2))  # a read before the lock
-            counter = await session.scalar(
-                select(Counter).where(Counter.id == 1).with_for_update()
-            )
+            counter = await session.scalar(select(Counter).where(Counter.id == 1).with_for_update())
             assert counter is not None
             await asyncio.sleep(0.02)  # others try meanwhile
             counter.count += 1

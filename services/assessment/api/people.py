@@ -2,11 +2,10 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from services.assessment.api.roles import (
     ASSESSORS,
-    AUDITORS,
     CLINICAL_READERS,
     EQUALITY_READERS,
     READERS,
@@ -14,7 +13,6 @@ from services.assessment.api.roles import (
 from services.assessment.handlers import people as handlers
 from services.assessment.queries import people as queries
 from services.assessment.schemas.people import (
-    AuditEntry,
     CommunityHealthServicesUpdate,
     EqualityProfileRead,
     EqualityProfileWrite,
@@ -96,16 +94,3 @@ async def read_equality_profile(
     """The profile, for the roles that need it only."""
     profile = await queries.equality_profile(session, user, person_id)
     return EqualityProfileRead.model_validate(profile, from_attributes=True)
-
-
-@router.get("/audit", tags=["audit"], summary="Read the audit trail")
-async def read_audit_trail(
-    session: Session,
-    user: CurrentUser = admits(*AUDITORS),
-    subject: str | None = Query(default=None, max_length=200),
-    limit: int = Query(default=100, ge=1, le=1000),
-) -> list[AuditEntry]:
-    """Who did what, when and why, newest first; optionally about one subject id."""
-    return [
-        AuditEntry.model_validate(e) for e in await queries.audit_trail(session, subject, limit)
-    ]

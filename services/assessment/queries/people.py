@@ -2,7 +2,6 @@
 it."""
 
 from collections.abc import Sequence
-from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Select, select
@@ -13,7 +12,6 @@ from services.assessment.models import (
     Person,
     ProviderAccess,
 )
-from shared.audit import audit_log
 from shared.auth import CurrentUser, Role
 from shared.errors import NotFound
 
@@ -54,12 +52,3 @@ async def equality_profile(
     if found is None:
         raise NotFound("the person has declared no equality profile")
     return found
-
-
-async def audit_trail(
-    session: AsyncSession, subject: str | None, limit: int
-) -> Sequence[dict[str, Any]]:
-    query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
-    if subject is not None:
-        query = query.where(audit_log.c.subject == subject)
-    return [dict(row) for row in (await session.execute(query)).mappings()]

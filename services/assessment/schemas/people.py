@@ -71,13 +71,3 @@ class EqualityProfileRead(BaseModel):
     person_id: UUID
     characteristics: dict[str, str]
     declared_at: datetime
-
-
-class AuditEntry(BaseModel):
-    at: datetime
-    user_id: str
-    role: str
-    organisation: str
-    action: str
-    subject: str
-    reason: str | None

@@ -2,8 +2,15 @@
 
 from fastapi import APIRouter
 
-from services.governance.api import board, disputes, monitoring, shared_care, versions
+from services.governance.api import (
+    board,
+    disputes,
+    monitoring,
+    organisations,
+    shared_care,
+    versions,
+)
 
 router = APIRouter()
-for part in (versions, board, shared_care, disputes, monitoring):
+for part in (versions, organisations, board, shared_care, disputes, monitoring):
     router.include_router(part.router)

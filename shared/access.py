@@ -1,0 +1,158 @@
+"""Who may read a person's records, the audit of every such read, and the audit trail itself.
+
+A read of a person's records passes `person_record` (one person) or filters by `visible_people`
+and passes `listed` (a list): within a legitimate relationship it is audited as direct care;
+outside one a registered practitioner may break the glass with a stated reason (audited as such
+and listed for the organisation's auditor); anyone else is answered 404, as if the person did not
+exist. Every service serves its own trail at `GET /audit`: an auditor sees their organisation's
+entries, a platform auditor (the host organisation's) sees all.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.audit import Purpose, audit_log, audit_reads
+from shared.auth import CurrentUser, Role, admits
+from shared.errors import Forbidden, InvalidInput, NotFound
+from shared.relationships import NEVER_PERSONAL, people_visible_to, related
+
+BREAK_GLASS_HEADER = "X-Break-Glass-Reason"
+BreakGlass = Annotated[
+    str | None,
+    Header(
+        alias=BREAK_GLASS_HEADER,
+        min_length=10,
+        max_length=500,
+        description=(
+            "A registered practitioner reading a person outside a legitimate relationship "
+            "states why (break-glass): the read is allowed, audited as break-glass and listed "
+            "for the organisation's auditor"
+        ),
+    ),
+]
+
+
+def _no_people(user: CurrentUser) -> None:
+    if user.role in NEVER_PERSONAL:
+        raise Forbidden(f"role '{user.role}' sees pseudonymous reports, not a person's records")
+
+
+async def person_record(
+    session: AsyncSession,
+    user: CurrentUser,
+    person_id: uuid.UUID,
+    record: str,
+    break_glass: str | None = None,
+) -> Purpose:
+    """Allow and audit one read of a person's `record`, or answer 404 (403 for report roles)."""
+    _no_people(user)
+    if user.role is Role.SERVICE:
+        purpose = Purpose.SERVICE
+    elif await related(session, user.organisation, person_id):
+        purpose = Purpose.DIRECT_CARE
+    elif break_glass is not None and user.role is Role.REGISTERED_PRACTITIONER:
+        purpose = Purpose.BREAK_GLASS
+    else:
+        raise NotFound(f"no {record} for person {person_id} that your organisation may see")
+    await audit_reads(session, user, record, [person_id], purpose, break_glass)
+    return purpose
+
+
+def visible_people(user: CurrentUser, at: datetime) -> Select[tuple[uuid.UUID]] | None:
+    """The people whose records a list may show the caller now; None: every one (a platform
+    service call). Filter with `Model.person_id.in_(...)`."""
+    _no_people(user)
+    if user.role is Role.SERVICE:
+        return None
+    return people_visible_to(user.organisation, at)
+
+
+async def listed(
+    session: AsyncSession, user: CurrentUser, record: str, people: Iterable[uuid.UUID]
+) -> None:
+    """Audit a list's read: one row per person it showed."""
+    purpose = Purpose.SERVICE if user.role is Role.SERVICE else Purpose.DIRECT_CARE
+    await audit_reads(session, user, record, people, purpose)
+
+
+# The audit trail, in every service.
+
+
+class AuditEntry(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    at: datetime
+    user_id: str
+    role: str
+    organisation: str
+    action: str
+    subject: str
+    reason: str | None
+    person_id: str | None
+    purpose: str | None
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEntry]
+    next: str | None  # pass as `after` for the next (older) page; None: the last page
+
+
+def _cursor(entry_id: int) -> str:
+    return base64.urlsafe_b64encode(str(entry_id).encode()).decode()
+
+
+def _after(cursor: str) -> int:
+    try:
+        return int(base64.urlsafe_b64decode(cursor.encode()).decode())
+    except ValueError:
+        raise InvalidInput("after", "not a cursor this service gave") from None
+
+
+router = APIRouter(tags=["audit"])
+
+
+def _sees_all(request: Request, user: CurrentUser) -> bool:
+    hosts: list[str] = request.app.state.runtime.settings.platform_auditor_organisations
+    return user.organisation in hosts
+
+
+@router.get("/audit", summary="Read the audit trail (paginated, newest first)")
+async def read_audit_trail(
+    request: Request,
+    user: CurrentUser = admits(Role.AUDITOR),
+    person_id: str | None = Query(default=None, max_length=64),
+    subject: str | None = Query(default=None, max_length=200),
+    purpose: Purpose | None = Query(
+        default=None, description="`break_glass`: the reads to review (the Caldicott view)"
+    ),
+    after: str | None = Query(default=None, max_length=40),
+    limit: int = Query(default=100, ge=1, le=500),
+) -> AuditPage:
+    """Who did or read what, when, whose and why. An auditor sees their own organisation's
+    entries; an auditor of a platform organisation (setting) sees every organisation's."""
+    query: Select[Any] = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit + 1)
+    if not _sees_all(request, user):
+        query = query.where(audit_log.c.organisation == user.organisation)
+    if person_id is not None:
+        query = query.where(audit_log.c.person_id == person_id)
+    if subject is not None:
+        query = query.where(audit_log.c.subject == subject)
+    if purpose is not None:
+        query = query.where(audit_log.c.purpose == purpose.value)
+    if after is not None:
+        query = query.where(audit_log.c.id < _after(after))
+    async with request.app.state.runtime.sessions() as session:
+        rows = (await session.execute(query)).all()
+    items = [AuditEntry.model_validate(r, from_attributes=True) for r in rows[:limit]]
+    return AuditPage(items=items, next=_cursor(items[-1].id) if len(rows) > limit else None)

@@ -1,0 +1,132 @@
+"""The register of partner organisations (R2): data, not an enum in code.
+
+Every service keeps the register in its own database: seeded from a file when it migrates, kept
+current by `OrganisationRegistered` from governance, which owns it. A token's organisation, and
+every organisation a request names, must be in it; its kind and IPCB membership decide what an
+organisation may do (a rate only by a commissioner, a policy only by an IPCB member).
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Boolean, Column, String, Table, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.db import insert_absent, plumbing_metadata, upsert
+from shared.errors import Forbidden, InvalidInput
+from shared.events.governance import OrganisationRegistered
+from shared.events.vocabulary import OrganisationKind
+
+DEFAULT_SEED = Path(__file__).parent / "data" / "organisations.csv"
+
+organisations = Table(
+    "organisations",
+    plumbing_metadata,
+    Column("ods_code", String(100), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("ipcb_member", Boolean, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Organisation:
+    ods_code: str
+    name: str
+    kind: OrganisationKind
+    ipcb_member: bool
+
+    @property
+    def is_health(self) -> bool:
+        return self.kind in {
+            OrganisationKind.ICB,
+            OrganisationKind.NHS_TRUST,
+            OrganisationKind.GP_PRACTICE,
+        }
+
+    @property
+    def commissions(self) -> bool:
+        """An ICB or a council: it commissions care and sets what it pays."""
+        return self.kind in {OrganisationKind.ICB, OrganisationKind.LOCAL_AUTHORITY}
+
+
+def read_seed(path: Path) -> list[Organisation]:
+    """The register's first entries, from a CSV: ods_code, name, kind, ipcb_member."""
+    with path.open(newline="") as handle:
+        return [
+            Organisation(
+                row["ods_code"].strip(),
+                row["name"].strip(),
+                OrganisationKind(row["kind"].strip()),
+                row["ipcb_member"].strip().lower() == "true",
+            )
+            for row in csv.DictReader(handle)
+        ]
+
+
+def _row(organisation: Organisation) -> dict[str, object]:
+    return {
+        "ods_code": organisation.ods_code,
+        "name": organisation.name,
+        "kind": organisation.kind.value,
+        "ipcb_member": organisation.ipcb_member,
+    }
+
+
+async def seed(session: AsyncSession, path: Path) -> None:
+    """Add the file's organisations that are not in the register yet (entries changed since by
+    governance keep their change)."""
+    await insert_absent(session, organisations, [_row(o) for o in read_seed(path)])
+
+
+async def on_registered(session: AsyncSession, event: OrganisationRegistered) -> None:
+    """Governance registered an organisation or changed its entry: every service keeps it."""
+    organisation = Organisation(event.ods_code, event.name, event.kind, event.ipcb_member)
+    await upsert(session, organisations, _row(organisation))
+
+
+async def find(session: AsyncSession, ods_code: str) -> Organisation | None:
+    row = (
+        await session.execute(select(organisations).where(organisations.c.ods_code == ods_code))
+    ).one_or_none()
+    if row is None:
+        return None
+    return Organisation(row.ods_code, row.name, OrganisationKind(row.kind), row.ipcb_member)
+
+
+async def named(session: AsyncSession, ods_code: str, field: str) -> Organisation:
+    """The organisation a request names in `field`; 422 naming the field when it is not in the
+    register."""
+    found = await find(session, ods_code)
+    if found is None:
+        raise InvalidInput(field, f"'{ods_code}' is not an organisation in the register (R2)")
+    return found
+
+
+class Register:
+    """The caller's organisation, looked up once a minute per process, not once per request."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], ttl: float = 60.0) -> None:
+        self._sessions = sessions
+        self._ttl = ttl
+        self._known: dict[str, tuple[float, Organisation | None]] = {}
+
+    async def lookup(self, ods_code: str) -> Organisation | None:
+        cached = self._known.get(ods_code)
+        if cached is not None and time.monotonic() - cached[0] < self._ttl:
+            return cached[1]
+        async with self._sessions() as session:
+            found = await find(session, ods_code)
+        self._known[ods_code] = (time.monotonic(), found)
+        return found
+
+    async def require(self, ods_code: str) -> Organisation:
+        """The caller's organisation; 403 when it is not a partner in the register (R2)."""
+        found = await self.lookup(ods_code)
+        if found is None:
+            raise Forbidden("your organisation is not in the partner register (R2)")
+        return found
