@@ -80,8 +80,12 @@ def service_client(databases: Databases, clock: MovableClock) -> ServiceClient:
 
         url = await databases.fresh(spec.name, migrate)
         runtime = given_runtime(spec, url, clock, **settings)
-        async with given_client(create_app(runtime)) as client:
-            yield client, runtime
+        try:
+            async with given_client(create_app(runtime)) as client:
+                yield client, runtime
+        finally:
+            await runtime.close()
+            databases.release(url)
 
     return make
 

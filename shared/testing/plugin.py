@@ -62,6 +62,8 @@ class Databases:
         self.server_url = server_url
         self.templates: set[str] = set()
         self.run = uuid.uuid4().hex[:6]
+        self._released: list[str] = []
+        self._dropper: asyncio.Task[None] | None = None
 
     async def fresh(self, name: str, prepare: Prepare) -> str:
         template = f"tpl_{self.run}_{name}"
@@ -77,7 +79,27 @@ class Databases:
         await _admin(self.server_url, f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
         return asyncpg_url(self.server_url, database)
 
+    def release(self, url: str) -> None:
+        """A test is done with its database: it is dropped in the background while the next
+        tests run, instead of all at the session's end (about a minute on 2 cores)."""
+        name = make_url(url).database
+        assert name is not None and name.startswith(f"t_{self.run}_")
+        self._released.append(name)
+        if self._dropper is None or self._dropper.done():
+            self._dropper = asyncio.get_running_loop().create_task(self._drop_released())
+
+    async def _drop_released(self) -> None:
+        connection = await asyncpg.connect(_dsn(self.server_url))
+        try:
+            while self._released:
+                name = self._released.pop()
+                await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await connection.close()
+
     async def drop_all(self) -> None:
+        if self._dropper is not None:
+            await self._dropper
         connection = await asyncpg.connect(_dsn(self.server_url))
         try:
             names = await connection.fetch(
