@@ -29,6 +29,8 @@ class ProposalSubmitted(DelegationEvent):
     provider_organisation: str
     additional_minutes_per_week: int
     submitted_on: date
+    # Who may see the person because of it (assessment decides relationships from these).
+    proposed_by_organisation: str | None = None
 
 
 class DecisionOutcome(StrEnum):
@@ -45,6 +47,7 @@ class DelegationDecided(DelegationEvent):
     framework_version: int
     decided_on: date
     rule: str | None = None  # the rule that stopped an approval, if any
+    mdt_organisations: list[str] = []  # the organisations of the MDT members who decided
 
 
 class SharedCareRequested(DelegationEvent):
