@@ -40,15 +40,6 @@ class EqualityProfile(Base):
     declared_at: Mapped[datetime]
 
 
-class ProviderAccess(Base):
-    """Which provider organisations had a task delegated for the person (from TaskDelegated)."""
-
-    __tablename__ = "provider_access"
-
-    person_id: Mapped[UUID] = mapped_column(ForeignKey("people.id"), primary_key=True)
-    organisation: Mapped[str] = mapped_column(String(200), primary_key=True)
-
-
 class Assessment(Versioned, Base):
     """A needs assessment (R4, R5) made by one partner and trusted by the others (R6)."""
 

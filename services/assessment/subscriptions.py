@@ -1,27 +1,45 @@
 """The events the assessment service reacts to, and its handler for each."""
 
-from services.assessment.handlers import consents, equality, plans
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.assessment.handlers import consents, equality, plans, relationships
 from shared import organisations
 from shared.events.delegation import (
     DelegationDecided,
     DelegationEnded,
     DelegationResumed,
+    OversightTransferred,
     ProposalSubmitted,
     SharedCareRequested,
     TaskDelegated,
 )
-from shared.events.funding import DisputeRaised
+from shared.events.funding import DisputeRaised, JointPackageAgreed
 from shared.events.governance import EqualityReportRequested, OrganisationRegistered
-from shared.inbox import Subscriptions
+from shared.inbox import Handler, Subscriptions
+
+
+def each(*handlers: Handler) -> Handler:
+    """Several reactions to one event, in this order, in its one transaction."""
+
+    async def react(session: AsyncSession, event: Any) -> None:
+        for handler in handlers:
+            await handler(session, event)
+
+    return react
+
 
 SUBSCRIPTIONS: Subscriptions = {
     OrganisationRegistered: organisations.on_registered,
-    TaskDelegated: consents.on_task_delegated,
-    DelegationEnded: plans.on_delegation_ended,
+    TaskDelegated: each(consents.on_task_delegated, relationships.on_task_delegated),
+    DelegationEnded: each(plans.on_delegation_ended, relationships.on_delegation_ended),
     DelegationResumed: consents.on_delegation_resumed,
-    ProposalSubmitted: equality.on_proposal_submitted,
-    DelegationDecided: equality.on_delegation_decided,
+    OversightTransferred: relationships.on_oversight_transferred,
+    ProposalSubmitted: each(equality.on_proposal_submitted, relationships.on_proposal_submitted),
+    DelegationDecided: each(equality.on_delegation_decided, relationships.on_delegation_decided),
     SharedCareRequested: equality.on_shared_care_requested,
-    DisputeRaised: equality.on_dispute_raised,
+    DisputeRaised: each(equality.on_dispute_raised, relationships.on_dispute_raised),
+    JointPackageAgreed: relationships.on_joint_package_agreed,
     EqualityReportRequested: equality.on_equality_report_requested,
 }

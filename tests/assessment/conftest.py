@@ -11,13 +11,15 @@ from httpx import AsyncClient
 
 from services.assessment.domain.people import check_digit
 from shared.auth import Role
-from shared.events.delegation import TaskDelegated
+from shared.events.delegation import DecisionOutcome, DelegationDecided, TaskDelegated
 from shared.events.vocabulary import Direction, OversightKind, Setting, TaskCategory
+from shared.service import Runtime
+from shared.testing.events import deliver
 from tests.conftest import bearer
 
 PRACTITIONER = bearer(Role.REGISTERED_PRACTITIONER, "LPT")
 MDT = bearer(Role.MDT_MEMBER, "LLR-ICB")
-AUDITOR = bearer(Role.AUDITOR, "MLCSU")
+AUDITOR = bearer(Role.AUDITOR, "LPT")  # the registering trust's: it sees its own entries
 _serials = itertools.count(100_000_001)
 
 
@@ -47,6 +49,24 @@ async def given_person(client: AsyncClient, **overrides: Any) -> str:
     )
     assert response.status_code == 201, response.text
     return str(response.json()["id"])
+
+
+def given_mdt_decision(
+    person_id: str, *organisations: str, on: date = date(2026, 1, 5)
+) -> DelegationDecided:
+    return DelegationDecided(
+        person_id=uuid.UUID(person_id),
+        proposal_id=uuid.uuid4(),
+        outcome=DecisionOutcome.APPROVED,
+        framework_version=1,
+        decided_on=on,
+        mdt_organisations=list(organisations or ["LLR-ICB"]),
+    )
+
+
+async def given_mdt(runtime: Runtime, person_id: str, *organisations: str) -> None:
+    """The MDT (of LLR-ICB unless named) decided a proposal for the person: it sees them now."""
+    await deliver(runtime, given_mdt_decision(person_id, *organisations))
 
 
 def given_task_delegated(

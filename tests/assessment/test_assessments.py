@@ -14,6 +14,7 @@ from tests.assessment.conftest import (
     PRACTITIONER,
     given_assessment_body,
     given_eligibility,
+    given_mdt,
     given_person,
     unable,
 )
@@ -120,8 +121,9 @@ async def test_r5_an_unable_outcome_without_a_reason_is_a_422(
 async def test_r6_the_record_keeps_who_assessed_for_which_partner_and_when(
     service_client: ServiceClient, clock: MovableClock
 ) -> None:
-    async with service_client(ASSESSMENT) as (client, _):
+    async with service_client(ASSESSMENT) as (client, runtime):
         person_id = await given_person(client)
+        await given_mdt(runtime, person_id)
         created = await client.post(
             f"/people/{person_id}/assessments",
             json=given_assessment_body(assessed_on="2026-01-04"),
@@ -139,8 +141,9 @@ async def test_r6_the_record_keeps_who_assessed_for_which_partner_and_when(
 async def test_r6_a_second_assessment_of_the_same_kind_is_a_409_pointing_to_the_current(
     service_client: ServiceClient,
 ) -> None:
-    async with service_client(ASSESSMENT) as (client, _):
+    async with service_client(ASSESSMENT) as (client, runtime):
         person_id = await given_person(client)
+        await given_mdt(runtime, person_id)
         first = await client.post(
             f"/people/{person_id}/assessments",
             json=given_assessment_body(),
@@ -167,8 +170,9 @@ async def test_r6_a_second_assessment_of_the_same_kind_is_a_409_pointing_to_the_
 async def test_r6_r8_a_reassessment_after_a_recorded_change_in_need_supersedes_the_current(
     service_client: ServiceClient, clock: MovableClock
 ) -> None:
-    async with service_client(ASSESSMENT) as (client, _):
+    async with service_client(ASSESSMENT) as (client, runtime):
         person_id = await given_person(client)
+        await given_mdt(runtime, person_id)
         first = await client.post(
             f"/people/{person_id}/assessments", json=given_assessment_body(), headers=PRACTITIONER
         )
@@ -223,6 +227,7 @@ async def test_r8_a_change_in_need_is_published_with_its_significance(
 ) -> None:
     async with service_client(ASSESSMENT) as (client, runtime):
         person_id = await given_person(client)
+        await given_mdt(runtime, person_id)
         minor = await client.post(
             f"/people/{person_id}/need-changes",
             json={"significant": False, "description": "prefers morning visits"},

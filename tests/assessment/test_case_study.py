@@ -8,6 +8,7 @@ from shared.events.assessment import (
     ConsentRecorded,
     NeedsAssessed,
     PersonRegistered,
+    RelationshipChanged,
     SupportPlanVersioned,
 )
 from shared.testing.events import deliver, published
@@ -15,6 +16,7 @@ from tests.assessment.conftest import (
     MDT,
     PRACTITIONER,
     given_assessment_body,
+    given_mdt,
     given_person,
     given_task_delegated,
 )
@@ -45,13 +47,20 @@ async def test_case_study_steroid_cream_joins_the_twice_daily_plan_with_the_pers
             json={"task_code": "steroid-cream", "given_by": "person", "given_on": "2026-01-05"},
             headers=PRACTITIONER,
         )
+        await given_mdt(runtime, person_id)
         delegated = given_task_delegated(person_id)
         await deliver(runtime, delegated)
         plan = (await client.get(f"/people/{person_id}/support-plan", headers=MDT)).json()
         linked = await client.get(
             f"/people/{person_id}/consents/{consent.json()['id']}", headers=MDT
         )
-        events = [type(e) for e in await published(runtime)]
+        published_events = await published(runtime)
+    events = [type(e) for e in published_events if not isinstance(e, RelationshipChanged)]
+    related = {
+        (e.organisation, e.basis.value)
+        for e in published_events
+        if isinstance(e, RelationshipChanged)
+    }
     assert assessed.json()["eligibility"]["determination"]["eligible"] is True
     assert assessed.json()["health_needs"][0]["requires_health_professional"] is False
     assert plan["version"] == 3
@@ -68,6 +77,15 @@ async def test_case_study_steroid_cream_joins_the_twice_daily_plan_with_the_pers
         SupportPlanVersioned,
         ConsentLinked,
     ]
+    assert related == {
+        ("LPT", "registered"),
+        ("LEICESTER-CITY-COUNCIL", "local_authority"),
+        ("LPT", "assessed"),
+        ("LLR-ICB", "mdt"),
+        ("PROVIDER-HOMECARE-1", "provider"),
+        ("LPT", "oversight"),
+        ("LPT", "commissioner"),
+    }
 
 
 async def test_every_route_is_documented_with_its_roles(service_client: ServiceClient) -> None:

@@ -15,7 +15,13 @@ from services.assessment.models import SupportPlanVersion
 from shared.events.assessment import ConsentLinked, ConsentWithdrawn, SupportPlanVersioned
 from shared.events.delegation import DelegationResumed
 from shared.testing.events import deliver, published
-from tests.assessment.conftest import MDT, PRACTITIONER, given_person, given_task_delegated
+from tests.assessment.conftest import (
+    MDT,
+    PRACTITIONER,
+    given_mdt,
+    given_person,
+    given_task_delegated,
+)
 from tests.conftest import ServiceClient
 
 TASK = "steroid-cream"
@@ -45,6 +51,7 @@ async def test_r7_a_task_wide_consent_is_linked_to_the_delegation_when_it_goes_l
 ) -> None:
     async with service_client(ASSESSMENT) as (client, runtime):
         person_id = await given_person(client)
+        await given_mdt(runtime, person_id)
         given = await given_consent(client, person_id)
         consent_url = f"/people/{person_id}/consents/{given.json()['id']}"
         before = await read(client, consent_url)
@@ -71,6 +78,7 @@ async def test_r7_consent_for_a_provider_is_not_linked_to_a_delegation_to_anothe
 ) -> None:
     async with service_client(ASSESSMENT) as (client, runtime):
         person_id = await given_person(client)
+        await given_mdt(runtime, person_id)
         given = await given_consent(client, person_id, provider_organisation="PROVIDER-A")
         await deliver(runtime, given_task_delegated(person_id, provider="PROVIDER-B"))
         not_linked = await published(runtime, ConsentLinked)
@@ -113,6 +121,7 @@ async def test_r7_withdrawal_re_versions_the_plan_without_the_task_it_covered(
 ) -> None:
     async with service_client(ASSESSMENT) as (client, runtime):
         person_id = await given_person(client)
+        await given_mdt(runtime, person_id)
         mine = await given_consent(client, person_id, provider_organisation="PROVIDER-A")
         theirs = await given_consent(client, person_id, provider_organisation="PROVIDER-B")
         to_a = given_task_delegated(person_id, provider="PROVIDER-A")
@@ -142,6 +151,7 @@ async def test_r7_a_refused_withdrawal_leaves_the_plan_and_the_consent_as_they_w
 ) -> None:
     async with service_client(ASSESSMENT) as (client, runtime):
         person_id = await given_person(client)
+        await given_mdt(runtime, person_id)
         given = await given_consent(client, person_id)
         await deliver(runtime, given_task_delegated(person_id))
         async with runtime.sessions() as session:
@@ -168,6 +178,7 @@ async def test_r7_a_delegation_resumed_on_fresh_consent_rejoins_the_plan_and_tak
 ) -> None:
     async with service_client(ASSESSMENT) as (client, runtime):
         person_id = await given_person(client)
+        await given_mdt(runtime, person_id)
         first = await given_consent(client, person_id)
         delegated = given_task_delegated(person_id, provider="PROVIDER-A")
         await deliver(runtime, delegated)
@@ -193,6 +204,7 @@ async def test_r7_a_delegation_resumed_that_was_never_on_the_plan_changes_nothin
 ) -> None:
     async with service_client(ASSESSMENT) as (client, runtime):
         person_id = await given_person(client)
+        await given_mdt(runtime, person_id)
         await given_consent(client, person_id)
         resumed = DelegationResumed(
             person_id=uuid.UUID(person_id),

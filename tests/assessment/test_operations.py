@@ -18,6 +18,7 @@ from tests.assessment.conftest import (
     MDT,
     PRACTITIONER,
     given_assessment_body,
+    given_mdt,
     given_person,
     given_person_body,
     given_task_delegated,
@@ -81,8 +82,9 @@ async def test_the_nhs_number_is_never_logged(
     service_client: ServiceClient, capsys: pytest.CaptureFixture[str]
 ) -> None:
     body = given_person_body()
-    async with service_client(ASSESSMENT) as (client, _):
+    async with service_client(ASSESSMENT) as (client, runtime):
         person_id = await given_person(client, nhs_number=body["nhs_number"])
+        await given_mdt(runtime, person_id)
         await client.post("/people", json=body, headers=PRACTITIONER)
         await client.get(f"/people/{person_id}", headers=MDT)
     output = capsys.readouterr()

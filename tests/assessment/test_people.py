@@ -11,7 +11,13 @@ from services.assessment.main import SPEC as ASSESSMENT
 from shared.auth import Role
 from shared.events.assessment import CommunityHealthServicesStatusChanged, PersonRegistered
 from shared.testing.events import published
-from tests.assessment.conftest import MDT, PRACTITIONER, given_person, given_person_body
+from tests.assessment.conftest import (
+    MDT,
+    PRACTITIONER,
+    given_mdt,
+    given_person,
+    given_person_body,
+)
 from tests.conftest import ServiceClient, bearer
 
 
@@ -120,8 +126,9 @@ async def test_a_person_needs_a_token_and_an_assessing_role(service_client: Serv
 async def test_mdt_members_read_people_and_an_unknown_person_is_404(
     service_client: ServiceClient,
 ) -> None:
-    async with service_client(ASSESSMENT) as (client, _):
+    async with service_client(ASSESSMENT) as (client, runtime):
         person_id = await given_person(client)
+        await given_mdt(runtime, person_id)
         found = await client.get(f"/people/{person_id}", headers=MDT)
         missing = await client.get(f"/people/{uuid.uuid4()}", headers=MDT)
     assert found.json()["id"] == person_id
@@ -132,8 +139,9 @@ async def test_a_person_is_found_by_nhs_number_in_a_body_never_a_url(
     service_client: ServiceClient,
 ) -> None:
     body = given_person_body()
-    async with service_client(ASSESSMENT) as (client, _):
+    async with service_client(ASSESSMENT) as (client, runtime):
         person_id = await given_person(client, nhs_number=body["nhs_number"])
+        await given_mdt(runtime, person_id)
         spaced = f"{body['nhs_number'][:3]} {body['nhs_number'][3:6]} {body['nhs_number'][6:]}"
         found = await client.post("/people/lookup", json={"nhs_number": spaced}, headers=MDT)
         unknown = await client.post(

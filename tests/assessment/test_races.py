@@ -9,13 +9,17 @@ from typing import Any
 import pytest
 
 from services.assessment.main import SPEC as ASSESSMENT
+from shared.access import BREAK_GLASS_HEADER
 from shared.auth import Role
+from shared.organisations import read_seed
+from shared.testing.plugin import repo_root
 from shared.testing.races import assert_one_winner, race
 from tests.assessment.conftest import given_assessment_body, given_person_body
 from tests.conftest import ServiceClient
 from tests.racing import Target, on_postgresql, on_standalone
 
 PRACTITIONER = (Role.REGISTERED_PRACTITIONER, "LPT")
+PARTNERS = [o.ods_code for o in read_seed(repo_root() / "tests" / "organisations.csv")]
 
 
 @pytest.fixture(params=["postgresql", "standalone"])
@@ -117,7 +121,7 @@ async def test_r6_twenty_assessments_after_one_change_in_need_supersede_the_curr
 
     winner = assert_one_winner(responses)
     current = await target.client.get(
-        url, params={"current": "true"}, headers=target.headers(Role.MDT_MEMBER, "LLR-ICB")
+        url, params={"current": "true"}, headers=target.headers(*PRACTITIONER)
     )
     assert first.status_code == 201
     assert [a["id"] for a in current.json()] == [winner.json()["id"]]
@@ -131,7 +135,9 @@ async def test_r6_twenty_partners_assessing_one_kind_at_once_record_it_once(
     before = await target.events("NeedsAssessed")
 
     async def assess(i: int) -> Any:
-        headers = target.headers(Role.REGISTERED_PRACTITIONER, f"PARTNER-{i}")
+        # Partners in the register, most with no relationship with the person yet: referred.
+        headers = target.headers(Role.REGISTERED_PRACTITIONER, PARTNERS[i])
+        headers[BREAK_GLASS_HEADER] = "referred for a Care Act assessment"
         return await target.client.post(url, json=given_assessment_body(), headers=headers)
 
     responses = await race(assess)

@@ -14,7 +14,13 @@ from shared.auth import Role
 from shared.clock import MovableClock
 from shared.events.assessment import NeedsAssessed
 from shared.testing.events import published
-from tests.assessment.conftest import MDT, PRACTITIONER, given_assessment_body, given_person
+from tests.assessment.conftest import (
+    MDT,
+    PRACTITIONER,
+    given_assessment_body,
+    given_mdt,
+    given_person,
+)
 from tests.conftest import ServiceClient, bearer
 
 COUNCIL = bearer(Role.REGISTERED_PRACTITIONER, "LEICESTER-CITY-COUNCIL")
@@ -33,6 +39,7 @@ async def test_r6_a_kind_outside_the_enumeration_is_a_422_naming_kind(
 ) -> None:
     async with service_client(ASSESSMENT) as (client, runtime):
         person_id = await given_person(client)
+        await given_mdt(runtime, person_id)
         first = await client.post(
             f"/people/{person_id}/assessments", json=given_assessment_body(), headers=COUNCIL
         )

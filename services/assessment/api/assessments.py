@@ -13,6 +13,7 @@ from services.assessment.schemas.assessments import (
     NeedChangeCreate,
     NeedChangeRead,
 )
+from shared.access import BreakGlass
 from shared.auth import CurrentUser, admits
 from shared.web import IdempotencyKey, Session, answer_replay, replayed
 
@@ -28,10 +29,13 @@ async def record_assessment(
     person_id: UUID,
     body: AssessmentCreate,
     session: Session,
+    break_glass: BreakGlass = None,
     user: CurrentUser = admits(*ASSESSORS),
 ) -> AssessmentRead:
-    """Health and social care needs and the Care Act determination; 409 while one is current."""
-    assessment = await handlers.record_assessment(session, user, person_id, body)
+    """Health and social care needs and the Care Act determination; 409 while one is current.
+    The assessing organisation holds a relationship with the person from now; one without a
+    relationship yet (a referral) states why in `X-Break-Glass-Reason`, else 404."""
+    assessment = await handlers.record_assessment(session, user, person_id, body, break_glass)
     await session.commit()
     return AssessmentRead.model_validate(assessment)
 
@@ -40,11 +44,14 @@ async def record_assessment(
 async def list_assessments(
     person_id: UUID,
     session: Session,
+    break_glass: BreakGlass = None,
     user: CurrentUser = admits(*CLINICAL_READERS),
     current: bool = False,
 ) -> list[AssessmentRead]:
-    """Every assessment (or only the current ones): any partner reuses them (R6)."""
-    found = await queries.assessments(session, user, person_id, current_only=current)
+    """Every assessment (or only the current ones): any related partner reuses them (R6)."""
+    found = await queries.assessments(
+        session, user, person_id, current_only=current, break_glass=break_glass
+    )
     return [AssessmentRead.model_validate(a) for a in found]
 
 
@@ -53,11 +60,12 @@ async def read_assessment(
     person_id: UUID,
     assessment_id: UUID,
     session: Session,
+    break_glass: BreakGlass = None,
     user: CurrentUser = admits(*CLINICAL_READERS),
 ) -> AssessmentRead:
     """One assessment: who assessed, for which organisation, when, and what was found."""
     return AssessmentRead.model_validate(
-        await queries.assessment(session, user, person_id, assessment_id)
+        await queries.assessment(session, user, person_id, assessment_id, break_glass)
     )
 
 
@@ -86,10 +94,13 @@ async def record_need_change(
 
 @router.get("/people/{person_id}/need-changes", summary="List the person's changes in need")
 async def list_need_changes(
-    person_id: UUID, session: Session, user: CurrentUser = admits(*CLINICAL_READERS)
+    person_id: UUID,
+    session: Session,
+    break_glass: BreakGlass = None,
+    user: CurrentUser = admits(*CLINICAL_READERS),
 ) -> list[NeedChangeRead]:
     """Every change in need recorded, oldest first."""
     return [
         NeedChangeRead.model_validate(c)
-        for c in await queries.need_changes(session, user, person_id)
+        for c in await queries.need_changes(session, user, person_id, break_glass)
     ]

@@ -8,6 +8,7 @@ from services.assessment.api.roles import ASSESSORS, READERS
 from services.assessment.handlers import consents as handlers
 from services.assessment.queries import consents as queries
 from services.assessment.schemas.consents import ConsentCreate, ConsentRead, ConsentWithdrawal
+from shared.access import BreakGlass
 from shared.auth import CurrentUser, admits
 from shared.web import IdempotencyKey, Session, answer_replay, replayed
 
@@ -40,18 +41,27 @@ async def record_consent(
 
 @router.get("/people/{person_id}/consents", summary="The person's consent history (R7)")
 async def list_consents(
-    person_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
+    person_id: UUID,
+    session: Session,
+    break_glass: BreakGlass = None,
+    user: CurrentUser = admits(*READERS),
 ) -> list[ConsentRead]:
     """Every consent ever recorded, withdrawn ones included: history is never erased."""
-    return [ConsentRead.model_validate(c) for c in await queries.consents(session, user, person_id)]
+    found = await queries.consents(session, user, person_id, break_glass)
+    return [ConsentRead.model_validate(c) for c in found]
 
 
 @router.get("/people/{person_id}/consents/{consent_id}", summary="Read a consent (R7)")
 async def read_consent(
-    person_id: UUID, consent_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
+    person_id: UUID,
+    consent_id: UUID,
+    session: Session,
+    break_glass: BreakGlass = None,
+    user: CurrentUser = admits(*READERS),
 ) -> ConsentRead:
     """One consent and, if withdrawn, its withdrawal."""
-    return ConsentRead.model_validate(await queries.consent(session, user, person_id, consent_id))
+    found = await queries.consent(session, user, person_id, consent_id, break_glass)
+    return ConsentRead.model_validate(found)
 
 
 @router.post(

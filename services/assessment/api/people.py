@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 
 from services.assessment.api.roles import (
     ASSESSORS,
@@ -11,51 +11,81 @@ from services.assessment.api.roles import (
     READERS,
 )
 from services.assessment.handlers import people as handlers
+from services.assessment.models import Person
 from services.assessment.queries import people as queries
 from services.assessment.schemas.people import (
     CommunityHealthServicesUpdate,
     EqualityProfileRead,
     EqualityProfileWrite,
+    PeoplePage,
     PersonCreate,
     PersonLookup,
     PersonRead,
 )
+from shared.access import BreakGlass
+from shared.audit import Purpose
 from shared.auth import CurrentUser, admits
 from shared.web import Session
 
 router = APIRouter(tags=["people"])
 
 
+def _read(person: Person, purpose: Purpose = Purpose.DIRECT_CARE) -> PersonRead:
+    """The NHS number only for an organisation with a relationship, never in a break-glass read."""
+    read = PersonRead.model_validate(person)
+    return read if purpose is Purpose.DIRECT_CARE else read.model_copy(update={"nhs_number": None})
+
+
 @router.post("/people", status_code=status.HTTP_201_CREATED, summary="Register a person")
 async def register_person(
     body: PersonCreate, session: Session, user: CurrentUser = admits(*ASSESSORS)
 ) -> PersonRead:
-    """Register a person by NHS number; they are known elsewhere only by the id returned."""
+    """Register a person by NHS number; they are known elsewhere only by the id returned. The
+    caller's organisation holds a relationship with them from now."""
     person = await handlers.register_person(session, user, body)
     await session.commit()
-    return PersonRead.model_validate(person)
+    return _read(person)
 
 
 @router.post("/people/lookup", summary="Find a person's pseudonymous id by NHS number")
 async def look_up_person(
-    body: PersonLookup, session: Session, user: CurrentUser = admits(*CLINICAL_READERS)
+    body: PersonLookup,
+    session: Session,
+    break_glass: BreakGlass = None,
+    user: CurrentUser = admits(*CLINICAL_READERS),
 ) -> PersonRead:
-    """The person registered with the NHS number in the body, or 404."""
-    return PersonRead.model_validate(await queries.person_by_nhs_number(session, body.nhs_number))
+    """The person registered with the NHS number in the body; 404 when none is, or when the
+    caller's organisation has no relationship with them (unless the glass is broken)."""
+    person, purpose = await queries.person_by_nhs_number(
+        session, user, body.nhs_number, break_glass
+    )
+    return _read(person, purpose)
 
 
-@router.get("/people", summary="List the people the caller may see")
-async def list_people(session: Session, user: CurrentUser = admits(*READERS)) -> list[PersonRead]:
-    """Every person; a provider manager sees those whose tasks were delegated to them."""
-    return [PersonRead.model_validate(p) for p in await queries.people(session, user)]
+@router.get("/people", summary="List the people the caller's organisation may see (paginated)")
+async def list_people(
+    session: Session,
+    user: CurrentUser = admits(*READERS),
+    after: str | None = Query(default=None, max_length=200, description="The `next` of a page"),
+    limit: int = Query(default=100, ge=1, le=500),
+) -> PeoplePage:
+    """The people the caller's organisation has a legitimate relationship with now (a provider:
+    while its delegation lasts and for the grace period after), oldest registration first.
+    Every person listed is audited as read."""
+    people, after_last = await queries.people(session, user, limit, after)
+    return PeoplePage(items=[_read(p) for p in people], next=after_last)
 
 
 @router.get("/people/{person_id}", summary="Read a person")
 async def read_person(
-    person_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
+    person_id: UUID,
+    session: Session,
+    break_glass: BreakGlass = None,
+    user: CurrentUser = admits(*READERS),
 ) -> PersonRead:
-    """One person; 404 for a provider the person's tasks were not delegated to."""
-    return PersonRead.model_validate(await queries.person(session, user, person_id))
+    """One person, for an organisation with a relationship with them, or a registered
+    practitioner breaking the glass; otherwise 404, as if unknown. The read is audited."""
+    return _read(*await queries.person(session, user, person_id, break_glass))
 
 
 @router.put(
@@ -71,7 +101,7 @@ async def set_community_health_services(
     """A change is published for delegation's clinical oversight; the same status is a no-op."""
     person = await handlers.set_community_health_services(session, user, person_id, body)
     await session.commit()
-    return PersonRead.model_validate(person)
+    return _read(person)
 
 
 @router.put("/people/{person_id}/equality-profile", summary="Record the equality profile (R28)")
@@ -91,6 +121,7 @@ async def declare_equality_profile(
 async def read_equality_profile(
     person_id: UUID, session: Session, user: CurrentUser = admits(*EQUALITY_READERS)
 ) -> EqualityProfileRead:
-    """The profile, for the roles that need it only."""
+    """The profile, for the roles that need it and only within a relationship (never
+    break-glass: care never needs it). The read is audited."""
     profile = await queries.equality_profile(session, user, person_id)
     return EqualityProfileRead.model_validate(profile, from_attributes=True)

@@ -8,6 +8,7 @@ from services.assessment.api.roles import ASSESSORS, READERS
 from services.assessment.handlers import plans as handlers
 from services.assessment.queries import plans as queries
 from services.assessment.schemas.plans import SupportPlanCreate, SupportPlanRead
+from shared.access import BreakGlass
 from shared.auth import CurrentUser, admits
 from shared.web import IdempotencyKey, Session, answer_replay, replayed
 
@@ -39,18 +40,23 @@ async def version_support_plan(
 
 @router.get("/people/{person_id}/support-plan", summary="The current support plan")
 async def read_support_plan(
-    person_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
+    person_id: UUID,
+    session: Session,
+    break_glass: BreakGlass = None,
+    user: CurrentUser = admits(*READERS),
 ) -> SupportPlanRead:
     """The latest version of the person's support plan."""
-    return SupportPlanRead.model_validate(await queries.current_plan(session, user, person_id))
+    found = await queries.current_plan(session, user, person_id, break_glass)
+    return SupportPlanRead.model_validate(found)
 
 
 @router.get("/people/{person_id}/support-plan/versions", summary="Every support plan version")
 async def list_support_plan_versions(
-    person_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
+    person_id: UUID,
+    session: Session,
+    break_glass: BreakGlass = None,
+    user: CurrentUser = admits(*READERS),
 ) -> list[SupportPlanRead]:
     """All versions, oldest first: none is ever overwritten."""
-    return [
-        SupportPlanRead.model_validate(v)
-        for v in await queries.plan_versions(session, user, person_id)
-    ]
+    found = await queries.plan_versions(session, user, person_id, break_glass)
+    return [SupportPlanRead.model_validate(v) for v in found]

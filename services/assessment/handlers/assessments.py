@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.assessment.domain import assessments as rules
 from services.assessment.domain import eligibility
+from services.assessment.handlers import relationships
 from services.assessment.handlers.people import locked_person
+from services.assessment.handlers.relationships import may_act_on
 from services.assessment.models import Assessment, NeedChange
 from services.assessment.schemas.assessments import (
     AssessmentCreate,
@@ -23,14 +25,22 @@ from shared.auth import CurrentUser
 from shared.db import now, today
 from shared.errors import Conflict, InvalidInput
 from shared.events.assessment import HealthCondition, HealthPurpose
+from shared.events.vocabulary import RelationshipBasis
 from shared.outbox import publish
 
 
 async def record_assessment(
-    session: AsyncSession, actor: CurrentUser, person_id: UUID, body: AssessmentCreate
+    session: AsyncSession,
+    actor: CurrentUser,
+    person_id: UUID,
+    body: AssessmentCreate,
+    break_glass: str | None = None,
 ) -> Assessment:
-    """R6: one current assessment of a kind, reused by every partner; R8 opens the way to more."""
+    """R6: one current assessment of a kind, reused by every partner; R8 opens the way to more.
+    The assessing organisation holds a relationship with the person from now; a registered
+    practitioner of an organisation without one yet (a referral) states why (break-glass)."""
     organisation = rules.assessing_organisation(actor.organisation, body.partner_organisation)
+    await may_act_on(session, actor, person_id, break_glass)
     await locked_person(session, person_id)
     current = await session.scalar(
         select(Assessment).where(
@@ -69,6 +79,8 @@ async def record_assessment(
     session.add(assessment)
     await session.flush()
     await publish(session, rules.needs_assessed(assessed(assessment, current)))
+    assessing = (organisation, RelationshipBasis.ASSESSED)
+    await relationships.start(session, person_id, assessing, assessment.id, at)
     await audit(session, actor, f"assessment.{body.kind.value}.record", assessment.id)
     return assessment
 
@@ -146,6 +158,7 @@ async def record_need_change(
     idempotency_key: str | None = None,
 ) -> tuple[NeedChange, bool]:
     """R8: a change in need, at any time; True when this call recorded it (not a repeat)."""
+    await may_act_on(session, actor, person_id)
     repeated = await _repeated_change(session, person_id, idempotency_key)
     if repeated is not None:
         return repeated, False

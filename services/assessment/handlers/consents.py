@@ -11,6 +11,7 @@ from services.assessment.domain import consents, plans
 from services.assessment.handlers import plans as plan_handlers
 from services.assessment.handlers.people import locked_person
 from services.assessment.handlers.plans import as_plan, latest_version, save_version
+from services.assessment.handlers.relationships import may_act_on
 from services.assessment.models import Consent
 from services.assessment.schemas.consents import ConsentCreate, ConsentWithdrawal
 from shared.audit import audit
@@ -55,6 +56,7 @@ async def record_consent(
 ) -> tuple[Consent, bool]:
     """R7: consent to one delegated task, recorded on a new version of the support plan; True
     unless a repeated Idempotency-Key."""
+    await may_act_on(session, actor, person_id)
     repeated = await _repeated(session, person_id, idempotency_key, Consent.idempotency_key)
     if repeated is not None:
         return repeated, False
@@ -94,6 +96,7 @@ async def withdraw_consent(
 ) -> tuple[Consent, bool]:
     """R7: withdrawal stops the delegation; the consent and its withdrawal both stay on record.
     True unless a repeated Idempotency-Key."""
+    await may_act_on(session, actor, person_id)
     key_column = Consent.withdrawal_idempotency_key
     repeated = await _repeated(session, person_id, idempotency_key, key_column)
     if repeated is not None:

@@ -8,6 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.assessment.domain import people
+from services.assessment.handlers import relationships
+from services.assessment.handlers.relationships import may_act_on
 from services.assessment.models import EqualityProfile, Person
 from services.assessment.schemas.people import (
     CommunityHealthServicesUpdate,
@@ -37,7 +39,8 @@ async def locked_person(session: AsyncSession, person_id: UUID) -> Person:
 
 
 async def register_person(session: AsyncSession, actor: CurrentUser, body: PersonCreate) -> Person:
-    """Register a person under a new pseudonymous id; the same NHS number twice is a 409."""
+    """Register a person under a new pseudonymous id; the same NHS number twice is a 409. The
+    registering organisation and the person's council hold a relationship with them from now."""
     existing = await session.scalar(select(Person.id).where(Person.nhs_number == body.nhs_number))
     if existing is not None:
         # The detail never repeats the NHS number.
@@ -65,6 +68,7 @@ async def register_person(session: AsyncSession, actor: CurrentUser, body: Perso
             open_to_community_health_services=person.open_to_community_health_services,
         ),
     )
+    await relationships.registered(session, person, actor.organisation)
     await audit(session, actor, "person.register", person.id)
     return person
 
@@ -73,6 +77,7 @@ async def set_community_health_services(
     session: AsyncSession, actor: CurrentUser, person_id: UUID, body: CommunityHealthServicesUpdate
 ) -> Person:
     """R17: opening to or discharge from CHS is published; the same status again changes nothing."""
+    await may_act_on(session, actor, person_id)
     person = await locked_person(session, person_id)
     facts = people.PersonFacts(
         person.id, person.gp_practice, person.open_to_community_health_services
@@ -95,6 +100,7 @@ async def declare_equality_profile(
     session: AsyncSession, actor: CurrentUser, person_id: UUID, body: EqualityProfileWrite
 ) -> EqualityProfile:
     """R28: record (or replace) the person's self-declared profile; it is never published."""
+    await may_act_on(session, actor, person_id)
     await locked_person(session, person_id)
     characteristics = people.equality_profile(body.model_dump())
     profile = await session.get(EqualityProfile, person_id)

@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.assessment.domain import plans
 from services.assessment.handlers.people import locked_person
-from services.assessment.models import ProviderAccess, SupportPlanVersion
+from services.assessment.handlers.relationships import may_act_on
+from services.assessment.models import SupportPlanVersion
 from services.assessment.schemas.plans import SupportPlanCreate
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
@@ -100,6 +101,7 @@ async def version_support_plan(
     idempotency_key: str | None = None,
 ) -> tuple[SupportPlanVersion, bool]:
     """A new version with the commissioned visits and provider; True unless a repeat."""
+    await may_act_on(session, actor, person_id)
     if idempotency_key is not None:
         repeated = await session.scalar(
             select(SupportPlanVersion).where(SupportPlanVersion.idempotency_key == idempotency_key)
@@ -128,11 +130,8 @@ async def version_support_plan(
 
 
 async def on_task_delegated(session: AsyncSession, event: TaskDelegated) -> None:
-    """The live task joins the person's plan as a new version; its provider may now read them."""
+    """The live task joins the person's plan as a new version."""
     await locked_person(session, event.person_id)
-    await session.merge(
-        ProviderAccess(person_id=event.person_id, organisation=event.provider_organisation)
-    )
     task = plans.PlanTask(event.delegation_id, event.task_code, event.provider_organisation)
     reason = f"task {event.task_code} delegated to {event.provider_organisation}"
     await add_task(session, event.person_id, task, event.start_date, reason)

@@ -7,22 +7,28 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.assessment.models import Consent
-from services.assessment.queries.people import person
+from services.assessment.queries.people import readable
 from shared.auth import CurrentUser
 from shared.errors import NotFound
 
 
-async def consents(session: AsyncSession, user: CurrentUser, person_id: UUID) -> Sequence[Consent]:
+async def consents(
+    session: AsyncSession, user: CurrentUser, person_id: UUID, break_glass: str | None = None
+) -> Sequence[Consent]:
     """Every consent ever recorded for the person, withdrawn ones included."""
-    await person(session, user, person_id)
+    await readable(session, user, person_id, "consents", break_glass)
     query = select(Consent).where(Consent.person_id == person_id)
     return (await session.scalars(query.order_by(Consent.recorded_at, Consent.id))).all()
 
 
 async def consent(
-    session: AsyncSession, user: CurrentUser, person_id: UUID, consent_id: UUID
+    session: AsyncSession,
+    user: CurrentUser,
+    person_id: UUID,
+    consent_id: UUID,
+    break_glass: str | None = None,
 ) -> Consent:
-    await person(session, user, person_id)
+    await readable(session, user, person_id, "consent", break_glass)
     found = await session.get(Consent, consent_id)
     if found is None or found.person_id != person_id:
         raise NotFound(f"no consent {consent_id} for this person")

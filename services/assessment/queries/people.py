@@ -1,53 +1,104 @@
-"""People, their equality profile and the audit trail; a provider sees only people delegated to
-it."""
+"""People and their equality profile, as the caller may see them.
 
+Every read of a person's records passes `shared.access`: within a legitimate relationship of the
+caller's organisation, or outside one by a registered practitioner who breaks the glass; it is
+audited before it is answered. Without either the person is answered 404, as if unknown.
+"""
+
+import base64
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import Select, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.assessment.models import (
-    EqualityProfile,
-    Person,
-    ProviderAccess,
-)
-from shared.auth import CurrentUser, Role
-from shared.errors import NotFound
+from services.assessment.models import EqualityProfile, Person
+from shared import access
+from shared.audit import Purpose
+from shared.auth import CurrentUser
+from shared.db import now
+from shared.errors import InvalidInput, NotFound
+
+NOT_REGISTERED = "no person is registered with this NHS number"
 
 
-def _visible(query: Select[Person], user: CurrentUser) -> Select[Person]:
-    if user.role is not Role.PROVIDER_MANAGER:
-        return query
-    return query.join(ProviderAccess, ProviderAccess.person_id == Person.id).where(
-        ProviderAccess.organisation == user.organisation
-    )
-
-
-async def person(session: AsyncSession, user: CurrentUser, person_id: UUID) -> Person:
-    """The person, or 404 (also for a provider the person's tasks were not delegated to)."""
-    found = await session.scalar(_visible(select(Person).where(Person.id == person_id), user))
+async def readable(
+    session: AsyncSession,
+    user: CurrentUser,
+    person_id: UUID,
+    record: str,
+    break_glass: str | None = None,
+) -> tuple[Person, Purpose]:
+    """The person whose `record` the caller may read, the read audited, and why it is allowed."""
+    purpose = await access.person_record(session, user, person_id, record, break_glass)
+    found = await session.get(Person, person_id)
     if found is None:
         raise NotFound(f"no person {person_id}")
-    return found
+    return found, purpose
 
 
-async def person_by_nhs_number(session: AsyncSession, nhs_number: str) -> Person:
+async def person(
+    session: AsyncSession, user: CurrentUser, person_id: UUID, break_glass: str | None = None
+) -> tuple[Person, Purpose]:
+    return await readable(session, user, person_id, "person", break_glass)
+
+
+async def person_by_nhs_number(
+    session: AsyncSession, user: CurrentUser, nhs_number: str, break_glass: str | None = None
+) -> tuple[Person, Purpose]:
+    """The person with the NHS number; one the caller may not see is as unknown, without its id."""
     found = await session.scalar(select(Person).where(Person.nhs_number == nhs_number))
     if found is None:
-        raise NotFound("no person is registered with this NHS number")
-    return found
+        raise NotFound(NOT_REGISTERED)
+    try:
+        purpose = await access.person_record(session, user, found.id, "person", break_glass)
+    except NotFound:
+        raise NotFound(NOT_REGISTERED) from None
+    return found, purpose
 
 
-async def people(session: AsyncSession, user: CurrentUser) -> Sequence[Person]:
-    query = _visible(select(Person).order_by(Person.registered_at, Person.id), user)
-    return (await session.scalars(query)).all()
+async def people(
+    session: AsyncSession, user: CurrentUser, limit: int, after: str | None
+) -> tuple[Sequence[Person], str | None]:
+    """A page of the people the caller's organisation may see now, oldest registration first,
+    and the cursor of the next page (None: the last); every person shown is audited."""
+    query = select(Person).order_by(Person.registered_at, Person.id).limit(limit + 1)
+    visible = access.visible_people(user, now(session))
+    if visible is not None:
+        query = query.where(Person.id.in_(visible))
+    if after is not None:
+        at, last = _position(after)
+        query = query.where(
+            or_(Person.registered_at > at, and_(Person.registered_at == at, Person.id > last))
+        )
+    found = (await session.scalars(query)).all()
+    page = found[:limit]
+    await access.listed(session, user, "person", [p.id for p in page])
+    return page, _cursor(page[-1]) if len(found) > limit else None
+
+
+def _cursor(last: Person) -> str:
+    position = f"{last.registered_at.isoformat()}|{last.id}"
+    return base64.urlsafe_b64encode(position.encode()).decode()
+
+
+def _position(cursor: str) -> tuple[datetime, UUID]:
+    try:
+        at, last = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        registered_at = datetime.fromisoformat(at)
+        if registered_at.tzinfo is None:
+            raise ValueError("a cursor's instant is in UTC")
+        return registered_at.astimezone(UTC), UUID(last)
+    except (ValueError, OverflowError):  # binascii and Unicode errors are ValueErrors
+        raise InvalidInput("after", "not a cursor this service gave") from None
 
 
 async def equality_profile(
     session: AsyncSession, user: CurrentUser, person_id: UUID
 ) -> EqualityProfile:
-    await person(session, user, person_id)
+    """R28: within a relationship only; break-glass is for care, which never needs the profile."""
+    await readable(session, user, person_id, "equality_profile")
     found = await session.get(EqualityProfile, person_id)
     if found is None:
         raise NotFound("the person has declared no equality profile")

@@ -36,12 +36,20 @@ class PersonRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: UUID
-    nhs_number: str
+    nhs_number: str | None = Field(
+        description="Only for an organisation with a legitimate relationship with the person: "
+        "null in a break-glass read"
+    )
     local_authority: str
     gp_practice: str
     setting: Setting
     open_to_community_health_services: bool
     registered_at: datetime
+
+
+class PeoplePage(BaseModel):
+    items: list[PersonRead]
+    next: str | None = Field(description="Pass as `after` for the next page; null: the last page")
 
 
 class CommunityHealthServicesUpdate(BaseModel):

@@ -1,0 +1,203 @@
+"""Legitimate relationships, decided here from what assessment does and from the partners' events,
+applied to this service's relationships table and published (`RelationshipChanged`) for the others.
+
+Writes about a person need the caller's organisation to hold a relationship with them: without
+one the person is answered 404, as for reads. Recording an assessment is the exception, because
+assessing is what makes the relationship: a registered practitioner may assess a person outside
+one by stating why (`X-Break-Glass-Reason`), audited as break-glass for the Caldicott guardian.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.assessment.domain import relationships as rules
+from services.assessment.domain.relationships import Held, Key, Party
+from services.assessment.models import Person
+from services.assessment.settings import Settings
+from shared import relationships as shared_relationships
+from shared.audit import Purpose, audit_reads
+from shared.auth import CurrentUser, Role
+from shared.errors import NotFound
+from shared.events.delegation import (
+    DelegationDecided,
+    DelegationEnded,
+    OversightTransferred,
+    ProposalSubmitted,
+    TaskDelegated,
+)
+from shared.events.funding import DisputeRaised, JointPackageAgreed
+from shared.events.vocabulary import OrganisationKind, RelationshipBasis
+from shared.organisations import organisations as register
+from shared.outbox import publish
+from shared.relationships import related, relationship
+
+table = shared_relationships.relationships
+
+
+async def may_act_on(
+    session: AsyncSession, actor: CurrentUser, person_id: UUID, break_glass: str | None = None
+) -> None:
+    """A write about a person needs the caller's organisation to hold a relationship with them,
+    else 404; `break_glass` (only where the write makes the relationship) lets a registered
+    practitioner act outside one, audited as break-glass."""
+    if actor.role is Role.SERVICE or await related(session, actor.organisation, person_id):
+        return
+    if break_glass is not None and actor.role is Role.REGISTERED_PRACTITIONER:
+        await audit_reads(session, actor, "person", [person_id], Purpose.BREAK_GLASS, break_glass)
+        return
+    raise NotFound(f"no person {person_id}")
+
+
+async def start(
+    session: AsyncSession,
+    person_id: UUID,
+    party: Party,
+    source: object,
+    since: datetime,
+) -> None:
+    """The party's relationship with the person from `since`, unless it holds it already."""
+    key = Key(person_id, party[0], party[1], str(source))
+    await _apply(session, key, rules.started(await _held(session, key), since))
+
+
+async def end(session: AsyncSession, key: Key, until: datetime) -> None:
+    """The relationship ends at `until`, unless it ends no later already."""
+    await _apply(session, key, rules.ended(await _held(session, key), until))
+
+
+async def _held(session: AsyncSession, key: Key) -> Held | None:
+    found = (
+        await session.execute(
+            select(table.c.since, table.c.until).where(
+                table.c.person_id == key.person_id,
+                table.c.organisation == key.organisation,
+                table.c.basis == key.basis.value,
+                table.c.source_id == key.source_id,
+            )
+        )
+    ).one_or_none()
+    return None if found is None else Held(found.since, found.until)
+
+
+async def _open_from(
+    session: AsyncSession,
+    person_id: UUID,
+    source: object,
+    bases: Iterable[RelationshipBasis],
+) -> list[Key]:
+    """The open relationships a source gave, on these bases."""
+    rows = await session.execute(
+        select(table.c.organisation, table.c.basis).where(
+            table.c.person_id == person_id,
+            table.c.source_id == str(source),
+            table.c.basis.in_([b.value for b in bases]),
+            table.c.until.is_(None),
+        )
+    )
+    return [Key(person_id, r.organisation, RelationshipBasis(r.basis), str(source)) for r in rows]
+
+
+async def _apply(session: AsyncSession, key: Key, changed: Held | None) -> None:
+    """Keep the change here and publish it in the same transaction; no change, no event."""
+    if changed is None:
+        return
+    event = relationship(
+        key.person_id, key.organisation, key.basis, key.source_id, changed.since, changed.until
+    )
+    await shared_relationships.on_changed(session, event)
+    await publish(session, event)
+
+
+def _grace_after(session: AsyncSession, day: date) -> datetime:
+    return rules.grace_after(day, Settings.of(session).provider_access_grace_days)
+
+
+async def registered(session: AsyncSession, person: Person, organisation: str) -> None:
+    """The registering organisation, and the council responsible for the person's social care."""
+    for party in rules.registered_parties(organisation, person.local_authority):
+        await start(session, person.id, party, person.id, person.registered_at)
+
+
+# Reactions to the partners' events.
+
+
+async def on_proposal_submitted(session: AsyncSession, event: ProposalSubmitted) -> None:
+    """The organisation that proposed a delegation for the person (R9) sits on its MDT."""
+    if event.proposed_by_organisation is not None:
+        party = (event.proposed_by_organisation, RelationshipBasis.MDT)
+        await start(
+            session, event.person_id, party, event.proposal_id, rules.start_of(event.submitted_on)
+        )
+
+
+async def on_delegation_decided(session: AsyncSession, event: DelegationDecided) -> None:
+    """The organisations of the MDT members who decided the proposal (R9)."""
+    since = rules.start_of(event.decided_on)
+    for organisation in dict.fromkeys(event.mdt_organisations):
+        party = (organisation, RelationshipBasis.MDT)
+        await start(session, event.person_id, party, event.proposal_id, since)
+
+
+async def on_task_delegated(session: AsyncSession, event: TaskDelegated) -> None:
+    """A live task relates its provider, oversight owner, commissioner and council."""
+    since = rules.start_of(event.start_date)
+    for party in rules.delegated_parties(event):
+        await start(session, event.person_id, party, event.delegation_id, since)
+
+
+async def on_oversight_transferred(session: AsyncSession, event: OversightTransferred) -> None:
+    """R17: the new owner oversees from the transfer; the old one's ends a grace period later."""
+    if event.from_owner != event.to_owner:
+        old = Key(
+            event.person_id,
+            event.from_owner,
+            RelationshipBasis.OVERSIGHT,
+            str(event.delegation_id),
+        )
+        await end(session, old, _grace_after(session, event.effective_date))
+    party = (event.to_owner, RelationshipBasis.OVERSIGHT)
+    since = rules.start_of(event.effective_date)
+    await start(session, event.person_id, party, event.delegation_id, since)
+
+
+async def on_delegation_ended(session: AsyncSession, event: DelegationEnded) -> None:
+    """The provider and the oversight owner of the ended task see the person for the grace
+    period after its end, then no longer."""
+    until = _grace_after(session, event.effective_date)
+    for key in await _open_from(
+        session, event.person_id, event.delegation_id, rules.ENDS_WITH_DELEGATION
+    ):
+        await end(session, key, until)
+
+
+async def on_dispute_raised(session: AsyncSession, event: DisputeRaised) -> None:
+    """R22: the parties to a disputed package, and every CSU (which holds the case)."""
+    csus = await session.scalars(
+        select(register.c.ods_code)
+        .where(register.c.kind == OrganisationKind.CSU.value)
+        .order_by(register.c.ods_code)
+    )
+    since = rules.start_of(event.raised_on)
+    for party in rules.dispute_parties(event, csus.all()):
+        await start(session, event.person_id, party, event.dispute_id, since)
+
+
+async def on_joint_package_agreed(session: AsyncSession, event: JointPackageAgreed) -> None:
+    """R21: each funder of a joint package commissions the person's care; a funder no longer
+    named sees them for the grace period after the change."""
+    funders = list(dict.fromkeys(share.organisation for share in event.shares))
+    commissioner = (RelationshipBasis.COMMISSIONER,)
+    until = _grace_after(session, event.effective_from)
+    for key in await _open_from(session, event.person_id, event.package_id, commissioner):
+        if key.organisation not in funders:
+            await end(session, key, until)
+    since = rules.start_of(event.effective_from)
+    for funder in funders:
+        party = (funder, RelationshipBasis.COMMISSIONER)
+        await start(session, event.person_id, party, event.package_id, since)
