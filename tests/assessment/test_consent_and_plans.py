@@ -98,9 +98,7 @@ async def test_r7_a_representative_without_the_authority_reference_is_refused(
     assert response.json()["rule"] == "R7"
     assert response.json()["errors"][0]["field"] == "authority_reference"
     assert history.json() == []
-    assert [type(e) for e in events if not isinstance(e, RelationshipChanged)] == [
-        PersonRegistered
-    ]
+    assert [type(e) for e in events if not isinstance(e, RelationshipChanged)] == [PersonRegistered]
 
 
 async def test_r7_consent_to_the_same_task_twice_is_a_409_pointing_to_it(

@@ -1,5 +1,6 @@
 """The assessment service's migrations build exactly its models; 0004 enumerates the kinds of
-assessment already recorded (R6) and gives their health needs ids (R4)."""
+assessment already recorded (R6) and gives their health needs ids (R4); 0005 gives the people on
+record their relationships."""
 
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, MetaData, insert, select
+from sqlalchemy import Connection, MetaData, insert, inspect, select
 
 from services.assessment.main import SPEC as ASSESSMENT
-from services.assessment.models import Assessment, Person
+from services.assessment.models import Assessment, Person, SupportPlanVersion
 from shared import migrations
+from shared.audit import audit_log
 from shared.clock import MovableClock
 from shared.db import plumbing_metadata
+from shared.relationships import relationships
 from tests.conftest import ServiceClient, given_runtime
 
 AT = datetime(2026, 1, 2, 9, tzinfo=UTC)
@@ -153,3 +156,68 @@ async def test_r6_the_upgrade_stops_on_a_kind_it_cannot_map(
             await migrations.upgrade(runtime.engine, ASSESSMENT.migrations_dir)
     finally:
         await runtime.close()
+
+
+def plan_row(
+    person_id: uuid.UUID, version: int, on: date, *tasks: tuple[str, str]
+) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "plan_id": uuid.UUID(int=1),
+        "person_id": person_id,
+        "version": version,
+        "visits_per_day": None,
+        "minutes_per_visit": None,
+        "days_per_week": None,
+        "provider_organisation": None,
+        "tasks": [
+            {"delegation_id": d, "task_code": "cream", "provider_organisation": p} for d, p in tasks
+        ],
+        "consent_ids": [],
+        "effective_from": on,
+        "reason": "x",
+        "created_at": AT,
+        "created_by": "someone",
+        "idempotency_key": None,
+    }
+
+
+async def test_0005_gives_the_people_on_record_their_relationships_and_drops_provider_access(
+    tmp_path: Path, clock: MovableClock
+) -> None:
+    runtime = given_runtime(ASSESSMENT, f"sqlite+aiosqlite:///{tmp_path}/assessment.db", clock)
+    person = person_row()
+    assessed = assessment_row(person["id"], "care_act_needs", 0)
+    ended, live = str(uuid.uuid4()), str(uuid.uuid4())
+    plans = [
+        plan_row(person["id"], 1, date(2026, 1, 5), (ended, "PROVIDER-A")),
+        plan_row(person["id"], 2, date(2026, 1, 9), (ended, "PROVIDER-A"), (live, "PROVIDER-B")),
+        plan_row(person["id"], 3, date(2026, 2, 1), (live, "PROVIDER-B")),
+    ]
+    registered = {
+        "at": AT,
+        "user_id": "someone",
+        "role": "registered_practitioner",
+        "organisation": "LPT",
+        "action": "person.register",
+        "subject": str(person["id"]),
+    }
+    try:
+        await migrations.upgrade(runtime.engine, ASSESSMENT.migrations_dir, "p003")
+        async with runtime.engine.begin() as connection:
+            await connection.execute(insert(Person), [person])
+            await connection.execute(insert(Assessment), [assessed])
+            await connection.execute(insert(SupportPlanVersion), plans)
+            await connection.execute(insert(audit_log), [registered])
+        await migrations.upgrade(runtime.engine, ASSESSMENT.migrations_dir)
+        async with runtime.engine.connect() as connection:
+            found = (await connection.execute(select(relationships))).all()
+            tables = await connection.run_sync(lambda c: inspect(c).get_table_names())
+    finally:
+        await runtime.close()
+    assert {(r.organisation, r.basis, r.source_id, r.since, r.until) for r in found} == {
+        ("LPT", "registered", str(person["id"]), AT, None),
+        ("LPT", "assessed", str(assessed["id"]), AT, None),
+        ("PROVIDER-B", "provider", live, datetime(2026, 1, 9, tzinfo=UTC), None),
+    }
+    assert "provider_access" not in tables
