@@ -205,8 +205,8 @@ async def test_a_provider_reads_during_the_grace_period_after_its_task_ends_and_
         listed_after = await client.get("/people", headers=PROVIDER)
     assert before_live.status_code == 404
     assert live.status_code == in_grace.status_code == 200
-    assert [p["id"] for p in listed_in_grace.json()["items"]] == [person_id]
     assert after_grace.status_code == 404
+    assert [p["id"] for p in listed_in_grace.json()["items"]] == [person_id]
     assert listed_after.json()["items"] == []
 
 
