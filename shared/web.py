@@ -22,7 +22,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared import access, auth, logs, metrics, openapi, tracing
+from shared import access, auth, idempotency, logs, metrics, openapi, tracing
 from shared.auth import CurrentUser, authenticated, token_contract
 from shared.events import contracts
 from shared.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers, problem
@@ -198,21 +198,35 @@ WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 async def _idempotency_key(
+    request: Request,
+    session: Session,
     user: Annotated[CurrentUser, Depends(authenticated)],
     key: Annotated[
         str | None,
         Header(
-            alias="Idempotency-Key",
+            alias=idempotency.HEADER,
             min_length=1,
             max_length=200,
-            description="Send the same key again to repeat the request safely: no second effect",
+            description=(
+                "Send the same key again with the same request to repeat it safely: no second "
+                "effect. A key belongs to the caller's organisation and this route; sent again "
+                "with a different body or path it is refused (422)."
+            ),
         ),
     ] = None,
 ) -> str | None:
-    """A key belongs to the caller's organisation: the same key from another organisation is a
-    different request, so a guessed or colliding key never returns someone else's resource."""
+    """A key belongs to the caller's organisation and the route: the same key from another
+    organisation or to another route is a different request, so a guessed or colliding key never
+    returns someone else's resource; the same key with a different request is refused (422)."""
     if key is None:
         return None
+    route: APIRoute = request.scope["route"]
+    concrete = route.path_format.format(**request.path_params)  # the mount prefix aside
+    await idempotency.remember(
+        session,
+        idempotency.scope_of(user.organisation, request.method, route.path_format, key),
+        idempotency.request_hash(request.method, concrete, await request.body()),
+    )
     return hashlib.sha256(f"{user.organisation}\n{key}".encode()).hexdigest()
 
 
