@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared import access, auth, idempotency, logs, metrics, openapi, tracing
 from shared.auth import CurrentUser, authenticated, token_contract
 from shared.events import contracts
+from shared.headers import SecurityHeaders, docs_page
 from shared.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers, problem
 from shared.service import Runtime, ServiceSpec
 from shared.settings import ServiceSettings
@@ -63,12 +64,15 @@ def create_app(
         description=spec.description,
         version="1.0.0",
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # served below with pinned assets and a CSP
+        redoc_url=None,  # it would load an unpinned script
         openapi_url="/openapi.json",
     )
     app.state.runtime = runtime
     app.state.verifier = runtime.verifier
     install_problem_handlers(app)
+    app.add_middleware(SecurityHeaders)
+    _serve_docs(app)
     _observe_requests(app, spec.name)
     add_operational_routes(app, runtime, readiness or [])
     _document_roles_and_problems(spec.router)
@@ -77,6 +81,13 @@ def create_app(
     app.include_router(access.router)  # every service serves its own audit trail
     openapi.install(app, service=spec.name, security=token_contract(runtime.settings))
     return app
+
+
+def _serve_docs(app: FastAPI) -> None:
+    @app.get("/docs", include_in_schema=False)
+    async def docs(request: Request) -> Response:
+        root_path = request.scope.get("root_path", "").rstrip("/")
+        return docs_page(f"{root_path}{app.openapi_url}", f"{app.title} - Swagger UI")
 
 
 def add_operational_routes(app: FastAPI, runtime: Runtime, checks: list[ReadinessCheck]) -> None:
@@ -103,12 +114,13 @@ def add_operational_routes(app: FastAPI, runtime: Runtime, checks: list[Readines
     )
     async def ready() -> Response:
         """Answers 200 when the database (and Kafka, when used) answer within 3 seconds, else 503
-        naming the dependency that is not ready (the readiness probe)."""
+        (the readiness probe). Which dependency failed, and how, goes to the log only."""
         for check in [database, *checks]:
             try:
                 await asyncio.wait_for(check(), 3)
             except Exception as exc:
-                return problem(503, "not-ready", f"{check.__name__} is not ready: {exc!r}")
+                log.warning("not ready", dependency=check.__name__, error=repr(exc))
+                return problem(503, "not-ready", "not ready")
         return Response('{"status":"ready"}', media_type="application/json")
 
     @app.get(
