@@ -210,6 +210,7 @@ class Inbox:
             metrics.EVENTS_CONSUMED.labels(self.service, kind).inc(count)
 
     async def _park(self, message: Message, error: Exception | None) -> None:
+        code = error_code(error)
         async with self.sessions() as session, session.begin():
             parked = await session.execute(
                 insert(dead_letters)
@@ -237,7 +238,7 @@ class Inbox:
                     ce_type=message.header("ce_type"),
                     ce_id=message.header("ce_id"),
                     error=type(error).__name__,
-                    error_code=error_code(error),
+                    error_code=code,
                     attempts=self.attempts,
                     parked_at=self.clock.now(),
                 ),
@@ -248,7 +249,7 @@ class Inbox:
             service=self.service,
             topic=message.topic,
             error=repr(error),
-            error_code=error_code(error),
+            error_code=code,
         )
 
     async def parked(self) -> list[dict[str, Any]]:
