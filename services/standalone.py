@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse
 from services import registry
 from shared import logs, web
 from shared.clock import Clock
+from shared.headers import SecurityHeaders
 from shared.service import Runtime
 from shared.transport import InProcessBus
 from shared.worker import relay_for, run_jobs
@@ -56,7 +57,14 @@ def create_app(data_dir: Path = Path("data"), clock: Clock | None = None) -> Fas
             stop.set()
             await asyncio.gather(*tasks)
 
-    root = FastAPI(title="LLR Integrated Personalised Care (standalone)", lifespan=lifespan)
+    root = FastAPI(
+        title="LLR Integrated Personalised Care (standalone)",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    root.add_middleware(SecurityHeaders)
     for name, app in apps.items():
         root.mount(f"/{name}", app)
 

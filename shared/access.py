@@ -119,7 +119,29 @@ def _after(cursor: str) -> int:
         raise InvalidInput("after", "not a cursor this service gave") from None
 
 
-router = APIRouter(tags=["audit"])
+router = APIRouter()
+
+
+class Caller(BaseModel):
+    user_id: str
+    role: Role
+    organisation: str
+    organisation_kind: str
+    ipcb_member: bool
+
+
+@router.get("/me", tags=["caller"], summary="Who the service takes the caller to be")
+async def read_caller(request: Request, user: CurrentUser = admits(*Role)) -> Caller:
+    """The caller as this service sees them: their role, and their organisation as the partner
+    register knows it (403 when it is not in the register)."""
+    organisation = await request.app.state.runtime.register.require(user.organisation)
+    return Caller(
+        user_id=user.user_id,
+        role=user.role,
+        organisation=user.organisation,
+        organisation_kind=organisation.kind.value,
+        ipcb_member=organisation.ipcb_member,
+    )
 
 
 def _sees_all(request: Request, user: CurrentUser) -> bool:
@@ -127,7 +149,7 @@ def _sees_all(request: Request, user: CurrentUser) -> bool:
     return user.organisation in hosts
 
 
-@router.get("/audit", summary="Read the audit trail (paginated, newest first)")
+@router.get("/audit", tags=["audit"], summary="Read the audit trail (paginated, newest first)")
 async def read_audit_trail(
     request: Request,
     user: CurrentUser = admits(Role.AUDITOR),

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
 import jwt
+import structlog
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from shared.errors import Forbidden, Unauthenticated
+from shared.errors import Forbidden, Unauthenticated, Unavailable
 from shared.settings import Environment, ServiceSettings
+
+log = structlog.get_logger()
 
 
 class Role(StrEnum):
@@ -48,7 +51,8 @@ REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud"]
 
 def claim_values(claims: dict[str, Any], path: str) -> list[str]:
     """The strings a claim holds: `path` is a name or a dotted path through objects and arrays
-    (`nhsid_nrbac_roles.role_code` collects `role_code` from each object of the array)."""
+    (`nhsid_nrbac_roles.role_code` collects `role_code` from each object of the array). Anything
+    else where a string belongs (a number, an object, an empty string) makes the token refused."""
     found: list[Any] = [claims]
     for part in path.split("."):
         step: list[Any] = []
@@ -58,7 +62,14 @@ def claim_values(claims: dict[str, Any], path: str) -> list[str]:
                     step.append(item[part])
         found = step
     flat = [item for value in found for item in (value if isinstance(value, list) else [value])]
-    return [str(item) for item in flat if isinstance(item, str | int) and str(item)]
+    odd = sorted({_kind(item) for item in flat if not (isinstance(item, str) and item.strip())})
+    if odd:
+        raise ValueError(f"claim '{path}' must hold non-empty strings; it holds {', '.join(odd)}")
+    return flat
+
+
+def _kind(value: Any) -> str:
+    return "an empty string" if isinstance(value, str) else f"a {type(value).__name__}"
 
 
 def _only_selected(value: Any, key: str, chosen: str) -> Any:
@@ -141,9 +152,10 @@ def token_contract(settings: ServiceSettings) -> str:
         f"A JWT signed with {', '.join(settings.jwt_algorithms)} by the identity provider "
         "(keys from its JWKS). Claims: "
         f"`iss` = `{settings.jwt_issuer}`, `aud` = `{settings.jwt_audience}`, `exp` and `iat` "
-        "(required; 30 s leeway); "
+        f"(required; 30 s leeway; at most {settings.jwt_max_lifetime_seconds} s apart); "
+        "and, as non-empty strings (never numbers or objects): "
         f"`{settings.jwt_subject_claim}`: who calls; "
-        f"`{settings.jwt_organisation_claim}`: their organisation's ODS code; "
+        f"`{settings.jwt_organisation_claim}`: their organisation's ODS code, a partner's; "
         f"`{settings.jwt_role_claim}`: one string or an array holding exactly one platform role "
         f"({mapped}): {', '.join(r.value for r in Role)}. {selected}"
         "Each operation's `x-roles` lists the roles it admits. A missing or invalid token is "
@@ -176,41 +188,114 @@ def public_key_pem(private_pem: bytes) -> bytes:
     )
 
 
-class TokenVerifier:
-    """Pins issuer, audience and algorithms; keys come from a JWKS URL or the development key."""
+# An unknown `kid` fetches the provider's keys again at most this often: tokens naming made-up
+# key ids cost the identity provider one request per interval, whatever their number.
+JWKS_REFRESH_SECONDS = 30.0
+# Keys older than this are fetched again at the next token, so a key the provider withdrew stops
+# counting within five minutes.
+JWKS_LIFESPAN_SECONDS = 300.0
 
-    def __init__(self, settings: ServiceSettings, public_pem: bytes | None = None) -> None:
+
+class Jwks:
+    """The identity provider's signing keys by key id, fetched off the event loop (the fetch is
+    blocking HTTP): again on an unknown key id, rate-limited, and when they are old."""
+
+    def __init__(self, url: str, *, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._client = jwt.PyJWKClient(url, cache_jwk_set=False, timeout=10)
+        self._monotonic = monotonic
+        self._keys: dict[str, Any] = {}
+        self._fetched_at: float | None = None
+        self._lock = asyncio.Lock()
+
+    async def key(self, kid: str) -> Any:
+        if self._due(kid):
+            async with self._lock:
+                if self._due(kid):  # the request that held the lock may have fetched them
+                    await self._fetch()
+        if kid not in self._keys:
+            raise Unauthenticated(f"no key '{kid}' in the identity provider's JWKS")
+        return self._keys[kid]
+
+    def _due(self, kid: str) -> bool:
+        if self._fetched_at is None:
+            return True
+        age = self._monotonic() - self._fetched_at
+        return age >= JWKS_LIFESPAN_SECONDS or (
+            kid not in self._keys and age >= JWKS_REFRESH_SECONDS
+        )
+
+    async def _fetch(self) -> None:
+        self._fetched_at = self._monotonic()  # a failed fetch waits its turn too
+        try:
+            published = (await asyncio.to_thread(self._client.fetch_data))["keys"]
+            if not isinstance(published, list):
+                raise ValueError("`keys` is not an array")
+        except (jwt.PyJWTError, KeyError, ValueError) as exc:
+            log.warning("JWKS fetch failed", error=str(exc))
+            if not self._keys:
+                raise Unavailable("the identity provider's keys cannot be fetched") from exc
+            return  # the keys fetched before still count
+        self._keys = dict(filter(None, map(_signing_key, published)))
+
+
+def _signing_key(published: Any) -> tuple[str, Any] | None:
+    """A key the provider signs with, by its id; None for one of another use or unreadable."""
+    try:
+        key = jwt.PyJWK(published)
+    except (jwt.PyJWTError, KeyError, TypeError, ValueError):
+        return None
+    return (key.key_id, key.key) if key.key_id and key.public_key_use in ("sig", None) else None
+
+
+class TokenVerifier:
+    """Pins issuer, audience, algorithms and a maximum lifetime; keys come from a JWKS URL or the
+    development key."""
+
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        public_pem: bytes | None = None,
+        *,
+        jwks: Jwks | None = None,
+    ) -> None:
         self.settings = settings
         self._public_pem = public_pem
         self.claims = ClaimsMapping(settings)  # a role map naming no platform role fails here
+        self.jwks = jwks or (Jwks(settings.jwks_url) if settings.jwks_url else None)
 
-    @cached_property
-    def _jwks(self) -> jwt.PyJWKClient:
-        return jwt.PyJWKClient(self.settings.jwks_url, cache_keys=True, lifespan=300)
-
-    def _key(self, token: str) -> Any:
-        if self.settings.jwks_url:
-            return self._jwks.get_signing_key_from_jwt(token).key
+    async def _key(self, token: str) -> Any:
+        if self.jwks is not None:
+            kid = jwt.get_unverified_header(token).get("kid")
+            if not isinstance(kid, str) or not kid:
+                raise ValueError("the token's header names no key id (kid)")
+            return await self.jwks.key(kid)
         if self._public_pem is None:
             if self.settings.environment is Environment.PRODUCTION:
                 raise Unauthenticated("no signing keys are configured")
             self._public_pem = public_key_pem(dev_private_key(self.settings.dev_signing_key_file))
         return self._public_pem
 
-    def verify(self, token: str) -> CurrentUser:
+    async def verify(self, token: str) -> CurrentUser:
         try:
             claims = jwt.decode(
                 token,
-                key=self._key(token),
+                key=await self._key(token),
                 algorithms=self.settings.jwt_algorithms,
                 audience=self.settings.jwt_audience,
                 issuer=self.settings.jwt_issuer,
                 options={"require": REQUIRED_CLAIMS},
                 leeway=30,
             )
+            self._refuse_long_lived(claims)
             return self.claims.user(claims)
-        except (jwt.PyJWTError, KeyError, ValueError) as exc:
+        except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
             raise Unauthenticated(f"invalid bearer token: {exc}") from exc
+
+    def _refuse_long_lived(self, claims: dict[str, Any]) -> None:
+        lifetime = claims["exp"] - claims["iat"]
+        most = self.settings.jwt_max_lifetime_seconds
+        if lifetime > most:
+            raise ValueError(f"the token lives {lifetime} s from iat to exp; at most {most} s")
 
 
 def mint_token(
@@ -254,7 +339,7 @@ async def authenticated(
 ) -> CurrentUser:
     if credentials is None:
         raise Unauthenticated("a bearer token is required")
-    user = _verifier(request).verify(credentials.credentials)
+    user = await _verifier(request).verify(credentials.credentials)
     await request.app.state.runtime.register.require(user.organisation)  # R2: a partner only
     return user
 

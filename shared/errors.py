@@ -52,8 +52,21 @@ class InvalidInput(DomainError):
 
 
 class Unauthenticated(DomainError):
+    """No bearer token, or one the platform does not accept. The answer says only that; `reason`
+    says why, for the log (a token's defects are the attacker's lesson, not the caller's)."""
+
     status, kind = 401, "unauthenticated"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("the bearer token is missing or not accepted")
+        self.reason = reason
 
 
 class Forbidden(DomainError):
     status, kind = 403, "forbidden"
+
+
+class Unavailable(DomainError):
+    """A dependency the request needs (the identity provider's keys) does not answer."""
+
+    status, kind = 503, "unavailable"

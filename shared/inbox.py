@@ -13,6 +13,7 @@ from typing import Any
 
 import structlog
 from opentelemetry.trace import SpanKind
+from pydantic import ValidationError
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -27,13 +28,15 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared import metrics, tracing
 from shared.clock import Clock
 from shared.db import JSONDocument, UTCDateTime, dialect_of, insert_absent, plumbing_metadata
+from shared.errors import DomainError, RuleViolation
 from shared.events import Event
-from shared.events.cloudevents import Attributes, Message, classes_of, decode
+from shared.events.cloudevents import Attributes, Message, UnknownEventType, classes_of, decode
 from shared.events.operations import MessageParked
 from shared.outbox import publish
 
@@ -207,6 +210,7 @@ class Inbox:
             metrics.EVENTS_CONSUMED.labels(self.service, kind).inc(count)
 
     async def _park(self, message: Message, error: Exception | None) -> None:
+        code = error_code(error)
         async with self.sessions() as session, session.begin():
             parked = await session.execute(
                 insert(dead_letters)
@@ -233,13 +237,20 @@ class Inbox:
                     offset=message.offset,
                     ce_type=message.header("ce_type"),
                     ce_id=message.header("ce_id"),
-                    error=repr(error)[:1000],
+                    error=type(error).__name__,
+                    error_code=code,
                     attempts=self.attempts,
                     parked_at=self.clock.now(),
                 ),
             )
         metrics.DEAD_LETTERS.labels(self.service).inc()
-        log.error("event parked", service=self.service, topic=message.topic, error=repr(error))
+        log.error(
+            "event parked",
+            service=self.service,
+            topic=message.topic,
+            error=repr(error),
+            error_code=code,
+        )
 
     async def parked(self) -> list[dict[str, Any]]:
         async with self.sessions() as session:
@@ -287,6 +298,23 @@ class Inbox:
                 .values(replayed_at=self.clock.now())
             )
         return True
+
+
+def error_code(error: Exception | None) -> str:
+    """Why a message was parked, as a code that holds no value of the message."""
+    match error:
+        case UnknownEventType():
+            return "unknown-type"
+        case ValidationError():
+            return "undecodable"
+        case RuleViolation():
+            return f"{error.kind}:{error.rule}"
+        case DomainError():
+            return error.kind
+        case DBAPIError():
+            return "database"
+        case _:
+            return "handler-failed"
 
 
 _RECORD_PG = text(

@@ -108,17 +108,22 @@ async def named(session: AsyncSession, ods_code: str, field: str) -> Organisatio
 
 
 class Register:
-    """The caller's organisation, looked up once a minute per process, not once per request."""
+    """The caller's organisation, looked up once a minute per process, not once per request; an
+    organisation not found is looked up again after a second (its registration may be arriving)."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], ttl: float = 60.0) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], ttl: float = 60.0, miss_ttl: float = 1.0
+    ) -> None:
         self._sessions = sessions
-        self._ttl = ttl
+        self._ttl = {True: ttl, False: miss_ttl}
         self._known: dict[str, tuple[float, Organisation | None]] = {}
 
     async def lookup(self, ods_code: str) -> Organisation | None:
         cached = self._known.get(ods_code)
-        if cached is not None and time.monotonic() - cached[0] < self._ttl:
-            return cached[1]
+        if cached is not None:
+            at, found = cached
+            if time.monotonic() - at < self._ttl[found is not None]:
+                return found
         async with self._sessions() as session:
             found = await find(session, ods_code)
         self._known[ods_code] = (time.monotonic(), found)

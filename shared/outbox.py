@@ -4,7 +4,7 @@ The relay sends unsent rows in id order, a batch at a time (one record batch per
 aiokafka's batch API), marks the batch sent in one statement, and sleeps until a commit adds rows:
 on PostgreSQL a trigger NOTIFYs on every insert into the outbox and the relay LISTENs (with a slow
 poll as a safety net); on SQLite it polls. It also deletes what is past the retention window: sent
-outbox rows and inbox ids, in batches.
+outbox rows, inbox ids and idempotency keys, in batches.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ from shared.clock import Clock
 from shared.db import JSONDocument, UTCDateTime, context_of, dialect_of, now, plumbing_metadata
 from shared.events import Event, new_event_id
 from shared.events.cloudevents import Message, headers_of
+from shared.idempotency import idempotency_keys
 from shared.settings import ServiceSettings
 
 if TYPE_CHECKING:
@@ -275,16 +276,16 @@ class Relay:
         metrics.OUTBOX_OLDEST_AGE.labels(self.service).set(max(age, 0.0))
 
     async def prune(self) -> dict[str, int]:
-        """Delete sent outbox rows and inbox ids older than the retention window, in batches;
-        returns how many of each went, and refreshes the row gauges."""
+        """Delete sent outbox rows, inbox ids and idempotency keys older than the retention
+        window, in batches; returns how many of each went, and refreshes the row gauges."""
         async with self.sessions() as session:
             cutoff = self.clock.now() - (self.retention or retention_of(session))
         deleted = {
-            name: await _delete_in_batches(self.sessions, table, cutoff)
-            for name, table in _retained_tables().items()
+            name: await _delete_in_batches(self.sessions, retained, cutoff)
+            for name, retained in _retained_tables().items()
         }
         async with self.sessions() as session:
-            for name, table in _retained_tables().items():
+            for name, (table, _age) in _retained_tables().items():
                 count = await session.scalar(select(func.count()).select_from(table))
                 PLUMBING_ROWS.labels(self.service, name).set(int(count or 0))
         return deleted
@@ -308,20 +309,27 @@ def retention_of(session: AsyncSession) -> timedelta:
     return timedelta(days=float(days))
 
 
-def _retained_tables() -> dict[str, Table]:
-    """Each table pruned, with its age column: the outbox's sent rows, the inbox's ids."""
-    tables = {"outbox": outbox}
+def _retained_tables() -> dict[str, tuple[Table, Column[Any]]]:
+    """Each table pruned, with its age column: the outbox's sent rows, the inbox's ids, the
+    idempotency keys."""
+    tables: dict[str, tuple[Table, Column[Any]]] = {"outbox": (outbox, outbox.c.sent_at)}
     if "inbox" in plumbing_metadata.tables:  # shared.inbox defines it; the outbox cannot import it
-        tables["inbox"] = plumbing_metadata.tables["inbox"]
+        inbox = plumbing_metadata.tables["inbox"]
+        tables["inbox"] = (inbox, inbox.c.processed_at)
+    tables["idempotency_keys"] = (idempotency_keys, idempotency_keys.c.created_at)
     return tables
 
 
 async def _delete_in_batches(
-    sessions: async_sessionmaker[AsyncSession], table: Table, cutoff: datetime, *, most: int = 50
+    sessions: async_sessionmaker[AsyncSession],
+    retained: tuple[Table, Column[Any]],
+    cutoff: datetime,
+    *,
+    most: int = 50,
 ) -> int:
     """At most `most` batches per pass, each in its own short transaction."""
+    table, age = retained
     [key] = table.primary_key.columns
-    age = table.c.sent_at if table is outbox else table.c.processed_at
     oldest = select(key).where(age < cutoff).order_by(key if table is outbox else age)
     deleted = 0
     for _ in range(most):

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared.errors import DomainError
+from shared.errors import DomainError, Unauthenticated
 
 PROBLEM_TYPE_BASE = "https://llr-integrated-care.nhs.uk/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -43,6 +43,8 @@ def field_path(loc: tuple[int | str, ...]) -> str:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        if isinstance(exc, Unauthenticated):
+            log.info("bearer token refused", reason=exc.reason)
         return problem(
             exc.status, exc.kind, exc.detail, instance=request.url.path, **exc.extensions
         )

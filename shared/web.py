@@ -22,9 +22,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared import access, auth, logs, metrics, openapi, tracing
+from shared import access, auth, idempotency, logs, metrics, openapi, tracing
 from shared.auth import CurrentUser, authenticated, token_contract
 from shared.events import contracts
+from shared.headers import SecurityHeaders, docs_page
 from shared.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers, problem
 from shared.service import Runtime, ServiceSpec
 from shared.settings import ServiceSettings
@@ -63,12 +64,15 @@ def create_app(
         description=spec.description,
         version="1.0.0",
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # served below with pinned assets and a CSP
+        redoc_url=None,  # it would load an unpinned script
         openapi_url="/openapi.json",
     )
     app.state.runtime = runtime
     app.state.verifier = runtime.verifier
     install_problem_handlers(app)
+    app.add_middleware(SecurityHeaders)
+    _serve_docs(app)
     _observe_requests(app, spec.name)
     add_operational_routes(app, runtime, readiness or [])
     _document_roles_and_problems(spec.router)
@@ -77,6 +81,14 @@ def create_app(
     app.include_router(access.router)  # every service serves its own audit trail
     openapi.install(app, service=spec.name, security=token_contract(runtime.settings))
     return app
+
+
+def _serve_docs(app: FastAPI) -> None:
+    async def docs(request: Request) -> Response:
+        root_path = request.scope.get("root_path", "").rstrip("/")
+        return docs_page(f"{root_path}{app.openapi_url}", f"{app.title} - Swagger UI")
+
+    app.add_route("/docs", docs, include_in_schema=False)  # a page, not an API operation
 
 
 def add_operational_routes(app: FastAPI, runtime: Runtime, checks: list[ReadinessCheck]) -> None:
@@ -103,12 +115,13 @@ def add_operational_routes(app: FastAPI, runtime: Runtime, checks: list[Readines
     )
     async def ready() -> Response:
         """Answers 200 when the database (and Kafka, when used) answer within 3 seconds, else 503
-        naming the dependency that is not ready (the readiness probe)."""
+        (the readiness probe). Which dependency failed, and how, goes to the log only."""
         for check in [database, *checks]:
             try:
                 await asyncio.wait_for(check(), 3)
             except Exception as exc:
-                return problem(503, "not-ready", f"{check.__name__} is not ready: {exc!r}")
+                log.warning("not ready", dependency=check.__name__, error=repr(exc))
+                return problem(503, "not-ready", "not ready")
         return Response('{"status":"ready"}', media_type="application/json")
 
     @app.get(
@@ -198,21 +211,35 @@ WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 async def _idempotency_key(
+    request: Request,
+    session: Session,
     user: Annotated[CurrentUser, Depends(authenticated)],
     key: Annotated[
         str | None,
         Header(
-            alias="Idempotency-Key",
+            alias=idempotency.HEADER,
             min_length=1,
             max_length=200,
-            description="Send the same key again to repeat the request safely: no second effect",
+            description=(
+                "Send the same key again with the same request to repeat it safely: no second "
+                "effect. A key belongs to the caller's organisation and this route; sent again "
+                "with a different body or path it is refused (422)."
+            ),
         ),
     ] = None,
 ) -> str | None:
-    """A key belongs to the caller's organisation: the same key from another organisation is a
-    different request, so a guessed or colliding key never returns someone else's resource."""
+    """A key belongs to the caller's organisation and the route: the same key from another
+    organisation or to another route is a different request, so a guessed or colliding key never
+    returns someone else's resource; the same key with a different request is refused (422)."""
     if key is None:
         return None
+    route: APIRoute = request.scope["route"]
+    concrete = route.path_format.format(**request.path_params)  # the mount prefix aside
+    await idempotency.remember(
+        session,
+        idempotency.scope_of(user.organisation, request.method, route.path_format, key),
+        idempotency.request_hash(request.method, concrete, await request.body()),
+    )
     return hashlib.sha256(f"{user.organisation}\n{key}".encode()).hexdigest()
 
 

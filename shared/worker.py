@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from shared import logs, metrics, tracing
 from shared.events.operations import MessageParked
+from shared.headers import SecurityHeaders
 from shared.inbox import dead_letters
 from shared.outbox import Publisher, Relay
 from shared.service import Job, Runtime, ServiceSpec
@@ -135,7 +136,10 @@ async def watch_dead_letters(runtime: Runtime, stop: asyncio.Event, every: float
 
 
 async def _serve_operations(runtime: Runtime, stop: asyncio.Event, port: int) -> None:
-    app = FastAPI(title=f"{runtime.spec.title} worker")
+    app = FastAPI(
+        title=f"{runtime.spec.title} worker", docs_url=None, redoc_url=None, openapi_url=None
+    )
+    app.add_middleware(SecurityHeaders)
     security = KafkaSecurity.of(runtime.settings)
 
     async def kafka() -> None:

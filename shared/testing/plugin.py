@@ -83,7 +83,8 @@ class Databases:
         """A test is done with its database: it is dropped in the background while the next
         tests run, instead of all at the session's end (about a minute on 2 cores)."""
         name = make_url(url).database
-        assert name is not None and name.startswith(f"t_{self.run}_")
+        if name is None or not name.startswith(f"t_{self.run}_"):
+            raise ValueError(f"not a database this run made: {url}")
         self._released.append(name)
         if self._dropper is None or self._dropper.done():
             self._dropper = asyncio.get_running_loop().create_task(self._drop_released())

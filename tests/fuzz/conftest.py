@@ -31,7 +31,7 @@ from shared.auth import Role
 from tests.conftest import bearer
 
 ORGANISATION = "LLR-ICB"
-# Per service, every run (derandomised: the same cases each time). `make bench` is where volume goes.
+# Per service, every run (derandomised: the same cases each time).
 MINIMUM_CASES = 500
 CHECKS = [
     not_a_server_error,

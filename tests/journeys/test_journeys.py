@@ -89,8 +89,36 @@ class Live:
     delegation: Json = field(default_factory=dict)
 
 
+SERVICES = ("assessment", "delegation", "training", "funding", "governance")
+
+
 class Steps:
-    """A journey's steps; each journey gets its own provider and GP practice codes."""
+    """A journey's steps; each journey gets its own provider and GP practice codes, registered
+    in the partner register (R2) by the IPCB before anything else happens."""
+
+    @classmethod
+    async def start(cls, platform: Platform) -> Steps:
+        steps = cls(platform)
+        await steps.register(steps.provider, "care_provider")
+        await steps.register(steps.gp_practice, "gp_practice")
+        return steps
+
+    async def register(self, ods_code: str, kind: str) -> None:
+        """The IPCB registers the organisation; every service knows it once the event arrives."""
+        registered = await self.governance.put(
+            f"/organisations/{ods_code}",
+            json={"name": f"Journey {kind} {ods_code}", "kind": kind, "ipcb_member": False},
+            headers=self.p.auth(Role.IPCB_MEMBER, ICB),
+        )
+        assert registered.status_code == 201, registered.text
+        caller = self.p.auth(Role.PROVIDER_MANAGER, ods_code)
+        for service in SERVICES:
+            client = self.p.client(service)
+
+            async def known(client: httpx.AsyncClient = client) -> httpx.Response:
+                return await client.get("/me", headers=caller)
+
+            await self.p.until(known, lambda response: response.status_code == 200)
 
     def __init__(self, platform: Platform) -> None:
         self.p = platform
@@ -432,7 +460,7 @@ def lines_for(statement: Json, subject_id: str) -> list[Json]:
 async def test_journey_1_case_study_r7_r9_r15_r16_r17_r19_r24(platform: Platform) -> None:
     """The Deck's case study: steroid cream, carers trained before discharge, consent, District
     Nurse oversight, incorporated in the support plan without alteration at zero extra cost."""
-    steps = Steps(platform)
+    steps = await Steps.start(platform)
     person_id = await steps.person(open_to_chs=True)
     plan_before = await steps.support_plan(person_id)
 
@@ -505,7 +533,7 @@ async def test_journey_2_thirty_extra_minutes_apportioned_to_the_icb_from_the_st
     platform: Platform,
 ) -> None:
     """A health task needing 30 extra minutes a week: the ICB pays for them from the start."""
-    steps = Steps(platform)
+    steps = await Steps.start(platform)
     hourly = 2317  # 30 minutes at 23.17 an hour is 11.585: the half penny rounds up
     await steps.rate(hourly)
     live = await steps.live(minutes=30)
@@ -540,7 +568,7 @@ async def test_journey_3_iv_drug_administration_refused_with_the_rule_r10(
     platform: Platform,
 ) -> None:
     """IV drug administration is for a registered nurse: the response names R10."""
-    steps = Steps(platform)
+    steps = await Steps.start(platform)
     tasks = await steps.delegation.get("/tasks", headers=steps.mdt)
     assert tasks.status_code == 200, tasks.text
     catalogue = {t["code"]: t["delegability"] for t in tasks.json()}
@@ -585,7 +613,7 @@ async def test_journey_4_no_consensus_goes_to_shared_care_and_becomes_a_case_exa
 ) -> None:
     """MDT without consensus: Shared Care discussion, decision recorded, applied to the proposal,
     and found as a case example by a later search."""
-    steps = Steps(platform)
+    steps = await Steps.start(platform)
     person_id = await steps.person()
     proposal_id = await steps.propose(person_id, "pressure-area-care")
     question = "May the home carers take on pressure area care for this person?"
@@ -668,7 +696,7 @@ async def test_journey_5_joint_package_dispute_settled_back_to_the_penny_r20_r21
 ) -> None:
     """A joint-funded case disputed: CSU case, resolution, settlement back-dated to the penny,
     and the package paid for every day throughout."""
-    steps = Steps(platform)
+    steps = await Steps.start(platform)
     person_id = await steps.person()
     today = platform.today()
     start = today - timedelta(days=45)
@@ -777,7 +805,7 @@ async def test_journey_6_consent_withdrawn_suspends_and_the_extra_cost_stops_r7_
     platform: Platform,
 ) -> None:
     """Consent withdrawn: the delegation suspends and the provider's extra cost stops."""
-    steps = Steps(platform)
+    steps = await Steps.start(platform)
     await steps.rate(2400)
     live = await steps.live(minutes=60)
     await steps.funding_of(live.delegation_id, lambda f: f["status"] == "live")
@@ -810,7 +838,7 @@ async def test_journey_8_discharged_from_chs_oversight_moves_to_the_gp_practice_
     platform: Platform,
 ) -> None:
     """Discharged from Community Health Services: oversight moves to the person's GP practice."""
-    steps = Steps(platform)
+    steps = await Steps.start(platform)
     live = await steps.live(open_to_chs=True)
     assert (live.delegation["oversight_kind"], live.delegation["oversight_owner"]) == (
         "community_health_services",
@@ -837,7 +865,7 @@ async def test_journey_10_consent_withdrawn_handed_back_health_covers_consent_re
     """Consent withdrawn: the task returns to its oversight owner (the CHS team), who acknowledges
     it and names the cover; Health covers it from the stop date; consent given again resumes the
     delegation and closes the handback as resumed."""
-    steps = Steps(platform)
+    steps = await Steps.start(platform)
     await steps.rate(2400)
     live = await steps.live(minutes=60)
     await steps.funding_of(live.delegation_id, lambda f: f["status"] == "live")
@@ -936,7 +964,7 @@ async def test_journey_11_shared_care_cannot_delegate_what_the_decision_check_re
     on reach Shared Care, whose 'delegate' the decision check refuses (R11 without the s.22 test,
     R12 on an unstable condition): no delegation, the proposal refused with the rule, and the
     discussion shows it."""
-    steps = Steps(platform)
+    steps = await Steps.start(platform)
     person_id = await steps.person()
     never = await steps.delegation.post(
         "/proposals",
@@ -1042,7 +1070,7 @@ async def test_journey_7_competence_lapses_suspension_then_reassessment_resumes_
 ) -> None:
     """A worker's competence lapses while another's holds: the task carries on; when no
     competent worker is left it suspends; a reassessment resumes it (and its funding)."""
-    steps = Steps(platform)
+    steps = await Steps.start(platform)
     await steps.rate(2400)
     today = platform.today()
     first_expiry, second_expiry = today + timedelta(days=1), today + timedelta(days=2)
@@ -1095,7 +1123,7 @@ async def test_journey_9_reviews_at_three_then_twelve_months_and_on_a_change_of_
 ) -> None:
     """Reviews with a moved clock: due three months after the start, then twelve months on;
     a significant change of need makes one due at once, with an MDT."""
-    steps = Steps(platform)
+    steps = await Steps.start(platform)
     live = await steps.live(valid_until=[platform.today() + timedelta(days=3 * 366)])
     start = live.start_date
 

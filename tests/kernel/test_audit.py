@@ -19,14 +19,14 @@ async def test_a_change_writes_who_role_organisation_when_what_and_why(
         response = await client.post(
             "/framework-versions",
             json={"version": 2, "effective_from": "2027-04-01", "summary": "Adds new tasks"},
-            headers=bearer(Role.IPCB_MEMBER, "Rutland County Council"),
+            headers=bearer(Role.IPCB_MEMBER, "RUTLAND-COUNTY-COUNCIL"),
         )
         async with runtime.sessions() as session:
             rows = (await session.execute(select(audit_log))).mappings().all()
     assert response.status_code == 201
     [row] = rows
     assert row["role"] == "ipcb_member"
-    assert row["organisation"] == "Rutland County Council"
+    assert row["organisation"] == "RUTLAND-COUNTY-COUNCIL"
     assert row["action"] == "framework_version.publish"
     assert row["subject"] == "framework-version-2"
     assert row["reason"] == "Adds new tasks"

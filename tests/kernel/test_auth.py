@@ -10,6 +10,7 @@ import time
 
 import jwt
 import pytest
+import structlog
 
 from services.governance.main import SPEC as GOVERNANCE
 from shared.auth import Role, TokenVerifier
@@ -44,8 +45,8 @@ def hand_made(header: dict[str, str], body: dict[str, object], key: bytes | None
     return f"{signing_input}.{b64(signature)}"
 
 
-def test_a_valid_token_gives_the_user_organisation_and_role() -> None:
-    user = VERIFIER.verify(token(Role.CSU_OFFICER, "MLCSU", user_id="officer-7"))
+async def test_a_valid_token_gives_the_user_organisation_and_role() -> None:
+    user = await VERIFIER.verify(token(Role.CSU_OFFICER, "MLCSU", user_id="officer-7"))
     assert (user.user_id, user.organisation, user.role) == ("officer-7", "MLCSU", Role.CSU_OFFICER)
 
 
@@ -65,9 +66,9 @@ def test_a_valid_token_gives_the_user_organisation_and_role() -> None:
         ("garbage", "not.a.token"),
     ],
 )
-def test_bad_tokens_are_refused(name: str, bad_token: str) -> None:
+async def test_bad_tokens_are_refused(name: str, bad_token: str) -> None:
     with pytest.raises(Unauthenticated):
-        VERIFIER.verify(bad_token)
+        await VERIFIER.verify(bad_token)
 
 
 async def test_the_api_refuses_missing_and_bad_tokens_with_401_problems(
@@ -84,6 +85,63 @@ async def test_the_api_refuses_missing_and_bad_tokens_with_401_problems(
         assert response.headers["content-type"] == "application/problem+json"
         assert response.headers["www-authenticate"] == "Bearer"
         assert response.json()["status"] == 401
+
+
+async def test_a_401_says_only_that_the_token_is_not_accepted_and_the_log_says_why(
+    service_client: ServiceClient,
+) -> None:
+    expired = jwt.encode(claims(exp=int(time.time()) - 120), PRIVATE_KEY, "RS256")
+    async with service_client(GOVERNANCE) as (client, _):
+        with structlog.testing.capture_logs() as lines:
+            response = await client.get(
+                "/framework-versions", headers={"Authorization": f"Bearer {expired}"}
+            )
+    assert response.status_code == 401
+    assert response.json()["detail"] == "the bearer token is missing or not accepted"
+    assert "expired" not in response.text.lower()
+    [refused] = [line for line in lines if line["event"] == "bearer token refused"]
+    assert "expired" in refused["reason"].lower()
+
+
+def lasting(seconds: int) -> str:
+    now = int(time.time())
+    return jwt.encode(claims(iat=now, exp=now + seconds), PRIVATE_KEY, "RS256")
+
+
+async def test_a_token_living_longer_than_the_maximum_lifetime_is_refused() -> None:
+    most = SETTINGS.jwt_max_lifetime_seconds
+    accepted = await VERIFIER.verify(lasting(most))
+    with pytest.raises(Unauthenticated) as ten_years:
+        await VERIFIER.verify(lasting(10 * 365 * 24 * 3600))
+    with pytest.raises(Unauthenticated) as a_second_too_long:
+        await VERIFIER.verify(lasting(most + 1))
+    assert accepted.role is Role.MDT_MEMBER
+    assert "at most" in ten_years.value.reason
+    assert "at most" in a_second_too_long.value.reason
+
+
+@pytest.mark.parametrize(
+    ("claim", "value"),
+    [
+        ("org", 12345),
+        ("org", {"ods": "LLR-ICB"}),
+        ("org", ""),
+        ("org", "   "),
+        ("org", [{"ods": "LLR-ICB"}]),
+        ("org", ["LLR-ICB", {"ods": "RT5"}]),
+        ("org", ["LLR-ICB", ""]),
+        ("role", {"name": "mdt_member"}),
+        ("role", [{"name": "mdt_member"}]),
+        ("role", ["mdt_member", 7]),
+        ("role", ""),
+    ],
+)
+async def test_a_claim_naming_the_caller_must_hold_non_empty_strings(
+    claim: str, value: object
+) -> None:
+    with pytest.raises(Unauthenticated) as refused:
+        await VERIFIER.verify(jwt.encode(claims(**{claim: value}), PRIVATE_KEY, "RS256"))
+    assert f"claim '{claim}' must hold non-empty strings" in refused.value.reason
 
 
 async def test_a_role_outside_the_endpoints_list_gets_403(service_client: ServiceClient) -> None:
@@ -167,8 +225,8 @@ def cis2_claims(*roles: tuple[str, str], selected: int | None = None) -> dict[st
     return claims if selected is None else {**claims, "selected_roleid": f"09{selected}"}
 
 
-def test_an_entra_like_token_maps_its_roles_array_object_id_and_ods_claim() -> None:
-    user = TokenVerifier(ENTRA, PUBLIC_KEY).verify(provider_token(ENTRA, **entra_claims()))
+async def test_an_entra_like_token_maps_its_roles_array_object_id_and_ods_claim() -> None:
+    user = await TokenVerifier(ENTRA, PUBLIC_KEY).verify(provider_token(ENTRA, **entra_claims()))
     assert (user.user_id, user.organisation, user.role) == (
         "2b5e3c0e-7a91-4a8d-9b63-4d1f0c8e7a11",
         "RT5",
@@ -176,9 +234,9 @@ def test_an_entra_like_token_maps_its_roles_array_object_id_and_ods_claim() -> N
     )
 
 
-def test_a_cis2_like_token_maps_its_rbac_role_code_and_the_roles_organisation() -> None:
+async def test_a_cis2_like_token_maps_its_rbac_role_code_and_the_roles_organisation() -> None:
     token_ = provider_token(CIS2, **cis2_claims(("S8000:G8000:R8001", "RT5")))
-    user = TokenVerifier(CIS2, PUBLIC_KEY).verify(token_)
+    user = await TokenVerifier(CIS2, PUBLIC_KEY).verify(token_)
     assert (user.user_id, user.organisation, user.role) == (
         "910000000001",
         "RT5",
@@ -186,11 +244,12 @@ def test_a_cis2_like_token_maps_its_rbac_role_code_and_the_roles_organisation() 
     )
 
 
-def test_a_cis2_like_token_counts_only_the_role_selected_at_sign_in_and_its_organisation() -> None:
+async def test_a_cis2_like_token_counts_only_the_role_selected_at_sign_in_and_its_org() -> None:
     roles = [("S8000:G8000:R8003", "RWE"), ("S8000:G8000:R8001", "RT5")]
     verifier = TokenVerifier(CIS2, PUBLIC_KEY)
     chosen = [
-        verifier.verify(provider_token(CIS2, **cis2_claims(*roles, selected=i))) for i in (0, 1)
+        await verifier.verify(provider_token(CIS2, **cis2_claims(*roles, selected=i)))
+        for i in (0, 1)
     ]
     assert [(user.organisation, user.role) for user in chosen] == [
         ("RWE", Role.AUDITOR),
@@ -198,9 +257,9 @@ def test_a_cis2_like_token_counts_only_the_role_selected_at_sign_in_and_its_orga
     ]
 
 
-def test_provider_roles_the_map_does_not_name_are_ignored() -> None:
+async def test_provider_roles_the_map_does_not_name_are_ignored() -> None:
     roles = ["Directory.Reader", "LLR.Auditor"]
-    user = TokenVerifier(ENTRA, PUBLIC_KEY).verify(
+    user = await TokenVerifier(ENTRA, PUBLIC_KEY).verify(
         provider_token(ENTRA, **entra_claims(roles=roles))
     )
     assert user.role is Role.AUDITOR
@@ -244,15 +303,16 @@ def test_provider_roles_the_map_does_not_name_are_ignored() -> None:
         ),
     ],
 )
-def test_tokens_whose_claims_do_not_name_one_user_organisation_and_role_are_refused(
+async def test_tokens_whose_claims_do_not_name_one_user_organisation_and_role_are_refused(
     name: str, settings: ServiceSettings, body: dict[str, object], reason: str
 ) -> None:
-    with pytest.raises(Unauthenticated, match=reason):
-        TokenVerifier(settings, PUBLIC_KEY).verify(provider_token(settings, **body))
+    with pytest.raises(Unauthenticated) as refused:
+        await TokenVerifier(settings, PUBLIC_KEY).verify(provider_token(settings, **body))
+    assert reason in refused.value.reason
 
 
-def test_the_default_claims_also_take_the_role_as_a_one_element_array() -> None:
-    user = VERIFIER.verify(jwt.encode(claims(role=["auditor"]), PRIVATE_KEY, "RS256"))
+async def test_the_default_claims_also_take_the_role_as_a_one_element_array() -> None:
+    user = await VERIFIER.verify(jwt.encode(claims(role=["auditor"]), PRIVATE_KEY, "RS256"))
     assert user.role is Role.AUDITOR
 
 

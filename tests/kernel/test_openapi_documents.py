@@ -157,7 +157,7 @@ def test_a_new_route_module_is_documented_with_nothing_listed_by_hand() -> None:
 
     other = APIRouter(tags=["audit"])
 
-    @other.get("/audit", summary="Audit entries")
+    @other.get("/audit-entries", summary="Audit entries")
     async def listing_(user: Any = admits(Role.AUDITOR)) -> list[dict[str, str]]:
         return []
 
@@ -178,7 +178,7 @@ def test_a_new_route_module_is_documented_with_nothing_listed_by_hand() -> None:
     module = __name__.rsplit(".", 1)[-1]
     assert ids[("/reviews/{review_id}/close", "post")] == "closeReview"
     assert ids[("/reviews", "get")] == openapi.camel(f"{module}_listing")
-    assert ids[("/audit", "get")] == "auditListing"
+    assert ids[("/audit-entries", "get")] == "auditListing"
     close = document["paths"]["/reviews/{review_id}/close"]["post"]
     assert set(close["responses"]) >= {"400", "401", "403", "404", "409", "422", "503"}
     assert close["requestBody"]["content"]["application/json"]["example"] == {"key": 1}

@@ -90,10 +90,10 @@ async def test_sent_rows_and_inbox_ids_older_than_seven_days_are_deleted_in_batc
 
     deleted = await relay.prune()
 
-    assert deleted == {"outbox": 25, "inbox": 23}
+    assert deleted == {"outbox": 25, "inbox": 23, "idempotency_keys": 0}
     assert await remaining(runtime) == (5, 4, 7)  # unsent rows stay whatever their age
     assert (gauge("outbox"), gauge("inbox")) == (9, 7)
-    assert await relay.prune() == {"outbox": 0, "inbox": 0}
+    assert await relay.prune() == {"outbox": 0, "inbox": 0, "idempotency_keys": 0}
 
 
 async def test_the_retention_window_is_a_setting(
@@ -105,8 +105,8 @@ async def test_the_retention_window_is_a_setting(
         "things", runtime.sessions, NoBroker(), runtime.clock, retention=timedelta(days=30)
     )
 
-    assert await relay.prune() == {"outbox": 0, "inbox": 0}
+    assert await relay.prune() == {"outbox": 0, "inbox": 0, "idempotency_keys": 0}
 
     clock.move(timedelta(days=25))  # sent 31 and 33 days ago; ids 35 and 26 days old
-    assert await relay.prune() == {"outbox": 30, "inbox": 23}
+    assert await relay.prune() == {"outbox": 30, "inbox": 23, "idempotency_keys": 0}
     assert await remaining(runtime) == (0, 4, 7)
