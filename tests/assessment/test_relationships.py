@@ -13,6 +13,8 @@ from services.assessment.domain.relationships import Held, ended, grace_after, s
 from services.assessment.main import SPEC as ASSESSMENT
 from shared.events.assessment import RelationshipChanged
 from shared.events.delegation import (
+    DecisionOutcome,
+    DelegationDecided,
     DelegationEnded,
     OversightTransferred,
     ProposalSubmitted,
@@ -152,7 +154,36 @@ async def test_the_mdt_is_related_by_a_proposal_and_its_decision_each_once(
         ("LLR-ICB", "mdt", str(decided.proposal_id)),
         ("UHL", "mdt", str(decided.proposal_id)),
     }
-    assert len(events) == 3
+    # The provider each proposal names reads the person to accept the task (R15).
+    assert {k for k in held if k[1] == "provider"} == {
+        ("PROVIDER-HOMECARE-1", "provider", str(proposed.proposal_id)),
+        ("PROVIDER-HOMECARE-1", "provider", str(anonymous.proposal_id)),
+    }
+    assert len(events) == 5
+
+
+async def test_a_refused_proposal_ends_what_it_gave_a_grace_period_after_the_decision(
+    service_client: ServiceClient,
+) -> None:
+    async with service_client(ASSESSMENT) as (client, runtime):
+        person_id = await given_person(client)
+        proposed = proposal(person_id, "UHL")
+        await deliver(runtime, proposed)
+        refused = DelegationDecided(
+            person_id=uuid.UUID(person_id),
+            proposal_id=proposed.proposal_id,
+            outcome=DecisionOutcome.REFUSED,
+            framework_version=1,
+            decided_on=date(2026, 1, 12),
+            mdt_organisations=["UHL"],
+        )
+        await deliver(runtime, refused)
+        await deliver(runtime, refused)  # told again: no second end
+        held = await rows(runtime, person_id)
+    source = str(proposed.proposal_id)
+    until = grace_after(date(2026, 1, 12), GRACE)
+    assert held[("UHL", "mdt", source)] == (JAN_5, until)
+    assert held[("PROVIDER-HOMECARE-1", "provider", source)] == (JAN_5, until)
 
 
 async def test_a_live_task_relates_provider_oversight_commissioner_and_council_once(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
-from shared.events.delegation import TaskDelegated
+from shared.events.delegation import ProposalSubmitted, TaskDelegated
 from shared.events.funding import DisputeRaised
 from shared.events.vocabulary import RelationshipBasis
 
@@ -68,6 +68,16 @@ def ended(held: Held | None, until: datetime) -> Held | None:
 # Who a partner's fact relates to the person.
 
 ENDS_WITH_DELEGATION = (RelationshipBasis.PROVIDER, RelationshipBasis.OVERSIGHT)
+FROM_PROPOSAL = (RelationshipBasis.MDT, RelationshipBasis.PROVIDER)
+
+
+def proposal_parties(event: ProposalSubmitted) -> list[Party]:
+    """A proposal (R9): the organisation proposing it sits on the MDT; the provider it names must
+    read the task and the person to accept it (R15)."""
+    parties = [(event.provider_organisation, RelationshipBasis.PROVIDER)]
+    if event.proposed_by_organisation is not None:
+        parties.insert(0, (event.proposed_by_organisation, RelationshipBasis.MDT))
+    return parties
 
 
 def registered_parties(registering: str, local_authority: str) -> list[Party]:

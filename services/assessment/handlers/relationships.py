@@ -25,6 +25,7 @@ from shared.audit import Purpose, audit_reads
 from shared.auth import CurrentUser, Role
 from shared.errors import NotFound
 from shared.events.delegation import (
+    DecisionOutcome,
     DelegationDecided,
     DelegationEnded,
     OversightTransferred,
@@ -128,20 +129,27 @@ async def registered(session: AsyncSession, person: Person, organisation: str) -
 
 
 async def on_proposal_submitted(session: AsyncSession, event: ProposalSubmitted) -> None:
-    """The organisation that proposed a delegation for the person (R9) sits on its MDT."""
-    if event.proposed_by_organisation is not None:
-        party = (event.proposed_by_organisation, RelationshipBasis.MDT)
-        await start(
-            session, event.person_id, party, event.proposal_id, rules.start_of(event.submitted_on)
-        )
+    """The organisation that proposed a delegation for the person (R9) sits on its MDT; the
+    provider it is proposed to must read the task and the person to accept it (R15)."""
+    since = rules.start_of(event.submitted_on)
+    for party in rules.proposal_parties(event):
+        await start(session, event.person_id, party, event.proposal_id, since)
 
 
 async def on_delegation_decided(session: AsyncSession, event: DelegationDecided) -> None:
-    """The organisations of the MDT members who decided the proposal (R9)."""
+    """The organisations of the MDT members who decided the proposal (R9); a refusal ends what
+    the proposal gave, a grace period after the decision (told again, it reopens nothing)."""
     since = rules.start_of(event.decided_on)
+    refused = event.outcome is DecisionOutcome.REFUSED
     for organisation in dict.fromkeys(event.mdt_organisations):
-        party = (organisation, RelationshipBasis.MDT)
-        await start(session, event.person_id, party, event.proposal_id, since)
+        key = Key(event.person_id, organisation, RelationshipBasis.MDT, str(event.proposal_id))
+        if not refused or await _held(session, key) is None:
+            await start(session, event.person_id, (organisation, key.basis), key.source_id, since)
+    if refused:
+        until = _grace_after(session, event.decided_on)
+        proposal = event.proposal_id
+        for key in await _open_from(session, event.person_id, proposal, rules.FROM_PROPOSAL):
+            await end(session, key, until)
 
 
 async def on_task_delegated(session: AsyncSession, event: TaskDelegated) -> None:
