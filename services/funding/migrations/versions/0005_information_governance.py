@@ -28,6 +28,14 @@ UPDATE rates SET commissioner = COALESCE((
 ), 'unknown')
 """
 
+# Before this revision a delegation had one gap: a downgrade keeps the first one declared.
+KEEP_THE_FIRST_GAP = """
+DELETE FROM funding_gaps WHERE EXISTS (
+    SELECT 1 FROM funding_gaps g
+    WHERE g.delegation_id = funding_gaps.delegation_id AND g.declared_at < funding_gaps.declared_at
+)
+"""
+
 
 def upgrade() -> None:
     op.add_column("rates", sa.Column("commissioner", sa.String(200), nullable=True))
@@ -58,6 +66,7 @@ def downgrade() -> None:
     with op.batch_alter_table("disputes") as batch:
         batch.drop_column("note")
         batch.drop_column("reason_code")
+    op.execute(KEEP_THE_FIRST_GAP)
     _primary_key("funding_gaps", ["delegation_id"])
     with op.batch_alter_table("rates") as batch:
         batch.drop_constraint("uq_rates_commissioner", type_="unique")
@@ -68,13 +77,16 @@ def downgrade() -> None:
 
 
 def _primary_key(table: str, columns: list[str]) -> None:
-    """Replace the funding gaps' primary key: PostgreSQL named it itself, SQLite did not name
-    it (and recreates the table from its new shape)."""
-    name = sa.inspect(op.get_bind()).get_pk_constraint(table).get("name")
-    with op.batch_alter_table(table, copy_from=_funding_gaps(columns)) as batch:
-        if name:
-            batch.drop_constraint(name, type_="primary")
-        batch.create_primary_key(f"pk_{table}", columns)
+    """Replace the funding gaps' primary key: SQLite recreates the table in its new shape;
+    PostgreSQL drops the key it named itself (or this revision named) and makes the new one."""
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        with op.batch_alter_table(table, copy_from=_funding_gaps(columns), recreate="always"):
+            pass
+        return
+    name = sa.inspect(bind).get_pk_constraint(table)["name"] or f"{table}_pkey"
+    op.drop_constraint(name, table, type_="primary")
+    op.create_primary_key(f"pk_{table}", table, columns)
 
 
 def _funding_gaps(primary: list[str]) -> sa.Table:
