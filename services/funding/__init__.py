@@ -23,7 +23,7 @@ event naming the council is charged to the ICB (the record says why); a funding 
 joint package share for that delegation, naming the council is refused (422, rule R11).
 R29: funding decisions and dispute settlements record the Framework version in force on their date.
 Statement and CSV line dates: `line_from` included, `line_until` excluded; a statement covers
-at most three years, and every date a request names lies between 1900 and 2100.
+at most three years, and every date a request names lies between 1900 and 2199.
 Information governance: a person's funding, packages and disputes are read only by an
 organisation concerned that has a legitimate relationship with the person (others get 404), and
 every read is audited; a statement shows the caller's organisation's own lines. Events carry

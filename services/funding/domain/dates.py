@@ -1,16 +1,16 @@
-"""The dates funding accepts, in one place: plausible years, and statement periods no longer than
-a maximum span, so that no date a request can carry overflows a calculation (a 5xx).
+"""The dates funding accepts: the platform's plausible bounds (`shared.dates`), and statement
+periods no longer than a maximum span, so that no date a request can carry overflows a
+calculation (a 5xx).
 
-Rates and joint package terms may start in the future, so the bound is a plausible year rather
-than today; a funding decision is further bounded by R20 (from the start date to today).
+Rates and joint package terms may start after today, so their bound is the plausible range
+rather than today; a funding decision is further bounded by R20 (from the start date to today).
 """
 
 from datetime import date, timedelta
 
+from shared.dates import EARLIEST, LATEST
 from shared.errors import InvalidInput
 
-EARLIEST = date(1900, 1, 1)
-LATEST = date(2100, 12, 31)
 MAX_PERIOD = timedelta(days=3 * 366)  # a statement covers at most three years
 
 
