@@ -26,12 +26,13 @@ class FrameworkVersion(Base):
 
 
 class Rate(Base):
-    """A provider's hourly rate from a date."""
+    """A commissioner's hourly rate for a provider from a date: what it pays that provider."""
 
     __tablename__ = "rates"
-    __table_args__ = (UniqueConstraint("provider_organisation", "effective_from"),)
+    __table_args__ = (UniqueConstraint("commissioner", "provider_organisation", "effective_from"),)
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    commissioner: Mapped[str] = mapped_column(String(200))
     provider_organisation: Mapped[str] = mapped_column(String(200), index=True)
     hourly_rate_pence: Mapped[int]
     effective_from: Mapped[date]
@@ -114,15 +115,17 @@ class FundingSegment(Versioned, Base):
 
 
 class FundingGap(Base):
-    """R20: a commissioner's word that a healthcare task has no funding decision yet."""
+    """R20: a commissioner's word that a healthcare task has no funding decision yet; it counts
+    only when the commissioner is the delegation's accountable organisation and the person is the
+    delegation's, so one organisation's word never stands in for, or blocks, another's."""
 
     __tablename__ = "funding_gaps"
 
     delegation_id: Mapped[UUID] = mapped_column(primary_key=True)
+    organisation: Mapped[str] = mapped_column(String(200), primary_key=True)
     person_id: Mapped[UUID]
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)  # free text: kept here, never on an event
     declared_by: Mapped[str] = mapped_column(String(200))
-    organisation: Mapped[str] = mapped_column(String(200))
     declared_at: Mapped[datetime]
 
 
@@ -168,7 +171,8 @@ class Dispute(Versioned, Base):
     raised_by: Mapped[str] = mapped_column(String(200))
     raised_by_user: Mapped[str] = mapped_column(String(200))
     parties: Mapped[dict[str, Any]]
-    summary: Mapped[str] = mapped_column(Text)
+    reason_code: Mapped[str] = mapped_column(String(30))  # DisputeReason
+    note: Mapped[str | None] = mapped_column(Text)  # the party's own words: never on an event
     raised_on: Mapped[date]
     status: Mapped[str] = mapped_column(String(20))
     outcome: Mapped[dict[str, Any] | None]

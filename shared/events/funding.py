@@ -5,10 +5,12 @@ Money is integer pence; every figure carries the rate, minutes and dates it came
 
 from collections.abc import Sequence
 from datetime import date
+from enum import StrEnum
 from typing import ClassVar
 from uuid import UUID
 
 from shared.events import Event, EventPart
+from shared.events.delegation import StopReason
 
 
 class FundingEvent(Event):
@@ -33,12 +35,22 @@ class FundingApportioned(FundingEvent):
     without_prejudice: bool = False  # Health funds while no funding decision is made (R20)
 
 
+class FundingStopReason(StrEnum):
+    """Why a delegation's additional cost stopped."""
+
+    SUSPENDED = "suspended"
+    ENDED = "ended"
+    HANDED_BACK = "handed_back"  # social care stopped carrying out the task (R18)
+
+
 class FundingStopped(FundingEvent):
-    """Emitted when a delegation's additional cost stops (suspended or ended)."""
+    """Emitted when a delegation's additional cost stops (suspended, ended or handed back)."""
 
     delegation_id: UUID
     effective_from: date
-    reason: str
+    reason: str  # fixed words made from the codes below, never free text
+    reason_code: FundingStopReason | None = None
+    stop_reason: StopReason | None = None  # the suspension's or the handback's reason, if any
 
 
 class Settlement(EventPart):
@@ -77,6 +89,16 @@ class JointPackageAgreed(FundingEvent):
     effective_from: date
 
 
+class DisputeReason(StrEnum):
+    """What a party disputes about a joint-funded case (R22)."""
+
+    SHARES = "shares"  # the split between the organisations
+    HEALTH_NEED = "health_need"  # how much of the person's need is a health need
+    WEEKLY_COST = "weekly_cost"  # the package's weekly cost
+    EFFECTIVE_DATE = "effective_date"  # the date terms apply from
+    OTHER = "other"
+
+
 class DisputeRaised(FundingEvent):
     """Emitted when a party disputes a joint-funded case: it goes to the CSU (R22)."""
 
@@ -84,8 +106,9 @@ class DisputeRaised(FundingEvent):
     package_id: UUID
     raised_by: str
     parties: list[str]
-    summary: str
+    summary: str  # fixed words made from reason_code; the party's own note stays in funding
     raised_on: date
+    reason_code: DisputeReason | None = None
 
 
 class DisputeSettled(FundingEvent):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -12,7 +12,16 @@ from shared.auth import Role
 from shared.events.delegation import TaskDelegated
 from shared.events.funding import Share
 from shared.events.governance import DisputeResolved
-from shared.events.vocabulary import Direction, OversightKind, Setting, TaskCategory
+from shared.events.vocabulary import (
+    Direction,
+    OversightKind,
+    RelationshipBasis,
+    Setting,
+    TaskCategory,
+)
+from shared.relationships import relationship
+from shared.service import Runtime
+from shared.testing.events import deliver
 from tests.conftest import bearer
 
 ICB = "LLR-ICB"
@@ -55,7 +64,9 @@ async def given_rate(
     hourly_rate_pence: int = 2400,
     effective_from: str = "2025-04-01",
     provider: str = PROVIDER,
+    by: str = ICB,
 ) -> dict[str, Any]:
+    """What commissioner `by` pays `provider` an hour from a date."""
     response = await client.post(
         "/rates",
         json={
@@ -63,11 +74,25 @@ async def given_rate(
             "hourly_rate_pence": hourly_rate_pence,
             "effective_from": effective_from,
         },
-        headers=commissioner(),
+        headers=commissioner(by),
     )
     assert response.status_code in (200, 201), response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+async def given_related(
+    runtime: Runtime,
+    person_id: UUID | str,
+    *organisations: str,
+    basis: RelationshipBasis = RelationshipBasis.COMMISSIONER,
+) -> None:
+    """Assessment says each organisation has a legitimate relationship with the person (since
+    the start of 2025), delivered as every service receives it."""
+    person = UUID(str(person_id))
+    since = datetime(2025, 1, 1, tzinfo=UTC)
+    for organisation in organisations:
+        await deliver(runtime, relationship(person, organisation, basis, uuid4(), since))
 
 
 def given_package_body(**overrides: Any) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from tests.funding.conftest import (
     commissioner,
     finance,
     given_rate,
+    given_related,
     given_task_delegated,
     statement,
 )
@@ -92,6 +93,7 @@ async def test_r19_a_task_that_fits_the_plan_records_a_zero_cost_apportionment(
     event = given_task_delegated(additional_minutes_per_week=0)
     async with service_client(FUNDING) as (client, runtime):
         await deliver(runtime, event)
+        await given_related(runtime, event.person_id, ICB)
         [apportioned] = await published(runtime, FundingApportioned)
         funding = await client.get(
             f"/delegations/{event.delegation_id}/funding", headers=commissioner()
@@ -135,7 +137,7 @@ async def test_r19_a_social_to_health_task_is_apportioned_to_the_local_authority
         provider_organisation="LPT",
     )
     async with service_client(FUNDING) as (client, runtime):
-        await given_rate(client, 3000, provider="LPT")
+        await given_rate(client, 3000, provider="LPT", by=CITY)
         await deliver(runtime, event)
         city = await statement(client, CITY, "2026-01-05", "2026-01-11")
         icb = await statement(client, ICB, "2026-01-05", "2026-01-11")
@@ -253,6 +255,7 @@ async def test_r19_only_the_organisations_concerned_see_a_delegations_funding(
     url = f"/delegations/{event.delegation_id}/funding"
     async with service_client(FUNDING) as (client, runtime):
         await deliver(runtime, event)
+        await given_related(runtime, event.person_id, CITY, ICB)
         city = await client.get(url, headers=finance(CITY))
         icb = await client.get(url, headers=commissioner(ICB))
     assert city.status_code == 200

@@ -19,6 +19,7 @@ from shared.auth import Role
 from shared.clock import MovableClock
 from shared.errors import RuleViolation
 from shared.events.funding import DisputeRaised, DisputeSettled, Settlement, Share
+from shared.events.vocabulary import RelationshipBasis
 from shared.testing.events import deliver, message_for, published
 from tests.conftest import ServiceClient, bearer
 from tests.funding.conftest import (
@@ -27,6 +28,7 @@ from tests.funding.conftest import (
     finance,
     given_dispute_resolved,
     given_package,
+    given_related,
     statement,
 )
 
@@ -84,7 +86,7 @@ def test_r22_an_outcome_from_a_future_date_settles_nothing() -> None:
 async def raise_dispute(client: AsyncClient, package: dict[str, Any], by: str = CITY) -> Any:
     return await client.post(
         f"/joint-packages/{package['id']}/disputes",
-        json={"summary": "the split does not reflect the health need"},
+        json={"reason_code": "health_need", "note": "the split does not reflect the health need"},
         headers=finance(by),
     )
 
@@ -129,6 +131,7 @@ async def test_r22_the_resolution_is_applied_and_settled_back_to_the_date_it_nam
         [settled] = await published(runtime, DisputeSettled)
         icb = await statement(client, ICB, "2026-01-05", "2026-01-25")
         city = await statement(client, CITY, "2026-01-05", "2026-01-25")
+        await given_related(runtime, package["person_id"], ICB)
         read = await client.get(f"/disputes/{dispute_id}", headers=finance(ICB))
     assert isinstance(settled, DisputeSettled)
     assert settled.settlements == [Settlement(payer=CITY, payee=ICB, amount_pence=14_000)]
@@ -199,8 +202,12 @@ async def test_r22_a_resolution_for_an_unknown_package_is_parked_and_replays_lat
 async def test_r22_csu_officers_read_disputes_and_strangers_see_none(
     service_client: ServiceClient,
 ) -> None:
-    async with service_client(FUNDING) as (client, _):
+    async with service_client(FUNDING) as (client, runtime):
         package = await given_package(client)
+        await given_related(
+            runtime, package["person_id"], "MLCSU", basis=RelationshipBasis.CSU_CASE
+        )
+        await given_related(runtime, package["person_id"], "RUTLAND-COUNTY-COUNCIL")
         raised = await raise_dispute(client, package)
         outsider = await raise_dispute(client, package, by="RUTLAND-COUNTY-COUNCIL")
         csu = await client.get("/disputes", headers=bearer(Role.CSU_OFFICER, "MLCSU"))
@@ -214,12 +221,17 @@ async def test_r22_csu_officers_read_disputes_and_strangers_see_none(
         provider = await client.get("/disputes", headers=bearer(Role.PROVIDER_MANAGER, CITY))
         csu_raises = await client.post(
             f"/joint-packages/{package['id']}/disputes",
-            json={"summary": "x"},
+            json={"reason_code": "shares"},
             headers=bearer(Role.CSU_OFFICER, "MLCSU"),
         )
         empty = await client.post(
             f"/joint-packages/{package['id']}/disputes",
-            json={"summary": ""},
+            json={"reason_code": "shares", "note": ""},
+            headers=finance(ICB),
+        )
+        uncoded = await client.post(
+            f"/joint-packages/{package['id']}/disputes",
+            json={"reason_code": "because I say so"},
             headers=finance(ICB),
         )
     assert outsider.status_code == 404
@@ -230,7 +242,9 @@ async def test_r22_csu_officers_read_disputes_and_strangers_see_none(
     assert provider.status_code == 403
     assert csu_raises.status_code == 403
     assert empty.status_code == 422
-    assert empty.json()["errors"][0]["field"] == "summary"
+    assert empty.json()["errors"][0]["field"] == "note"
+    assert uncoded.status_code == 422
+    assert uncoded.json()["errors"][0]["field"] == "reason_code"
 
 
 percent_pairs = st.integers(0, 100).map(lambda p: (p, 100 - p))

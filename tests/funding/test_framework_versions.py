@@ -11,6 +11,7 @@ from services.funding.queries.versions import framework_version_in_force
 from shared.clock import MovableClock
 from shared.events.funding import DisputeSettled, Share, WithoutPrejudiceSettled
 from shared.events.governance import FrameworkVersionPublished
+from shared.events.vocabulary import RelationshipBasis
 from shared.testing.events import deliver, published
 from tests.conftest import ServiceClient
 from tests.funding.conftest import (
@@ -21,6 +22,7 @@ from tests.funding.conftest import (
     given_dispute_resolved,
     given_package,
     given_rate,
+    given_related,
     given_task_delegated,
 )
 
@@ -30,6 +32,8 @@ VERSION_2 = FrameworkVersionPublished(
     effective_from=date(2026, 1, 15),
     summary="version 2",
 )
+
+LOCAL_AUTHORITY = RelationshipBasis.LOCAL_AUTHORITY
 
 
 async def test_r29_version_1_is_in_force_from_october_2022_and_published_versions_follow(
@@ -61,6 +65,10 @@ async def test_r29_a_funding_decision_records_the_version_in_force_on_its_date(
     async with service_client(FUNDING) as (client, runtime):
         await given_rate(client, 2400)
         await deliver(runtime, VERSION_2, before, after)
+        for delegated in (before, after):
+            await given_related(
+                runtime, delegated.person_id, CITY, basis=RelationshipBasis.LOCAL_AUTHORITY
+            )
         for delegated, on in ((before, "2026-01-12"), (after, "2026-01-19")):
             response = await client.post(
                 f"/delegations/{delegated.delegation_id}/funding-decision",
@@ -95,6 +103,7 @@ async def test_r29_a_dispute_settlement_records_the_version_in_force_when_resolv
             ),
         )
         [settled] = await published(runtime, DisputeSettled)
+        await given_related(runtime, package["person_id"], CITY)
         dispute = await client.get(f"/disputes/{dispute_id}", headers=finance(CITY))
     assert isinstance(settled, DisputeSettled)
     assert settled.framework_version == 2

@@ -38,6 +38,7 @@ from tests.funding.conftest import (
     PROVIDER,
     commissioner,
     given_rate,
+    given_related,
     given_task_delegated,
     statement,
 )
@@ -131,6 +132,7 @@ async def test_r20_a_handback_stops_the_apportionment_and_health_covers_from_the
     delegated = given_task_delegated(additional_minutes_per_week=60)
     handback = given_handback(delegated)
     async with service_client(FUNDING) as (client, runtime):
+        await given_related(runtime, delegated.person_id, ICB, CITY)
         await given_rate(client, 2400)
         await given_rate(client, 3000, provider=OWNER)
         await deliver(runtime, delegated, handback)
@@ -139,7 +141,7 @@ async def test_r20_a_handback_stops_the_apportionment_and_health_covers_from_the
         funding = await funding_of(client, delegated.delegation_id)
         icb = await statement(client, ICB, "2026-01-05", "2026-01-18")
     assert [(s.effective_from, s.reason) for s in stopped if isinstance(s, FundingStopped)] == [
-        (STOP, "handed back: consent_withdrawn")
+        (STOP, "handed_back: consent_withdrawn")
     ]
     assert apportioned(events) == [
         (ICB, PROVIDER, False, date(2026, 1, 5)),
@@ -173,6 +175,7 @@ async def test_r20_a_redelivered_handback_has_no_second_effect(
     handback = given_handback(delegated)
     message = message_for(handback)
     async with service_client(FUNDING) as (client, runtime):
+        await given_related(runtime, delegated.person_id, ICB, CITY)
         await given_rate(client, 2400)
         await deliver(runtime, delegated)
         await runtime.inbox.deliver(message)
@@ -195,6 +198,7 @@ async def test_r20_a_suspension_and_its_handback_stop_the_apportionment_once_in_
     handback, suspended = given_handback(delegated), given_suspended(delegated)
     stops = (suspended, handback) if suspension_first else (handback, suspended)
     async with service_client(FUNDING) as (client, runtime):
+        await given_related(runtime, delegated.person_id, ICB, CITY)
         await given_rate(client, 2400)
         await deliver(runtime, delegated, *stops, *stops)
         stopped = await published(runtime, FundingStopped)
@@ -215,6 +219,7 @@ async def test_r20_the_cover_ends_the_day_before_the_task_resumes_and_the_cost_r
     closed, resumed = given_closed(handback, HandbackClosure.RESUMED), given_resumed(delegated)
     resumptions = (closed, resumed) if closure_first else (resumed, closed)
     async with service_client(FUNDING) as (client, runtime):
+        await given_related(runtime, delegated.person_id, ICB, CITY)
         await given_rate(client, 2400)
         await given_rate(client, 3000, provider=OWNER)
         await deliver(runtime, delegated, handback, *resumptions, *resumptions)
@@ -247,6 +252,7 @@ async def test_r20_a_task_delegated_again_ends_the_cover_and_the_old_apportionme
     handback = given_handback(delegated, StopReason.HANDED_BACK)
     closed = given_closed(handback, HandbackClosure.REDELEGATED)
     async with service_client(FUNDING) as (client, runtime):
+        await given_related(runtime, delegated.person_id, ICB, CITY)
         await given_rate(client, 2400)
         await deliver(runtime, delegated, handback, closed)
         funding = await funding_of(client, delegated.delegation_id)
@@ -265,8 +271,10 @@ async def test_r20_the_funding_decision_settles_the_cover_back_to_the_stop_date(
     handback = given_handback(delegated, StopReason.ENDED)
     clock.move(timedelta(days=30))
     async with service_client(FUNDING) as (client, runtime):
-        await given_rate(client, 2400)
-        await given_rate(client, 3000, provider=OWNER)
+        await given_related(runtime, delegated.person_id, ICB, CITY)
+        await given_rate(client, 2400, by=CITY)  # the council pays the provider
+        await given_rate(client, 3000, provider=OWNER)  # Health pays the owner for its cover
+        await given_rate(client, 3000, provider=OWNER, by=CITY)  # and so does the council
         await deliver(runtime, delegated, handback)
         decided = await client.post(
             f"/delegations/{delegated.delegation_id}/funding-decision",
@@ -317,7 +325,8 @@ async def test_r18_a_social_to_health_handback_stops_the_council_paying_and_heal
     )
     handback = given_handback(delegated, StopReason.HANDED_BACK)
     async with service_client(FUNDING) as (client, runtime):
-        await given_rate(client, 2400, provider="LPT")
+        await given_related(runtime, delegated.person_id, ICB, CITY)
+        await given_rate(client, 2400, provider="LPT", by=CITY)
         await deliver(runtime, delegated, handback, handback)
         stopped = await published(runtime, FundingStopped)
         response = await client.get(
@@ -333,6 +342,7 @@ async def test_r20_a_handback_of_a_delegation_funding_never_saw_live_changes_not
 ) -> None:
     never_live = given_task_delegated()
     async with service_client(FUNDING) as (client, runtime):
+        await given_related(runtime, never_live.person_id, ICB, CITY)
         await deliver(runtime, given_handback(never_live, StopReason.DECLINED_AFTER_ACCEPTANCE))
         response = await client.get(
             f"/delegations/{never_live.delegation_id}/funding", headers=commissioner()
@@ -352,6 +362,7 @@ async def test_r20_twenty_funding_decisions_on_one_cover_settle_it_once(
     url = f"/delegations/{delegated.delegation_id}/funding-decision"
     body = {"accountable_organisation": CITY, "decided_on": "2026-01-19"}
     async with service_client(FUNDING) as (client, runtime):
+        await given_related(runtime, delegated.person_id, ICB, CITY)
         await given_rate(client, 2400)
         await deliver(runtime, delegated, given_handback(delegated))
 
@@ -370,6 +381,7 @@ async def test_r20_one_decision_settles_the_start_gap_and_the_cover_back_to_the_
     )
     clock.move(timedelta(days=30))
     async with service_client(FUNDING) as (client, runtime):
+        await given_related(runtime, delegated.person_id, ICB, CITY)
         await given_rate(client, 2400)
         await given_rate(client, 3000, provider=OWNER)
         await deliver(runtime, delegated, given_handback(delegated))

@@ -23,6 +23,7 @@ from tests.funding.conftest import (
     finance,
     given_package,
     given_package_body,
+    given_related,
     statement,
 )
 
@@ -185,13 +186,14 @@ async def test_r21_a_repeated_agreement_with_the_same_idempotency_key_has_one_ef
 async def test_r21_only_the_parties_agree_and_read_a_package(
     service_client: ServiceClient,
 ) -> None:
-    async with service_client(FUNDING) as (client, _):
+    async with service_client(FUNDING) as (client, runtime):
         outsider = await client.post(
             "/joint-packages",
             json=given_package_body(),
             headers=commissioner("RUTLAND-COUNTY-COUNCIL"),
         )
         package = await given_package(client)
+        await given_related(runtime, package["person_id"], CITY, "RUTLAND-COUNTY-COUNCIL")
         party = await client.get(f"/joint-packages/{package['id']}", headers=finance(CITY))
         stranger = await client.get(
             f"/joint-packages/{package['id']}", headers=finance("RUTLAND-COUNTY-COUNCIL")

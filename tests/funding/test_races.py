@@ -26,6 +26,7 @@ from tests.funding.conftest import (
     commissioner,
     given_package_body,
     given_rate,
+    given_related,
     given_task_delegated,
 )
 from tests.racing import Target, on_postgresql, on_standalone
@@ -57,7 +58,7 @@ async def given_package(target: Target) -> dict[str, Any]:
 async def test_r22_twenty_disputes_of_one_package_open_one(target: Target) -> None:
     package = await given_package(target)
     url = f"/joint-packages/{package['id']}/disputes"
-    body = {"summary": "the split does not reflect the health need"}
+    body = {"reason_code": "shares", "note": "the split does not reflect the health need"}
     before = await target.events("DisputeRaised")
 
     async def dispute(_: int) -> Any:
@@ -104,6 +105,7 @@ async def decide_twenty_times(client: AsyncClient, runtime: Runtime, clock: Mova
     clock.move(timedelta(days=60))  # decisions are made on or before today
     await given_rate(client, 2400)
     await deliver(runtime, event)
+    await given_related(runtime, event.person_id, CITY)
     url = f"/delegations/{event.delegation_id}/funding-decision"
     body = {"accountable_organisation": CITY, "decided_on": "2026-02-02"}
     headers = commissioner(CITY)

@@ -14,6 +14,7 @@ from tests.funding.conftest import (
     PROVIDER,
     commissioner,
     given_rate,
+    given_related,
     given_task_delegated,
     statement,
 )
@@ -25,6 +26,7 @@ async def test_r19_an_apportionment_awaits_a_rate_and_completes_when_it_arrives(
     event = given_task_delegated(additional_minutes_per_week=60)
     async with service_client(FUNDING) as (client, runtime):
         await deliver(runtime, event)
+        await given_related(runtime, event.person_id, ICB)
         before = await published(runtime, FundingApportioned)
         waiting = await client.get(
             f"/delegations/{event.delegation_id}/funding", headers=commissioner()

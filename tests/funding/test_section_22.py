@@ -29,6 +29,7 @@ from tests.funding.conftest import (
     given_dispute_resolved,
     given_package_body,
     given_rate,
+    given_related,
     given_task_delegated,
 )
 
@@ -93,6 +94,7 @@ async def test_r11_the_event_naming_the_council_charges_the_nhs_and_records_why(
     async with service_client(FUNDING) as (client, runtime):
         await given_rate(client, 2400)
         await deliver(runtime, delegated, review)
+        await given_related(runtime, delegated.person_id, ICB)
         events = await published(runtime, FundingApportioned)
         funding = await client.get(
             f"/delegations/{delegated.delegation_id}/funding", headers=commissioner()
@@ -125,6 +127,7 @@ async def test_r11_a_funding_decision_charging_the_council_is_refused(
     async with service_client(FUNDING) as (client, runtime):
         await given_rate(client, 2400)
         await deliver(runtime, delegated)
+        await given_related(runtime, delegated.person_id, ICB, CITY)
         council = await client.post(
             url,
             json={"accountable_organisation": CITY, "decided_on": "2026-01-19"},

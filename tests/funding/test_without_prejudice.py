@@ -26,6 +26,7 @@ from tests.funding.conftest import (
     ICB,
     commissioner,
     given_rate,
+    given_related,
     given_task_delegated,
     statement,
 )
@@ -56,7 +57,8 @@ def test_r20_an_undecided_accountable_organisation_is_a_funding_gap() -> None:
     assert funder.organisation == ICB
 
 
-async def given_gap(client: AsyncClient, event: TaskDelegated) -> Any:
+async def given_gap(client: AsyncClient, event: TaskDelegated, by: str | None = None) -> Any:
+    """The delegation's accountable commissioner (or `by`) says it has no funding decision yet."""
     return await client.post(
         "/funding-gaps",
         json={
@@ -64,7 +66,7 @@ async def given_gap(client: AsyncClient, event: TaskDelegated) -> Any:
             "person_id": str(event.person_id),
             "reason": "no funding decision yet",
         },
-        headers=commissioner(ICB),
+        headers=commissioner(by or event.accountable_organisation),
     )
 
 
@@ -84,9 +86,11 @@ async def test_r20_health_funds_from_the_start_and_the_decision_settles_back_to_
     event = given_task_delegated(additional_minutes_per_week=90, accountable_organisation=CITY)
     clock.move(timedelta(days=60))  # decisions are made on or before today
     async with service_client(FUNDING) as (client, runtime):
-        await given_rate(client, 2400)
+        await given_rate(client, 2400)  # what Health pays the provider
+        await given_rate(client, 2400, by=CITY)  # and what the council pays it
         gap = await given_gap(client, event)
         await deliver(runtime, event)
+        await given_related(runtime, event.person_id, ICB, CITY)
         decided = await decide(client, event.delegation_id, CITY, "2026-01-15")
         apportioned = await published(runtime, FundingApportioned)
         [settled] = await published(runtime, WithoutPrejudiceSettled)
@@ -125,6 +129,7 @@ async def test_r20_an_undecided_accountable_organisation_on_the_event_opens_the_
     async with service_client(FUNDING) as (client, runtime):
         await given_rate(client, 2400)
         await deliver(runtime, event)
+        await given_related(runtime, event.person_id, ICB)
         funding = await client.get(
             f"/delegations/{event.delegation_id}/funding", headers=commissioner(ICB)
         )
@@ -143,6 +148,7 @@ async def test_r20_health_decided_accountable_settles_nothing_and_keeps_paying(
     async with service_client(FUNDING) as (client, runtime):
         await given_rate(client, 2400)
         await deliver(runtime, event)
+        await given_related(runtime, event.person_id, ICB)
         decided = await decide(client, event.delegation_id, ICB, "2026-02-02", by=ICB)
         [settled] = await published(runtime, WithoutPrejudiceSettled)
         icb = await statement(client, ICB, "2026-01-05", "2026-02-15")
@@ -162,6 +168,7 @@ async def test_r20_the_decision_is_made_once_on_or_after_the_start_by_those_conc
     async with service_client(FUNDING) as (client, runtime):
         await given_rate(client, 2400)
         await deliver(runtime, event)
+        await given_related(runtime, event.person_id, CITY, "RUTLAND-COUNTY-COUNCIL")
         too_early = await decide(client, event.delegation_id, CITY, "2026-01-01")
         too_late = await decide(client, event.delegation_id, CITY, "2026-03-07")
         stranger = await decide(
@@ -222,6 +229,7 @@ async def test_r20_two_simultaneous_decisions_cannot_both_settle(
     async with service_client(FUNDING) as (client, runtime):
         await given_rate(client, 2400)
         await deliver(runtime, event)
+        await given_related(runtime, event.person_id, ICB, CITY)
         responses = await asyncio.gather(
             decide(client, event.delegation_id, CITY, "2026-02-02"),
             decide(client, event.delegation_id, ICB, "2026-02-02", by=ICB),

@@ -5,6 +5,7 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from services.funding.api.roles import MONEY
+from services.funding.domain import disputes
 from services.funding.handlers import disputes as handlers
 from services.funding.models import Dispute
 from services.funding.queries import disputes as queries
@@ -14,6 +15,7 @@ from services.funding.schemas.packages import (
     ShareIn,
 )
 from shared.auth import CurrentUser, Role, admits
+from shared.events.funding import DisputeReason
 from shared.web import Session
 
 router = APIRouter()
@@ -58,7 +60,9 @@ def _dispute(dispute: Dispute) -> DisputeRead:
         person_id=dispute.person_id,
         raised_by=dispute.raised_by,
         parties=list(dispute.parties.get("organisations", [])),
-        summary=dispute.summary,
+        reason_code=DisputeReason(dispute.reason_code),
+        summary=disputes.summary_of(DisputeReason(dispute.reason_code)),
+        note=dispute.note,
         raised_on=dispute.raised_on,
         status=dispute.status,
         outcome=None

@@ -1,6 +1,8 @@
-"""Routes for providers' hourly rates (R19)."""
+"""Routes for commissioners' hourly rates for providers (R19)."""
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
 
 from services.funding.api.roles import MONEY
 from services.funding.handlers import rates as handlers
@@ -18,24 +20,27 @@ router = APIRouter()
     status_code=201,
     responses=replayed(RateRead),
     tags=["rates"],
-    summary="Record a provider's hourly rate",
+    summary="Record what your organisation pays a provider an hour",
 )
 async def record_rate(
     body: RateCreate, response: Response, session: Session, user: CurrentUser = admits(*MONEY)
 ) -> RateRead:
-    """Record a provider's hourly rate from a date; the same rate again returns the first (200)."""
+    """A commissioning organisation (an ICB or a council) records its hourly rate for a provider
+    in the register from a date; the same rate again returns the first (200). Each
+    commissioner's rates are its own: its runs with the provider are costed at them."""
     rate, created = await handlers.record_rate(session, user, body)
     await session.commit()
     answer_replay(response, created)
     return RateRead.model_validate(rate)
 
 
-@router.get("/rates", tags=["rates"], summary="List providers' hourly rates")
+@router.get("/rates", tags=["rates"], summary="List the hourly rates you set or were set for you")
 async def list_rates(
     session: Session,
-    provider_organisation: str | None = None,
+    provider_organisation: Annotated[str | None, Query(max_length=200)] = None,
     user: CurrentUser = admits(*MONEY, Role.PROVIDER_MANAGER),
 ) -> list[RateRead]:
-    """Hourly rates with their effective dates; a provider manager sees its own rates only."""
+    """Hourly rates with their effective dates: those your organisation set (a commissioner) and
+    those set for it (a provider); no other organisation's."""
     rows: list[Rate] = list(await queries.rates(session, user, provider_organisation))
     return [RateRead.model_validate(r) for r in rows]

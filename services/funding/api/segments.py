@@ -31,7 +31,9 @@ async def declare_funding_gap(
     session: Session,
     user: CurrentUser = admits(Role.COMMISSIONER),
 ) -> FundingGapRead:
-    """Before the task goes live: Health will fund it without prejudice from its start date."""
+    """The delegation's accountable commissioner, before the task goes live: Health will fund it
+    without prejudice from its start date. A live delegation must be yours (else 404) and the
+    person its person (else 422); a word given before go-live counts only if both hold then."""
     gap, created = await handlers.declare_funding_gap(session, user, body)
     await session.commit()
     answer_replay(response, created)

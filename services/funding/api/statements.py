@@ -7,10 +7,10 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import PlainTextResponse
 
 from services.funding.api.roles import MONEY
+from services.funding.domain import dates
 from services.funding.queries import statements
 from services.funding.schemas.statements import StatementRead
 from shared.auth import CurrentUser, admits
-from shared.errors import InvalidInput
 from shared.web import Session
 
 router = APIRouter()
@@ -20,8 +20,7 @@ Period = tuple[date, date]
 
 
 def _period(period_start: date, period_end: date) -> Period:
-    if period_end < period_start:
-        raise InvalidInput("query.period_end", "is before period_start")
+    dates.check_period(period_start, period_end, "query.period_start", "query.period_end")
     return period_start, period_end
 
 
@@ -32,9 +31,10 @@ async def get_statement(
     period_end: Annotated[date, Query()],
     user: CurrentUser = admits(*MONEY),
 ) -> StatementRead:
-    """What your organisation pays, recharges and is recharged over a period, line by line."""
+    """What your organisation pays, recharges and is recharged over a period (at most three
+    years), line by line: your organisation's own lines only."""
     start, end = _period(period_start, period_end)
-    return await statements.statement(session, user.organisation, start, end)
+    return await statements.statement(session, user, start, end)
 
 
 @router.get(
@@ -52,7 +52,7 @@ async def get_statement_csv(
 ) -> Response:
     """The statement for finance systems: one row per line and per settlement (text/csv)."""
     start, end = _period(period_start, period_end)
-    read = await statements.statement(session, user.organisation, start, end)
+    read = await statements.statement(session, user, start, end)
     name = f"statement-{user.organisation}-{start}-{end}.csv"
     return Response(
         statements.as_csv(read),

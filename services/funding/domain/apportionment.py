@@ -14,7 +14,8 @@ from uuid import UUID
 from services.funding.domain import money
 from services.funding.domain.lines import CostLine
 from shared.errors import RuleViolation
-from shared.events.funding import FundingApportioned, FundingStopped
+from shared.events.delegation import StopReason, SuspensionReason
+from shared.events.funding import FundingApportioned, FundingStopped, FundingStopReason
 from shared.events.vocabulary import TaskCategory
 from shared.lifecycle import Lifecycle
 
@@ -231,8 +232,34 @@ def apportioned(funded: Funded, rate: Rate | None, effective_from: date) -> Fund
     )
 
 
-def stopped(person_id: UUID, delegation_id: UUID, on: date, reason: str) -> FundingStopped:
-    """R19: the cost stops from the date the delegation is suspended or ends."""
+@dataclass(frozen=True)
+class StopCause:
+    """Why a cost stops, in codes: the words on the event are made from them, never copied
+    from another service's or a user's free text."""
+
+    code: FundingStopReason
+    detail: StopReason | None = None  # the suspension's or the handback's reason
+
+    @property
+    def text(self) -> str:
+        return self.code.value if self.detail is None else f"{self.code}: {self.detail}"
+
+
+def suspended(reason: SuspensionReason) -> StopCause:
+    return StopCause(FundingStopReason.SUSPENDED, StopReason(reason.value))
+
+
+def handed_back(reason: StopReason) -> StopCause:
+    return StopCause(FundingStopReason.HANDED_BACK, reason)
+
+
+def stopped(person_id: UUID, delegation_id: UUID, on: date, cause: StopCause) -> FundingStopped:
+    """R19: the cost stops from the date the delegation is suspended, ends or is handed back."""
     return FundingStopped(
-        person_id=person_id, delegation_id=delegation_id, effective_from=on, reason=reason
+        person_id=person_id,
+        delegation_id=delegation_id,
+        effective_from=on,
+        reason=cause.text,
+        reason_code=cause.code,
+        stop_reason=cause.detail,
     )

@@ -21,6 +21,7 @@ from services.funding.domain.packages import (
     package_lines,
 )
 from shared.errors import Conflict, RuleViolation
+from shared.events.funding import DisputeReason
 from shared.lifecycle import Lifecycle
 
 
@@ -36,6 +37,20 @@ class DisputeCommand(StrEnum):
 DISPUTE: Lifecycle[DisputeState, DisputeCommand] = Lifecycle(
     "dispute", {(DisputeState.OPEN, DisputeCommand.SETTLE): DisputeState.SETTLED}
 )
+
+
+SUMMARIES = {
+    DisputeReason.SHARES: "a party disputes the split of the joint package",
+    DisputeReason.HEALTH_NEED: "a party disputes how much of the need is a health need",
+    DisputeReason.WEEKLY_COST: "a party disputes the joint package's weekly cost",
+    DisputeReason.EFFECTIVE_DATE: "a party disputes the date the terms apply from",
+    DisputeReason.OTHER: "a party disputes the joint-funded case",
+}
+
+
+def summary_of(reason: DisputeReason) -> str:
+    """The words published for a dispute: fixed for its code, never the party's own note."""
+    return SUMMARIES[reason]
 
 
 def check_dispute(parties: Sequence[str], raised_by: str, already_open: UUID | None) -> None:

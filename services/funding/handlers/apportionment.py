@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.funding.domain import apportionment
 from services.funding.domain.apportionment import ApportionmentCommand, ApportionmentState
 from services.funding.handlers.covers import close_open_covers
-from services.funding.handlers.segments import close_open_segment, open_segment
-from services.funding.models import FundedDelegation, FundingGap
+from services.funding.handlers.segments import close_open_segment, counts_as_gap, open_segment
+from services.funding.models import FundedDelegation
 from services.funding.settings import Settings
 from shared.audit import audit
 from shared.auth import SYSTEM
@@ -24,6 +24,7 @@ from shared.events.delegation import (
     ReviewOutcome,
     TaskDelegated,
 )
+from shared.events.funding import FundingStopReason
 from shared.outbox import publish
 
 SUSPEND, RESUME, END = (
@@ -43,7 +44,7 @@ async def on_task_delegated(session: AsyncSession, event: TaskDelegated) -> None
         event.category,
         event.accountable_organisation,
         event.local_authority,
-        funding_gap=await session.get(FundingGap, event.delegation_id) is not None,
+        funding_gap=await counts_as_gap(session, event),
         undecided=frozenset(o.upper() for o in settings.undecided_organisations),
         health_commissioner=settings.health_commissioner,
         section_22_met=event.section_22_met,
@@ -93,14 +94,17 @@ async def on_review_completed(session: AsyncSession, event: ReviewCompleted) -> 
 
 async def on_delegation_suspended(session: AsyncSession, event: DelegationSuspended) -> None:
     """R19: a suspended delegation's cost stops from the suspension date."""
-    reason = f"suspended: {event.reason}"
-    await stop_apportionment(session, event.delegation_id, SUSPEND, event.effective_date, reason)
+    cause = apportionment.suspended(event.reason)
+    await stop_apportionment(session, event.delegation_id, SUSPEND, event.effective_date, cause)
 
 
 async def on_delegation_ended(session: AsyncSession, event: DelegationEnded) -> None:
-    """R19: an ended delegation's cost stops from the end date."""
-    reason = f"ended: {event.reason}"
-    await stop_apportionment(session, event.delegation_id, END, event.effective_date, reason)
+    """R19: an ended delegation's cost stops from the end date (the end's own words stay in
+    this service's audit trail, never on the event)."""
+    cause = apportionment.StopCause(FundingStopReason.ENDED)
+    await stop_apportionment(
+        session, event.delegation_id, END, event.effective_date, cause, note=event.reason
+    )
 
 
 async def on_delegation_resumed(session: AsyncSession, event: DelegationResumed) -> None:
@@ -113,13 +117,18 @@ async def on_delegation_resumed(session: AsyncSession, event: DelegationResumed)
 
 
 async def stop_apportionment(
-    session: AsyncSession, delegation_id: UUID, command: ApportionmentCommand, on: date, why: str
+    session: AsyncSession,
+    delegation_id: UUID,
+    command: ApportionmentCommand,
+    on: date,
+    cause: apportionment.StopCause,
+    note: str | None = None,
 ) -> None:
     """R19: the cost stops from `on`, once: a stop said twice (a suspension and a handback for
     the same stop) finds it already stopped and changes nothing more."""
     found = await _following(session, delegation_id, command)
     if found is not None:
-        await _stop(session, *found, on, why)
+        await _stop(session, *found, on, cause, note)
 
 
 async def restart_apportionment(
@@ -158,17 +167,19 @@ async def _stop(
     delegation: FundedDelegation,
     state: ApportionmentState,
     on: date,
-    reason: str,
+    cause: apportionment.StopCause,
+    note: str | None,
 ) -> None:
-    """The run stops and FundingStopped says so once; a suspended delegation that ends has no
-    run to stop, so only its state changes."""
+    """The run stops and FundingStopped says so once, in coded words; a suspended delegation
+    that ends has no run to stop, so only its state changes."""
     accruing = apportionment.costs_accrue(ApportionmentState(delegation.status))
     delegation.status = state
+    why = cause.text if note is None else f"{cause.text}: {note}"
     if not accruing:
-        await audit(session, SYSTEM, "apportionment.state", delegation.delegation_id, reason)
+        await audit(session, SYSTEM, "apportionment.state", delegation.delegation_id, why)
         return
     await close_open_segment(session, delegation, on)
     await publish(
-        session, apportionment.stopped(delegation.person_id, delegation.delegation_id, on, reason)
+        session, apportionment.stopped(delegation.person_id, delegation.delegation_id, on, cause)
     )
-    await audit(session, SYSTEM, "apportionment.stop", delegation.delegation_id, reason)
+    await audit(session, SYSTEM, "apportionment.stop", delegation.delegation_id, why)

@@ -36,6 +36,7 @@ from shared.auth import SYSTEM, CurrentUser
 from shared.db import today
 from shared.errors import NotFound
 from shared.events import funding as events
+from shared.events.funding import DisputeReason
 from shared.events.governance import DisputeResolved
 from shared.outbox import publish
 
@@ -63,7 +64,8 @@ async def raise_dispute(
         raised_by=actor.organisation,
         raised_by_user=actor.user_id,
         parties={"organisations": parties},
-        summary=body.summary,
+        reason_code=body.reason_code,
+        note=body.note,
         raised_on=today(session),
         status=dispute_state,
         outcome=None,
@@ -83,8 +85,9 @@ def _raised(dispute: Dispute, parties: list[str]) -> events.DisputeRaised:
         package_id=dispute.package_id,
         raised_by=dispute.raised_by,
         parties=parties,
-        summary=dispute.summary,
+        summary=disputes.summary_of(DisputeReason(dispute.reason_code)),
         raised_on=dispute.raised_on,
+        reason_code=DisputeReason(dispute.reason_code),
     )
 
 
@@ -207,7 +210,8 @@ def _dispute_from(event: DisputeResolved) -> Dispute:
         raised_by="unknown",
         raised_by_user="unknown",
         parties={"organisations": parties},
-        summary="resolved by the CSU",
+        reason_code=DisputeReason.OTHER,
+        note=None,
         raised_on=event.resolved_on,
         status=DisputeState.OPEN,
         outcome=None,

@@ -3,7 +3,7 @@ the handback's closure ends the cover and, when the task resumes, restarts the a
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.funding.domain import covers
+from services.funding.domain import apportionment, covers
 from services.funding.handlers.apportionment import (
     END,
     restart_apportionment,
@@ -14,7 +14,8 @@ from services.funding.models import FundedDelegation
 from services.funding.settings import Settings
 from shared.audit import audit
 from shared.auth import SYSTEM
-from shared.events.delegation import HandbackClosed, HandbackClosure, HandbackOpened
+from shared.events.delegation import HandbackClosed, HandbackClosure, HandbackOpened, StopReason
+from shared.events.funding import FundingStopReason
 
 
 async def on_handback_opened(session: AsyncSession, event: HandbackOpened) -> None:
@@ -28,8 +29,8 @@ async def on_handback_opened(session: AsyncSession, event: HandbackOpened) -> No
     if await cover_of(session, event.handback_id) is not None:
         return  # the same handback said again
     stop = covers.stop_command(event.reason)
-    why = f"handed back: {event.reason}"
-    await stop_apportionment(session, event.delegation_id, stop, event.stopped_on, why)
+    cause = apportionment.handed_back(event.reason)
+    await stop_apportionment(session, event.delegation_id, stop, event.stopped_on, cause)
     if not covers.health_covers(event.direction):
         why = f"R18 a social care task returns to the council from {event.stopped_on}"
         await audit(session, SYSTEM, "health_cover.none", event.delegation_id, why)
@@ -47,5 +48,5 @@ async def on_handback_closed(session: AsyncSession, event: HandbackClosed) -> No
     if covers.restarts_apportionment(event.closure):
         await restart_apportionment(session, event.delegation_id, event.closed_on, "resumed")
     elif event.closure is HandbackClosure.ENDED:
-        why = "ended: handback closed"
-        await stop_apportionment(session, event.delegation_id, END, event.closed_on, why)
+        cause = apportionment.StopCause(FundingStopReason.ENDED, StopReason.HANDED_BACK)
+        await stop_apportionment(session, event.delegation_id, END, event.closed_on, cause)

@@ -14,6 +14,7 @@ from services.funding.domain.packages import PackageState
 from services.funding.models import FundedDelegation, JointPackage, PackageTerms
 from services.funding.queries.packages import as_terms, package_terms, parties_of
 from services.funding.schemas.packages import JointPackageCreate, ShareIn, TermsCreate
+from shared import organisations
 from shared.audit import audit
 from shared.auth import CurrentUser
 from shared.db import now
@@ -50,6 +51,7 @@ async def agree_joint_package(
             return existing, False
     shares = share_terms(body.shares)
     packages.check_shares(shares, body.weekly_cost_pence)
+    await check_registered(session, shares)
     if actor.organisation not in {s.organisation for s in shares}:
         raise Forbidden("an organisation agrees only packages it is party to")
     if body.delegation_id is not None:
@@ -77,6 +79,7 @@ async def change_shares(
     """R21: shares (and the weekly cost) change only from an effective date."""
     package, terms = await party_package(session, actor, package_id)
     shares = share_terms(body.shares)
+    await check_registered(session, shares)
     if package.delegation_id is not None:
         await check_funds_no_council(session, package.delegation_id, shares)
     state = packages.change_shares(
@@ -94,6 +97,12 @@ async def change_shares(
         session, actor, "joint_package.change", package_id, f"R21 from {body.effective_from}"
     )
     return package
+
+
+async def check_registered(session: AsyncSession, shares: Sequence[packages.ShareTerm]) -> None:
+    """Each share's organisation is in the register (R2), else 422 naming the share."""
+    for i, share in enumerate(shares):
+        await organisations.named(session, share.organisation, f"shares.{i}.organisation")
 
 
 async def check_funds_no_council(

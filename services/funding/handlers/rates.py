@@ -1,4 +1,5 @@
-"""Providers' hourly rates; a new rate completes the apportionments that waited for it."""
+"""Commissioners' hourly rates for providers; a new rate completes the apportionments that
+waited for it."""
 
 from uuid import uuid4
 
@@ -6,10 +7,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.domain import apportionment
+from services.funding.handlers.organisations import commissioning
 from services.funding.models import FundingSegment, Rate
 from services.funding.queries.rates import as_rate, rates_of
 from services.funding.queries.segments import as_funded
 from services.funding.schemas.rates import RateCreate
+from shared import organisations
 from shared.audit import audit
 from shared.auth import CurrentUser
 from shared.db import now
@@ -20,14 +23,21 @@ from shared.outbox import publish
 async def record_rate(
     session: AsyncSession, actor: CurrentUser, body: RateCreate
 ) -> tuple[Rate, bool]:
-    """R19: record a provider's hourly rate from a date; True when this call recorded it.
+    """R19: a commissioning organisation records what it pays a provider an hour from a date;
+    True when this call recorded it. Each commissioner's rates are its own: another's never
+    blocks or replaces them.
 
     The same rate again has no second effect; a different rate for the same date is a conflict.
     """
+    commissioner = (await commissioning(session, actor, "sets rates")).ods_code
+    await organisations.named(session, body.provider_organisation, "provider_organisation")
     rows = (
         await session.scalars(
             select(Rate)
-            .where(Rate.provider_organisation == body.provider_organisation)
+            .where(
+                Rate.commissioner == commissioner,
+                Rate.provider_organisation == body.provider_organisation,
+            )
             .with_for_update()
         )
     ).all()
@@ -36,11 +46,13 @@ async def record_rate(
         if same_day.hourly_rate_pence == body.hourly_rate_pence:
             return same_day, False
         raise Conflict(
-            "a different rate is on record from that date", existing=f"/rates/{same_day.id}"
+            "your organisation has a different rate on record from that date",
+            existing=f"/rates/{same_day.id}",
         )
     apportionment.check_next_rate([as_rate(r) for r in rows], body.effective_from)
     rate = Rate(
         id=uuid4(),
+        commissioner=commissioner,
         provider_organisation=body.provider_organisation,
         hourly_rate_pence=body.hourly_rate_pence,
         effective_from=body.effective_from,
@@ -56,13 +68,16 @@ async def record_rate(
 
 
 async def _apportion_at_new_rate(session: AsyncSession, rate: Rate) -> None:
-    """Runs that waited for a rate are apportioned now; runs open on the rate's date are
-    re-stated at the new rate from that date."""
-    rates = await rates_of(session, rate.provider_organisation)
+    """The commissioner's runs with the provider that waited for a rate are apportioned now;
+    those open on the rate's date are re-stated at the new rate from that date."""
+    rates = await rates_of(session, rate.commissioner, rate.provider_organisation)
     segments = (
         await session.scalars(
             select(FundingSegment)
-            .where(FundingSegment.provider_organisation == rate.provider_organisation)
+            .where(
+                FundingSegment.payer == rate.commissioner,
+                FundingSegment.provider_organisation == rate.provider_organisation,
+            )
             .order_by(FundingSegment.effective_from)
             .with_for_update()
         )

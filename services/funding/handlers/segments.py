@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.funding.domain import apportionment, segments
 from services.funding.domain.lines import CostLine, lines_behind
 from services.funding.domain.money import Owed
+from services.funding.handlers.organisations import commissioning, named_commissioner
 from services.funding.models import (
     FundedDelegation,
     FundingGap,
@@ -26,10 +27,12 @@ from services.funding.queries.versions import framework_version_in_force
 from services.funding.schemas.segments import FundingDecisionCreate, FundingGapCreate
 from services.funding.settings import Settings
 from shared.audit import audit
-from shared.auth import CurrentUser
+from shared.auth import SYSTEM, CurrentUser
 from shared.db import now, today
-from shared.errors import NotFound
+from shared.errors import InvalidInput, NotFound
+from shared.events.delegation import TaskDelegated
 from shared.outbox import publish
+from shared.relationships import related
 
 
 async def open_segment(
@@ -41,8 +44,9 @@ async def open_segment(
     minutes: int | None = None,
     accrues_from: date | None = None,
 ) -> FundingSegment:
-    """R19/R20: the payer funds the delegation's minutes from `on` at the rate then in force;
-    with no rate in force yet the run waits for one and its event is published when it comes."""
+    """R19/R20: the payer funds the delegation's minutes from `on` at its rate for the provider
+    then in force; with no rate in force yet the run waits for one and its event is published
+    when it comes."""
     segment = FundingSegment(
         id=uuid4(),
         delegation_id=delegation.delegation_id,
@@ -64,7 +68,7 @@ async def open_segment(
 async def start_run(session: AsyncSession, segment: FundingSegment) -> FundingSegment:
     """Record a run at the rate in force on its first day and publish it; with no rate in
     force yet it waits for one (`rates`)."""
-    rates = await rates_of(session, segment.provider_organisation)
+    rates = await rates_of(session, segment.payer, segment.provider_organisation)
     rate = apportionment.rate_in_force(rates, segment.effective_from)
     segment.awaiting_rate = rate is None and segment.minutes_per_week > 0
     session.add(segment)
@@ -96,26 +100,63 @@ async def close_open_segment(
 async def declare_funding_gap(
     session: AsyncSession, actor: CurrentUser, body: FundingGapCreate
 ) -> tuple[FundingGap, bool]:
-    """R20: a commissioner says a healthcare task has no funding decision yet (before it goes
-    live); True when this call declared it."""
-    existing = await session.get(FundingGap, body.delegation_id)
+    """R20: the accountable commissioner says a healthcare task has no funding decision yet,
+    before it goes live; True when this call declared it. Once the delegation is live it must be
+    the caller's (else 404) and the person its person (else 422); before, the word counts at
+    go-live only if both hold then (`counts_as_gap`)."""
+    await commissioning(session, actor, "declares a funding gap")
+    delegation = await session.get(FundedDelegation, body.delegation_id)
+    if delegation is not None:
+        _accountable_for(actor, delegation, body)
+    existing = await session.get(FundingGap, (body.delegation_id, actor.organisation))
     if existing is not None:
         return existing, False
-    delegation = await session.get(FundedDelegation, body.delegation_id)
     if delegation is not None:
         state = segments.state_of(delegation.funding_pending)
         segments.may_declare_gap(state, delegation.payer, body.delegation_id)
     gap = FundingGap(
         delegation_id=body.delegation_id,
+        organisation=actor.organisation,
         person_id=body.person_id,
         reason=body.reason,
         declared_by=actor.user_id,
-        organisation=actor.organisation,
         declared_at=now(session),
     )
     session.add(gap)
     await audit(session, actor, "funding_gap.declare", body.delegation_id, body.reason)
     return gap, True
+
+
+def _accountable_for(
+    actor: CurrentUser, delegation: FundedDelegation, body: FundingGapCreate
+) -> None:
+    """Only the delegation's accountable organisation declares its gap, for its person."""
+    if delegation.accountable_organisation != actor.organisation:
+        raise NotFound(f"no delegation {body.delegation_id} your organisation is accountable for")
+    if delegation.person_id != body.person_id:
+        raise InvalidInput("person_id", "is not the person of this delegation")
+
+
+async def counts_as_gap(session: AsyncSession, event: TaskDelegated) -> bool:
+    """R20: a gap declared before go-live counts when the delegation's accountable organisation
+    declared it for the delegation's person; any other word is recorded as not counted."""
+    declared = (
+        await session.scalars(
+            select(FundingGap).where(FundingGap.delegation_id == event.delegation_id)
+        )
+    ).all()
+    counted = [
+        g
+        for g in declared
+        if g.organisation == event.accountable_organisation and g.person_id == event.person_id
+    ]
+    for gap in declared:
+        if gap not in counted:
+            why = f"R20 not counted: declared by {gap.organisation}, not the accountable one"
+            if gap.person_id != event.person_id:
+                why = "R20 not counted: declared for another person"
+            await audit(session, SYSTEM, "funding_gap.not_counted", event.delegation_id, why)
+    return bool(counted)
 
 
 async def make_funding_decision(
@@ -127,6 +168,7 @@ async def make_funding_decision(
     the decision records the Framework version in force on its date."""
     health = Settings.of(session).health_commissioner
     delegation = await _concerning(session, actor, delegation_id, health)
+    await named_commissioner(session, body.accountable_organisation, "accountable_organisation")
     runs = await segments_of(session, delegation_id)
     pending_covers = await covers_pending(session, delegation_id)
     pending = _pending(delegation, pending_covers)
@@ -194,12 +236,17 @@ def _record_decision(
 async def _concerning(
     session: AsyncSession, actor: CurrentUser, delegation_id: UUID, health: str
 ) -> FundedDelegation:
-    """The delegation, for Health and the organisations it concerns only (others get 404)."""
+    """The delegation, for Health and the organisations it concerns with a relationship with its
+    person only (others get 404)."""
     delegation = await session.get(FundedDelegation, delegation_id)
     concerned = {health}
     if delegation is not None:
         concerned |= {delegation.local_authority, delegation.accountable_organisation}
-    if delegation is None or actor.organisation not in concerned:
+    if (
+        delegation is None
+        or actor.organisation not in concerned
+        or not await related(session, actor.organisation, delegation.person_id)
+    ):
         raise NotFound(f"no funding on record for delegation {delegation_id}")
     return delegation
 
@@ -207,10 +254,10 @@ async def _concerning(
 async def _lines_until(
     session: AsyncSession, start: date, runs: Sequence[FundingSegment], until: date
 ) -> list[CostLine]:
-    """Each run's lines from `start` to the decision, at its own provider's rates."""
+    """Each run's lines from `start` to the decision, at its payer's rates for its provider."""
     lines: list[CostLine] = []
     for run in runs:
-        rates = await rates_of(session, run.provider_organisation)
+        rates = await rates_of(session, run.payer, run.provider_organisation)
         lines += apportionment.cost_lines(as_funded(run), rates, start, until)
     return lines
 
@@ -250,7 +297,7 @@ async def _hand_over(
             segment.payer, segment.without_prejudice = payer, False
             if segment.awaiting_rate:
                 continue  # apportioned, to its new payer, when the rate comes
-            rates = await rates_of(session, segment.provider_organisation)
+            rates = await rates_of(session, segment.payer, segment.provider_organisation)
             rate = apportionment.rate_in_force(rates, segment.effective_from)
             event = apportionment.apportioned(as_funded(segment), rate, segment.effective_from)
             await publish(session, event)

@@ -11,6 +11,7 @@ from services.funding.models import (
     JointPackage,
     PackageTerms,
 )
+from shared.access import person_record
 from shared.auth import CurrentUser
 from shared.errors import NotFound
 
@@ -48,9 +49,11 @@ def parties_of(terms: Sequence[PackageTerms]) -> list[str]:
 async def package_for(
     session: AsyncSession, user: CurrentUser, package_id: UUID
 ) -> tuple[JointPackage, Sequence[PackageTerms]]:
-    """A joint package, for the organisations party to it only (others get 404)."""
+    """A joint package, for the organisations party to it with a relationship with its person
+    only (others get 404); the read is audited."""
     package = await session.get(JointPackage, package_id)
     terms = await package_terms(session, package_id)
     if package is None or user.organisation not in parties_of(terms):
         raise NotFound(f"no joint package {package_id}")
+    await person_record(session, user, package.person_id, "joint_package")
     return package, terms

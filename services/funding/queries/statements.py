@@ -18,6 +18,8 @@ from services.funding.queries.packages import as_terms, shares_of
 from services.funding.queries.rates import rates_of
 from services.funding.queries.segments import as_funded
 from services.funding.schemas.statements import LineRead, StatementRead, StatementSettlement
+from shared.access import listed
+from shared.auth import CurrentUser
 
 CSV_COLUMNS = [
     "organisation",
@@ -45,11 +47,13 @@ CSV_COLUMNS = [
 
 
 async def statement(
-    session: AsyncSession, organisation: str, period_start: date, period_end: date
+    session: AsyncSession, user: CurrentUser, period_start: date, period_end: date
 ) -> StatementRead:
-    """What `organisation` pays for the days period_start..period_end (both included), what it
-    recharges to whom and what others recharge to it, with the lines behind each figure."""
-    end = period_end + timedelta(days=1)
+    """What the caller's organisation pays for the days period_start..period_end (both
+    included), what it recharges to whom and what others recharge to it, with the lines behind
+    each figure; the people its lines are about are audited as read."""
+    organisation = user.organisation
+    end = period_end + timedelta(days=1)  # the period is bounded (`dates`): never overflows
     segments, rates, terms, settlements = await statement_sources(
         session, organisation, period_start, end
     )
@@ -68,6 +72,8 @@ async def statement(
     recharges = [_settled(s, s.payer) for s in settlements if s.payee == organisation]
     recharged_by = [_settled(s, s.payee) for s in settlements if s.payer == organisation]
     pays = sum(line.amount_pence for line in lines)
+    people = [line.person_id for line in lines] + [s.person_id for s in settlements]
+    await listed(session, user, "funding_statement", people)
     return StatementRead(
         organisation=organisation,
         period_start=period_start,
@@ -164,7 +170,7 @@ async def statement_sources(
         )
     ).all()
     providers = {s.provider_organisation for s in segments}
-    rates_by_provider = {p: await rates_of(session, p) for p in providers}
+    rates_by_provider = {p: await rates_of(session, organisation, p) for p in providers}
     rows = (
         await session.execute(
             select(PackageTerms, JointPackage.person_id).join(

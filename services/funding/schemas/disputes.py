@@ -7,12 +7,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.funding.domain.disputes import DisputeState
 from services.funding.schemas.packages import ShareIn
+from shared.events.funding import DisputeReason
 
 
 class DisputeCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    summary: str = Field(min_length=1, max_length=2000)
+    reason_code: DisputeReason
+    # The party's own words: kept in this service for the parties and the CSU, never published.
+    note: str | None = Field(default=None, min_length=1, max_length=2000)
 
 
 class DisputeRead(BaseModel):
@@ -21,7 +24,9 @@ class DisputeRead(BaseModel):
     person_id: UUID
     raised_by: str
     parties: list[str]
-    summary: str
+    reason_code: DisputeReason
+    summary: str  # fixed words for the reason code, as published
+    note: str | None
     raised_on: date
     status: DisputeState
     outcome: list[ShareIn] | None

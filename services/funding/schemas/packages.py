@@ -5,7 +5,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.funding.schemas import Organisation
+from services.funding.schemas import Organisation, PlausibleDate
 from shared.events.vocabulary import Setting
 
 
@@ -24,7 +24,7 @@ class JointPackageCreate(BaseModel):
     setting: Setting
     weekly_cost_pence: int = Field(ge=0, le=100_000_000)
     shares: list[ShareIn] = Field(min_length=2, max_length=10)
-    effective_from: date
+    effective_from: PlausibleDate
     # R11: the delegation whose task the package funds, if it funds one.
     delegation_id: UUID | None = None
 
@@ -34,7 +34,7 @@ class TermsCreate(BaseModel):
 
     weekly_cost_pence: int = Field(ge=0, le=100_000_000)
     shares: list[ShareIn] = Field(min_length=2, max_length=10)
-    effective_from: date
+    effective_from: PlausibleDate
 
 
 class TermsRead(BaseModel):

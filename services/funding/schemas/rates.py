@@ -5,7 +5,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.funding.schemas import Organisation
+from services.funding.schemas import Organisation, PlausibleDate
 
 
 class RateCreate(BaseModel):
@@ -13,13 +13,14 @@ class RateCreate(BaseModel):
 
     provider_organisation: Organisation
     hourly_rate_pence: int = Field(ge=0, le=1_000_000)
-    effective_from: date
+    effective_from: PlausibleDate
 
 
 class RateRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: UUID
+    commissioner: str  # the commissioning organisation whose rate it is
     provider_organisation: str
     hourly_rate_pence: int
     effective_from: date

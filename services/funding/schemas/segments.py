@@ -1,11 +1,10 @@
 """Without-prejudice funding and the funding decision that settles it (R20)."""
 
-from datetime import date
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.funding.schemas import Organisation
+from services.funding.schemas import Organisation, PlausibleDate
 
 
 class FundingGapCreate(BaseModel):
@@ -29,4 +28,4 @@ class FundingDecisionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     accountable_organisation: Organisation
-    decided_on: date
+    decided_on: PlausibleDate
