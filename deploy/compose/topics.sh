@@ -10,7 +10,7 @@ topic() {
     --topic "$1" --partitions "$PARTITIONS" --replication-factor "${REPLICATION:-1}" \
     --config "retention.ms=$2" --config min.insync.replicas="${MIN_ISR:-1}"
 }
-for t in assessment.person delegation.delegation training.competence funding.apportionment governance.board; do
+for t in assessment.person assessment.relationships delegation.delegation training.competence funding.apportionment governance.board; do
   topic "$t" "$RETENTION_MS"
 done
 for t in platform.dead-letters; do

@@ -182,7 +182,7 @@ def test_a_new_route_module_is_documented_with_nothing_listed_by_hand() -> None:
     close = document["paths"]["/reviews/{review_id}/close"]["post"]
     assert set(close["responses"]) >= {"400", "401", "403", "404", "409", "422", "503"}
     assert close["requestBody"]["content"]["application/json"]["example"] == {"key": 1}
-    assert {tag["name"] for tag in document["tags"]} == {"audit", "operations", "reviews"}
+    assert {tag["name"] for tag in document["tags"]} == {"audit", "caller", "operations", "reviews"}
     assert document["servers"][0]["url"] == "/example"
     assert isinstance(next(iter(openapi.api_routes(root))), APIRoute)
     gone = document["paths"]["/reviews"]["get"]["responses"]["410"]["content"]
