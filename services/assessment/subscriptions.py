@@ -15,7 +15,12 @@ from shared.events.delegation import (
     SharedCareRequested,
     TaskDelegated,
 )
-from shared.events.funding import DisputeRaised, JointPackageAgreed
+from shared.events.funding import (
+    DisputeRaised,
+    FundingApportioned,
+    JointPackageAgreed,
+    WithoutPrejudiceSettled,
+)
 from shared.events.governance import EqualityReportRequested, OrganisationRegistered
 from shared.inbox import Handler, Subscriptions
 
@@ -41,5 +46,7 @@ SUBSCRIPTIONS: Subscriptions = {
     SharedCareRequested: equality.on_shared_care_requested,
     DisputeRaised: each(equality.on_dispute_raised, relationships.on_dispute_raised),
     JointPackageAgreed: relationships.on_joint_package_agreed,
+    FundingApportioned: relationships.on_funding_apportioned,
+    WithoutPrejudiceSettled: relationships.on_without_prejudice_settled,
     EqualityReportRequested: equality.on_equality_report_requested,
 }

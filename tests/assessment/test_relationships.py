@@ -19,7 +19,13 @@ from shared.events.delegation import (
     OversightTransferred,
     ProposalSubmitted,
 )
-from shared.events.funding import DisputeRaised, JointPackageAgreed, Share
+from shared.events.funding import (
+    DisputeRaised,
+    FundingApportioned,
+    JointPackageAgreed,
+    Share,
+    WithoutPrejudiceSettled,
+)
 from shared.events.vocabulary import Direction, OversightKind, Setting, TaskCategory
 from shared.relationships import relationships
 from shared.service import Runtime
@@ -206,6 +212,44 @@ async def test_a_live_task_relates_provider_oversight_commissioner_and_council_o
         ("LEICESTER-CITY-COUNCIL", "local_authority", source): (JAN_5, None),
     }
     assert len(events) == 4
+
+
+async def test_the_organisation_that_pays_commissions_the_care_r19_r20(
+    service_client: ServiceClient,
+) -> None:
+    """The ICB paying without prejudice (the accountable organisation still undecided), then the
+    organisation a funding decision made accountable: each reads the person, once."""
+    async with service_client(ASSESSMENT) as (client, runtime):
+        person_id = await given_person(client)
+        delegation_id = uuid.uuid4()
+        apportioned = FundingApportioned(
+            person_id=uuid.UUID(person_id),
+            apportionment_id=uuid.uuid4(),
+            delegation_id=delegation_id,
+            accountable_organisation="LLR-ICB",
+            provider_organisation="PROVIDER-HOMECARE-1",
+            additional_minutes_per_week=30,
+            hourly_rate_pence=2400,
+            weekly_cost_pence=1200,
+            effective_from=date(2026, 1, 5),
+            without_prejudice=True,
+        )
+        settled = WithoutPrejudiceSettled(
+            person_id=uuid.UUID(person_id),
+            delegation_id=delegation_id,
+            accountable_organisation="LEICESTER-CITY-COUNCIL",
+            start_date=date(2026, 1, 5),
+            decided_on=date(2026, 2, 1),
+            settlements=[],
+        )
+        before = len(await changes(runtime))
+        await deliver(runtime, apportioned, apportioned, settled, settled)
+        held = await rows(runtime, person_id)
+        events = (await changes(runtime))[before:]
+    source = str(delegation_id)
+    assert held[("LLR-ICB", "commissioner", source)] == (JAN_5, None)
+    assert held[("LEICESTER-CITY-COUNCIL", "commissioner", source)] == (JAN_5, None)
+    assert len(events) == 2
 
 
 async def test_an_ended_delegation_ends_provider_and_oversight_after_the_grace_period(

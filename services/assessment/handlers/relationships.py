@@ -32,7 +32,12 @@ from shared.events.delegation import (
     ProposalSubmitted,
     TaskDelegated,
 )
-from shared.events.funding import DisputeRaised, JointPackageAgreed
+from shared.events.funding import (
+    DisputeRaised,
+    FundingApportioned,
+    JointPackageAgreed,
+    WithoutPrejudiceSettled,
+)
 from shared.events.vocabulary import OrganisationKind, RelationshipBasis
 from shared.organisations import organisations as register
 from shared.outbox import publish
@@ -209,3 +214,20 @@ async def on_joint_package_agreed(session: AsyncSession, event: JointPackageAgre
     for funder in funders:
         party = (funder, RelationshipBasis.COMMISSIONER)
         await start(session, event.person_id, party, event.package_id, since)
+
+
+async def on_funding_apportioned(session: AsyncSession, event: FundingApportioned) -> None:
+    """R19/R20: the organisation that pays for the task's extra time commissions the person's
+    care (the ICB covering without prejudice, or the one R11 names), for as long as the task."""
+    party = (event.accountable_organisation, RelationshipBasis.COMMISSIONER)
+    since = rules.start_of(event.effective_from)
+    await start(session, event.person_id, party, event.delegation_id, since)
+
+
+async def on_without_prejudice_settled(
+    session: AsyncSession, event: WithoutPrejudiceSettled
+) -> None:
+    """R20: the organisation the funding decision made accountable commissions the care."""
+    party = (event.accountable_organisation, RelationshipBasis.COMMISSIONER)
+    since = rules.start_of(event.start_date)
+    await start(session, event.person_id, party, event.delegation_id, since)
