@@ -343,7 +343,8 @@ class Steps:
         found: Json = await self.p.until(fetch, ok, seconds)
         return found
 
-    async def rate(self, hourly_rate_pence: int) -> None:
+    async def rate(self, hourly_rate_pence: int, by: str = ICB) -> None:
+        """What commissioner `by` pays the journey's provider an hour (each payer sets its own)."""
         response = await self.funding.post(
             "/rates",
             json={
@@ -351,7 +352,7 @@ class Steps:
                 "hourly_rate_pence": hourly_rate_pence,
                 "effective_from": (self.p.today() - timedelta(days=30)).isoformat(),
             },
-            headers=self.commissioner,
+            headers=self.p.auth(Role.COMMISSIONER, by),
         )
         assert response.status_code == 201, response.text
 
@@ -718,7 +719,10 @@ async def test_journey_5_joint_package_dispute_settled_back_to_the_penny_r20_r21
 
     raised = await steps.funding.post(
         f"/joint-packages/{package_id}/disputes",
-        json={"summary": "the council says the ICB should carry three quarters"},
+        json={
+            "reason_code": "shares",
+            "note": "the council says the ICB should carry three quarters",
+        },
         headers=council,
     )
     assert raised.status_code == 201, raised.text
