@@ -5,8 +5,8 @@ Every operation that takes a token is called by every role from every kind of or
 - by a role the operation does not admit, from a partner: 403;
 - by a role it admits, from a partner fitting the role: never 401 or 403 at the gate (the request
   is dummy, so what follows is a 404 or a 422, or the answer itself).
-Whose records an admitted caller then sees (own organisation, related, unrelated) is the relationship
-model's: tests/security/test_relationships_matrix.py walks those cells.
+Whose records an admitted caller then sees (own organisation, related, unrelated) is the
+relationship model's: tests/security/test_relationships_matrix.py walks those cells.
 """
 
 from __future__ import annotations
