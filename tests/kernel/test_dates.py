@@ -52,7 +52,7 @@ def test_an_expiry_at_the_end_of_the_calendar_is_refused_by_the_schema() -> None
 
 def test_the_bounds_are_in_the_json_schema() -> None:
     schema = Occurrence.model_json_schema()["properties"]["occurred_on"]
-    assert (schema["formatMinimum"], schema["formatMaximum"]) == ("1900-01-01", "2199-12-31")
+    assert (schema["x-earliest"], schema["x-latest"]) == ("1900-01-01", "2199-12-31")
 
 
 async def test_an_implausible_date_is_a_422_naming_the_field_not_a_500() -> None:
