@@ -14,7 +14,7 @@ from services.delegation.domain import decisions as check
 from services.delegation.domain import proposals as rules
 from services.delegation.domain.delegations import DelegationState
 from services.delegation.domain.proposals import ProposalState
-from services.delegation.handlers import record
+from services.delegation.handlers import parties, record
 from services.delegation.handlers.catalogue import task_in_force
 from services.delegation.models import Decision, Delegation, HealthNeed, Proposal, Task
 from services.delegation.queries.catalogue import framework_version_in_force
@@ -57,6 +57,7 @@ async def submit_proposal(
         )
         if existing is not None:
             return existing, False
+    await parties.check_provider(session, body.direction, body.provider_organisation)
     task = await catalogue_entry(session, body.task_code)
     rules.check_proposal(task_rules(task), body.direction, body.practitioner.competent_in_task)
     if body.health_need_id is not None:
@@ -91,6 +92,7 @@ def new_proposal(
         submitted_on=on,
         idempotency_key=key,
         health_need_id=body.health_need_id,
+        proposed_by_organisation=actor.organisation,
     )
 
 
@@ -105,6 +107,7 @@ def submitted(proposal: Proposal) -> ProposalSubmitted:
         provider_organisation=proposal.provider_organisation,
         additional_minutes_per_week=proposal.additional_minutes_per_week,
         submitted_on=proposal.submitted_on,
+        proposed_by_organisation=proposal.proposed_by_organisation,
     )
 
 
@@ -121,12 +124,12 @@ def facts_of(proposal: Proposal) -> rules.Proposal:
     )
 
 
-def mdt_decision(body: DecisionCreate) -> rules.MdtDecision:
+def mdt_decision(body: DecisionCreate, recorded_by: str = "") -> rules.MdtDecision:
     risk = body.risk
     s22 = body.section_22
     return rules.MdtDecision(
         outcome=body.outcome,
-        members=tuple(check.Member(m.discipline, m.organisation) for m in body.members),
+        members=tuple(check.Member(m.discipline, m.organisation, m.stance) for m in body.members),
         risk=check.RiskAssessment(
             risk.stability, risk.complexity, risk.expected_outcome, tuple(risk.mitigations)
         ),
@@ -139,8 +142,10 @@ def mdt_decision(body: DecisionCreate) -> rules.MdtDecision:
         clinical_justification=body.clinical_justification,
         section_22_funding=body.section_22_funding,
         reasons=body.reasons,
+        question_code=body.question_code,
         question=body.question,
         positions=tuple(body.positions),
+        recorded_by=recorded_by,
     )
 
 
@@ -156,21 +161,24 @@ async def proposal_for_update(session: AsyncSession, proposal_id: uuid.UUID) -> 
 async def decide_proposal(
     session: AsyncSession, actor: CurrentUser, proposal_id: uuid.UUID, body: DecisionCreate
 ) -> tuple[Decision, Delegation | None]:
-    """R9-R14, R29: the MDT decides once; a concurrent decision gets 409."""
+    """R9-R14, R29: the MDT decides once; a concurrent decision gets 409. Its members'
+    organisations are partners fitting their disciplines (R2); who decided is recorded."""
     proposal = await proposal_for_update(session, proposal_id)
+    await parties.check_members(session, body.members, "members")
     task = task_rules(await catalogue_entry(session, proposal.task_code))
     on = today(session)
     version = (await framework_version_in_force(session, on)).version
-    facts, mdt = facts_of(proposal), mdt_decision(body)
+    facts, mdt = facts_of(proposal), mdt_decision(body, actor.organisation)
     transition = rules.decide(facts, task, mdt, version, on)
     decision = new_decision(proposal, body.outcome, body.model_dump(mode="json"), version, on)
     decision.source, decision.decided_by = "mdt", actor.user_id
+    decision.organisations = mdt.organisations
     session.add(decision)
     delegation = None
     if transition.state is ProposalState.APPROVED:
         terms = check.terms(rules.case_of(facts, task, mdt))
         record_terms(decision, terms)
-        delegation = new_delegation(session, proposal, version, task, terms)
+        delegation = new_delegation(session, proposal, version, task, terms, mdt.organisations)
     await record(session, proposal, transition)
     await audit(session, actor, "proposal.decide", proposal.id, body.outcome)
     return decision, delegation
@@ -202,9 +210,11 @@ def new_delegation(
     version: int,
     task: check.Task,
     terms: check.Terms,
+    mdt: list[str],
 ) -> Delegation:
     """An approved proposal becomes a delegation awaiting the provider (R15), on the terms the
-    decision check set (R11) and knowing whether the task needs specific training (A 5.13)."""
+    decision check set (R11), knowing whether the task needs specific training (A 5.13) and
+    which organisations' MDT decided it (R13, R26)."""
     delegation = Delegation(
         id=uuid.uuid4(),
         proposal_id=proposal.id,
@@ -229,6 +239,7 @@ def new_delegation(
         section_22_met=terms.section_22_met,
         funding_basis=terms.funding,
         needs_specific_training=task.needs_specific_training,
+        mdt_organisations=list(mdt),
     )
     session.add(delegation)
     return delegation
@@ -248,8 +259,9 @@ async def on_shared_care_decision_recorded(
     task = task_rules(await catalogue_entry(session, proposal.task_code))
     case = await recorded_case(session, proposal, task, event.rationale)
     refusal = check.refusal(case) if case is not None else MDT_RECORD_MISSING
+    mdt = await mdt_organisations(session, proposal.id)
     transition = rules.apply_shared_care(
-        facts_of(proposal), event.decision, version, event.decided_on, refusal
+        facts_of(proposal), event.decision, version, event.decided_on, refusal, tuple(mdt)
     )
     if transition is None:
         return
@@ -263,7 +275,7 @@ async def on_shared_care_decision_recorded(
     if transition.state is ProposalState.APPROVED and case is not None:
         terms = check.terms(case)
         record_terms(decision, terms)
-        new_delegation(session, proposal, version, task, terms)
+        new_delegation(session, proposal, version, task, terms, mdt)
     elif event.decision is SharedCareDecision.DELEGATE and refusal is not None:
         decision.rule = proposal.refused_rule = refusal.rule
         proposal.refusal_reason = refusal.reason
@@ -292,6 +304,16 @@ async def mdt_record(session: AsyncSession, proposal_id: uuid.UUID) -> DecisionC
         select(Decision.record).where(Decision.proposal_id == proposal_id, Decision.source == "mdt")
     )
     return None if record is None else DecisionCreate.model_validate(record)
+
+
+async def mdt_organisations(session: AsyncSession, proposal_id: uuid.UUID) -> list[str]:
+    """The organisations of the MDT that could not agree: they stay the delegation's MDT."""
+    found = await session.scalar(
+        select(Decision.organisations).where(
+            Decision.proposal_id == proposal_id, Decision.source == "mdt"
+        )
+    )
+    return list(found or [])
 
 
 async def shared_care_rationale(session: AsyncSession, proposal_id: uuid.UUID) -> str | None:
