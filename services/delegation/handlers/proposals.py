@@ -57,9 +57,9 @@ async def submit_proposal(
         )
         if existing is not None:
             return existing, False
-    await parties.check_provider(session, body.direction, body.provider_organisation)
     task = await catalogue_entry(session, body.task_code)
     rules.check_proposal(task_rules(task), body.direction, body.practitioner.competent_in_task)
+    await parties.check_provider(session, body.direction, body.provider_organisation)
     if body.health_need_id is not None:
         need = await session.get(HealthNeed, body.health_need_id)
         listed = None if need is None or need.person_id != body.person_id else need.task_codes

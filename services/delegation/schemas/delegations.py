@@ -33,7 +33,11 @@ class CodedReason(Input):
         default=None, min_length=1, max_length=2000, description=DETAIL
     )
     reason: str | None = Field(
-        default=None, min_length=1, max_length=2000, deprecated=True, description=OLD_REASON
+        default=None,
+        min_length=1,
+        max_length=2000,
+        json_schema_extra={"deprecated": True},
+        description=OLD_REASON,
     )
 
     @property

@@ -119,14 +119,14 @@ class DecisionCreate(Input):
     question: str | None = Field(
         default=None,
         max_length=2000,
-        deprecated=True,
+        json_schema_extra={"deprecated": True},
         description="Deprecated: the MDT's own words, kept in its record, never published; "
         "give `question_code`",
     )
     positions: list[str] = Field(
         default_factory=list,
         max_length=20,
-        deprecated=True,
+        json_schema_extra={"deprecated": True},
         description="Deprecated: the positions in the MDT's own words, kept in its record, "
         "never published; give each member's `stance`",
     )
