@@ -54,10 +54,11 @@ async def read(session: AsyncSession, delegation: Delegation) -> DelegationRead:
 def reasons(delegation: Delegation) -> dict[str, str | None]:
     """The ender's and the provider's own words, else the wording of their code."""
     ended, declined = delegation.end_reason_code, delegation.declined_reason_code
+    end_words = end_wording(EndReason(ended)) if ended else None
+    decline_words = decline_wording(DeclineReason(declined)) if declined else None
     return {
-        "end_reason": delegation.end_reason or (ended and end_wording(EndReason(ended))),
-        "declined_reason": delegation.declined_reason
-        or (declined and decline_wording(DeclineReason(declined))),
+        "end_reason": delegation.end_reason or end_words,
+        "declined_reason": delegation.declined_reason or decline_words,
     }
 
 

@@ -51,14 +51,14 @@ def people_filter(session: AsyncSession, user: CurrentUser) -> Select[tuple[UUID
 
 
 async def organisation_of(
-    session: AsyncSession, user: CurrentUser, organisation: str | None, field: str = "organisation"
+    session: AsyncSession, user: CurrentUser, organisation: str | None
 ) -> str | None:
     """Provider staff are held to their own organisation whatever they ask for; one asked for
     is a partner in the register (R2)."""
     if user.role in PROVIDER_ROLES:
         return user.organisation
     if organisation is not None:
-        await organisations.named(session, organisation, field)
+        await organisations.named(session, organisation, "organisation")
     return organisation
 
 
