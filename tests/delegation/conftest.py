@@ -22,8 +22,6 @@ from shared.events.assessment import (
     RelationshipChanged,
 )
 from shared.events.delegation import (
-    DecisionOutcome,
-    DelegationAccepted,
     DelegationDecided,
     OversightTransferred,
     ProposalSubmitted,
@@ -53,33 +51,34 @@ MANAGER = bearer(Role.PROVIDER_MANAGER, PROVIDER)
 # ----------------------------------------------------------------------------------------------
 # Legitimate relationships: assessment alone decides them, from delegation's events, and every
 # service keeps them from RelationshipChanged. The tests play assessment's part: they read what
-# delegation published and deliver the relationships those events give, as assessment would.
+# delegation published and deliver the relationships those events give, as assessment does
+# (services/assessment/domain/relationships.py); ends (grace periods) are tested there.
 
 SINCE = datetime(2020, 1, 1, tzinfo=UTC)
 _delivered: weakref.WeakKeyDictionary[Runtime, set[tuple[Any, ...]]] = weakref.WeakKeyDictionary()
 
 
 def relationships_from(events: list[Event]) -> Iterator[RelationshipChanged]:
-    """The relationships delegation's events give: the proposer and the MDT's organisations
-    (mdt), the provider named on an approved proposal (it must read what it is asked to accept),
-    the oversight owner, the accountable organisation and the council once the task is live."""
+    """The relationships assessment starts from delegation's events: the proposer (mdt) and the
+    provider a proposal names (it must read the task to accept it, R15); the MDT's organisations
+    (mdt); once the task is live its provider, oversight owner, accountable organisation and
+    council; a new oversight owner."""
     B = RelationshipBasis
-    proposals = {e.proposal_id: e for e in events if isinstance(e, ProposalSubmitted)}
     for e in events:
-        if isinstance(e, ProposalSubmitted) and e.proposed_by_organisation:
-            yield relationship(e.person_id, e.proposed_by_organisation, B.MDT, e.proposal_id, SINCE)
+        if isinstance(e, ProposalSubmitted):
+            if e.proposed_by_organisation:
+                yield relationship(
+                    e.person_id, e.proposed_by_organisation, B.MDT, e.proposal_id, SINCE
+                )
+            yield relationship(
+                e.person_id, e.provider_organisation, B.PROVIDER, e.proposal_id, SINCE
+            )
         if isinstance(e, DelegationDecided):
             for organisation in e.mdt_organisations:
                 yield relationship(e.person_id, organisation, B.MDT, e.proposal_id, SINCE)
-            if e.outcome is DecisionOutcome.APPROVED and e.proposal_id in proposals:
-                provider = proposals[e.proposal_id].provider_organisation
-                yield relationship(e.person_id, provider, B.PROVIDER, e.proposal_id, SINCE)
-        if isinstance(e, DelegationAccepted):
-            yield relationship(
-                e.person_id, e.provider_organisation, B.PROVIDER, e.delegation_id, SINCE
-            )
         if isinstance(e, TaskDelegated):
             for organisation, basis in (
+                (e.provider_organisation, B.PROVIDER),
                 (e.oversight_owner, B.OVERSIGHT),
                 (e.accountable_organisation, B.COMMISSIONER),
                 (e.local_authority, B.LOCAL_AUTHORITY),
