@@ -138,6 +138,7 @@ class Proposal(Versioned, Base):
     refused_rule: Mapped[str | None] = mapped_column(String(10))  # R10-R12 stopped a 'delegate'
     refusal_reason: Mapped[str | None] = mapped_column(Text)
     health_need_id: Mapped[uuid.UUID | None]  # R4: the assessed need it meets, when cited
+    proposed_by_organisation: Mapped[str | None] = mapped_column(String(200))
 
 
 class Decision(Base):
@@ -159,6 +160,8 @@ class Decision(Base):
     rule: Mapped[str | None] = mapped_column(String(10))  # the rule that refused a 'delegate'
     section_22_met: Mapped[bool | None]
     funding_basis: Mapped[str | None] = mapped_column(String(30))
+    # the organisations of the MDT members who decided (and of the member who recorded it)
+    organisations: Mapped[list[str] | None] = mapped_column(JSONDocument)
 
 
 class Delegation(Versioned, Base):
@@ -185,7 +188,8 @@ class Delegation(Versioned, Base):
     nhs_duty_of_care_retained: Mapped[bool]
     worker_ids: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
     accepted_on: Mapped[date | None]
-    declined_reason: Mapped[str | None] = mapped_column(Text)
+    declined_reason: Mapped[str | None] = mapped_column(Text)  # the provider's own words
+    declined_reason_code: Mapped[str | None] = mapped_column(String(40))
     accountable_organisation: Mapped[str | None] = mapped_column(String(200))
     local_authority: Mapped[str | None] = mapped_column(String(200))
     oversight_kind: Mapped[str | None] = mapped_column(String(40))
@@ -193,7 +197,8 @@ class Delegation(Versioned, Base):
     start_date: Mapped[date | None]
     suspension_reason: Mapped[str | None] = mapped_column(String(40))
     ended_on: Mapped[date | None]
-    end_reason: Mapped[str | None] = mapped_column(Text)
+    end_reason: Mapped[str | None] = mapped_column(Text)  # the ender's own words, kept here
+    end_reason_code: Mapped[str | None] = mapped_column(String(40))
     regular_reviews_raised: Mapped[int] = mapped_column(default=0)
     next_review_due: Mapped[date | None] = mapped_column(index=True)
     reevaluation_flagged_on: Mapped[date | None]
@@ -211,6 +216,8 @@ class Delegation(Versioned, Base):
     handback_notice_reason: Mapped[str | None] = mapped_column(Text)
     # R16: the day the scheduler last judged its workers' competence (in-date boundary)
     competence_checked_on: Mapped[date | None]
+    # R13, R26: the organisations of the MDT that decided it: they end it and review it
+    mdt_organisations: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
 
 
 class Review(Versioned, Base):

@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import ClassVar
 from uuid import UUID
 
-from shared.events import Event
+from shared.events import Event, EventPart
 from shared.events.vocabulary import Direction, OversightKind, Setting, TaskCategory
 
 
@@ -50,8 +50,47 @@ class DelegationDecided(DelegationEvent):
     mdt_organisations: list[str] = []  # the organisations of the MDT members who decided
 
 
+class Discipline(StrEnum):
+    """R9: the disciplines an MDT member may bring."""
+
+    REGISTERED_NURSE = "registered_nurse"
+    DOCTOR = "doctor"
+    ALLIED_HEALTH_PROFESSIONAL = "allied_health_professional"
+    PHARMACIST = "pharmacist"
+    SOCIAL_WORKER = "social_worker"
+    SOCIAL_CARE_PRACTITIONER = "social_care_practitioner"
+    CARE_PROVIDER = "care_provider"
+
+
+class SharedCareQuestion(StrEnum):
+    """R14: what the MDT asks the Shared Care discussion to decide about the task."""
+
+    MAY_DELEGATE = "may_delegate"
+    CONDITIONS = "conditions"
+    RISK_ACCEPTABLE = "risk_acceptable"
+    FUNDING = "funding"  # R11: who meets the need when s.22 is in doubt
+    DIRECTION = "direction"  # R1: a health task or a social care task
+
+
+class Stance(StrEnum):
+    """R14: where an MDT member stood on delegating the task."""
+
+    DELEGATE = "delegate"
+    DELEGATE_WITH_CONDITIONS = "delegate_with_conditions"
+    DO_NOT_DELEGATE = "do_not_delegate"
+
+
+class MdtPosition(EventPart):
+    """R14: one MDT member's position, as codes: their discipline, organisation and stance."""
+
+    discipline: Discipline
+    organisation: str
+    stance: Stance
+
+
 class SharedCareRequested(DelegationEvent):
-    """Emitted when the MDT cannot reach consensus: a Shared Care discussion is needed (R14)."""
+    """Emitted when the MDT cannot reach consensus: a Shared Care discussion is needed (R14).
+    `question` and `positions` are text generated from the codes (never what a user typed)."""
 
     proposal_id: UUID
     task_code: str
@@ -60,6 +99,8 @@ class SharedCareRequested(DelegationEvent):
     setting: Setting
     question: str
     positions: list[str]
+    question_code: SharedCareQuestion | None = None
+    stances: list[MdtPosition] = []
 
 
 class DelegationAccepted(DelegationEvent):
@@ -74,13 +115,28 @@ class DelegationAccepted(DelegationEvent):
     needs_specific_training: bool = True
 
 
+class DeclineReason(StrEnum):
+    """R15, R18: why a provider declines a task, or gives it back once it carries it."""
+
+    NO_CAPACITY = "no_capacity"
+    CANNOT_TRAIN_IN_TIME = "cannot_train_in_time"
+    CANNOT_SUPERVISE = "cannot_supervise"
+    NOT_SAFE_TO_DELIVER = "not_safe_to_deliver"
+    INSURANCE_OR_INDEMNITY = "insurance_or_indemnity"
+    OUTSIDE_REGISTRATION = "outside_registration"
+    FUNDING_NOT_AGREED = "funding_not_agreed"
+    PACKAGE_ENDING = "package_ending"
+    OTHER = "other"
+
+
 class DelegationDeclined(DelegationEvent):
-    """Emitted when the provider declines the task (R15)."""
+    """Emitted when the provider declines the task (R15). `reason` is the code's fixed wording."""
 
     delegation_id: UUID
     provider_organisation: str
     reason: str
     declined_on: date
+    reason_code: DeclineReason | None = None
 
 
 class TaskDelegated(DelegationEvent):
@@ -125,13 +181,30 @@ class DelegationResumed(DelegationEvent):
     effective_date: date
 
 
+class EndReason(StrEnum):
+    """Why a delegation ends."""
+
+    NEED_MET = "need_met"
+    NEED_CHANGED = "need_changed"
+    TASK_NO_LONGER_SUITABLE = "task_no_longer_suitable"
+    HEALTH_RESUMED_TASK = "health_resumed_task"
+    PERSON_MOVED = "person_moved"
+    SETTING_CHANGED = "setting_changed"
+    PERSON_DECLINED = "person_declined"
+    PROVIDER_CHANGED = "provider_changed"
+    PERSON_DIED = "person_died"
+    ENDED_AT_REVIEW = "ended_at_review"  # R26: the review's outcome ended it
+    OTHER = "other"
+
+
 class DelegationEnded(DelegationEvent):
-    """Emitted when a delegation ends, with the reason."""
+    """Emitted when a delegation ends. `reason` is the code's fixed wording."""
 
     delegation_id: UUID
     task_code: str
     reason: str
     effective_date: date
+    reason_code: EndReason | None = None
 
 
 class OversightTransferred(DelegationEvent):

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import uuid
+import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from httpx import AsyncClient
 
 from services.delegation.handlers.reviews import raise_due_reviews
 from shared.auth import Role
+from shared.events import Event
 from shared.events.assessment import (
     ConsentGivenBy,
     ConsentRecorded,
     ConsentWithdrawn,
     PersonRegistered,
+    RelationshipChanged,
+)
+from shared.events.delegation import (
+    DelegationDecided,
+    OversightTransferred,
+    ProposalSubmitted,
+    TaskDelegated,
 )
 from shared.events.training import (
     CompetenceAssessed,
@@ -23,12 +33,14 @@ from shared.events.training import (
     CompetenceOutcome,
     TrainingPlanAgreed,
 )
-from shared.events.vocabulary import Setting
+from shared.events.vocabulary import RelationshipBasis, Setting
+from shared.relationships import relationship
 from shared.service import Job, Runtime
-from shared.testing.events import deliver
+from shared.testing.events import deliver, published
 from tests.conftest import bearer
 
 PROVIDER = "CAREWELL-HOMECARE"
+HEALTH_PROVIDER = "LPT"  # Health staff take on social care tasks (R1): an NHS trust provides
 CITY = "LEICESTER-CITY-COUNCIL"
 GP = "C82001"
 PRACTITIONER = bearer(Role.REGISTERED_PRACTITIONER, "LPT")
@@ -36,8 +48,70 @@ MDT = bearer(Role.MDT_MEMBER, "LLR-ICB")
 MANAGER = bearer(Role.PROVIDER_MANAGER, PROVIDER)
 
 
+# ----------------------------------------------------------------------------------------------
+# Legitimate relationships: assessment alone decides them, from delegation's events, and every
+# service keeps them from RelationshipChanged. The tests play assessment's part: they read what
+# delegation published and deliver the relationships those events give, as assessment does
+# (services/assessment/domain/relationships.py); ends (grace periods) are tested there.
+
+SINCE = datetime(2020, 1, 1, tzinfo=UTC)
+_delivered: weakref.WeakKeyDictionary[Runtime, set[tuple[Any, ...]]] = weakref.WeakKeyDictionary()
+
+
+def relationships_from(events: list[Event]) -> Iterator[RelationshipChanged]:
+    """The relationships assessment starts from delegation's events: the proposer (mdt) and the
+    provider a proposal names (it must read the task to accept it, R15); the MDT's organisations
+    (mdt); once the task is live its provider, oversight owner, accountable organisation and
+    council; a new oversight owner."""
+    B = RelationshipBasis
+    for e in events:
+        if isinstance(e, ProposalSubmitted):
+            if e.proposed_by_organisation:
+                yield relationship(
+                    e.person_id, e.proposed_by_organisation, B.MDT, e.proposal_id, SINCE
+                )
+            yield relationship(
+                e.person_id, e.provider_organisation, B.PROVIDER, e.proposal_id, SINCE
+            )
+        if isinstance(e, DelegationDecided):
+            for organisation in e.mdt_organisations:
+                yield relationship(e.person_id, organisation, B.MDT, e.proposal_id, SINCE)
+        if isinstance(e, TaskDelegated):
+            for organisation, basis in (
+                (e.provider_organisation, B.PROVIDER),
+                (e.oversight_owner, B.OVERSIGHT),
+                (e.accountable_organisation, B.COMMISSIONER),
+                (e.local_authority, B.LOCAL_AUTHORITY),
+            ):
+                yield relationship(e.person_id, organisation, basis, e.delegation_id, SINCE)
+        if isinstance(e, OversightTransferred):
+            yield relationship(e.person_id, e.to_owner, B.OVERSIGHT, e.delegation_id, SINCE)
+
+
+async def given_relationships(runtime: Runtime) -> None:
+    """Deliver the relationships delegation's events so far give, each once."""
+    done = _delivered.setdefault(runtime, set())
+    for changed in relationships_from(await published(runtime)):
+        key = (changed.person_id, changed.organisation, changed.basis, changed.source_id)
+        if key not in done:
+            await deliver(runtime, changed)
+            done.add(key)
+
+
+async def given_related(
+    runtime: Runtime,
+    person_id: uuid.UUID,
+    organisation: str,
+    basis: RelationshipBasis = RelationshipBasis.ASSESSED,
+) -> None:
+    """A relationship assessment decided from its own work (it assessed the person, ...)."""
+    await deliver(runtime, relationship(person_id, organisation, basis, uuid.uuid4(), SINCE))
+
+
 def given_proposal_body(person_id: uuid.UUID, **overrides: Any) -> dict[str, Any]:
-    """The case study: a steroid cream to the lower leg, twice a day, at home."""
+    """The case study: a steroid cream to the lower leg, twice a day, at home; a social care
+    task goes to Health staff (R1)."""
+    direction = overrides.get("direction", "health_to_social")
     body: dict[str, Any] = {
         "person_id": str(person_id),
         "task_code": "topical-cream",
@@ -48,12 +122,16 @@ def given_proposal_body(person_id: uuid.UUID, **overrides: Any) -> dict[str, Any
             "registration_number": "12A3456E",
             "competent_in_task": True,
         },
-        "provider_organisation": PROVIDER,
+        "provider_organisation": provider_for(direction),
         "frequency": "twice a day",
         "additional_minutes_per_week": 0,
         "contact_arrangements": "District nurse visits every ten days; call the LPT hub",
     }
     return body | overrides
+
+
+def provider_for(direction: str) -> str:
+    return PROVIDER if direction == "health_to_social" else HEALTH_PROVIDER
 
 
 def given_decision_body(**overrides: Any) -> dict[str, Any]:
@@ -80,6 +158,21 @@ def given_decision_body(**overrides: Any) -> dict[str, Any]:
     return body | overrides
 
 
+def given_no_consensus_body(**overrides: Any) -> dict[str, Any]:
+    """R14: the MDT could not agree: each member's stance and the question, as codes."""
+    return (
+        given_decision_body(
+            outcome="no_consensus",
+            members=[
+                {"discipline": "registered_nurse", "organisation": "LPT", "stance": "delegate"},
+                {"discipline": "social_worker", "organisation": CITY, "stance": "do_not_delegate"},
+            ],
+            question_code="may_delegate",
+        )
+        | overrides
+    )
+
+
 async def given_person(
     runtime: Runtime,
     person_id: uuid.UUID,
@@ -99,11 +192,19 @@ async def given_person(
     )
 
 
+def runtime_of(client: AsyncClient) -> Runtime:
+    """The service behind a test client (its app's runtime)."""
+    transport: Any = client._transport  # the ASGI transport given_client made
+    runtime: Runtime = transport.app.state.runtime
+    return runtime
+
+
 async def given_proposal(client: AsyncClient, person_id: uuid.UUID, **overrides: Any) -> str:
     response = await client.post(
         "/proposals", json=given_proposal_body(person_id, **overrides), headers=PRACTITIONER
     )
     assert response.status_code == 201, response.text
+    await given_relationships(runtime_of(client))
     return str(response.json()["id"])
 
 
@@ -114,11 +215,15 @@ async def given_approved(client: AsyncClient, person_id: uuid.UUID, **overrides:
         f"/proposals/{proposal_id}/decision", json=given_decision_body(), headers=MDT
     )
     assert response.status_code == 201, response.text
+    await given_relationships(runtime_of(client))
     return str(response.json()["delegation_id"])
 
 
 async def given_accepted(
-    client: AsyncClient, delegation_id: str, workers: list[uuid.UUID]
+    client: AsyncClient,
+    delegation_id: str,
+    workers: list[uuid.UUID],
+    headers: dict[str, str] = MANAGER,
 ) -> dict[str, Any]:
     response = await client.post(
         f"/delegations/{delegation_id}/acceptance",
@@ -128,9 +233,10 @@ async def given_accepted(
             "supervision_confirmed": True,
             "insurance_and_indemnity_confirmed": True,
         },
-        headers=MANAGER,
+        headers=headers,
     )
     assert response.status_code == 200, response.text
+    await given_relationships(runtime_of(client))
     body: dict[str, Any] = response.json()
     return body
 
@@ -157,13 +263,14 @@ def competent(
     task_code: str = "topical-cream",
     person_id: uuid.UUID | None = None,
     valid_until: date | None = date(2027, 1, 5),
+    provider: str = PROVIDER,
 ) -> CompetenceAssessed:
     return CompetenceAssessed(
         worker_id=worker_id,
         assessment_id=uuid.uuid4(),
         task_code=task_code,
         person_id=person_id,
-        provider_organisation=PROVIDER,
+        provider_organisation=provider,
         outcome=CompetenceOutcome.COMPETENT,
         assessed_on=date(2026, 1, 5),
         valid_until=valid_until,
@@ -171,14 +278,17 @@ def competent(
 
 
 def plan(
-    worker_id: uuid.UUID, delegation_id: str, task_code: str = "topical-cream"
+    worker_id: uuid.UUID,
+    delegation_id: str,
+    task_code: str = "topical-cream",
+    provider: str = PROVIDER,
 ) -> TrainingPlanAgreed:
     return TrainingPlanAgreed(
         worker_id=worker_id,
         plan_id=uuid.uuid4(),
         delegation_id=uuid.UUID(delegation_id),
         task_code=task_code,
-        provider_organisation=PROVIDER,
+        provider_organisation=provider,
         agreed_on=date(2026, 1, 5),
     )
 
@@ -198,14 +308,25 @@ async def given_live(
     """The case study through every gate: person, MDT, provider, consent, competence, plans."""
     person_id, workers = uuid.uuid4(), [uuid.uuid4(), uuid.uuid4()]
     task_code = overrides.get("task_code", "topical-cream")
+    direction = overrides.get("direction", "health_to_social")
+    provider = overrides.get("provider_organisation", provider_for(direction))
     await given_person(runtime, person_id, open_to_chs=open_to_chs)
     delegation_id = await given_approved(client, person_id, **overrides)
-    await given_accepted(client, delegation_id, workers)
+    await given_accepted(client, delegation_id, workers, manager_of(provider))
     given = consent(person_id, task_code)
     await deliver(runtime, given)
     for worker in workers:
-        await deliver(runtime, competent(worker, task_code), plan(worker, delegation_id, task_code))
+        await deliver(
+            runtime,
+            competent(worker, task_code, provider=provider),
+            plan(worker, delegation_id, task_code, provider=provider),
+        )
+    await given_relationships(runtime)
     return Live(delegation_id, person_id, workers, given.consent_id, task_code)
+
+
+def manager_of(provider: str) -> dict[str, str]:
+    return MANAGER if provider == PROVIDER else bearer(Role.PROVIDER_MANAGER, provider)
 
 
 async def run_review_job(runtime: Runtime) -> int:

@@ -33,7 +33,14 @@ from shared.events.vocabulary import Delegability, Direction, Setting, TaskCateg
 from shared.service import Runtime
 from shared.testing.events import deliver, published
 from tests.conftest import ServiceClient
-from tests.delegation.conftest import MDT, given_decision_body, given_live, given_proposal
+from tests.delegation.conftest import (
+    MDT,
+    given_decision_body,
+    given_live,
+    given_proposal,
+    given_relationships,
+    runtime_of,
+)
 
 TODAY = date(2026, 1, 5)
 CREAM = check.Task("topical-cream", TaskCategory.SKIN_INTEGRITY_AND_WOUNDS, Delegability.ROUTINE)
@@ -232,6 +239,7 @@ async def given_no_consensus(
     )
     response = await client.post(f"/proposals/{proposal_id}/decision", json=body, headers=MDT)
     assert response.status_code == 201, response.text
+    await given_relationships(runtime_of(client))
     return proposal_id
 
 

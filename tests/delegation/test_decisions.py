@@ -26,11 +26,14 @@ from shared.service import Runtime
 from shared.testing.events import deliver, published
 from tests.conftest import ServiceClient
 from tests.delegation.conftest import (
+    CITY,
     MDT,
     PRACTITIONER,
     given_decision_body,
+    given_no_consensus_body,
     given_proposal,
     given_proposal_body,
+    given_relationships,
 )
 
 
@@ -47,6 +50,7 @@ async def test_r9_r29_approval_records_the_framework_version_and_makes_a_delegat
         response = await client.post(
             f"/proposals/{proposal_id}/decision", json=given_decision_body(), headers=MDT
         )
+        await given_relationships(runtime)
         proposal = await client.get(f"/proposals/{proposal_id}", headers=MDT)
         decided = await published(runtime, DelegationDecided)
     assert response.status_code == 201
@@ -211,14 +215,9 @@ async def test_r14_no_consensus_requests_shared_care_and_its_decision_is_applied
         person_id = uuid.uuid4()
         proposal_id = await given_proposal(client, person_id, task_code="peg-feeding")
         response = await client.post(
-            f"/proposals/{proposal_id}/decision",
-            json=given_decision_body(
-                outcome="no_consensus",
-                question="May the carers give PEG feeds?",
-                positions=["nurse: yes with training", "social worker: no, too complex"],
-            ),
-            headers=MDT,
+            f"/proposals/{proposal_id}/decision", json=given_no_consensus_body(), headers=MDT
         )
+        await given_relationships(runtime)
         waiting = (await client.get(f"/proposals/{proposal_id}", headers=MDT)).json()
         ruling = SharedCareDecisionRecorded(
             subject_id=str(proposal_id),
@@ -240,7 +239,15 @@ async def test_r14_no_consensus_requests_shared_care_and_its_decision_is_applied
         decided = await published(runtime, DelegationDecided)
     assert response.status_code == 201
     assert waiting["status"] == "awaiting_shared_care"
-    assert len(requested) == 1
+    [request] = requested
+    assert isinstance(request, SharedCareRequested)
+    assert request.question == "Whether the task may be delegated: task peg-feeding, " + (
+        "health_to_social, own_home"
+    )
+    assert request.positions == [
+        "registered_nurse (LPT): delegate",
+        f"social_worker ({CITY}): do not delegate",
+    ]
     assert applied["status"] == "approved"
     assert applied["shared_care_conditions"] == ["dietitian reviews monthly"]
     assert applied["delegation_id"] is not None
@@ -254,11 +261,13 @@ async def test_r14_shared_care_may_decide_not_to_delegate(service_client: Servic
     async with service_client(DELEGATION) as (client, runtime):
         person_id = uuid.uuid4()
         proposal_id = await given_proposal(client, person_id)
-        await client.post(
+        earlier_client = await client.post(  # words, no codes: accepted, kept, never sent
             f"/proposals/{proposal_id}/decision",
             json=given_decision_body(outcome="no_consensus", question="q?", positions=["a", "b"]),
             headers=MDT,
         )
+        assert earlier_client.status_code == 201, earlier_client.text
+        await given_relationships(runtime)
         await deliver(
             runtime,
             SharedCareDecisionRecorded(

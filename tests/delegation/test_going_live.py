@@ -14,6 +14,7 @@ from tests.conftest import ServiceClient, bearer
 from tests.delegation.conftest import (
     CITY,
     GP,
+    HEALTH_PROVIDER,
     MANAGER,
     PROVIDER,
     competent,
@@ -22,6 +23,7 @@ from tests.delegation.conftest import (
     given_approved,
     given_live,
     given_person,
+    manager_of,
     plan,
 )
 
@@ -254,8 +256,10 @@ async def test_r13_social_to_health_is_accountable_to_the_local_authority(
         live = await given_live(
             client, runtime, task_code="personal-care-washing", direction="social_to_health"
         )
-        body = (await client.get(f"/delegations/{live.delegation_id}", headers=MANAGER)).json()
+        trust = manager_of(HEALTH_PROVIDER)
+        body = (await client.get(f"/delegations/{live.delegation_id}", headers=trust)).json()
     assert body["status"] == "live"
+    assert body["provider_organisation"] == HEALTH_PROVIDER
     assert body["accountable_organisation"] == CITY
     assert body["nhs_duty_of_care_retained"] is False
 

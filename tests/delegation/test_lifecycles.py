@@ -15,11 +15,13 @@ from services.delegation.domain.proposals import ProposalCommand, ProposalState
 from services.delegation.domain.reviews import ReviewCommand, ReviewState
 from shared.errors import Conflict
 from shared.events.delegation import (
+    DeclineReason,
     DelegationAccepted,
     DelegationDecided,
     DelegationEnded,
     DelegationResumed,
     DelegationSuspended,
+    EndReason,
     OversightTransferred,
     ReviewCompleted,
     ReviewDue,
@@ -129,7 +131,11 @@ def test_r15_a_delegation_the_provider_has_answered_cannot_be_accepted_or_declin
     # R18 (issue 13): once the task is live the provider may decline it (a handback opens);
     # between acceptance and going live it may not.
     with pytest.raises(Conflict):
-        delegations.decline(replace(DELEGATION, state=DelegationState.AWAITING_GATES), "no", TODAY)
+        delegations.decline(
+            replace(DELEGATION, state=DelegationState.AWAITING_GATES),
+            DeclineReason.NO_CAPACITY,
+            TODAY,
+        )
 
 
 def test_r7_r16_r17_r24_going_live_needs_every_gate_green() -> None:
@@ -165,11 +171,14 @@ def test_r7_r16_a_live_delegation_suspends_and_resumes() -> None:
 
 
 def test_a_delegation_ends_once() -> None:
-    transition = delegations.end(replace(DELEGATION, state=DelegationState.LIVE), "moved", TODAY)
+    live = replace(DELEGATION, state=DelegationState.LIVE)
+    transition = delegations.end(live, EndReason.PERSON_MOVED, TODAY)
     assert transition.state is DelegationState.ENDED
-    assert isinstance(transition.events[0], DelegationEnded)
+    [ended] = transition.events
+    assert isinstance(ended, DelegationEnded)
+    assert (ended.reason_code, ended.reason) == (EndReason.PERSON_MOVED, "The person has moved")
     with pytest.raises(Conflict):
-        delegations.end(replace(DELEGATION, state=DelegationState.ENDED), "again", TODAY)
+        delegations.end(replace(DELEGATION, state=DelegationState.ENDED), EndReason.OTHER, TODAY)
 
 
 def test_r17_oversight_transfers_only_when_it_moves() -> None:

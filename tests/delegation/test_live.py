@@ -14,6 +14,7 @@ from shared.events.delegation import (
     DelegationEnded,
     DelegationResumed,
     DelegationSuspended,
+    EndReason,
     OversightTransferred,
     SuspensionReason,
 )
@@ -145,21 +146,26 @@ async def test_a_delegation_is_ended_with_a_reason_once(service_client: ServiceC
         live = await given_live(client, runtime)
         ended = await client.post(
             f"/delegations/{live.delegation_id}/end",
-            json={"reason": "the wound has healed"},
+            json={"reason_code": "need_met", "reason_detail": "the wound has healed"},
             headers=MDT,
         )
         again = await client.post(
-            f"/delegations/{live.delegation_id}/end", json={"reason": "again"}, headers=MDT
+            f"/delegations/{live.delegation_id}/end", json={"reason_code": "need_met"}, headers=MDT
         )
         blank = await client.post(
             f"/delegations/{live.delegation_id}/end", json={"reason": ""}, headers=MDT
         )
         events = await published(runtime, DelegationEnded)
     assert ended.json()["status"] == "ended"
-    assert ended.json()["end_reason"] == "the wound has healed"
+    assert (ended.json()["end_reason_code"], ended.json()["end_reason"]) == (
+        "need_met",
+        "the wound has healed",  # the words stay in delegation's record
+    )
     assert again.status_code == 409
     assert blank.json()["errors"][0]["field"] == "reason"
-    assert [e.reason for e in events if isinstance(e, DelegationEnded)] == ["the wound has healed"]
+    assert [(e.reason_code, e.reason) for e in events if isinstance(e, DelegationEnded)] == [
+        (EndReason.NEED_MET, "The need the task met has been met")  # the code's wording only
+    ]
 
 
 async def test_r7_withdrawal_naming_the_delegation_suspends_it(

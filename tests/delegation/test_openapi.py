@@ -33,4 +33,21 @@ def test_r9_r13_r15_who_proposes_decides_and_accepts() -> None:
     acceptance = paths["/delegations/{delegation_id}/acceptance"]["post"]
     assert acceptance["x-roles"] == ["provider_manager"]
     readers = paths["/delegations/{delegation_id}"]["get"]["x-roles"]
-    assert {"commissioner", "auditor", "provider_manager"} <= set(readers)
+    assert {"commissioner", "provider_manager"} <= set(readers)
+
+
+def test_a_persons_records_are_not_for_the_report_roles() -> None:
+    """Auditors read the audit trail, IPCB members pseudonymous reports: never a person's
+    delegation, proposal, handback or reviews."""
+    paths = given_document()["paths"]
+    for path in (
+        "/delegations",
+        "/delegations/{delegation_id}",
+        "/delegations/{delegation_id}/reviews",
+        "/proposals/{proposal_id}",
+        "/handbacks",
+        "/handbacks/{handback_id}",
+        "/reviews/overdue",
+    ):
+        roles = set(paths[path]["get"]["x-roles"])
+        assert not roles & {"auditor", "ipcb_member"}, path

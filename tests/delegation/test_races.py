@@ -12,10 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from services.delegation.main import SPEC as DELEGATION
 from shared.auth import Role, dev_private_key, mint_token
 from shared.events.assessment import NeedChanged
+from shared.events.vocabulary import RelationshipBasis
+from shared.relationships import on_changed, relationship
 from shared.service import Runtime
 from shared.settings import ServiceSettings
 from shared.testing.events import deliver, published
@@ -27,6 +30,7 @@ from tests.delegation.conftest import (
     MANAGER,
     MDT,
     PROVIDER,
+    SINCE,
     given_approved,
     given_decision_body,
     given_live,
@@ -215,6 +219,7 @@ class Standalone:
             (await self.post("/assessment/people", person, self.practitioner, 201))["id"]
         )
         delegation_id = await self.approved(person_id)
+        await self.related(person_id, "LLR-ICB")
         worker = await self.post("/training/workers", {"role": "carer"}, self.manager, 201)
         body = ACCEPTANCE | {"worker_ids": [worker["id"]]}
         await self.post(
@@ -227,6 +232,19 @@ class Standalone:
             f"/delegation/delegations/{delegation_id}", self.mdt, lambda d: d["status"] == "live"
         )
         return person_id, delegation_id
+
+    async def related(self, person_id: str, organisation: str) -> None:
+        """The MDT's relationship with the person, kept where delegation keeps it, as its
+        RelationshipChanged would (assessment decides and publishes relationships)."""
+        engine = create_async_engine(f"sqlite+aiosqlite:///{self.data / 'delegation.db'}")
+        changed = relationship(
+            uuid.UUID(person_id), organisation, RelationshipBasis.MDT, "race", SINCE
+        )
+        try:
+            async with AsyncSession(engine) as session, session.begin():
+                await on_changed(session, changed)
+        finally:
+            await engine.dispose()
 
     async def consent(self, person_id: str, delegation_id: str) -> None:
         body = {

@@ -23,7 +23,9 @@ from shared.errors import InvalidInput, RuleViolation
 from shared.events.delegation import (
     DecisionOutcome,
     DelegationDecided,
+    SharedCareQuestion,
     SharedCareRequested,
+    Stance,
     SuspensionReason,
 )
 from shared.events.vocabulary import (
@@ -137,13 +139,59 @@ def test_r12_a_refusal_needs_reasons_but_no_approval_checks() -> None:
 
 def test_r14_no_consensus_requests_a_shared_care_discussion() -> None:
     stuck = replace(
-        APPROVAL, outcome=DecisionOutcome.NO_CONSENSUS, question="delegate?", positions=("a", "b")
+        APPROVAL,
+        outcome=DecisionOutcome.NO_CONSENSUS,
+        members=(
+            check.Member(check.Discipline.REGISTERED_NURSE, "LPT", Stance.DELEGATE),
+            check.Member(
+                check.Discipline.SOCIAL_WORKER, "RUTLAND-COUNTY-COUNCIL", Stance.DO_NOT_DELEGATE
+            ),
+        ),
+        question_code=SharedCareQuestion.RISK_ACCEPTABLE,
+        question="May Mrs Smith's carers do it?",  # an earlier client's words: never sent
     )
     decided, requested = rules.decide(PROPOSAL, CREAM, stuck, 1, TODAY).events
     assert isinstance(requested, SharedCareRequested)
-    assert requested.positions == ["a", "b"]
+    assert requested.question == (
+        "Whether the risk of delegating the task is acceptable: task topical-cream, "
+        "health_to_social, own_home"
+    )
+    assert requested.positions == [
+        "registered_nurse (LPT): delegate",
+        "social_worker (RUTLAND-COUNTY-COUNCIL): do not delegate",
+    ]
+    assert [(p.discipline, p.stance) for p in requested.stances] == [
+        (check.Discipline.REGISTERED_NURSE, Stance.DELEGATE),
+        (check.Discipline.SOCIAL_WORKER, Stance.DO_NOT_DELEGATE),
+    ]
     assert isinstance(decided, DelegationDecided)
     assert decided.outcome is DecisionOutcome.NO_CONSENSUS
+
+
+def test_r14_an_earlier_clients_words_stay_out_of_the_shared_care_request() -> None:
+    stuck = replace(
+        APPROVAL,
+        outcome=DecisionOutcome.NO_CONSENSUS,
+        question="May Mrs Smith (943 476 5919) have carers do it?",
+        positions=("nurse: yes", "social worker: no"),
+    )
+    _, requested = rules.decide(PROPOSAL, CREAM, stuck, 1, TODAY).events
+    assert isinstance(requested, SharedCareRequested)
+    assert requested.question_code is SharedCareQuestion.MAY_DELEGATE
+    assert "Smith" not in requested.model_dump_json()
+    assert requested.positions == [
+        "registered_nurse (LPT): stance not coded",
+        "social_worker (RUTLAND-COUNTY-COUNCIL): stance not coded",
+    ]
+
+
+def test_r14_no_consensus_needs_differing_stances() -> None:
+    agreed = tuple(replace(m, stance=Stance.DELEGATE) for m in APPROVAL.members)
+    stuck = replace(APPROVAL, outcome=DecisionOutcome.NO_CONSENSUS, members=agreed)
+    with pytest.raises(InvalidInput):
+        rules.decide(PROPOSAL, CREAM, stuck, 1, TODAY)
+    with pytest.raises(InvalidInput):  # neither stances nor an earlier client's positions
+        rules.decide(PROPOSAL, CREAM, replace(stuck, members=APPROVAL.members), 1, TODAY)
 
 
 def test_r29_the_decision_records_the_framework_version() -> None:

@@ -7,6 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.delegation.domain.reasons import decline_wording, end_wording
 from services.delegation.handlers import delegations, gates
 from services.delegation.models import Delegation
 from services.delegation.queries import delegations as queries
@@ -21,16 +22,18 @@ from services.delegation.schemas.delegations import (
     HandbackNoticeCreate,
     WorkerRead,
 )
+from shared.access import BreakGlass
 from shared.auth import CurrentUser, Role, admits
+from shared.events.delegation import DeclineReason, EndReason
 from shared.web import Session
 
 router = APIRouter(tags=["delegations"])
+# A person's records: never for the report roles (IPCB members, auditors read GET /audit).
 READERS = (
     Role.REGISTERED_PRACTITIONER,
     Role.MDT_MEMBER,
     Role.PROVIDER_MANAGER,
     Role.COMMISSIONER,
-    Role.AUDITOR,
 )
 
 
@@ -44,7 +47,19 @@ async def read(session: AsyncSession, delegation: Delegation) -> DelegationRead:
     data["accountable_practitioner"] = AccountablePractitioner.model_validate(delegation)
     data["waiting_for"] = [GateRead.model_validate(g) for g in waiting]
     data["workers"] = [WorkerRead.model_validate(w) for w in workers]
+    data |= reasons(delegation)
     return DelegationRead.model_validate(data)
+
+
+def reasons(delegation: Delegation) -> dict[str, str | None]:
+    """The ender's and the provider's own words, else the wording of their code."""
+    ended, declined = delegation.end_reason_code, delegation.declined_reason_code
+    end_words = end_wording(EndReason(ended)) if ended else None
+    decline_words = decline_wording(DeclineReason(declined)) if declined else None
+    return {
+        "end_reason": delegation.end_reason or end_words,
+        "declined_reason": delegation.declined_reason or decline_words,
+    }
 
 
 @router.get("/delegations", summary="Delegations, by organisation or person")
@@ -54,17 +69,22 @@ async def list_delegations(
     person_id: UUID | None = None,
     user: CurrentUser = admits(*READERS),
 ) -> list[DelegationRead]:
-    """Delegations; provider managers see only those delegated to their organisation."""
+    """Delegations of the people the caller's organisation has a legitimate relationship with
+    (each read audited); provider managers see only those delegated to their organisation."""
     found = await queries.delegations(session, user, organisation, person_id)
     return [await read(session, d) for d in found]
 
 
 @router.get("/delegations/{delegation_id}", summary="A delegation and what it is waiting for")
 async def get_delegation(
-    delegation_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
+    delegation_id: UUID,
+    session: Session,
+    break_glass: BreakGlass = None,
+    user: CurrentUser = admits(*READERS),
 ) -> DelegationRead:
-    """The delegation, its accountable parties (R13, R18) and each readiness gate's state."""
-    return await read(session, await queries.delegation(session, user, delegation_id))
+    """The delegation, its accountable parties (R13, R18) and each readiness gate's state; only
+    within a legitimate relationship with the person (or with the glass broken), audited."""
+    return await read(session, await queries.delegation(session, user, delegation_id, break_glass))
 
 
 @router.post(
@@ -92,21 +112,26 @@ async def decline_delegation(
     session: Session,
     user: CurrentUser = admits(Role.PROVIDER_MANAGER),
 ) -> DelegationRead:
-    """Decline a task the provider cannot deliver safely, with the reason."""
-    delegation = await delegations.decline(session, user, delegation_id, body.reason)
+    """Decline a task the provider cannot deliver safely, with the reason's code (events carry
+    only the code and its wording; the provider's own words stay here)."""
+    delegation = await delegations.decline(session, user, delegation_id, body)
     await session.commit()
     return await read(session, delegation)
 
 
-@router.post("/delegations/{delegation_id}/end", summary="End a delegation with a reason")
+@router.post(
+    "/delegations/{delegation_id}/end",
+    summary="The MDT's organisations or the oversight owner end a delegation, with a reason",
+)
 async def end_delegation(
     delegation_id: UUID,
     body: EndCreate,
     session: Session,
     user: CurrentUser = admits(Role.MDT_MEMBER, Role.REGISTERED_PRACTITIONER),
 ) -> DelegationRead:
-    """End the delegation; DelegationEnded tells funding, training and assessment."""
-    delegation = await delegations.end(session, user, delegation_id, body.reason)
+    """End the delegation with the reason's code; DelegationEnded tells funding, training and
+    assessment the code and its wording (the words given stay here)."""
+    delegation = await delegations.end(session, user, delegation_id, body)
     await session.commit()
     return await read(session, delegation)
 

@@ -18,6 +18,7 @@ from services.delegation.schemas.handbacks import (
     HandbackPolicyUpdate,
     HandbackRead,
 )
+from shared.access import BreakGlass
 from shared.auth import CurrentUser, Role, admits
 from shared.db import today
 from shared.web import Session
@@ -28,7 +29,6 @@ READERS = (
     Role.MDT_MEMBER,
     Role.PROVIDER_MANAGER,
     Role.COMMISSIONER,
-    Role.AUDITOR,
 )
 # The owner's organisation: a practitioner of CHS or the GP practice, or the council's staff
 # for a social care task carried by health staff.
@@ -55,7 +55,8 @@ async def list_handbacks(
     cursor: Annotated[str | None, Query(max_length=400)] = None,
     user: CurrentUser = admits(*READERS),
 ) -> HandbackPage:
-    """Oldest first, a page at a time; `overdue=true` lists those not acknowledged in time."""
+    """Oldest first, a page at a time, of the people the caller's organisation has a legitimate
+    relationship with (each read audited); `overdue=true` lists those not acknowledged in time."""
     where = queries.HandbackFilter(oversight_owner, delegation_id, person_id, state, overdue)
     found, next_cursor = await queries.handbacks(
         session, user, where, today(session), limit, cursor
@@ -65,10 +66,14 @@ async def list_handbacks(
 
 @router.get("/handbacks/{handback_id}", summary="A handback: which task, for whom, since when, why")
 async def get_handback(
-    handback_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
+    handback_id: UUID,
+    session: Session,
+    break_glass: BreakGlass = None,
+    user: CurrentUser = admits(*READERS),
 ) -> HandbackRead:
-    """The handback, its owner, whether it is acknowledged (and the cover) or overdue."""
-    return read(session, await queries.handback(session, user, handback_id))
+    """The handback, its owner, whether it is acknowledged (and the cover) or overdue; within a
+    legitimate relationship with the person (or with the glass broken), audited."""
+    return read(session, await queries.handback(session, user, handback_id, break_glass))
 
 
 @router.post(
@@ -93,7 +98,7 @@ async def acknowledge_handback(
     summary="How many days an owner has to acknowledge a handback (R18)",
 )
 async def handback_policy(
-    session: Session, user: CurrentUser = admits(*READERS, Role.IPCB_MEMBER)
+    session: Session, user: CurrentUser = admits(*READERS, Role.AUDITOR, Role.IPCB_MEMBER)
 ) -> HandbackPolicyRead:
     """The IPCB's limit: a handback not acknowledged within it is overdue."""
     return HandbackPolicyRead.model_validate(await queries.handback_policy(session))
@@ -107,7 +112,8 @@ async def handback_policy(
 async def set_handback_policy(
     body: HandbackPolicyUpdate, session: Session, user: CurrentUser = admits(Role.IPCB_MEMBER)
 ) -> HandbackPolicyRead:
-    """IPCB members only: governed data, audited; applies to handbacks opened from now on."""
+    """IPCB members of a board organisation only: governed data, audited; applies to handbacks
+    opened from now on."""
     policy = await handbacks.set_handback_policy(session, user, body)
     await session.commit()
     return HandbackPolicyRead.model_validate(policy)

@@ -42,7 +42,9 @@ async def record_occurrence(
         Role.PROVIDER_MANAGER, Role.CARE_WORKER, Role.REGISTERED_PRACTITIONER
     ),
 ) -> OccurrenceRead:
-    """Record an ad hoc occurrence; when they become regular the care plan is re-evaluated."""
+    """Record an ad hoc occurrence: the provider's staff, or a practitioner of the MDT's
+    organisations or the oversight owner; when they become regular the care plan is
+    re-evaluated."""
     occurrence, created, flagged = await occurrences.record_occurrence(
         session, user, delegation_id, body, idempotency_key
     )
@@ -76,7 +78,8 @@ async def regular_use_policy(
 async def set_regular_use_policy(
     body: RegularUsePolicyUpdate, session: Session, user: CurrentUser = admits(Role.IPCB_MEMBER)
 ) -> RegularUsePolicyRead:
-    """IPCB members only: a configurable value of the Framework is governed data, not code."""
+    """IPCB members of a board organisation only: a configurable value of the Framework is
+    governed data, not code."""
     policy = await occurrences.set_regular_use_policy(session, user, body)
     await session.commit()
     return RegularUsePolicyRead.model_validate(policy)

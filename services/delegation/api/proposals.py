@@ -12,6 +12,7 @@ from services.delegation.schemas.proposals import (
     ProposalCreate,
     ProposalRead,
 )
+from shared.access import BreakGlass
 from shared.auth import CurrentUser, Role, admits
 from shared.web import IdempotencyKey, Session, answer_replay, replayed
 
@@ -47,12 +48,12 @@ async def submit_proposal(
 async def get_proposal(
     proposal_id: UUID,
     session: Session,
-    user: CurrentUser = admits(
-        Role.REGISTERED_PRACTITIONER, Role.MDT_MEMBER, Role.COMMISSIONER, Role.AUDITOR
-    ),
+    break_glass: BreakGlass = None,
+    user: CurrentUser = admits(Role.REGISTERED_PRACTITIONER, Role.MDT_MEMBER, Role.COMMISSIONER),
 ) -> ProposalRead:
-    """The proposal, its status and, once approved, its delegation."""
-    return _read(*await queries.proposal(session, proposal_id))
+    """The proposal, its status and, once approved, its delegation; only within a legitimate
+    relationship with the person (or with the glass broken), audited."""
+    return _read(*await queries.proposal(session, user, proposal_id, break_glass))
 
 
 @router.post(

@@ -12,6 +12,7 @@ from services.delegation.schemas.reviews import (
     ReviewOutcomeCreate,
     ReviewRead,
 )
+from shared.access import BreakGlass
 from shared.auth import CurrentUser, Role, admits
 from shared.web import Session
 
@@ -21,16 +22,19 @@ READERS = (
     Role.MDT_MEMBER,
     Role.PROVIDER_MANAGER,
     Role.COMMISSIONER,
-    Role.AUDITOR,
 )
 
 
 @router.get("/delegations/{delegation_id}/reviews", summary="A delegation's reviews (R26)")
 async def delegation_reviews(
-    delegation_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
+    delegation_id: UUID,
+    session: Session,
+    break_glass: BreakGlass = None,
+    user: CurrentUser = admits(*READERS),
 ) -> list[ReviewRead]:
-    """Every review of the delegation, due or done, oldest due first."""
-    await delegations.delegation(session, user, delegation_id)
+    """Every review of the delegation, due or done, oldest due first; within a legitimate
+    relationship with the person (or with the glass broken), audited."""
+    await delegations.delegation(session, user, delegation_id, break_glass, "review")
     return [ReviewRead.model_validate(r) for r in await queries.reviews_of(session, delegation_id)]
 
 
@@ -40,14 +44,18 @@ async def overdue_reviews(
     organisation: Annotated[str | None, Query(max_length=200)] = None,
     user: CurrentUser = admits(*READERS),
 ) -> list[ReviewRead]:
-    """Past-due reviews of what the organisation provides or is accountable for."""
+    """Past-due reviews of what the organisation provides or is accountable for, of the people
+    the caller's organisation has a legitimate relationship with (each read audited)."""
     return [
         ReviewRead.model_validate(r)
         for r in await queries.overdue_reviews(session, user, organisation)
     ]
 
 
-@router.post("/reviews/{review_id}/outcome", summary="Record a review's outcome (R26)")
+@router.post(
+    "/reviews/{review_id}/outcome",
+    summary="The MDT's organisations or the oversight owner record a review's outcome (R26)",
+)
 async def complete_review(
     review_id: UUID,
     body: ReviewOutcomeCreate,

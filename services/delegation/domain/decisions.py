@@ -11,20 +11,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from shared.errors import RuleViolation
+from shared.events.delegation import Discipline as Discipline  # R9: a word events carry too
+from shared.events.delegation import Stance
 from shared.events.vocabulary import Delegability, Direction, TaskCategory
-
-
-class Discipline(StrEnum):
-    """R9: the disciplines an MDT member may bring."""
-
-    REGISTERED_NURSE = "registered_nurse"
-    DOCTOR = "doctor"
-    ALLIED_HEALTH_PROFESSIONAL = "allied_health_professional"
-    PHARMACIST = "pharmacist"
-    SOCIAL_WORKER = "social_worker"
-    SOCIAL_CARE_PRACTITIONER = "social_care_practitioner"
-    CARE_PROVIDER = "care_provider"
-
 
 HEALTH_DISCIPLINES = frozenset(
     {
@@ -74,6 +63,7 @@ class Task:
 class Member:
     discipline: Discipline
     organisation: str
+    stance: Stance | None = None  # R14: where they stood, when the MDT did not agree
 
 
 @dataclass(frozen=True)

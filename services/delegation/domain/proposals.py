@@ -24,8 +24,16 @@ from services.delegation.domain.decisions import (
     members_refusal,
     refused_at_proposal,
 )
+from services.delegation.domain.parties import mdt_organisations
+from services.delegation.domain.reasons import position_wording, shared_care_question
 from shared.errors import Conflict, InvalidInput, RuleViolation
-from shared.events.delegation import DecisionOutcome, DelegationDecided, SharedCareRequested
+from shared.events.delegation import (
+    DecisionOutcome,
+    DelegationDecided,
+    MdtPosition,
+    SharedCareQuestion,
+    SharedCareRequested,
+)
 from shared.events.governance import SharedCareDecision
 from shared.events.vocabulary import Direction, Setting, TaskCategory
 from shared.lifecycle import Lifecycle
@@ -104,8 +112,15 @@ class MdtDecision:
     clinical_justification: str | None = None
     section_22_funding: FundingBasis | None = None
     reasons: str | None = None
-    question: str | None = None
-    positions: tuple[str, ...] = ()
+    question_code: SharedCareQuestion | None = None
+    question: str | None = None  # an earlier client's words: kept in the record, never sent
+    positions: tuple[str, ...] = ()  # the same
+    recorded_by: str = ""  # the organisation of the MDT member who records the decision
+
+    @property
+    def organisations(self) -> list[str]:
+        """The organisations of the MDT members who decided."""
+        return mdt_organisations(self.recorded_by, (m.organisation for m in self.members))
 
 
 def check_proposal(task: Task, direction: Direction, practitioner_competent: bool) -> None:
@@ -187,6 +202,7 @@ def decide(
         outcome=decision.outcome,
         framework_version=framework_version,
         decided_on=decided_on,
+        mdt_organisations=decision.organisations,
     )
     if decision.outcome is not DecisionOutcome.NO_CONSENSUS:
         return Transition(state, (decided,))
@@ -199,6 +215,7 @@ def apply_shared_care(
     framework_version: int,
     decided_on: date,
     refusal: Refusal | None = None,
+    mdt: tuple[str, ...] = (),
 ) -> Transition[ProposalState] | None:
     """R10-R14, R29: the Shared Care discussion decides a proposal still waiting for it; a
     'delegate' the decision check refuses (`refusal`) refuses the proposal naming the rule. A
@@ -213,6 +230,7 @@ def apply_shared_care(
         framework_version=framework_version,
         decided_on=decided_on,
         rule=refusal.rule if refusal and decision is SharedCareDecision.DELEGATE else None,
+        mdt_organisations=list(mdt),
     )
     return Transition(LIFECYCLE.next(proposal.state, command), (decided,))
 
@@ -230,11 +248,11 @@ def outcome_of(decision: SharedCareDecision, refusal: Refusal | None = None) -> 
 
 
 def shared_care_request(proposal: Proposal, decision: MdtDecision) -> SharedCareRequested:
-    """R14: no consensus convenes a Shared Care discussion."""
-    if not (decision.question or "").strip():
-        raise InvalidInput("question", "say what the Shared Care discussion must decide")
-    if len(decision.positions) < 2:
-        raise InvalidInput("positions", "record the positions the MDT could not reconcile")
+    """R14: no consensus convenes a Shared Care discussion. The question and each member's
+    position travel as codes, and as words made from the codes; the MDT's own words stay in its
+    record (information governance)."""
+    code = decision.question_code or SharedCareQuestion.MAY_DELEGATE
+    stances = stances_of(decision)
     return SharedCareRequested(
         person_id=proposal.person_id,
         proposal_id=proposal.proposal_id,
@@ -242,9 +260,39 @@ def shared_care_request(proposal: Proposal, decision: MdtDecision) -> SharedCare
         category=proposal.category,
         direction=proposal.direction,
         setting=proposal.setting,
-        question=decision.question or "",
-        positions=list(decision.positions),
+        question=shared_care_question(
+            code, proposal.task_code, proposal.direction, proposal.setting
+        ),
+        positions=positions_of(decision, stances),
+        question_code=code,
+        stances=stances,
     )
+
+
+def stances_of(decision: MdtDecision) -> list[MdtPosition]:
+    """R14: the members' stances; with none coded, an earlier client's words must show a
+    question and two positions (they stay in the record)."""
+    stances = [
+        MdtPosition(discipline=m.discipline, organisation=m.organisation, stance=m.stance)
+        for m in decision.members
+        if m.stance is not None
+    ]
+    if stances and len({s.stance for s in stances}) < 2:
+        raise InvalidInput("members", "record the differing stances the MDT could not reconcile")
+    if stances:
+        return stances
+    if decision.question_code is None and not (decision.question or "").strip():
+        raise InvalidInput("question_code", "say what the Shared Care discussion must decide")
+    if len(decision.positions) < 2:
+        raise InvalidInput("members", "record each member's stance the MDT could not reconcile")
+    return []
+
+
+def positions_of(decision: MdtDecision, stances: list[MdtPosition]) -> list[str]:
+    """The positions in words made from codes: each stance, else who sat (stance not coded)."""
+    if stances:
+        return [position_wording(s) for s in stances]
+    return [f"{m.discipline.value} ({m.organisation}): stance not coded" for m in decision.members]
 
 
 def nhs_duty_of_care_retained(direction: Direction) -> bool:

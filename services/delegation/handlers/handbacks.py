@@ -15,7 +15,7 @@ from services.delegation.domain import handbacks as rules
 from services.delegation.domain.delegations import Delegation as DelegationFacts
 from services.delegation.domain.delegations import DelegationState
 from services.delegation.domain.handbacks import UNCLOSED, HandbackState
-from services.delegation.handlers import record
+from services.delegation.handlers import parties, record
 from services.delegation.models import Delegation, FundingSettlement, Handback, HandbackPolicy
 from services.delegation.queries import handbacks as queries
 from services.delegation.schemas.handbacks import AcknowledgementCreate, HandbackPolicyUpdate
@@ -180,7 +180,9 @@ async def on_without_prejudice_settled(
 async def set_handback_policy(
     session: AsyncSession, actor: CurrentUser, body: HandbackPolicyUpdate
 ) -> HandbackPolicy:
-    """R18: the IPCB decides how long an owner has to acknowledge a handback."""
+    """R18: the IPCB decides how long an owner has to acknowledge a handback: its members of a
+    board organisation."""
+    await parties.check_board(session, actor)
     policy = await session.get_one(HandbackPolicy, 1, with_for_update=True)
     policy.acknowledge_within_days = body.acknowledge_within_days
     policy.updated_at, policy.updated_by = now(session), actor.user_id

@@ -8,9 +8,12 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain import occurrences as rules
+from services.delegation.domain.parties import check_decider
+from services.delegation.handlers import parties
 from services.delegation.handlers.delegations import delegation_for_update, facts_of
 from services.delegation.models import Delegation, Occurrence, RegularUsePolicy
 from services.delegation.queries import occurrences as queries
+from services.delegation.queries.delegations import PROVIDER_ROLES
 from services.delegation.schemas.occurrences import OccurrenceCreate, RegularUsePolicyUpdate
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
@@ -25,8 +28,15 @@ async def record_occurrence(
     body: OccurrenceCreate,
     idempotency_key: str | None,
 ) -> tuple[Occurrence, bool, bool]:
-    """R23: an ad hoc occurrence; when they become regular the care plan is re-evaluated."""
+    """R23: an ad hoc occurrence, by the provider's staff (of that provider) or a practitioner
+    of the MDT's organisations or the oversight owner; when they become regular the care plan
+    is re-evaluated."""
     delegation = await delegation_for_update(session, delegation_id, actor)
+    if actor.role not in PROVIDER_ROLES:
+        owner = delegation.oversight_owner
+        check_decider(
+            actor.organisation, delegation.mdt_organisations, owner, "record an occurrence"
+        )
     if idempotency_key is not None:
         existing = await queries.by_key(session, idempotency_key)
         if existing is not None:
@@ -67,7 +77,9 @@ async def flag_if_regular(
 async def set_regular_use_policy(
     session: AsyncSession, actor: CurrentUser, body: RegularUsePolicyUpdate
 ) -> RegularUsePolicy:
-    """R23: the IPCB decides when ad hoc occurrences have become regular."""
+    """R23: the IPCB decides when ad hoc occurrences have become regular: its members of a
+    board organisation."""
+    await parties.check_board(session, actor)
     policy = await session.get_one(RegularUsePolicy, 1, with_for_update=True)
     policy.threshold, policy.period_days = body.threshold, body.period_days
     policy.updated_at, policy.updated_by = now(session), actor.user_id

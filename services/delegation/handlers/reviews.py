@@ -11,8 +11,9 @@ from services.delegation.domain import decisions as check
 from services.delegation.domain import proposals as proposal_rules
 from services.delegation.domain import reviews as rules
 from services.delegation.domain.delegations import RUNNING
+from services.delegation.domain.parties import check_decider
 from services.delegation.domain.reviews import ReviewState
-from services.delegation.handlers import record
+from services.delegation.handlers import parties, record
 from services.delegation.handlers.delegations import (
     delegation_for_update,
     end_delegation,
@@ -38,6 +39,7 @@ from shared.errors import InvalidInput, NotFound
 from shared.events.assessment import NeedChanged
 from shared.events.delegation import (
     DecisionOutcome,
+    EndReason,
     ReviewOutcome,
     ReviewReason,
 )
@@ -102,13 +104,18 @@ async def on_need_changed(session: AsyncSession, event: NeedChanged) -> None:
 async def complete_review(
     session: AsyncSession, actor: CurrentUser, review_id: uuid.UUID, body: ReviewOutcomeCreate
 ) -> Review:
-    """R26, R29: the review's outcome; changed minutes re-apportion funding (R19), end ends it;
-    an outcome that keeps the task delegated passes the decision check again (R10-R13)."""
+    """R26, R29: the review's outcome, by the MDT's organisations or the oversight owner;
+    changed minutes re-apportion funding (R19), end ends it; an outcome that keeps the task
+    delegated passes the decision check again (R10-R13)."""
     review = await session.scalar(select(Review).where(Review.id == review_id).with_for_update())
     if review is None:
         raise NotFound(f"no review {review_id}")
     delegation = await delegation_for_update(session, review.delegation_id, actor)
     facts = facts_of(delegation)
+    owner = facts.oversight.owner if facts.oversight else None
+    check_decider(actor.organisation, facts.mdt_organisations, owner, "record a review's outcome")
+    if body.reassessment is not None:
+        await parties.check_members(session, body.reassessment.members, "reassessment.members")
     outcome = rules.Outcome(body.outcome, body.additional_minutes_per_week)
     on = today(session)
     version = (await framework_version_in_force(session, on)).version
@@ -123,7 +130,8 @@ async def complete_review(
     await record(session, review, transition)
     await audit(session, actor, "review.complete", review.id, body.outcome)
     if body.outcome is ReviewOutcome.END:
-        await end_delegation(session, actor, delegation, body.notes or "ended at review")
+        reason = body.end_reason_code or EndReason.ENDED_AT_REVIEW
+        await end_delegation(session, actor, delegation, reason, body.notes)
     return review
 
 
@@ -156,7 +164,7 @@ def reassessed(found: Reassessment) -> proposal_rules.MdtDecision:
     risk, s22 = found.risk, found.section_22
     return proposal_rules.MdtDecision(
         outcome=DecisionOutcome.APPROVED,
-        members=tuple(check.Member(m.discipline, m.organisation) for m in found.members),
+        members=tuple(check.Member(m.discipline, m.organisation, m.stance) for m in found.members),
         risk=check.RiskAssessment(
             risk.stability, risk.complexity, risk.expected_outcome, tuple(risk.mitigations)
         ),

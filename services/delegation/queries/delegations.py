@@ -1,20 +1,25 @@
-"""Delegations as each organisation may see them."""
+"""Delegations as each organisation may see them: a person's records only within a legitimate
+relationship (or with the glass broken), every read audited; provider staff only what was
+delegated to their organisation."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import TypeVarTuple
 from uuid import UUID
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.models import Delegation
+from shared import organisations
+from shared.access import listed, person_record, visible_people
 from shared.auth import CurrentUser, Role
+from shared.db import now
 from shared.errors import NotFound
 
 PROVIDER_ROLES = (Role.PROVIDER_MANAGER, Role.CARE_WORKER)
-Row = TypeVar("Row")
+Columns = TypeVarTuple("Columns")
 
 
 def visible_to(user: CurrentUser, delegation: Delegation) -> bool:
@@ -24,12 +29,40 @@ def visible_to(user: CurrentUser, delegation: Delegation) -> bool:
     return True
 
 
-def organisation_of(user: CurrentUser, organisation: str | None) -> str | None:
-    """Provider staff are held to their own organisation whatever they ask for."""
-    return user.organisation if user.role in PROVIDER_ROLES else organisation
+async def readable(
+    session: AsyncSession,
+    user: CurrentUser,
+    person_id: UUID,
+    record: str,
+    subject: str,
+    break_glass: str | None = None,
+) -> None:
+    """One read of a person's `record`: within a relationship, or with the glass broken, and
+    audited; else 'not found', naming only what was asked for (not the person)."""
+    try:
+        await person_record(session, user, person_id, record, break_glass)
+    except NotFound:
+        raise NotFound(f"no {subject}") from None
 
 
-def concerning(query: Select[Row], organisation: str) -> Select[Row]:
+def people_filter(session: AsyncSession, user: CurrentUser) -> Select[tuple[UUID]] | None:
+    """The people a list may show the caller now (None: all, for the platform's services)."""
+    return visible_people(user, now(session))
+
+
+async def organisation_of(
+    session: AsyncSession, user: CurrentUser, organisation: str | None
+) -> str | None:
+    """Provider staff are held to their own organisation whatever they ask for; one asked for
+    is a partner in the register (R2)."""
+    if user.role in PROVIDER_ROLES:
+        return user.organisation
+    if organisation is not None:
+        await organisations.named(session, organisation, "organisation")
+    return organisation
+
+
+def concerning(query: Select[*Columns], organisation: str) -> Select[*Columns]:
     """What the organisation provides or is accountable for."""
     return query.where(
         or_(
@@ -39,10 +72,19 @@ def concerning(query: Select[Row], organisation: str) -> Select[Row]:
     )
 
 
-async def delegation(session: AsyncSession, user: CurrentUser, delegation_id: UUID) -> Delegation:
+async def delegation(
+    session: AsyncSession,
+    user: CurrentUser,
+    delegation_id: UUID,
+    break_glass: str | None = None,
+    record: str = "delegation",
+) -> Delegation:
     found = await session.get(Delegation, delegation_id)
     if found is None or not visible_to(user, found):
         raise NotFound(f"no delegation {delegation_id}")
+    await readable(
+        session, user, found.person_id, record, f"delegation {delegation_id}", break_glass
+    )
     return found
 
 
@@ -50,8 +92,12 @@ async def delegations(
     session: AsyncSession, user: CurrentUser, organisation: str | None, person_id: UUID | None
 ) -> Sequence[Delegation]:
     query = select(Delegation).order_by(Delegation.created_at, Delegation.id)
-    if (org := organisation_of(user, organisation)) is not None:
+    if (people := people_filter(session, user)) is not None:
+        query = query.where(Delegation.person_id.in_(people))
+    if (org := await organisation_of(session, user, organisation)) is not None:
         query = concerning(query, org)
     if person_id is not None:
         query = query.where(Delegation.person_id == person_id)
-    return (await session.scalars(query)).all()
+    found = (await session.scalars(query)).all()
+    await listed(session, user, "delegation", [d.person_id for d in found])
+    return found

@@ -14,7 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain.handbacks import UNCLOSED, HandbackState
 from services.delegation.models import Handback, HandbackPolicy
-from services.delegation.queries.delegations import PROVIDER_ROLES
+from services.delegation.queries.delegations import (
+    PROVIDER_ROLES,
+    people_filter,
+    readable,
+)
+from shared import organisations
+from shared.access import listed
 from shared.auth import CurrentUser
 from shared.errors import NotFound, RuleViolation
 
@@ -35,10 +41,15 @@ def visible_to(user: CurrentUser, handback: Handback) -> bool:
     return True
 
 
-async def handback(session: AsyncSession, user: CurrentUser, handback_id: UUID) -> Handback:
+async def handback(
+    session: AsyncSession, user: CurrentUser, handback_id: UUID, break_glass: str | None = None
+) -> Handback:
     found = await session.get(Handback, handback_id)
     if found is None or not visible_to(user, found):
         raise NotFound(f"no handback {handback_id}")
+    await readable(
+        session, user, found.person_id, "handback", f"handback {handback_id}", break_glass
+    )
     return found
 
 
@@ -65,10 +76,15 @@ async def handbacks(
     limit: int,
     cursor: str | None,
 ) -> tuple[Sequence[Handback], str | None]:
-    """Oldest first; the next page's cursor, or None on the last page."""
+    """Oldest first, of the people the caller may see (each read audited); the next page's
+    cursor, or None on the last page."""
     query = select(Handback).order_by(Handback.created_at, Handback.id).limit(limit + 1)
     if user.role in PROVIDER_ROLES:
         query = query.where(Handback.provider_organisation == user.organisation)
+    if (people := people_filter(session, user)) is not None:
+        query = query.where(Handback.person_id.in_(people))
+    if where.oversight_owner is not None:
+        await organisations.named(session, where.oversight_owner, "oversight_owner")  # R2
     for column, value in (
         (Handback.oversight_owner, where.oversight_owner),
         (Handback.delegation_id, where.delegation_id),
@@ -90,6 +106,7 @@ async def handbacks(
         )
     rows = (await session.scalars(query)).all()
     page = rows[:limit]
+    await listed(session, user, "handback", [h.person_id for h in page])
     return page, encode_cursor(page[-1]) if len(rows) > limit else None
 
 

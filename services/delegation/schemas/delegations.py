@@ -9,7 +9,14 @@ from pydantic import Field
 
 from services.delegation.domain.delegations import WorkerStanding
 from services.delegation.schemas import Input, Output
+from shared.events.delegation import DeclineReason, EndReason
 from shared.events.vocabulary import Direction, Setting, TaskCategory
+
+DETAIL = "In the caller's own words: kept in delegation's record, never published in an event"
+OLD_REASON = (
+    "Deprecated: the words-only reason of earlier clients, kept as `reason_detail` (never "
+    "published); without `reason_code` the reason is coded `other`"
+)
 
 
 class AcceptanceCreate(Input):
@@ -21,12 +28,37 @@ class AcceptanceCreate(Input):
     insurance_and_indemnity_confirmed: bool
 
 
-class DeclineCreate(Input):
-    reason: str = Field(min_length=1, max_length=2000)
+class CodedReason(Input):
+    reason_detail: str | None = Field(
+        default=None, min_length=1, max_length=2000, description=DETAIL
+    )
+    reason: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=2000,
+        json_schema_extra={"deprecated": True},
+        description=OLD_REASON,
+    )
+
+    @property
+    def detail(self) -> str | None:
+        return self.reason_detail or self.reason
 
 
-class EndCreate(Input):
-    reason: str = Field(min_length=1, max_length=2000)
+class DeclineCreate(CodedReason):
+    """R15, R18: why the provider declines, as a code events carry; its words stay here."""
+
+    reason_code: DeclineReason | None = Field(
+        default=None, description="Required unless the deprecated `reason` is given"
+    )
+
+
+class EndCreate(CodedReason):
+    """Why the delegation ends, as a code events carry; the words stay here."""
+
+    reason_code: EndReason | None = Field(
+        default=None, description="Required unless the deprecated `reason` is given"
+    )
 
 
 class ClinicalSuspensionCreate(Input):
@@ -89,10 +121,18 @@ class DelegationRead(Output):
     start_date: date | None
     suspension_reason: str | None
     ended_on: date | None
-    end_reason: str | None
+    end_reason: str | None = Field(description="The ender's words, else the code's wording")
+    end_reason_code: EndReason | None = None
     waiting_for: list[GateRead]
     workers: list[WorkerRead] = []
     clinical_suspension_reason: str | None = None
     clinically_suspended_on: date | None = None
     handback_notice_on: date | None = None
     handback_notice_reason: str | None = None
+    declined_reason: str | None = Field(
+        default=None, description="The provider's words, else the code's wording"
+    )
+    declined_reason_code: DeclineReason | None = None
+    mdt_organisations: list[str] = Field(
+        default=[], description="R13, R26: the organisations of the MDT that decided it"
+    )

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from services.delegation.domain.decisions import Complexity, Discipline, FundingBasis, Stability
 from services.delegation.schemas import Input, Output
-from shared.events.delegation import DecisionOutcome
+from shared.events.delegation import DecisionOutcome, SharedCareQuestion, Stance
 from shared.events.vocabulary import Direction, Setting, TaskCategory
 
 
@@ -73,6 +73,11 @@ class ProposalRead(Output):
 class Member(Input):
     discipline: Discipline
     organisation: str = Field(min_length=1, max_length=200)
+    stance: Stance | None = Field(
+        default=None,
+        description="R14: where the member stood; with no consensus, the positions the Shared "
+        "Care discussion receives (as codes)",
+    )
 
 
 class Risk(Input):
@@ -106,8 +111,25 @@ class DecisionCreate(Input):
         "council (NHS-funded when not said)",
     )
     reasons: str | None = Field(default=None, max_length=4000)
-    question: str | None = Field(default=None, max_length=2000)
-    positions: list[str] = Field(default_factory=list, max_length=20)
+    question_code: SharedCareQuestion | None = Field(
+        default=None,
+        description="R14: with no consensus, what Shared Care must decide about the task "
+        "(`may_delegate` when not said)",
+    )
+    question: str | None = Field(
+        default=None,
+        max_length=2000,
+        json_schema_extra={"deprecated": True},
+        description="Deprecated: the MDT's own words, kept in its record, never published; "
+        "give `question_code`",
+    )
+    positions: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        json_schema_extra={"deprecated": True},
+        description="Deprecated: the positions in the MDT's own words, kept in its record, "
+        "never published; give each member's `stance`",
+    )
 
 
 class DecisionRead(Output):

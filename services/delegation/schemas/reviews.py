@@ -10,7 +10,7 @@ from pydantic import Field
 from services.delegation.domain.decisions import FundingBasis
 from services.delegation.schemas import Input, Output
 from services.delegation.schemas.proposals import Member, Risk, Section22
-from shared.events.delegation import ReviewOutcome
+from shared.events.delegation import EndReason, ReviewOutcome
 
 
 class ReviewRead(Output):
@@ -41,7 +41,12 @@ class Reassessment(Input):
 class ReviewOutcomeCreate(Input):
     outcome: ReviewOutcome
     additional_minutes_per_week: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
-    notes: str | None = Field(default=None, max_length=4000)
+    notes: str | None = Field(
+        default=None, max_length=4000, description="Kept in the review's record, never published"
+    )
+    end_reason_code: EndReason | None = Field(
+        default=None, description="With `end`: why (`ended_at_review` when not said)"
+    )
     reassessment: Reassessment | None = Field(
         default=None,
         description="R8: required when a significant change in need calls for the MDT",

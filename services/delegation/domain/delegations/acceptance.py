@@ -13,8 +13,10 @@ from services.delegation.domain.delegations.lifecycle import (
     DelegationCommand,
     DelegationState,
 )
+from services.delegation.domain.reasons import decline_wording
 from shared.errors import RuleViolation
 from shared.events.delegation import (
+    DeclineReason,
     DelegationAccepted,
     DelegationDeclined,
 )
@@ -61,14 +63,16 @@ def check_acceptance(acceptance: Acceptance) -> None:
         raise RuleViolation("R15", f"the provider must confirm {', '.join(missing)}")
 
 
-def decline(delegation: Delegation, reason: str, on: date) -> Transition[DelegationState]:
+def decline(delegation: Delegation, reason: DeclineReason, on: date) -> Transition[DelegationState]:
     """R15: a provider may decline a task it cannot deliver safely; R18: once it carries the
-    task, declining stops it (the handler opens the handback)."""
+    task, declining stops it (the handler opens the handback). The event carries the code and
+    its fixed wording; the provider's own words stay in the delegation's record."""
     declined = DelegationDeclined(
         person_id=delegation.person_id,
         delegation_id=delegation.delegation_id,
         provider_organisation=delegation.provider_organisation,
-        reason=reason,
+        reason=decline_wording(reason),
         declined_on=on,
+        reason_code=reason,
     )
     return Transition(LIFECYCLE.next(delegation.state, _C.DECLINE), (declined,))

@@ -106,6 +106,7 @@ class Delegation:
     # A 5.13: an instruction record stands for training plan and competence (R16)
     needs_specific_training: bool = True
     section_22_met: bool | None = None  # R11: None when the test does not apply
+    mdt_organisations: tuple[str, ...] = ()  # R13, R26: the MDT that decided it
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,13 @@ from services.delegation.domain.delegations.lifecycle import (
     DelegationCommand,
     DelegationState,
 )
+from services.delegation.domain.reasons import end_wording
 from shared.errors import Forbidden, RuleViolation
 from shared.events.delegation import (
     DelegationEnded,
     DelegationResumed,
     DelegationSuspended,
+    EndReason,
     StopReason,
     SuspensionReason,
 )
@@ -26,14 +28,16 @@ from shared.events.delegation import (
 _S, _C = DelegationState, DelegationCommand
 
 
-def end(delegation: Delegation, reason: str, on: date) -> Transition[DelegationState]:
-    """A delegation ends with a reason, once."""
+def end(delegation: Delegation, reason: EndReason, on: date) -> Transition[DelegationState]:
+    """A delegation ends with a coded reason, once; the event carries the code and its fixed
+    wording, the ender's own words stay in the delegation's record."""
     ended = DelegationEnded(
         person_id=delegation.person_id,
         delegation_id=delegation.delegation_id,
         task_code=delegation.task_code,
-        reason=reason,
+        reason=end_wording(reason),
         effective_date=on,
+        reason_code=reason,
     )
     return Transition(LIFECYCLE.next(delegation.state, _C.END), (ended,))
 

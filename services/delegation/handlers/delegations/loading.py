@@ -41,6 +41,7 @@ def facts_of(delegation: Delegation) -> rules.Delegation:
         local_authority=delegation.local_authority,
         needs_specific_training=delegation.needs_specific_training,
         section_22_met=delegation.section_22_met,
+        mdt_organisations=tuple(delegation.mdt_organisations or ()),
     )
 
 
