@@ -63,7 +63,7 @@ async def person_record(
     elif break_glass is not None and user.role is Role.REGISTERED_PRACTITIONER:
         purpose = Purpose.BREAK_GLASS
     else:
-        raise NotFound(f"no {record} for person {person_id} that your organisation may see")
+        raise NotFound(f"no such {record}, or none your organisation may see")
     await audit_reads(session, user, record, [person_id], purpose, break_glass)
     return purpose
 
