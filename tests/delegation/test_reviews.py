@@ -227,9 +227,13 @@ async def test_r23_a_repeated_occurrence_with_the_same_key_has_no_second_effect(
         first = await client.post(url, json={"occurred_on": "2026-01-05"}, headers=headers)
         second = await client.post(url, json={"occurred_on": "2026-01-05"}, headers=headers)
         future = await client.post(url, json={"occurred_on": "2026-03-01"}, headers=MANAGER)
+        ancient = await client.post(url, json={"occurred_on": "0001-01-01"}, headers=MANAGER)
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json()["id"] == second.json()["id"]
     assert future.json()["errors"][0]["field"] == "occurred_on"
+    # Issue 14: a year 1 date gave a 500; it is a 422 naming the field.
+    assert ancient.status_code == 422, ancient.text
+    assert ancient.json()["errors"][0]["field"] == "occurred_on"
 
 
 async def test_r23_the_ipcb_governs_when_ad_hoc_occurrences_become_regular(

@@ -10,6 +10,7 @@ from services.assessment.domain.assessments import AssessmentKind
 from services.assessment.domain.eligibility import Condition, Outcome, Reason
 from services.assessment.schemas.consents import TaskCode
 from services.assessment.schemas.people import Organisation
+from shared.dates import PastDate
 from shared.events.assessment import HealthCondition, HealthPurpose
 
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -66,7 +67,7 @@ class ObservationWrite(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    observed_on: date
+    observed_on: PastDate
     outcomes: list[OutcomeObservation] = Field(max_length=10)
 
     @model_validator(mode="after")
@@ -96,7 +97,7 @@ class AssessmentCreate(BaseModel):
         "(R6); if sent it must be the same",
         json_schema_extra={"deprecated": True},
     )
-    assessed_on: date | None = None
+    assessed_on: PastDate | None = None
     health_needs: list[HealthNeedWrite] = Field(default_factory=list, max_length=100)
     social_care_needs: list[SocialCareNeedWrite] = Field(default_factory=list, max_length=100)
     eligibility: EligibilityWrite | None = None
@@ -143,7 +144,7 @@ class NeedChangeCreate(BaseModel):
 
     significant: bool
     description: Text
-    recorded_on: date | None = None
+    recorded_on: PastDate | None = None
 
 
 class NeedChangeRead(BaseModel):

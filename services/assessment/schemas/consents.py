@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.assessment.schemas.people import Organisation
+from shared.dates import PastDate
 from shared.events.assessment import ConsentGivenBy
 
 TaskCode = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9\-_.]+$")]
@@ -34,10 +35,10 @@ class ConsentCreate(BaseModel):
         description="The LPA's or the court order's reference (a lasting power of attorney or a "
         "court deputy)",
     )
-    capacity_assessed_on: date | None = Field(
+    capacity_assessed_on: PastDate | None = Field(
         default=None, description="When the person was assessed to lack capacity (best interests)"
     )
-    given_on: date
+    given_on: PastDate
 
     @model_validator(mode="after")
     def _one_delegation_or_provider(self) -> "ConsentCreate":
@@ -49,7 +50,7 @@ class ConsentCreate(BaseModel):
 class ConsentWithdrawal(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    withdrawn_on: date
+    withdrawn_on: PastDate
     reason: str = Field(min_length=1, max_length=2000)
 
 

@@ -1,12 +1,13 @@
 """Bodies for people, their Community Health Services status and equality profile (R28)."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from services.assessment.domain import people
+from shared.dates import PastDate
 from shared.events.vocabulary import Setting
 
 Organisation = Annotated[str, Field(min_length=2, max_length=200, pattern=r"^[A-Za-z0-9\-_. ]+$")]
@@ -56,7 +57,7 @@ class CommunityHealthServicesUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     open_to_community_health_services: bool
-    effective_date: date | None = None
+    effective_date: PastDate | None = None
 
 
 class EqualityProfileWrite(BaseModel):

@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.assessment.schemas.people import Organisation
+from shared.dates import PastDate
 
 
 class SupportPlanCreate(BaseModel):
@@ -18,7 +19,7 @@ class SupportPlanCreate(BaseModel):
     minutes_per_visit: int = Field(ge=0, le=24 * 60)
     days_per_week: int = Field(ge=0, le=7)
     provider_organisation: Organisation | None = None
-    effective_from: date | None = None
+    effective_from: PastDate | None = None
     reason: str = Field(min_length=1, max_length=2000)
     based_on_version: int | None = Field(default=None, ge=0)
 

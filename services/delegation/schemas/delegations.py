@@ -9,6 +9,7 @@ from pydantic import Field
 
 from services.delegation.domain.delegations import WorkerStanding
 from services.delegation.schemas import Input, Output
+from shared.dates import PastDate
 from shared.events.delegation import DeclineReason, EndReason
 from shared.events.vocabulary import Direction, Setting, TaskCategory
 
@@ -70,7 +71,7 @@ class ClinicalSuspensionCreate(Input):
 class HandbackNoticeCreate(Input):
     """R18: the provider hands the task back from this date (today stops it at once)."""
 
-    notice_date: date
+    notice_date: PastDate
     reason: str = Field(min_length=1, max_length=2000)
 
 

@@ -8,10 +8,11 @@ from uuid import UUID
 from pydantic import Field
 
 from services.delegation.schemas import Input, Output
+from shared.dates import PastDate
 
 
 class OccurrenceCreate(Input):
-    occurred_on: date
+    occurred_on: PastDate
 
 
 class OccurrenceRead(Output):
