@@ -65,9 +65,7 @@ async def test_r16_twenty_assessments_of_one_worker_at_once_lose_no_update(
 # --- the standalone platform (SQLite files, events in-process) --------------------------------
 
 
-def _auth(
-    data: Path, role: Role, organisation: str, user_id: str | None = None
-) -> dict[str, str]:
+def _auth(data: Path, role: Role, organisation: str, user_id: str | None = None) -> dict[str, str]:
     key = dev_private_key(data / "dev-signing-key.pem")
     token = mint_token(
         key, ServiceSettings(), role=role, organisation=organisation, user_id=user_id
