@@ -136,7 +136,9 @@ class SharedCareDiscussion(Versioned, Base):
 
 
 class CaseExample(Base):
-    """R14: a precedent; deliberately no person, proposal or discussion id."""
+    """R14: a precedent, published to every MDT: structured facts and the summary the panel
+    wrote for publication; deliberately no person, proposal or discussion id, and none of the
+    MDT's or the panel's other free text (it stays with the discussion)."""
 
     __tablename__ = "case_examples"
 
@@ -145,13 +147,9 @@ class CaseExample(Base):
     category: Mapped[str] = mapped_column(String(100), index=True)
     direction: Mapped[str] = mapped_column(String(50))
     setting: Mapped[str] = mapped_column(String(50))
-    question: Mapped[str] = mapped_column(Text)
-    positions: Mapped[list[str]] = mapped_column(JSONDocument)
     decision: Mapped[str] = mapped_column(String(50))
-    conditions: Mapped[list[str]] = mapped_column(JSONDocument)
-    rationale: Mapped[str] = mapped_column(Text)
-    circumstances: Mapped[str] = mapped_column(Text)
     disciplines: Mapped[list[str]] = mapped_column(JSONDocument)
+    summary: Mapped[str | None] = mapped_column(Text)  # None: published before summaries
     decided_on: Mapped[date]
     refusal_rule: Mapped[str | None] = mapped_column(String(10))  # a rule id only, never text
 
@@ -165,7 +163,7 @@ class DisputeCase(Versioned, Base):
     person_id: Mapped[UUID]
     raised_by: Mapped[str] = mapped_column(String(100))
     parties: Mapped[list[str]] = mapped_column(JSONDocument)
-    summary: Mapped[str] = mapped_column(Text)
+    held_by: Mapped[str | None] = mapped_column(String(100), index=True)  # the CSU (R22)
     raised_on: Mapped[date]
     opened_at: Mapped[datetime]
     stage: Mapped[str] = mapped_column(String(30))

@@ -16,6 +16,7 @@ from services.governance.models import (
     Ruling,
     SharedCareTheme,
 )
+from services.governance.queries.organisations import require_board_member
 from services.governance.schemas.board import (
     AreaCreate,
     IssueCreate,
@@ -37,6 +38,7 @@ async def appoint_member(
     session: AsyncSession, actor: CurrentUser, body: MemberCreate
 ) -> BoardMember:
     """R27: record a partner's member of the board; its unique seat leaves racers one winner."""
+    await require_board_member(session, actor)
     partner = await session.get(PartnerOrganisation, body.organisation)
     sitting = await session.scalar(
         select(BoardMember.member_id).where(BoardMember.organisation == body.organisation)
@@ -58,6 +60,7 @@ async def stand_down_member(
     session: AsyncSession, actor: CurrentUser, member_id: uuid.UUID, reason: str
 ) -> None:
     """R27: a member stands down, leaving the partner's seat free; the audit trail keeps them."""
+    await require_board_member(session, actor)
     member = await session.get(BoardMember, member_id)
     if member is None:
         raise NotFound(f"no board member {member_id}")
@@ -92,6 +95,7 @@ async def triage_issue(
     session: AsyncSession, actor: CurrentUser, issue_id: uuid.UUID, body: IssueTriage
 ) -> ReportedIssue:
     """R27: the board agrees how a reported issue is dealt with and links its outcome."""
+    await require_board_member(session, actor)
     issue = await session.get(ReportedIssue, issue_id)
     if issue is None:
         raise NotFound(f"no reported issue {issue_id}")
@@ -112,6 +116,7 @@ async def issue_ruling(
     session: AsyncSession, actor: CurrentUser, body: RulingCreate, key: str | None
 ) -> tuple[Ruling, bool]:
     """R27: issue a ruling or guidance from its date; a ruling may change the task catalogue."""
+    await require_board_member(session, actor)
     if key and (found := await _by_key(session, Ruling, key)):
         return found, False
     ruling_id = uuid.uuid4()
@@ -141,6 +146,7 @@ async def issue_ruling(
 
 async def record_new_area(session: AsyncSession, actor: CurrentUser, body: AreaCreate) -> NewArea:
     """R27: record a new area for joint and delegated working the board has identified."""
+    await require_board_member(session, actor)
     await _refuse_same_title(session, NewArea.area_id, NewArea.title, body.title)
     area = NewArea(
         area_id=uuid.uuid4(),
@@ -158,6 +164,7 @@ async def record_theme(
     session: AsyncSession, actor: CurrentUser, body: ThemeCreate
 ) -> SharedCareTheme:
     """R27: record a theme the shared care panel brings to the board for shared learning."""
+    await require_board_member(session, actor)
     await _refuse_same_title(session, SharedCareTheme.theme_id, SharedCareTheme.title, body.title)
     theme = SharedCareTheme(
         theme_id=uuid.uuid4(),

@@ -54,7 +54,7 @@ class DisputeCaseRead(Output):
     person_id: UUID
     raised_by: str
     parties: list[str]
-    summary: str
+    held_by: str | None = Field(description="the CSU that holds the case (R22)")
     raised_on: date
     stage: Stage
     stage_history: list[dict[str, Any]]

@@ -25,6 +25,14 @@ class DecisionCreate(Input):
         min_length=1, max_length=5000, description="the circumstances, with no identifiers"
     )
     participants: list[ParticipantIn] = Field(min_length=2, max_length=30)
+    summary: str = Field(
+        min_length=1,
+        max_length=2000,
+        description=(
+            "what the panel writes for publication as a case example: no NHS number, postcode, "
+            "date, telephone number or email address (refused, naming this field)"
+        ),
+    )
 
 
 class DiscussionRead(Output):
@@ -53,18 +61,18 @@ class DiscussionRead(Output):
 
 
 class CaseExampleRead(Output):
+    """A precedent: structured facts and the panel's summary for publication, nothing else."""
+
     case_example_id: UUID
     task_code: str
     category: TaskCategory
     direction: Direction
     setting: Setting
-    question: str
-    positions: list[str]
     decision: SharedCareDecision
-    conditions: list[str]
-    rationale: str
-    circumstances: str
     disciplines: list[str]
+    summary: str | None = Field(
+        description="the panel's summary for publication (None: published before summaries)"
+    )
     decided_on: date
     refusal_rule: str | None = Field(
         default=None, description="the rule on which the delegation was then refused, by its id"
