@@ -22,7 +22,7 @@ class Identifier(StrEnum):
 
 
 # Digits separated by at most one space, dash or dot: "943 476 5919", "943-476-5919".
-_DIGIT_RUN = re.compile(r"(?<![\w])\+?\d(?:[ .-]?\d)*(?![\w])")
+_DIGIT_RUN = re.compile(r"(?<!\d)\+?\d(?:[ .-]?\d)*(?!\d)")
 _POSTCODE = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}(?![A-Za-z0-9])", re.I
 )
