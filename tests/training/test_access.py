@@ -106,10 +106,6 @@ def test_a_recorded_fact_happened_between_1900_and_today(value: date, accepted: 
         dates.check_past("completed_on", value, TODAY)
 
 
-def test_a_leap_day_expiry_three_years_on_is_the_28th() -> None:
-    assert dates.add_years(date(2028, 2, 29), 3) == date(2031, 2, 28)
-
-
 # --- finding: another organisation trains and assesses a provider's workers ------------------
 
 

@@ -5,11 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from services.training.domain.dates import EARLIEST, LATEST
 from services.training.queries import reports as queries
 from services.training.queries.assessors import require_board_member
 from services.training.schemas.reports import SignOffReport
 from shared.auth import CurrentUser, Role, admits
+from shared.dates import EARLIEST, LATEST
 from shared.web import Session
 
 router = APIRouter(tags=["reports"])

@@ -5,7 +5,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from services.training.schemas.common import Day, Input, Output, TaskCode, Text
+from services.training.schemas.common import Input, Output, TaskCode, Text
+from shared.dates import ExpiryDate
 from shared.events.training import CompetenceOutcome
 
 
@@ -15,10 +16,10 @@ class AssessmentCreate(Input):
     standard: Text
     evidence: Text
     outcome: CompetenceOutcome
-    valid_until: Day | None = Field(
+    valid_until: ExpiryDate | None = Field(
         default=None, description="competent: the first day it no longer counts, at most 3 years on"
     )
-    reassessment_on: Day | None = Field(
+    reassessment_on: ExpiryDate | None = Field(
         default=None, description="not yet competent: after today, at most 3 years on"
     )
     further_training: Text | None = None

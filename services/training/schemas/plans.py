@@ -7,7 +7,8 @@ from pydantic import Field
 
 from services.training.domain.dates import MAX_COMPETENCE_YEARS
 from services.training.domain.plans import PlanStatus
-from services.training.schemas.common import Day, Input, Name, Output, Text
+from services.training.schemas.common import Input, Name, Output, Text
+from shared.dates import PastDate
 
 
 class KnowledgeTraining(Input):
@@ -57,7 +58,7 @@ class TrainingPlanRead(Output):
 class ReleaseCreate(Input):
     worker_id: UUID
     minutes: int = Field(ge=1, le=100_000)
-    released_on: Day = Field(description="on or before today")
+    released_on: PastDate = Field(description="on or before today")
 
 
 class ReleaseRead(Output):
