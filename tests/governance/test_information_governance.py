@@ -427,3 +427,49 @@ async def test_governance_holds_and_serves_no_nhs_number(
     columns = [c.name for t in Base.metadata.sorted_tables for c in t.columns]
     assert not [c for c in columns if "nhs" in c.lower()]
     assert "nhs_number" not in document
+
+
+# --- dates: past facts between 1900 and today; days taking effect within the sanity range ----
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/board/members", BOARD_ACTIONS[2][2] | {"appointed_on": "1899-12-31"}, "appointed_on"),
+        ("/board/members", BOARD_ACTIONS[2][2] | {"appointed_on": "2026-01-06"}, "appointed_on"),
+        (
+            "/board/new-areas",
+            BOARD_ACTIONS[3][2] | {"identified_on": "2026-02-01"},
+            "identified_on",
+        ),
+        (
+            "/board/shared-care-themes",
+            BOARD_ACTIONS[4][2] | {"received_on": "0001-01-01"},
+            "received_on",
+        ),
+        (
+            "/framework-versions",
+            BOARD_ACTIONS[0][2] | {"effective_from": "9999-12-31"},
+            "effective_from",
+        ),
+        (
+            "/board/rulings",
+            BOARD_ACTIONS[1][2] | {"effective_from": "0001-01-01"},
+            "effective_from",
+        ),
+        (
+            "/equality/reports",
+            {"period_start": "0001-01-01", "period_end": "2025-12-31"},
+            "period_start",
+        ),
+    ],
+)
+async def test_an_implausible_date_is_refused_naming_the_field(
+    service_client: ServiceClient, path: str, body: dict[str, Any], field: str
+) -> None:
+    async with service_client(GOVERNANCE) as (client, runtime):
+        response = await client.post(path, json=body, headers=BOARD)
+        events = await published(runtime)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == field
+    assert events == []

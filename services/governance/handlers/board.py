@@ -27,6 +27,7 @@ from services.governance.schemas.board import (
 )
 from shared.audit import audit
 from shared.auth import CurrentUser
+from shared.dates import not_in_future
 from shared.db import now, today
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.outbox import publish
@@ -39,6 +40,7 @@ async def appoint_member(
 ) -> BoardMember:
     """R27: record a partner's member of the board; its unique seat leaves racers one winner."""
     await require_board_member(session, actor)
+    not_in_future("appointed_on", body.appointed_on, today(session))
     partner = await session.get(PartnerOrganisation, body.organisation)
     sitting = await session.scalar(
         select(BoardMember.member_id).where(BoardMember.organisation == body.organisation)
@@ -147,6 +149,7 @@ async def issue_ruling(
 async def record_new_area(session: AsyncSession, actor: CurrentUser, body: AreaCreate) -> NewArea:
     """R27: record a new area for joint and delegated working the board has identified."""
     await require_board_member(session, actor)
+    not_in_future("identified_on", body.identified_on, today(session))
     await _refuse_same_title(session, NewArea.area_id, NewArea.title, body.title)
     area = NewArea(
         area_id=uuid.uuid4(),
@@ -165,6 +168,7 @@ async def record_theme(
 ) -> SharedCareTheme:
     """R27: record a theme the shared care panel brings to the board for shared learning."""
     await require_board_member(session, actor)
+    not_in_future("received_on", body.received_on, today(session))
     await _refuse_same_title(session, SharedCareTheme.theme_id, SharedCareTheme.title, body.title)
     theme = SharedCareTheme(
         theme_id=uuid.uuid4(),

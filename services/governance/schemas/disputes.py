@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import Field
 
 from services.governance.domain.disputes import Stage
-from services.governance.schemas.common import Input, Output, Text
+from services.governance.schemas.common import EffectiveDate, Input, Output, Text
 from shared.events.funding import Share
 
 
@@ -43,7 +43,7 @@ class ShareIn(Input):
 
 class ResolutionCreate(Input):
     shares: list[ShareIn] = Field(min_length=1, max_length=20)
-    effective_from: date
+    effective_from: EffectiveDate
     rationale: Text
 
 
