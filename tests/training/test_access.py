@@ -202,6 +202,35 @@ async def test_an_approval_is_given_once_and_names_an_organisation_in_the_regist
     assert by_a_nurse.status_code == 403
 
 
+async def test_a_provider_may_approve_every_registered_practitioner_of_an_organisation(
+    service_client: ServiceClient,
+) -> None:
+    any_nurse = bearer(Role.REGISTERED_PRACTITIONER, "UHL")  # a token of her own, any `sub`
+    manager_there = bearer(Role.PROVIDER_MANAGER, "UHL")
+    async with service_client(TRAINING) as (client, _runtime):
+        worker = await given_worker(client)
+        await given_trained(client, worker)
+        before = await assess(client, worker, headers=any_nurse)
+        team = await client.post(
+            "/assessor-approvals", json={"organisation": "UHL"}, headers=MANAGER
+        )
+        again = await client.post(
+            "/assessor-approvals", json={"organisation": "UHL"}, headers=MANAGER
+        )
+        not_a_practitioner = await client.post(
+            f"/workers/{worker}/training-records", json=training(), headers=manager_there
+        )
+        assessed = await assess(client, worker, headers=any_nurse)
+        await client.post(f"/assessor-approvals/{team.json()['id']}/withdrawal", headers=MANAGER)
+        after = await client.get(f"/workers/{worker}", headers=any_nurse)
+    assert before.status_code == 404
+    assert (team.status_code, again.status_code) == (201, 200)
+    assert team.json()["user_id"] is None
+    assert not_a_practitioner.status_code == 404
+    assert assessed.status_code == 201
+    assert after.status_code == 404
+
+
 async def test_another_providers_approval_does_not_reach_this_providers_workers(
     service_client: ServiceClient,
 ) -> None:

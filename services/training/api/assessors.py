@@ -56,7 +56,8 @@ async def approve_for_provider(
     user: CurrentUser = admits(Role.PROVIDER_MANAGER),
 ) -> AssessorApprovalRead:
     """The provider's manager approves an assessor of another organisation (a district nurse,
-    an approved assessor) to record training, assessments and instructions for its workers;
+    an approved assessor), or without `user_id` every registered practitioner of it (the
+    district nursing team), to record training, assessments and instructions for its workers;
     the same approval again answers 200."""
     approval, created = await handlers.approve_for_provider(session, user, body)
     await session.commit()

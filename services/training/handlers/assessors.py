@@ -4,6 +4,7 @@ from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.training.domain.assessors import EVERY_PRACTITIONER
 from services.training.models import ApprovedAssessor, AssessorApproval
 from services.training.queries.assessors import approval_of, require_board_member
 from services.training.schemas.assessors import ApprovedAssessorCreate, AssessorApprovalCreate
@@ -11,7 +12,7 @@ from shared import organisations
 from shared.audit import audit
 from shared.auth import CurrentUser
 from shared.db import today
-from shared.errors import NotFound
+from shared.errors import InvalidInput, NotFound
 
 
 async def approve_assessor(
@@ -39,11 +40,14 @@ async def approve_assessor(
 async def approve_for_provider(
     session: AsyncSession, actor: CurrentUser, body: AssessorApprovalCreate
 ) -> tuple[AssessorApproval, bool]:
-    """R16: the provider's manager approves an assessor (of any partner organisation) to train,
-    assess and instruct its workers; the same approval again changes nothing (False)."""
+    """R16: the provider's manager approves an assessor (of any partner organisation), or every
+    registered practitioner of an organisation, to train, assess and instruct its workers; the
+    same approval again changes nothing (False)."""
     await organisations.named(session, body.organisation, "organisation")
-    provider = actor.organisation
-    approval = await approval_of(session, provider, body.organisation, body.user_id)
+    provider, whom = actor.organisation, body.user_id or EVERY_PRACTITIONER
+    if whom == EVERY_PRACTITIONER and body.user_id is not None:
+        raise InvalidInput("user_id", "leave it out to approve every registered practitioner")
+    approval = await approval_of(session, provider, body.organisation, whom)
     if approval is not None and approval.withdrawn_on is None:
         return approval, False
     if approval is None:
@@ -51,7 +55,7 @@ async def approve_for_provider(
             id=uuid4(),
             provider_organisation=provider,
             assessor_organisation=body.organisation,
-            user_id=body.user_id,
+            user_id=whom,
         )
         session.add(approval)
     approval.approved_by, approval.approved_on = actor.user_id, today(session)

@@ -5,11 +5,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped
 
-from services.training.domain.assessors import EVERY_PROVIDER, Scope, scope_of
+from services.training.domain.assessors import (
+    EVERY_PRACTITIONER,
+    EVERY_PROVIDER,
+    Scope,
+    scope_of,
+)
 from services.training.models import ApprovedAssessor, AssessorApproval
 from shared import organisations
 from shared.access import visible_people
@@ -34,15 +39,23 @@ async def require_board_member(session: AsyncSession, user: CurrentUser) -> None
 
 
 async def providers_approving(session: AsyncSession, user: CurrentUser) -> list[str]:
-    """The providers whose approval, not withdrawn, lets the caller act for them."""
+    """The providers whose approval, not withdrawn, lets the caller act for them: of the caller
+    by name, or of every registered practitioner of the caller's organisation."""
+    approved = AssessorApproval.user_id
+    named = and_(approved == user.user_id, approved != EVERY_PRACTITIONER)
+    whom = or_(named, approved == EVERY_PRACTITIONER) if _practitioner(user) else named
     rows = await session.scalars(
         select(AssessorApproval.provider_organisation).where(
-            AssessorApproval.user_id == user.user_id,
+            whom,
             AssessorApproval.assessor_organisation == user.organisation,
             AssessorApproval.withdrawn_on.is_(None),
         )
     )
     return list(rows)
+
+
+def _practitioner(user: CurrentUser) -> bool:
+    return user.role is Role.REGISTERED_PRACTITIONER
 
 
 async def scope(session: AsyncSession, user: CurrentUser, *, acting: bool = False) -> Scope:
