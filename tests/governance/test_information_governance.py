@@ -473,3 +473,50 @@ async def test_an_implausible_date_is_refused_naming_the_field(
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == field
     assert events == []
+
+
+# --- the board's own texts go to every partner: no identifier, dates allowed ---------------
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field", "accepted"),
+    [
+        (
+            "/board/rulings",
+            BOARD_ACTIONS[1][2] | {"summary": "after 943 476 5919's case"},
+            "summary",
+            False,
+        ),
+        (
+            "/board/rulings",
+            BOARD_ACTIONS[1][2] | {"summary": "from 1 April 2026 on"},
+            "summary",
+            True,
+        ),
+        (
+            "/board/shared-care-themes",
+            BOARD_ACTIONS[4][2] | {"summary": "a carer at LE1 5WW"},
+            "summary",
+            False,
+        ),
+        ("/board/new-areas", BOARD_ACTIONS[3][2] | {"title": "ring 07700 900123"}, "title", False),
+        (
+            "/framework-versions",
+            BOARD_ACTIONS[0][2] | {"summary": "ask jo@example.org"},
+            "summary",
+            False,
+        ),
+    ],
+)
+async def test_the_boards_published_texts_hold_no_identifier(
+    service_client: ServiceClient, path: str, body: dict[str, Any], field: str, accepted: bool
+) -> None:
+    async with service_client(GOVERNANCE) as (client, runtime):
+        response = await client.post(path, json=body, headers=BOARD)
+        events = await published(runtime)
+    if accepted:
+        assert response.status_code == 201
+        return
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == field
+    assert events == []

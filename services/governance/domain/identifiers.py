@@ -9,7 +9,10 @@ Pure functions: the detector errs towards refusing, since the panel can always r
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from enum import StrEnum
+
+from shared.errors import RuleViolation
 
 
 class Identifier(StrEnum):
@@ -90,3 +93,14 @@ def identifiers_in(text: str) -> list[Identifier]:
         Identifier.ID: bool(_UUID.search(text)),
     }
     return [kind for kind, present in found.items() if present]
+
+
+def refuse_identifiers(texts: Mapping[str, str], rule: str, *, dates: bool = True) -> None:
+    """422 (the rule) naming the first field whose text holds an identifier. `dates=False` lets
+    dates through, for the board's own texts (a ruling takes effect on a date; a person's date
+    of birth is not what they carry) while every other identifier is still refused."""
+    for field, text in texts.items():
+        found = [k for k in identifiers_in(text) if dates or k is not Identifier.DATE]
+        if found:
+            why = f"it holds {', '.join(found)}: text shared beyond its author names no one"
+            raise RuleViolation(rule, why, errors=[{"field": field, "reason": why}])

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import NoReturn
 from uuid import UUID
 
-from services.governance.domain.identifiers import identifiers_in
+from services.governance.domain.identifiers import refuse_identifiers
 from shared.errors import Conflict, InvalidInput, RuleViolation
 from shared.events.governance import SharedCareDecision, SharedCareDecisionRecorded
 from shared.events.vocabulary import Direction, Setting, TaskCategory
@@ -170,11 +170,7 @@ def _check_decision(discussion: Discussion, decision: Decision) -> None:
     texts = {"summary": decision.summary, "rationale": decision.rationale}
     texts |= {"circumstances": decision.circumstances}
     texts |= {f"conditions.{i}": c for i, c in enumerate(decision.conditions)}
-    for field, text in texts.items():
-        found = identifiers_in(text)
-        if found:
-            named = ", ".join(found)
-            _refuse(field, f"it holds {named}: text shared beyond the panel names no one")
+    refuse_identifiers(texts, "R14")
 
 
 def _refuse(field: str, why: str) -> NoReturn:

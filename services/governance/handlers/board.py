@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped
 
 from services.governance.domain import board
+from services.governance.domain.identifiers import refuse_identifiers
 from services.governance.models import (
     BoardMember,
     NewArea,
@@ -121,6 +122,7 @@ async def issue_ruling(
     await require_board_member(session, actor)
     if key and (found := await _by_key(session, Ruling, key)):
         return found, False
+    refuse_identifiers({"title": body.title, "summary": body.summary}, "R27", dates=False)
     ruling_id = uuid.uuid4()
     edits = [board.CatalogueEdit(**c.model_dump()) for c in body.catalogue_changes]
     decided = board.Ruling(
@@ -150,6 +152,8 @@ async def record_new_area(session: AsyncSession, actor: CurrentUser, body: AreaC
     """R27: record a new area for joint and delegated working the board has identified."""
     await require_board_member(session, actor)
     not_in_future("identified_on", body.identified_on, today(session))
+    texts = {"title": body.title, "description": body.description}
+    refuse_identifiers(texts, "R27", dates=False)
     await _refuse_same_title(session, NewArea.area_id, NewArea.title, body.title)
     area = NewArea(
         area_id=uuid.uuid4(),
@@ -169,6 +173,7 @@ async def record_theme(
     """R27: record a theme the shared care panel brings to the board for shared learning."""
     await require_board_member(session, actor)
     not_in_future("received_on", body.received_on, today(session))
+    refuse_identifiers({"title": body.title, "summary": body.summary}, "R27", dates=False)
     await _refuse_same_title(session, SharedCareTheme.theme_id, SharedCareTheme.title, body.title)
     theme = SharedCareTheme(
         theme_id=uuid.uuid4(),

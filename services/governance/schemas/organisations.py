@@ -1,6 +1,5 @@
 """Bodies for the partner register (R2)."""
 
-
 from pydantic import Field
 
 from services.governance.schemas.common import EffectiveDate, Input, Output
