@@ -11,8 +11,14 @@ from httpx import AsyncClient, Response
 from shared.auth import Role
 from shared.events import Event
 from shared.events.assessment import EqualityCount, EqualityReportCompiled, RelationshipChanged
-from shared.events.delegation import SharedCareRequested
-from shared.events.funding import DisputeRaised
+from shared.events.delegation import (
+    Discipline,
+    MdtPosition,
+    SharedCareQuestion,
+    SharedCareRequested,
+    Stance,
+)
+from shared.events.funding import DisputeRaised, DisputeReason
 from shared.events.vocabulary import Direction, RelationshipBasis, Setting, TaskCategory
 from shared.relationships import relationship
 from shared.service import Runtime
@@ -39,6 +45,17 @@ def given_shared_care_request(**overrides: Any) -> SharedCareRequested:
         "positions": [
             "District nursing: yes, once the carers are trained and assessed",
             "Provider: only with a weekly nurse check for the first month",
+        ],
+        "question_code": SharedCareQuestion.MAY_DELEGATE,
+        "stances": [
+            MdtPosition(
+                discipline=Discipline.REGISTERED_NURSE, organisation="LPT", stance=Stance.DELEGATE
+            ),
+            MdtPosition(
+                discipline=Discipline.CARE_PROVIDER,
+                organisation="CARE-CO",
+                stance=Stance.DELEGATE_WITH_CONDITIONS,
+            ),
         ],
     }
     return SharedCareRequested(**(fields | overrides))
@@ -89,7 +106,8 @@ def given_dispute(**overrides: Any) -> DisputeRaised:
         "package_id": uuid.uuid4(),
         "raised_by": "LEICESTER-CITY-COUNCIL",
         "parties": ["LLR-ICB"],
-        "summary": "a joint-funding dispute",  # fixed text: governance keeps none of it
+        "summary": "the split between the organisations",  # fixed words: governance keeps none
+        "reason_code": DisputeReason.SHARES,
         "raised_on": date(2026, 1, 5),
     }
     return DisputeRaised(**(fields | overrides))

@@ -91,6 +91,7 @@ async def test_a_name_and_nhs_number_in_the_mdt_question_never_reach_a_case_exam
         "category",
         "direction",
         "setting",
+        "question_code",
         "decision",
         "disciplines",
         "summary",
@@ -98,6 +99,7 @@ async def test_a_name_and_nhs_number_in_the_mdt_question_never_reach_a_case_exam
         "refusal_rule",
     }
     assert example["summary"] == given_decision()["summary"]
+    assert example["question_code"] == "may_delegate"
     assert "Jo Bloggs" not in reasons  # nor copied into the audit trail
 
 
@@ -169,7 +171,7 @@ async def test_a_disputes_raising_text_is_neither_kept_nor_shown(
     for text in (json.dumps(case), read.text, reasons, *stored):
         assert "Jo Bloggs" not in text
     assert "summary" not in case
-    assert case["held_by"] == "MLCSU"
+    assert (case["held_by"], case["reason_code"]) == ("MLCSU", "shares")  # kept structured
 
 
 # --- a person's dispute case: the CSU that holds it and the parties ---------------------------

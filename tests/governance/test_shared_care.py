@@ -136,6 +136,8 @@ async def test_r14_shared_care_requested_opens_a_discussion_with_the_question_an
     assert opened["proposal_id"] == str(request.proposal_id)
     assert opened["question"] == request.question
     assert opened["positions"] == request.positions
+    assert opened["question_code"] == "may_delegate"
+    assert [s["stance"] for s in opened["stances"]] == ["delegate", "delegate_with_conditions"]
     assert opened["decision"] is None
 
 

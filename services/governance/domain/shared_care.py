@@ -10,6 +10,7 @@ from uuid import UUID
 
 from services.governance.domain.identifiers import refuse_identifiers
 from shared.errors import Conflict, InvalidInput, RuleViolation
+from shared.events.delegation import SharedCareQuestion
 from shared.events.governance import SharedCareDecision, SharedCareDecisionRecorded
 from shared.events.vocabulary import Direction, Setting, TaskCategory
 from shared.lifecycle import Lifecycle
@@ -78,6 +79,7 @@ class Discussion:
     question: str
     positions: Sequence[str]
     status: DiscussionStatus = DiscussionStatus.OPEN
+    question_code: SharedCareQuestion | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class CaseExample:
     category: TaskCategory
     direction: Direction
     setting: Setting
+    question_code: SharedCareQuestion | None
     decision: SharedCareDecision
     disciplines: Sequence[str]
     summary: str
@@ -145,6 +148,7 @@ def case_example(discussion: Discussion, decision: Decision) -> CaseExample:
         category=discussion.category,
         direction=discussion.direction,
         setting=discussion.setting,
+        question_code=discussion.question_code,
         decision=decision.decision,
         disciplines=sorted({p.discipline for p in decision.participants}),
         summary=decision.summary,

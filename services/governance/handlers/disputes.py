@@ -41,6 +41,7 @@ async def on_dispute_raised(session: AsyncSession, event: DisputeRaised) -> None
         raised_by=event.raised_by,
         parties=disputes.parties_of(event.raised_by, event.parties),
         held_by=Settings.of(session).dispute_csu,
+        reason_code=event.reason_code.value if event.reason_code else None,
         raised_on=event.raised_on,
         opened_at=at,
         stage=disputes.Stage.RAISED,  # a case is born raised: no transition leads here

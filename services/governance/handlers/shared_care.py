@@ -14,7 +14,12 @@ from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
 from shared.db import now, today
 from shared.errors import NotFound
-from shared.events.delegation import DecisionOutcome, DelegationDecided, SharedCareRequested
+from shared.events.delegation import (
+    DecisionOutcome,
+    DelegationDecided,
+    SharedCareQuestion,
+    SharedCareRequested,
+)
 from shared.events.governance import SharedCareDecision
 from shared.events.vocabulary import Direction, Setting, TaskCategory
 from shared.outbox import publish
@@ -40,6 +45,8 @@ async def on_shared_care_requested(session: AsyncSession, event: SharedCareReque
         setting=event.setting,
         question=event.question,
         positions=list(event.positions),
+        question_code=event.question_code.value if event.question_code else None,
+        stances=[s.model_dump(mode="json") for s in event.stances] or None,
         opened_at=now(session),
     )
     session.add(discussion)
@@ -120,6 +127,7 @@ def _discussion(row: SharedCareDiscussion) -> shared_care.Discussion:
         question=row.question,
         positions=row.positions,
         status=shared_care.discussion_status(row.decision is not None, row.refused_on is not None),
+        question_code=SharedCareQuestion(row.question_code) if row.question_code else None,
     )
 
 
@@ -130,6 +138,7 @@ def _case_example(example: shared_care.CaseExample) -> CaseExample:
         category=example.category,
         direction=example.direction,
         setting=example.setting,
+        question_code=example.question_code,
         decision=SharedCareDecision(example.decision),
         disciplines=list(example.disciplines),
         summary=example.summary,

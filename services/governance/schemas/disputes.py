@@ -8,7 +8,7 @@ from pydantic import Field
 
 from services.governance.domain.disputes import Stage
 from services.governance.schemas.common import EffectiveDate, Input, Output, Text
-from shared.events.funding import Share
+from shared.events.funding import DisputeReason, Share
 
 
 class StageChange(Input):
@@ -55,6 +55,9 @@ class DisputeCaseRead(Output):
     raised_by: str
     parties: list[str]
     held_by: str | None = Field(description="the CSU that holds the case (R22)")
+    reason_code: DisputeReason | None = Field(
+        default=None, description="what is disputed (None: raised before reasons were coded)"
+    )
     raised_on: date
     stage: Stage
     stage_history: list[dict[str, Any]]
