@@ -177,6 +177,26 @@ class ApprovedAssessor(Base):
     approved_on: Mapped[date]
 
 
+class AssessorApproval(Base):
+    """R16, R25: a provider approves an assessor of another organisation to train, assess and
+    instruct its workers; until withdrawn, the assessor acts for the provider. One row per
+    provider and assessor: approving again after a withdrawal reopens it (the audit trail keeps
+    each step)."""
+
+    __tablename__ = "assessor_approvals"
+    __table_args__ = (
+        UniqueConstraint("provider_organisation", "assessor_organisation", "user_id"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    provider_organisation: Mapped[str] = mapped_column(String(200), index=True)
+    assessor_organisation: Mapped[str] = mapped_column(String(200))
+    user_id: Mapped[str] = mapped_column(String(200), index=True)
+    approved_by: Mapped[str] = mapped_column(String(200))
+    approved_on: Mapped[date]
+    withdrawn_on: Mapped[date | None]
+
+
 class CompetencePolicy(Base):
     """Settings the IPCB governs: how many failures before the provider manager is told."""
 

@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from httpx import AsyncClient, Response
 
 from shared.auth import Role
 from shared.events import Event
-from shared.events.assessment import EqualityCount, EqualityReportCompiled
-from shared.events.delegation import SharedCareRequested
-from shared.events.funding import DisputeRaised
-from shared.events.vocabulary import Direction, Setting, TaskCategory
+from shared.events.assessment import EqualityCount, EqualityReportCompiled, RelationshipChanged
+from shared.events.delegation import (
+    Discipline,
+    MdtPosition,
+    SharedCareQuestion,
+    SharedCareRequested,
+    Stance,
+)
+from shared.events.funding import DisputeRaised, DisputeReason
+from shared.events.vocabulary import Direction, RelationshipBasis, Setting, TaskCategory
+from shared.relationships import relationship
 from shared.service import Runtime
-from shared.testing.events import published
+from shared.testing.events import deliver, published
 from tests.conftest import bearer
 
 E = TypeVar("E", bound=Event)
 
 BOARD = bearer(Role.IPCB_MEMBER, "LLR-ICB")
 CSU = bearer(Role.CSU_OFFICER, "MLCSU")
-MDT = bearer(Role.MDT_MEMBER, "LPT")
+MDT = bearer(Role.MDT_MEMBER, "LPT")  # the MDT's trust: related to each person it discusses
 AUDITOR = bearer(Role.AUDITOR, "LLR-ICB")
 
 
@@ -39,8 +46,36 @@ def given_shared_care_request(**overrides: Any) -> SharedCareRequested:
             "District nursing: yes, once the carers are trained and assessed",
             "Provider: only with a weekly nurse check for the first month",
         ],
+        "question_code": SharedCareQuestion.MAY_DELEGATE,
+        "stances": [
+            MdtPosition(
+                discipline=Discipline.REGISTERED_NURSE, organisation="LPT", stance=Stance.DELEGATE
+            ),
+            MdtPosition(
+                discipline=Discipline.CARE_PROVIDER,
+                organisation="CARE-CO",
+                stance=Stance.DELEGATE_WITH_CONDITIONS,
+            ),
+        ],
     }
     return SharedCareRequested(**(fields | overrides))
+
+
+def given_related(
+    person_id: uuid.UUID,
+    organisation: str = "LPT",
+    basis: RelationshipBasis = RelationshipBasis.MDT,
+) -> RelationshipChanged:
+    """The relationship assessment decides and announces (here: the MDT's, from its proposal)."""
+    since = datetime(2026, 1, 1, tzinfo=UTC)
+    return relationship(person_id, organisation, basis, uuid.uuid4(), since)
+
+
+async def given_shared_care(runtime: Runtime, *requests: SharedCareRequested) -> None:
+    """The MDT's requests arrive, each after the relationship of the MDT's trust (LPT) with the
+    person, as assessment announces it from the proposal."""
+    for request in requests:
+        await deliver(runtime, given_related(request.person_id), request)
 
 
 def given_decision(**overrides: Any) -> dict[str, Any]:
@@ -58,6 +93,8 @@ def given_decision(**overrides: Any) -> dict[str, Any]:
                 "organisation": "LEICESTERSHIRE-COUNTY-COUNCIL",
             },
         ],
+        "summary": "Home carers may apply a prescribed steroid cream to the lower leg once "
+        "trained and assessed; a district nurse reviews the skin regularly",
     }
     return body | overrides
 
@@ -69,7 +106,8 @@ def given_dispute(**overrides: Any) -> DisputeRaised:
         "package_id": uuid.uuid4(),
         "raised_by": "LEICESTER-CITY-COUNCIL",
         "parties": ["LLR-ICB"],
-        "summary": "the council disputes its half share of the joint package",
+        "summary": "the split between the organisations",  # fixed words: governance keeps none
+        "reason_code": DisputeReason.SHARES,
         "raised_on": date(2026, 1, 5),
     }
     return DisputeRaised(**(fields | overrides))

@@ -80,7 +80,7 @@ async def test_r22_a_case_is_taken_through_the_policy_to_an_outcome_that_funding
             headers=CSU,
         )
         [event] = await published_as(runtime, DisputeResolved)
-        read = await client.get(path, headers=AUDITOR)
+        read = await client.get(path, headers=CSU)
     assert (local.status_code, evidence.status_code, review.status_code) == (200, 201, 200)
     assert resolved.status_code == 200
     assert event == DisputeResolved(
@@ -178,9 +178,9 @@ async def test_r22_cases_open_longer_than_the_configured_days_are_listed(
         bad = await client.get("/disputes/open-too-long", params={"days": -1}, headers=CSU)
     async with service_client(GOVERNANCE, dispute_open_too_long_days=100) as (client, runtime):
         await deliver(runtime, old, recent)
-        configured = await client.get("/disputes/open-too-long", headers=AUDITOR)
+        configured = await client.get("/disputes/open-too-long", headers=CSU)
         clock.move(timedelta(days=60))
-        later = await client.get("/disputes/open-too-long", headers=AUDITOR)
+        later = await client.get("/disputes/open-too-long", headers=CSU)
     assert [c["dispute_id"] for c in by_default.json()] == [str(old.dispute_id)]
     assert [c["dispute_id"] for c in asked.json()] == [str(old.dispute_id), str(recent.dispute_id)]
     assert configured.json() == []

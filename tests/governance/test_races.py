@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from services.governance.main import SPEC as GOVERNANCE
@@ -21,6 +21,7 @@ from shared.events.governance import (
     FrameworkVersionPublished,
     SharedCareDecisionRecorded,
 )
+from shared.relationships import relationships, row
 from shared.settings import ServiceSettings
 from shared.testing.events import deliver
 from shared.testing.races import assert_one_winner, outbox_types_in, race
@@ -32,6 +33,8 @@ from tests.governance.conftest import (
     given_decision,
     given_dispute,
     given_only,
+    given_related,
+    given_shared_care,
     given_shared_care_request,
     published_as,
 )
@@ -55,7 +58,7 @@ async def test_r14_twenty_decisions_on_one_discussion_at_once_record_one_and_one
     service_client: ServiceClient,
 ) -> None:
     async with service_client(GOVERNANCE) as (client, runtime):
-        await deliver(runtime, given_shared_care_request())
+        await given_shared_care(runtime, given_shared_care_request())
         discussion = await given_only(client, "/shared-care/discussions", MDT)
         url = f"/shared-care/discussions/{discussion['discussion_id']}/decision"
         responses = await race(lambda _: client.post(url, json=given_decision(), headers=MDT))
@@ -149,11 +152,14 @@ def _auth(data: Path, role: Role, organisation: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def _given_rows(data: Path, *rows: Base) -> None:
-    """Rows as the service's event handlers leave them, written to its SQLite file."""
+def _given_rows(data: Path, *rows: Base, related: list[uuid.UUID] | None = None) -> None:
+    """Rows as the service's event handlers leave them, written to its SQLite file; the MDT's
+    trust (LPT) related to the `related` people, as RelationshipChanged leaves it."""
     engine = create_engine(f"sqlite:///{data / 'governance.db'}", connect_args={"timeout": 30})
     with Session(engine, expire_on_commit=False) as session, session.begin():
         session.add_all(rows)
+        for person_id in related or []:
+            session.execute(insert(relationships).values(row(given_related(person_id))))
     engine.dispose()
 
 
@@ -176,7 +182,7 @@ def _case(stage: str) -> DisputeCase:
         person_id=raised.person_id,
         raised_by=raised.raised_by,
         parties=sorted({raised.raised_by, *raised.parties}),
-        summary=raised.summary,
+        held_by="MLCSU",
         raised_on=date(2026, 1, 5),
         opened_at=datetime.now(UTC),
         stage=stage,
@@ -191,7 +197,7 @@ async def test_r14_r22_r27_r29_twenty_conflicting_calls_on_the_standalone_platfo
     board, csu = _auth(data, Role.IPCB_MEMBER, "LLR-ICB"), _auth(data, Role.CSU_OFFICER, "MLCSU")
     mdt = _auth(data, Role.MDT_MEMBER, "LPT")
     discussion, case, raised = _discussion(), _case("local_resolution"), _case("raised")
-    _given_rows(data, discussion, case, raised)
+    _given_rows(data, discussion, case, raised, related=[discussion.person_id])
     before = outbox_types_in(data / "governance.db")
     async with httpx.AsyncClient(base_url=f"{base}/governance", timeout=60) as client:
         issue = await client.post(

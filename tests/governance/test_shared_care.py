@@ -25,10 +25,10 @@ from shared.inbox import dead_letters
 from shared.testing.events import deliver, message_for
 from tests.conftest import ServiceClient, bearer
 from tests.governance.conftest import (
-    BOARD,
     MDT,
     given_decision,
     given_only,
+    given_shared_care,
     given_shared_care_request,
     problem_field,
     published_as,
@@ -61,6 +61,7 @@ def given_domain_decision(**overrides: Any) -> shared_care.Decision:
         circumstances="going home with carers twice a day",
         participants=[LPT, COUNCIL],
         decided_on=date(2026, 1, 5),
+        summary="carers apply the cream once trained",
     )
     return dataclasses.replace(decision, **overrides)
 
@@ -75,7 +76,10 @@ def test_r14_a_decision_is_published_and_kept_as_a_case_example_without_identifi
     assert (event.proposal_id, event.person_id) == (discussion.proposal_id, discussion.person_id)
     fields = {f.name for f in dataclasses.fields(example)}
     assert not fields & {"person_id", "proposal_id", "discussion_id", "participants"}
+    # Only structured facts and the summary written for publication: no other free text.
+    assert not fields & {"question", "positions", "conditions", "rationale", "circumstances"}
     assert example.disciplines == ["district nursing", "social work"]
+    assert example.summary == "carers apply the cream once trained"
 
 
 def test_r14_a_discussion_decides_once() -> None:
@@ -107,14 +111,16 @@ def test_r14_circumstances_naming_someone_are_refused(identifier: str) -> None:
     assert refused.value.rule == "R14"
 
 
-@given(st.text(max_size=40), st.from_regex(r"\d{3} \d{3} \d{4}", fullmatch=True))
-def test_r14_a_case_example_never_keeps_an_nhs_number_from_the_mdt_question(
+@given(st.text(min_size=1, max_size=40), st.from_regex(r"\d{3} \d{3} \d{4}", fullmatch=True))
+def test_r14_a_case_example_never_keeps_the_mdt_question_or_positions(
     words: str, nhs_number: str
 ) -> None:
-    discussion = given_discussion(question=f"{words} {nhs_number} {words}", positions=[nhs_number])
+    question = f"{words} Jo Bloggs {nhs_number} {words}"
+    discussion = given_discussion(question=question, positions=[nhs_number, question])
     _, _, example = shared_care.decide(discussion, given_domain_decision())
-    assert nhs_number not in example.question
-    assert example.positions == [shared_care.REDACTED]
+    published = str(dataclasses.asdict(example))
+    assert nhs_number not in published
+    assert "Jo Bloggs" not in published
 
 
 # --- through the API, on PostgreSQL ---------------------------------------------------------
@@ -125,11 +131,13 @@ async def test_r14_shared_care_requested_opens_a_discussion_with_the_question_an
 ) -> None:
     request = given_shared_care_request()
     async with service_client(GOVERNANCE) as (client, runtime):
-        await deliver(runtime, request)
+        await given_shared_care(runtime, request)
         opened = await given_only(client, "/shared-care/discussions?open_only=true", MDT)
     assert opened["proposal_id"] == str(request.proposal_id)
     assert opened["question"] == request.question
     assert opened["positions"] == request.positions
+    assert opened["question_code"] == "may_delegate"
+    assert [s["stance"] for s in opened["stances"]] == ["delegate", "delegate_with_conditions"]
     assert opened["decision"] is None
 
 
@@ -152,7 +160,7 @@ async def test_r14_the_decision_is_published_and_becomes_a_searchable_case_examp
 ) -> None:
     request = given_shared_care_request()
     async with service_client(GOVERNANCE) as (client, runtime):
-        await deliver(runtime, request)
+        await given_shared_care(runtime, request)
         discussion = await given_only(client, "/shared-care/discussions", MDT)
         decided = await client.post(
             f"/shared-care/discussions/{discussion['discussion_id']}/decision",
@@ -166,7 +174,7 @@ async def test_r14_the_decision_is_published_and_becomes_a_searchable_case_examp
                 "task_code": "TOPICAL-STEROID",
                 "category": "compromised_skin_integrity_and_wound_care",
                 "direction": "health_to_social",
-                "circumstances": "HOSPITAL lower leg",
+                "circumstances": "CREAM lower leg",  # words of the published summary
             },
             headers=bearer(Role.MDT_MEMBER, "LEICESTER-CITY-COUNCIL"),
         )
@@ -200,7 +208,7 @@ async def test_r14_the_decision_is_published_and_becomes_a_searchable_case_examp
 async def test_r14_a_case_example_carries_no_identifiers(service_client: ServiceClient) -> None:
     request = given_shared_care_request()
     async with service_client(GOVERNANCE) as (client, runtime):
-        await deliver(runtime, request)
+        await given_shared_care(runtime, request)
         discussion = await given_only(client, "/shared-care/discussions", MDT)
         await client.post(
             f"/shared-care/discussions/{discussion['discussion_id']}/decision",
@@ -224,12 +232,14 @@ async def test_r14_a_second_decision_on_the_same_discussion_is_refused(
     service_client: ServiceClient,
 ) -> None:
     async with service_client(GOVERNANCE) as (client, runtime):
-        await deliver(runtime, given_shared_care_request())
+        await given_shared_care(runtime, given_shared_care_request())
         discussion = await given_only(client, "/shared-care/discussions", MDT)
         path = f"/shared-care/discussions/{discussion['discussion_id']}/decision"
         first = await client.post(path, json=given_decision(), headers=MDT)
         second = await client.post(
-            path, json=given_decision(decision="do_not_delegate", conditions=[]), headers=BOARD
+            path,
+            json=given_decision(decision="do_not_delegate", conditions=[]),
+            headers=bearer(Role.REGISTERED_PRACTITIONER, "LPT"),
         )
         events = await published_as(runtime, SharedCareDecisionRecorded)
         examples = (await client.get("/shared-care/case-examples", headers=MDT)).json()
@@ -241,7 +251,7 @@ async def test_r14_a_decision_naming_the_person_is_refused_and_nothing_is_record
     service_client: ServiceClient,
 ) -> None:
     async with service_client(GOVERNANCE) as (client, runtime):
-        await deliver(runtime, given_shared_care_request())
+        await given_shared_care(runtime, given_shared_care_request())
         discussion = await given_only(client, "/shared-care/discussions", MDT)
         path = f"/shared-care/discussions/{discussion['discussion_id']}/decision"
         named = await client.post(
@@ -268,7 +278,7 @@ async def test_r14_a_decision_naming_the_person_is_refused_and_nothing_is_record
 
 async def test_r14_who_may_record_and_read_shared_care(service_client: ServiceClient) -> None:
     async with service_client(GOVERNANCE) as (client, runtime):
-        await deliver(runtime, given_shared_care_request())
+        await given_shared_care(runtime, given_shared_care_request())
         discussion = await given_only(client, "/shared-care/discussions", MDT)
         path = f"/shared-care/discussions/{discussion['discussion_id']}/decision"
         worker = await client.post(path, json=given_decision(), headers=bearer(Role.CARE_WORKER))
@@ -329,7 +339,7 @@ def test_r14_a_refused_discussion_cannot_decide_again() -> None:
 async def given_decided(
     client: Any, runtime: Any, request: SharedCareRequested, **decision: Any
 ) -> dict[str, Any]:
-    await deliver(runtime, request)
+    await given_shared_care(runtime, request)
     discussion = await given_only(client, "/shared-care/discussions", MDT)
     decided = await client.post(
         f"/shared-care/discussions/{discussion['discussion_id']}/decision",
@@ -385,7 +395,7 @@ async def test_r14_refusals_that_are_not_of_a_shared_care_delegate_leave_discuss
         await given_decided(
             client, runtime, not_to_delegate, decision="do_not_delegate", conditions=[]
         )
-        await deliver(runtime, still_open)
+        await given_shared_care(runtime, still_open)
         await deliver(
             runtime,
             given_refusal(not_to_delegate),

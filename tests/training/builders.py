@@ -13,14 +13,19 @@ from shared.auth import Role
 from shared.events.delegation import DelegationAccepted
 from shared.service import Runtime
 from shared.testing.events import deliver
-from tests.conftest import bearer
+from tests.conftest import bearer, token
 
 PROVIDER = "CARE-PROVIDER-42"
 OTHER_PROVIDER = "CARE-PROVIDER-7"
 TASK = "steroid-cream-lower-leg"
 TODAY = date(2026, 1, 5)  # the MovableClock's start
 MANAGER = bearer(Role.PROVIDER_MANAGER, PROVIDER)
-PRACTITIONER = bearer(Role.REGISTERED_PRACTITIONER, "LPT")
+# The delegating trust's district nurse, whom the provider approved to train and assess its
+# workers (`given_worker` approves her): the link that lets another organisation act for it.
+NURSE_ID = "district-nurse-1"
+PRACTITIONER = {
+    "Authorization": "Bearer " + token(Role.REGISTERED_PRACTITIONER, "LPT", user_id=NURSE_ID)
+}
 
 
 def plan_content(**overrides: Any) -> dict[str, Any]:
@@ -66,13 +71,25 @@ async def given_accepted_delegation(
     return event
 
 
+async def given_nurse_approved(client: AsyncClient, provider: str = PROVIDER) -> None:
+    """The provider's manager approves the district nurse to act for it (again: no change)."""
+    response = await client.post(
+        "/assessor-approvals",
+        json={"user_id": NURSE_ID, "organisation": "LPT"},
+        headers=bearer(Role.PROVIDER_MANAGER, provider),
+    )
+    assert response.status_code in (200, 201), response.text
+
+
 async def given_worker(client: AsyncClient, provider: str = PROVIDER) -> UUID:
+    """A worker of the provider, which has approved the district nurse to assess its workers."""
     response = await client.post(
         "/workers",
         json={"role": "senior care worker"},
         headers=bearer(Role.PROVIDER_MANAGER, provider),
     )
     assert response.status_code == 201, response.text
+    await given_nurse_approved(client, provider)
     return UUID(response.json()["id"])
 
 

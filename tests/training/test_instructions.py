@@ -306,7 +306,8 @@ async def test_another_providers_instruction_requirement_is_not_found_and_not_li
         for_the_ipcb = await client.get(url, headers=bearer(Role.IPCB_MEMBER))
     assert listed == []
     assert (read.status_code, posted.status_code) == (404, 404)
-    assert for_the_ipcb.status_code == 200
+    # A person's task: the board sees reports of sign-offs, not the person's instructions.
+    assert for_the_ipcb.status_code == 403
 
 
 async def test_r16_an_ended_delegation_withdraws_instructions_still_awaited(

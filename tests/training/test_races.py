@@ -21,6 +21,7 @@ from shared.testing.races import assert_one_winner, outbox_types_in, race
 from tests.conftest import ServiceClient
 from tests.training.builders import (
     MANAGER,
+    NURSE_ID,
     PROVIDER,
     TASK,
     assess,
@@ -64,9 +65,11 @@ async def test_r16_twenty_assessments_of_one_worker_at_once_lose_no_update(
 # --- the standalone platform (SQLite files, events in-process) --------------------------------
 
 
-def _auth(data: Path, role: Role, organisation: str) -> dict[str, str]:
+def _auth(data: Path, role: Role, organisation: str, user_id: str | None = None) -> dict[str, str]:
     key = dev_private_key(data / "dev-signing-key.pem")
-    token = mint_token(key, ServiceSettings(), role=role, organisation=organisation)
+    token = mint_token(
+        key, ServiceSettings(), role=role, organisation=organisation, user_id=user_id
+    )
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -111,11 +114,13 @@ async def test_r16_twenty_assessments_at_once_on_the_standalone_platform_lose_no
 ) -> None:
     base, data = standalone
     manager = _auth(data, Role.PROVIDER_MANAGER, PROVIDER)
-    practitioner = _auth(data, Role.REGISTERED_PRACTITIONER, "LPT")
+    practitioner = _auth(data, Role.REGISTERED_PRACTITIONER, "LPT", NURSE_ID)
     async with httpx.AsyncClient(base_url=f"{base}/training", timeout=60) as client:
         worker = UUID(
             (await client.post("/workers", json={"role": "c"}, headers=manager)).json()["id"]
         )
+        approval = {"user_id": NURSE_ID, "organisation": "LPT"}
+        await client.post("/assessor-approvals", json=approval, headers=manager)
         today = datetime.now(UTC).date()
         await given_trained(client, worker, completed_on=today, headers=manager)
         before = outbox_types_in(data / "training.db")["CompetenceAssessed"]

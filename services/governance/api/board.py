@@ -12,6 +12,7 @@ from services.governance.api.common import (
 from services.governance.domain.board import IssueStatus
 from services.governance.handlers import board as handlers
 from services.governance.queries import board as queries
+from services.governance.queries.organisations import as_board_reader
 from services.governance.schemas.board import (
     AreaCreate,
     AreaRead,
@@ -31,7 +32,7 @@ from shared.auth import CurrentUser, Role, admits
 from shared.web import IdempotencyKey, Session, answer_replay, replayed
 
 router = APIRouter(prefix="/board", tags=["board"])
-BOARD = admits(Role.IPCB_MEMBER)
+BOARD = admits(Role.IPCB_MEMBER)  # of a board organisation: each handler checks the register
 
 
 @router.get("/partners", summary="The partner organisations of the Framework (R2)")
@@ -74,6 +75,7 @@ async def list_members(
     session: Session, user: CurrentUser = admits(*READERS_OF_EVERYTHING)
 ) -> list[MemberRead]:
     """One member per partner organisation."""
+    await as_board_reader(session, user)
     return [MemberRead.model_validate(m) for m in await queries.members(session)]
 
 
@@ -104,6 +106,7 @@ async def list_issues(
     user: CurrentUser = admits(*READERS_OF_EVERYTHING),
 ) -> list[IssueRead]:
     """Reported issues, oldest first, optionally of one status."""
+    await as_board_reader(session, user)
     return [IssueRead.model_validate(i) for i in await queries.issues(session, status)]
 
 
@@ -112,6 +115,7 @@ async def get_issue(
     issue_id: UUID, session: Session, user: CurrentUser = admits(*READERS_OF_EVERYTHING)
 ) -> IssueRead:
     """A reported issue with how the board agreed to deal with it and its outcome."""
+    await as_board_reader(session, user)
     return IssueRead.model_validate(await queries.issue(session, issue_id))
 
 

@@ -22,13 +22,10 @@ from shared.db import today
 from shared.web import Session
 
 router = APIRouter(tags=["disputes"])
+# A case is about a person: the CSU that holds it and the parties to it see it; the IPCB and
+# auditors see counts (/board/monitoring) and the audit trail, not the case.
 CSU = admits(Role.CSU_OFFICER)
-DISPUTE_READERS = (Role.CSU_OFFICER, Role.IPCB_MEMBER, Role.AUDITOR)
 PARTIES = (Role.COMMISSIONER, Role.FINANCE_OFFICER)  # see only their own organisation's cases
-
-
-def _party(user: CurrentUser) -> str | None:
-    return user.organisation if user.role in PARTIES else None
 
 
 def _case_read(case: DisputeCase, evidence: list[DisputeEvidence] | None = None) -> DisputeCaseRead:
@@ -42,10 +39,11 @@ def _case_read(case: DisputeCase, evidence: list[DisputeEvidence] | None = None)
 async def list_disputes(
     session: Session,
     stage: Stage | None = None,
-    user: CurrentUser = admits(*DISPUTE_READERS, *PARTIES),
+    user: CurrentUser = admits(Role.CSU_OFFICER, *PARTIES),
 ) -> list[DisputeCaseRead]:
-    """The cases; a commissioner or finance officer sees only those their organisation is in."""
-    return [_case_read(c) for c in await queries.dispute_cases(session, _party(user), stage)]
+    """The cases the caller's CSU holds, or, for a commissioner or finance officer, those their
+    organisation is a party to."""
+    return [_case_read(c) for c in await queries.dispute_cases(session, user, stage)]
 
 
 @router.get(
@@ -55,21 +53,21 @@ async def list_disputes(
 async def list_open_too_long(
     session: Session,
     days: Annotated[int | None, Query(ge=0, le=3650)] = None,
-    user: CurrentUser = admits(*DISPUTE_READERS),
+    user: CurrentUser = CSU,
 ) -> list[DisputeCaseRead]:
-    """Unresolved cases raised more than `days` (default: the setting) days ago."""
+    """The CSU's unresolved cases raised more than `days` (default: the setting) days ago."""
     # R22: the configured threshold (GOVERNANCE_DISPUTE_OPEN_TOO_LONG_DAYS) unless given.
     threshold = Settings.of(session).dispute_open_too_long_days if days is None else days
-    cases = await queries.open_too_long(session, today(session), threshold)
+    cases = await queries.open_too_long(session, user, today(session), threshold)
     return [_case_read(c) for c in cases]
 
 
 @router.get("/disputes/{case_id}", summary="One CSU dispute case")
 async def get_dispute(
-    case_id: UUID, session: Session, user: CurrentUser = admits(*DISPUTE_READERS, *PARTIES)
+    case_id: UUID, session: Session, user: CurrentUser = admits(Role.CSU_OFFICER, *PARTIES)
 ) -> DisputeCaseRead:
-    """The case with its stages, parties, evidence and outcome."""
-    case, evidence = await queries.dispute_case(session, case_id, _party(user))
+    """The case with its stages, parties, evidence and outcome, to its CSU and its parties."""
+    case, evidence = await queries.dispute_case(session, user, case_id)
     return _case_read(case, list(evidence))
 
 
@@ -95,7 +93,7 @@ async def add_evidence(
     user: CurrentUser = admits(Role.CSU_OFFICER, *PARTIES),
 ) -> EvidenceRead:
     """The CSU records any party's evidence; a party's own staff record only their own."""
-    evidence = await handlers.add_evidence(session, user, case_id, body, _party(user))
+    evidence = await handlers.add_evidence(session, user, case_id, body)
     await session.commit()
     return EvidenceRead.model_validate(evidence)
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Response, status
 from services.governance.api.common import READERS_OF_EVERYTHING
 from services.governance.handlers import monitoring as handlers
 from services.governance.queries import monitoring as queries
+from services.governance.queries.organisations import as_board_reader
 from services.governance.schemas.monitoring import (
     EqualityReportCreate,
     EqualityReportRead,
@@ -49,6 +50,7 @@ async def list_equality_reports(
     session: Session, user: CurrentUser = admits(*READERS_OF_EVERYTHING)
 ) -> list[EqualityReportRead]:
     """Every report asked for, compiled or not; counts under 5 are shown as null."""
+    await as_board_reader(session, user)
     return await queries.equality_reports(session)
 
 
@@ -61,6 +63,7 @@ async def get_equality_report(
     report_id: UUID, session: Session, user: CurrentUser = admits(*READERS_OF_EVERYTHING)
 ) -> EqualityReportRead:
     """Use of the Framework by each protected characteristic; counts under 5 are null."""
+    await as_board_reader(session, user)
     return await queries.equality_report(session, report_id)
 
 
@@ -75,6 +78,7 @@ async def list_competence_sign_offs(
     user: CurrentUser = admits(*READERS_OF_EVERYTHING, Role.PROVIDER_MANAGER),
 ) -> list[ProviderSignOffRead]:
     """How many assessments found workers competent or not yet, per provider and task."""
+    await as_board_reader(session, user)
     if user.role is Role.PROVIDER_MANAGER:
         provider = user.organisation
     return await queries.competence_sign_offs(session, provider)
@@ -91,6 +95,7 @@ async def get_competence_sign_off(
     user: CurrentUser = admits(*READERS_OF_EVERYTHING, Role.PROVIDER_MANAGER),
 ) -> ProviderSignOffRead:
     """The provider's sign-off counts per task; a provider manager sees only their own."""
+    await as_board_reader(session, user)
     visible = user.role is not Role.PROVIDER_MANAGER or user.organisation == provider
     found = await queries.competence_sign_offs(session, provider) if visible else []
     if not found:
@@ -110,4 +115,5 @@ async def monitoring_counts(
     user: CurrentUser = admits(*READERS_OF_EVERYTHING),
 ) -> list[MonitoringCountRead]:
     """MDT decisions by outcome and Framework version, delegations live and ended, settlements."""
+    await as_board_reader(session, user)
     return list(await queries.monitoring_counts(session, since, until))

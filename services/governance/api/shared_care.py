@@ -8,22 +8,26 @@ from fastapi import APIRouter, Query, status
 from services.governance.handlers import shared_care as handlers
 from services.governance.queries import shared_care as queries
 from services.governance.schemas.shared_care import CaseExampleRead, DecisionCreate, DiscussionRead
+from shared.access import BreakGlass
 from shared.auth import CurrentUser, Role, admits
 from shared.events.governance import SharedCareDecision
 from shared.events.vocabulary import Direction, TaskCategory
 from shared.web import Session
 
 router = APIRouter(tags=["shared care"])
+# A discussion is about a person: the MDT's organisations read and decide it, within their
+# relationship with the person. Case examples carry no one: the IPCB and auditors read them too.
 MDT = (Role.MDT_MEMBER, Role.REGISTERED_PRACTITIONER)
 CASE_READERS = (*MDT, Role.IPCB_MEMBER, Role.AUDITOR)
 
 
 @router.get("/shared-care/discussions", summary="Shared Care discussions (R14)")
 async def list_discussions(
-    session: Session, open_only: bool = False, user: CurrentUser = admits(*CASE_READERS)
+    session: Session, open_only: bool = False, user: CurrentUser = admits(*MDT)
 ) -> list[DiscussionRead]:
-    """The discussions opened where the MDT could not reach consensus."""
-    found = await queries.discussions(session, open_only)
+    """The discussions opened where the MDT could not reach consensus, about people the
+    caller's organisation has a legitimate relationship with."""
+    found = await queries.discussions(session, user, open_only)
     return [DiscussionRead.model_validate(d) for d in found]
 
 
@@ -32,10 +36,15 @@ async def list_discussions(
     summary="One Shared Care discussion",
 )
 async def get_discussion(
-    discussion_id: UUID, session: Session, user: CurrentUser = admits(*CASE_READERS)
+    discussion_id: UUID,
+    session: Session,
+    break_glass: BreakGlass = None,
+    user: CurrentUser = admits(*MDT),
 ) -> DiscussionRead:
-    """The question, the MDT's positions and, once made, the decision."""
-    return DiscussionRead.model_validate(await queries.discussion(session, discussion_id))
+    """The question, the MDT's positions and, once made, the decision; outside a relationship
+    with the person, not found unless a registered practitioner breaks the glass."""
+    found = await queries.discussion(session, user, discussion_id, break_glass)
+    return DiscussionRead.model_validate(found)
 
 
 @router.post(
@@ -47,9 +56,10 @@ async def record_decision(
     discussion_id: UUID,
     body: DecisionCreate,
     session: Session,
-    user: CurrentUser = admits(*MDT, Role.IPCB_MEMBER),
+    user: CurrentUser = admits(*MDT),
 ) -> DiscussionRead:
-    """Document the decision; it is shared with the IPCB and becomes a case example."""
+    """Document the decision (an organisation related to the person); it is shared with the
+    IPCB and becomes a case example built from its facts and the summary for publication."""
     discussion = await handlers.record_decision(session, user, discussion_id, body)
     await session.commit()
     return DiscussionRead.model_validate(discussion)
@@ -68,7 +78,8 @@ async def search_case_examples(
     circumstances: Annotated[str | None, Query(max_length=500)] = None,
     user: CurrentUser = admits(*CASE_READERS),
 ) -> list[CaseExampleRead]:
-    """Precedents from earlier Shared Care decisions; they carry no identifiers."""
+    """Precedents from earlier Shared Care decisions; they carry no identifiers. The words of
+    `circumstances` are looked for in each precedent's summary."""
     found = await queries.case_examples(
         session,
         task_code=task_code,

@@ -44,6 +44,21 @@ COMMAND_TO_REACH: dict[Stage, StageCommand] = {
 ORDER = list(Stage)
 
 
+# Staff of a party organisation who see its cases and add its evidence.
+PARTY_ROLES = frozenset({"commissioner", "finance_officer"})
+
+
+def sees_case(role: str, organisation: str, held_by: str | None, parties: Collection[str]) -> bool:
+    """R22: a case about a person is seen by the CSU that holds it and by the parties to it
+    (commissioners and finance officers of those organisations); the IPCB and auditors see
+    counts and the audit trail, not the case."""
+    if role == "csu_officer":
+        return organisation == held_by
+    if role in PARTY_ROLES:
+        return organisation in parties
+    return role == "service"
+
+
 def parties_of(raised_by: str, parties: Sequence[str]) -> list[str]:
     """R22: whoever raised the dispute is a party to it."""
     return sorted({raised_by, *parties})

@@ -8,29 +8,12 @@ from enum import StrEnum
 from typing import NoReturn
 from uuid import UUID
 
+from services.governance.domain.identifiers import refuse_identifiers
 from shared.errors import Conflict, InvalidInput, RuleViolation
+from shared.events.delegation import SharedCareQuestion
 from shared.events.governance import SharedCareDecision, SharedCareDecisionRecorded
 from shared.events.vocabulary import Direction, Setting, TaskCategory
 from shared.lifecycle import Lifecycle
-
-# What would let a reader of a case example find the person: NHS numbers, pseudonymous ids, emails.
-IDENTIFIER_PATTERNS = (
-    re.compile(r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b"),
-    re.compile(r"\b[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\b", re.I),
-    re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b"),
-)
-REDACTED = "[redacted]"
-
-
-def has_identifier(text: str) -> bool:
-    return any(pattern.search(text) for pattern in IDENTIFIER_PATTERNS)
-
-
-def redact(text: str) -> str:
-    """R14: strip anything that looks like an identifier from text that becomes a case example."""
-    for pattern in IDENTIFIER_PATTERNS:
-        text = pattern.sub(REDACTED, text)
-    return text
 
 
 class DiscussionStatus(StrEnum):
@@ -96,6 +79,7 @@ class Discussion:
     question: str
     positions: Sequence[str]
     status: DiscussionStatus = DiscussionStatus.OPEN
+    question_code: SharedCareQuestion | None = None
 
 
 @dataclass(frozen=True)
@@ -113,23 +97,22 @@ class Decision:
     circumstances: str
     participants: Sequence[Participant]
     decided_on: date
+    summary: str  # what the panel writes for publication as a case example
 
 
 @dataclass(frozen=True)
 class CaseExample:
-    """A precedent for MDTs facing similar circumstances: it carries no identifiers at all."""
+    """A precedent for MDTs facing similar circumstances: structured facts and the summary the
+    panel wrote for publication; never the MDT's question or positions, never an identifier."""
 
     task_code: str
     category: TaskCategory
     direction: Direction
     setting: Setting
-    question: str
-    positions: Sequence[str]
+    question_code: SharedCareQuestion | None
     decision: SharedCareDecision
-    conditions: Sequence[str]
-    rationale: str
-    circumstances: str
     disciplines: Sequence[str]
+    summary: str
     decided_on: date
 
 
@@ -157,19 +140,18 @@ def decide(
 
 
 def case_example(discussion: Discussion, decision: Decision) -> CaseExample:
-    """R14: the precedent keeps the circumstances and reasoning, never who it was about."""
+    """R14: the precedent keeps what was decided, for what task and by which disciplines, and
+    the panel's summary for publication; the free text of the MDT and of the decision stays
+    with the discussion."""
     return CaseExample(
         task_code=discussion.task_code,
         category=discussion.category,
         direction=discussion.direction,
         setting=discussion.setting,
-        question=redact(discussion.question),
-        positions=[redact(p) for p in discussion.positions],
+        question_code=discussion.question_code,
         decision=decision.decision,
-        conditions=list(decision.conditions),
-        rationale=decision.rationale,
-        circumstances=decision.circumstances,
         disciplines=sorted({p.discipline for p in decision.participants}),
+        summary=decision.summary,
         decided_on=decision.decided_on,
     )
 
@@ -187,11 +169,12 @@ def _check_decision(discussion: Discussion, decision: Decision) -> None:
         )
     if decision.conditions and decision.decision is SharedCareDecision.DO_NOT_DELEGATE:
         _refuse("conditions", "conditions belong to a decision to delegate")
-    texts = {"rationale": decision.rationale, "circumstances": decision.circumstances}
+    # The summary is published; the rationale and conditions go to the delegation service in
+    # the event; the circumstances stay beside them. None may hold an identifier.
+    texts = {"summary": decision.summary, "rationale": decision.rationale}
+    texts |= {"circumstances": decision.circumstances}
     texts |= {f"conditions.{i}": c for i, c in enumerate(decision.conditions)}
-    for field, text in texts.items():
-        if has_identifier(text):
-            _refuse(field, "a case example carries no identifiers: remove it")
+    refuse_identifiers(texts, "R14")
 
 
 def _refuse(field: str, why: str) -> NoReturn:

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped
 
 from services.governance.domain import board
+from services.governance.domain.identifiers import refuse_identifiers
 from services.governance.models import (
     BoardMember,
     NewArea,
@@ -16,6 +17,7 @@ from services.governance.models import (
     Ruling,
     SharedCareTheme,
 )
+from services.governance.queries.organisations import require_board_member
 from services.governance.schemas.board import (
     AreaCreate,
     IssueCreate,
@@ -26,6 +28,7 @@ from services.governance.schemas.board import (
 )
 from shared.audit import audit
 from shared.auth import CurrentUser
+from shared.dates import not_in_future
 from shared.db import now, today
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.outbox import publish
@@ -37,6 +40,8 @@ async def appoint_member(
     session: AsyncSession, actor: CurrentUser, body: MemberCreate
 ) -> BoardMember:
     """R27: record a partner's member of the board; its unique seat leaves racers one winner."""
+    await require_board_member(session, actor)
+    not_in_future("appointed_on", body.appointed_on, today(session))
     partner = await session.get(PartnerOrganisation, body.organisation)
     sitting = await session.scalar(
         select(BoardMember.member_id).where(BoardMember.organisation == body.organisation)
@@ -58,6 +63,7 @@ async def stand_down_member(
     session: AsyncSession, actor: CurrentUser, member_id: uuid.UUID, reason: str
 ) -> None:
     """R27: a member stands down, leaving the partner's seat free; the audit trail keeps them."""
+    await require_board_member(session, actor)
     member = await session.get(BoardMember, member_id)
     if member is None:
         raise NotFound(f"no board member {member_id}")
@@ -92,6 +98,7 @@ async def triage_issue(
     session: AsyncSession, actor: CurrentUser, issue_id: uuid.UUID, body: IssueTriage
 ) -> ReportedIssue:
     """R27: the board agrees how a reported issue is dealt with and links its outcome."""
+    await require_board_member(session, actor)
     issue = await session.get(ReportedIssue, issue_id)
     if issue is None:
         raise NotFound(f"no reported issue {issue_id}")
@@ -112,8 +119,10 @@ async def issue_ruling(
     session: AsyncSession, actor: CurrentUser, body: RulingCreate, key: str | None
 ) -> tuple[Ruling, bool]:
     """R27: issue a ruling or guidance from its date; a ruling may change the task catalogue."""
+    await require_board_member(session, actor)
     if key and (found := await _by_key(session, Ruling, key)):
         return found, False
+    refuse_identifiers({"title": body.title, "summary": body.summary}, "R27", dates=False)
     ruling_id = uuid.uuid4()
     edits = [board.CatalogueEdit(**c.model_dump()) for c in body.catalogue_changes]
     decided = board.Ruling(
@@ -141,6 +150,10 @@ async def issue_ruling(
 
 async def record_new_area(session: AsyncSession, actor: CurrentUser, body: AreaCreate) -> NewArea:
     """R27: record a new area for joint and delegated working the board has identified."""
+    await require_board_member(session, actor)
+    not_in_future("identified_on", body.identified_on, today(session))
+    texts = {"title": body.title, "description": body.description}
+    refuse_identifiers(texts, "R27", dates=False)
     await _refuse_same_title(session, NewArea.area_id, NewArea.title, body.title)
     area = NewArea(
         area_id=uuid.uuid4(),
@@ -158,6 +171,9 @@ async def record_theme(
     session: AsyncSession, actor: CurrentUser, body: ThemeCreate
 ) -> SharedCareTheme:
     """R27: record a theme the shared care panel brings to the board for shared learning."""
+    await require_board_member(session, actor)
+    not_in_future("received_on", body.received_on, today(session))
+    refuse_identifiers({"title": body.title, "summary": body.summary}, "R27", dates=False)
     await _refuse_same_title(session, SharedCareTheme.theme_id, SharedCareTheme.title, body.title)
     theme = SharedCareTheme(
         theme_id=uuid.uuid4(),

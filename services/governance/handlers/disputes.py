@@ -10,8 +10,10 @@ from sqlalchemy.orm.attributes import flag_modified
 from services.governance.domain import disputes
 from services.governance.handlers.monitoring import record_fact
 from services.governance.models import DisputeCase, DisputeEvidence
+from services.governance.queries.disputes import visible_case
 from services.governance.queries.versions import version_number_in_force
 from services.governance.schemas.disputes import EvidenceCreate, ResolutionCreate, StageChange
+from services.governance.settings import Settings
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
 from shared.db import now, today
@@ -21,7 +23,10 @@ from shared.outbox import publish
 
 
 async def on_dispute_raised(session: AsyncSession, event: DisputeRaised) -> None:
-    """R22: a joint-funding dispute opens a CSU case; care continues meanwhile (R20)."""
+    """R22: a joint-funding dispute opens a case held by the CSU; care continues meanwhile (R20).
+
+    The event's summary is not kept: the case is its structured facts (who raised it, the
+    parties, the package, the day), and the parties' evidence comes to the case itself."""
     known = await session.scalar(
         select(DisputeCase.case_id).where(DisputeCase.dispute_id == event.dispute_id)
     )
@@ -35,23 +40,24 @@ async def on_dispute_raised(session: AsyncSession, event: DisputeRaised) -> None
         person_id=event.person_id,
         raised_by=event.raised_by,
         parties=disputes.parties_of(event.raised_by, event.parties),
-        summary=event.summary,
+        held_by=Settings.of(session).dispute_csu,
+        reason_code=event.reason_code.value if event.reason_code else None,
         raised_on=event.raised_on,
         opened_at=at,
         stage=disputes.Stage.RAISED,  # a case is born raised: no transition leads here
-        stage_history=[_history(disputes.Stage.RAISED, SYSTEM, at.isoformat(), event.summary)],
+        stage_history=[_history(disputes.Stage.RAISED, SYSTEM, at.isoformat(), "")],
     )
     session.add(case)
     await session.flush()
     await record_fact(session, f"raised-{event.dispute_id}", "dispute_raised", event.raised_on)
-    await audit(session, SYSTEM, "dispute_case.open", case.case_id, event.summary)
+    await audit(session, SYSTEM, "dispute_case.open", case.case_id, event.raised_by)
 
 
 async def move_stage(
     session: AsyncSession, actor: CurrentUser, case_id: uuid.UUID, body: StageChange
 ) -> DisputeCase:
-    """R22: the case moves to the policy's next stage, with a note of why."""
-    case = await _load(session, case_id)
+    """R22: the CSU holding the case moves it to the policy's next stage, with a note of why."""
+    case = await visible_case(session, actor, case_id)
     stage = disputes.advance(disputes.Stage(case.stage), body.stage)
     at = now(session).isoformat()
     case.stage = stage
@@ -61,16 +67,14 @@ async def move_stage(
 
 
 async def add_evidence(
-    session: AsyncSession,
-    actor: CurrentUser,
-    case_id: uuid.UUID,
-    body: EvidenceCreate,
-    party: str | None = None,
+    session: AsyncSession, actor: CurrentUser, case_id: uuid.UUID, body: EvidenceCreate
 ) -> DisputeEvidence:
-    """R22: a party's evidence is added; a party's own staff add only their own, to their case."""
-    case = await _load(session, case_id)
-    if party is not None and (party not in case.parties or body.submitted_by != party):
-        raise NotFound(f"no dispute case {case_id} for {party}")
+    """R22: a party's evidence is added, by the CSU holding the case (any party's) or by the
+    party's own staff (their own only, to their case)."""
+    case = await visible_case(session, actor, case_id)
+    own_staff = actor.role.value in disputes.PARTY_ROLES
+    if own_staff and body.submitted_by != actor.organisation:
+        raise NotFound(f"no dispute case {case_id} for {body.submitted_by}")
     disputes.check_evidence(case.parties, disputes.Stage(case.stage), body.submitted_by)
     evidence = DisputeEvidence(
         evidence_id=uuid.uuid4(),
@@ -82,15 +86,16 @@ async def add_evidence(
     session.add(evidence)
     flag_modified(case, "stage")  # a compare-and-set on the case: none lands after it resolves
     await session.flush()
-    await audit(session, actor, "dispute_case.evidence", case_id, body.description)
+    await audit(session, actor, "dispute_case.evidence", case_id, body.submitted_by)
     return evidence
 
 
 async def resolve(
     session: AsyncSession, actor: CurrentUser, case_id: uuid.UUID, body: ResolutionCreate
 ) -> DisputeCase:
-    """R22: record who pays what share from when, and tell funding (DisputeResolved)."""
-    case = await _load(session, case_id)
+    """R22: the CSU holding the case records who pays what share from when, and tells funding
+    (DisputeResolved)."""
+    case = await visible_case(session, actor, case_id)
     on = today(session)
     shares = [s.as_share() for s in body.shares]
     version = await version_number_in_force(session, on)
@@ -105,13 +110,6 @@ async def resolve(
     await record_fact(session, fact, "dispute_resolved", on, event.framework_version)
     await publish(session, event)
     await audit(session, actor, "dispute_case.resolve", case_id, body.rationale)
-    return case
-
-
-async def _load(session: AsyncSession, case_id: uuid.UUID) -> DisputeCase:
-    case = await session.get(DisputeCase, case_id)
-    if case is None:
-        raise NotFound(f"no dispute case {case_id}")
     return case
 
 

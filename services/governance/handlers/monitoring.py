@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.governance.domain import monitoring as domain
 from services.governance.models import CompetenceSignOff, EqualityReport, MonitoringFact
+from services.governance.queries.organisations import require_board_member
 from services.governance.schemas.monitoring import EqualityReportCreate
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
@@ -23,6 +24,7 @@ async def request_equality_report(
     session: AsyncSession, actor: CurrentUser, body: EqualityReportCreate, key: str | None
 ) -> tuple[EqualityReport, bool]:
     """R28: ask the assessment service, which alone holds equality profiles, for aggregates."""
+    await require_board_member(session, actor)
     if key and (found := await _report_by_key(session, key)):
         return found, False
     report_id = uuid.uuid4()

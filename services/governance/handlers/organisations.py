@@ -2,12 +2,12 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.governance.queries.organisations import require_board_member
 from services.governance.schemas.organisations import OrganisationWrite
 from shared import organisations
 from shared.audit import audit
 from shared.auth import CurrentUser
 from shared.db import today
-from shared.errors import Forbidden
 from shared.events.governance import OrganisationRegistered
 from shared.organisations import Organisation
 from shared.outbox import publish
@@ -18,9 +18,7 @@ async def register(
 ) -> tuple[Organisation, bool]:
     """Add an organisation or change its entry: only an IPCB member of a board organisation may;
     the same entry again changes nothing (False)."""
-    acting = await organisations.find(session, actor.organisation)
-    if acting is None or not acting.ipcb_member:
-        raise Forbidden("only a member of a board organisation keeps the partner register (R2)")
+    await require_board_member(session, actor)
     entry = Organisation(ods_code, body.name, body.kind, body.ipcb_member)
     if await organisations.find(session, ods_code) == entry:
         return entry, False

@@ -14,10 +14,16 @@ from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
 from shared.db import now, today
 from shared.errors import NotFound
-from shared.events.delegation import DecisionOutcome, DelegationDecided, SharedCareRequested
+from shared.events.delegation import (
+    DecisionOutcome,
+    DelegationDecided,
+    SharedCareQuestion,
+    SharedCareRequested,
+)
 from shared.events.governance import SharedCareDecision
 from shared.events.vocabulary import Direction, Setting, TaskCategory
 from shared.outbox import publish
+from shared.relationships import related
 
 
 async def on_shared_care_requested(session: AsyncSession, event: SharedCareRequested) -> None:
@@ -39,21 +45,24 @@ async def on_shared_care_requested(session: AsyncSession, event: SharedCareReque
         setting=event.setting,
         question=event.question,
         positions=list(event.positions),
+        question_code=event.question_code.value if event.question_code else None,
+        stances=[s.model_dump(mode="json") for s in event.stances] or None,
         opened_at=now(session),
     )
     session.add(discussion)
     await session.flush()
     on = today(session)
     await record_fact(session, f"shared-care-{event.proposal_id}", "shared_care_requested", on)
-    await audit(session, SYSTEM, "shared_care.open", discussion.discussion_id, event.question)
+    await audit(session, SYSTEM, "shared_care.open", discussion.discussion_id, event.task_code)
 
 
 async def record_decision(
     session: AsyncSession, actor: CurrentUser, discussion_id: uuid.UUID, body: DecisionCreate
 ) -> SharedCareDiscussion:
-    """R14: document the decision, share it (event) and keep it as a case example."""
+    """R14: document the decision, share it (event) and keep it as a case example; decided by
+    an organisation with a legitimate relationship with the person (the MDT's)."""
     row = await session.get(SharedCareDiscussion, discussion_id)
-    if row is None:
+    if row is None or not await related(session, actor.organisation, row.person_id):
         raise NotFound(f"no Shared Care discussion {discussion_id}")
     decision = shared_care.Decision(
         decision=body.decision,
@@ -62,6 +71,7 @@ async def record_decision(
         circumstances=body.circumstances,
         participants=[shared_care.Participant(**p.model_dump()) for p in body.participants],
         decided_on=today(session),
+        summary=body.summary,
     )
     _, event, example = shared_care.decide(_discussion(row), decision)
     row.decision, row.conditions, row.rationale = body.decision, body.conditions, body.rationale
@@ -72,7 +82,7 @@ async def record_decision(
     row.case_example_id = precedent.case_example_id
     session.add(precedent)
     await publish(session, event)
-    await audit(session, actor, "shared_care.decide", discussion_id, body.rationale)
+    await audit(session, actor, "shared_care.decide", discussion_id, body.decision.value)
     return row
 
 
@@ -117,6 +127,7 @@ def _discussion(row: SharedCareDiscussion) -> shared_care.Discussion:
         question=row.question,
         positions=row.positions,
         status=shared_care.discussion_status(row.decision is not None, row.refused_on is not None),
+        question_code=SharedCareQuestion(row.question_code) if row.question_code else None,
     )
 
 
@@ -127,12 +138,9 @@ def _case_example(example: shared_care.CaseExample) -> CaseExample:
         category=example.category,
         direction=example.direction,
         setting=example.setting,
-        question=example.question,
-        positions=list(example.positions),
+        question_code=example.question_code,
         decision=SharedCareDecision(example.decision),
-        conditions=list(example.conditions),
-        rationale=example.rationale,
-        circumstances=example.circumstances,
         disciplines=list(example.disciplines),
+        summary=example.summary,
         decided_on=example.decided_on,
     )

@@ -7,7 +7,8 @@ from uuid import UUID
 from pydantic import Field
 
 from services.governance.domain.board import IssueStatus, RulingKind
-from services.governance.schemas.common import Input, Output, Text
+from services.governance.schemas.common import EffectiveDate, Input, Output, Text
+from shared.dates import PastDate
 from shared.events.governance import CatalogueChange
 from shared.events.vocabulary import Delegability, TaskCategory
 
@@ -25,7 +26,7 @@ class MemberCreate(Input):
     organisation: Organisation
     member_ref: str = Field(min_length=1, max_length=200, description="staff id of the member")
     role_title: Title
-    appointed_on: date
+    appointed_on: PastDate
 
 
 class MemberStandDown(Input):
@@ -81,7 +82,7 @@ class RulingCreate(Input):
     kind: RulingKind = RulingKind.RULING
     title: Title
     summary: Text
-    effective_from: date
+    effective_from: EffectiveDate
     catalogue_changes: list[CatalogueChangeIn] = Field(default_factory=list, max_length=200)
 
 
@@ -99,7 +100,7 @@ class AreaCreate(Input):
     title: Title
     description: Text
     proposed_by: Organisation
-    identified_on: date
+    identified_on: PastDate
 
 
 class AreaRead(Output):
@@ -113,7 +114,7 @@ class AreaRead(Output):
 class ThemeCreate(Input):
     title: Title
     summary: Text
-    received_on: date
+    received_on: PastDate
 
 
 class ThemeRead(Output):

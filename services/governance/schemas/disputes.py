@@ -7,8 +7,8 @@ from uuid import UUID
 from pydantic import Field
 
 from services.governance.domain.disputes import Stage
-from services.governance.schemas.common import Input, Output, Text
-from shared.events.funding import Share
+from services.governance.schemas.common import EffectiveDate, Input, Output, Text
+from shared.events.funding import DisputeReason, Share
 
 
 class StageChange(Input):
@@ -43,7 +43,7 @@ class ShareIn(Input):
 
 class ResolutionCreate(Input):
     shares: list[ShareIn] = Field(min_length=1, max_length=20)
-    effective_from: date
+    effective_from: EffectiveDate
     rationale: Text
 
 
@@ -54,7 +54,10 @@ class DisputeCaseRead(Output):
     person_id: UUID
     raised_by: str
     parties: list[str]
-    summary: str
+    held_by: str | None = Field(description="the CSU that holds the case (R22)")
+    reason_code: DisputeReason | None = Field(
+        default=None, description="what is disputed (None: raised before reasons were coded)"
+    )
     raised_on: date
     stage: Stage
     stage_history: list[dict[str, Any]]

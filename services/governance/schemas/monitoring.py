@@ -5,14 +5,15 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
+from shared.dates import PastDate
 from shared.events.assessment import EqualityCount
 
 
 class EqualityReportCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    period_start: date
-    period_end: date
+    period_start: PastDate
+    period_end: PastDate
 
 
 class EqualityReportRead(BaseModel):

@@ -1,10 +1,8 @@
 """Bodies for the partner register (R2)."""
 
-from datetime import date
-
 from pydantic import Field
 
-from services.governance.schemas.common import Input, Output
+from services.governance.schemas.common import EffectiveDate, Input, Output
 from shared.events.vocabulary import OrganisationKind
 
 ODS_CODE = r"^[A-Z0-9][A-Z0-9-]{1,99}$"
@@ -14,7 +12,7 @@ class OrganisationWrite(Input):
     name: str = Field(min_length=1, max_length=200)
     kind: OrganisationKind
     ipcb_member: bool = Field(description="whether it sits on the IPCB (a board organisation)")
-    effective_from: date | None = Field(default=None, description="today when absent")
+    effective_from: EffectiveDate | None = Field(default=None, description="today when absent")
 
 
 class OrganisationRead(Output):

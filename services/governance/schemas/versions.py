@@ -4,12 +4,14 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.governance.schemas.common import EffectiveDate
+
 
 class FrameworkVersionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: int = Field(ge=1)
-    effective_from: date
+    effective_from: EffectiveDate
     summary: str = Field(min_length=1, max_length=2000)
 
 

@@ -2,8 +2,15 @@
 
 from fastapi import APIRouter
 
-from services.training.api import competence, instructions, plans, reports, workers
+from services.training.api import (
+    assessors,
+    competence,
+    instructions,
+    plans,
+    reports,
+    workers,
+)
 
 router = APIRouter()
-for part in (workers, plans, instructions, competence, reports):
+for part in (workers, assessors, plans, instructions, competence, reports):
     router.include_router(part.router)

@@ -1,4 +1,4 @@
-"""Routes for competence assessments (R16), warnings, escalations and approved assessors."""
+"""Routes for competence assessments (R16), warnings, escalations and the policy (R25)."""
 
 from uuid import UUID
 
@@ -7,10 +7,8 @@ from fastapi import APIRouter, Response, status
 from services.training.handlers import competence as handlers
 from services.training.handlers import workers
 from services.training.queries import competence as queries
-from services.training.queries.workers import approved_assessors, competence_policy, load_worker
+from services.training.queries.workers import competence_policy, load_worker
 from services.training.schemas.competence import (
-    ApprovedAssessorCreate,
-    ApprovedAssessorRead,
     AssessmentCreate,
     AssessmentRead,
     CompetencePolicyRead,
@@ -42,7 +40,8 @@ async def record_assessment(
     idempotency_key: IdempotencyKey = None,
     user: CurrentUser = admits(*ASSESSORS),
 ) -> AssessmentRead:
-    """A registered practitioner or approved assessor records an outcome; a repeat answers 200."""
+    """A registered practitioner or approved assessor, of the worker's provider or approved by
+    it, records an outcome; a repeat answers 200."""
     recorded = await handlers.record_assessment(session, user, worker_id, body, idempotency_key)
     await session.commit()
     answer_replay(response, recorded.created)
@@ -76,7 +75,7 @@ async def read_competence(
 async def list_warnings(
     session: Session, provider: str | None = None, user: CurrentUser = admits(*READERS)
 ) -> list[WarningRead]:
-    """Warnings of competence about to expire; a provider manager sees their own only."""
+    """Warnings of competence about to expire, to the providers the caller sees."""
     return [WarningRead.model_validate(w) for w in await queries.warnings(session, user, provider)]
 
 
@@ -84,31 +83,9 @@ async def list_warnings(
 async def list_escalations(
     session: Session, provider: str | None = None, user: CurrentUser = admits(*READERS)
 ) -> list[EscalationRead]:
-    """Workers who failed the configured number of times; a provider manager sees their own."""
+    """Workers who failed the configured number of times, of the providers the caller sees."""
     rows = await queries.escalations(session, user, provider)
     return [EscalationRead.model_validate(e) for e in rows]
-
-
-@router.post(
-    "/approved-assessors",
-    status_code=status.HTTP_201_CREATED,
-    summary="Approve a competence assessor (R25)",
-)
-async def approve_assessor(
-    body: ApprovedAssessorCreate, session: Session, user: CurrentUser = admits(Role.IPCB_MEMBER)
-) -> ApprovedAssessorRead:
-    """Add someone who is not a registered practitioner to the approved assessors."""
-    assessor = await workers.approve_assessor(session, user, body)
-    await session.commit()
-    return ApprovedAssessorRead.model_validate(assessor)
-
-
-@router.get("/approved-assessors", summary="The approved competence assessors (R25)")
-async def list_approved_assessors(
-    session: Session, user: CurrentUser = admits(*READERS)
-) -> list[ApprovedAssessorRead]:
-    """Who, besides registered practitioners, may assess competence."""
-    return [ApprovedAssessorRead.model_validate(a) for a in await approved_assessors(session)]
 
 
 @router.get("/competence-policy", summary="The IPCB's competence policy")
@@ -123,7 +100,8 @@ async def read_policy(
 async def set_policy(
     body: CompetencePolicyUpdate, session: Session, user: CurrentUser = admits(Role.IPCB_MEMBER)
 ) -> CompetencePolicyRead:
-    """Set how many failures in a row tell the provider manager."""
+    """An IPCB member of a board organisation sets how many failures in a row tell the
+    provider manager."""
     policy = await workers.set_competence_policy(session, user, body)
     await session.commit()
     return CompetencePolicyRead.model_validate(policy)

@@ -16,7 +16,8 @@ from shared.auth import CurrentUser, Role, admits
 from shared.web import Session, answer_replay, replayed
 
 router = APIRouter(tags=["instructions"])
-READERS = (Role.PROVIDER_MANAGER, Role.REGISTERED_PRACTITIONER, Role.IPCB_MEMBER, Role.AUDITOR)
+# About a person's task: as for training plans.
+READERS = (Role.PROVIDER_MANAGER, Role.REGISTERED_PRACTITIONER)
 
 
 @router.get("/instruction-requirements", summary="Tasks whose workers are to be instructed")
@@ -25,7 +26,7 @@ async def list_requirements(
     status: InstructionStatus | None = None,
     user: CurrentUser = admits(*READERS),
 ) -> list[InstructionRequirementRead]:
-    """Tasks needing no specific training (A 5.13); a provider manager sees their own only."""
+    """Tasks needing no specific training (A 5.13) that the caller may see, as for plans."""
     return await queries.requirements(session, user, status)
 
 
@@ -52,9 +53,10 @@ async def record_instruction(
     body: InstructionCreate,
     session: Session,
     response: Response,
-    user: CurrentUser = admits(Role.PROVIDER_MANAGER),
+    user: CurrentUser = admits(Role.PROVIDER_MANAGER, Role.REGISTERED_PRACTITIONER),
 ) -> InstructionRead:
-    """Who instructed, in what role, when and what was covered; InstructionRecorded follows."""
+    """The provider, or an assessor acting for it, records who instructed, in what role, when
+    and what was covered; InstructionRecorded follows."""
     instruction, created = await handlers.record_instruction(session, user, requirement_id, body)
     await session.commit()
     answer_replay(response, created)

@@ -17,14 +17,17 @@ from shared.auth import CurrentUser, Role, admits
 from shared.web import Session
 
 router = APIRouter(tags=["training plans"])
-READERS = (Role.PROVIDER_MANAGER, Role.REGISTERED_PRACTITIONER, Role.IPCB_MEMBER, Role.AUDITOR)
+# A plan is about a person's task: read by the provider, those acting for it and organisations
+# with a relationship with the person; the IPCB and auditors see reports and the audit trail.
+READERS = (Role.PROVIDER_MANAGER, Role.REGISTERED_PRACTITIONER)
 
 
 @router.get("/training-plans", summary="List training plans (R24)")
 async def list_plans(
     session: Session, status: PlanStatus | None = None, user: CurrentUser = admits(*READERS)
 ) -> list[TrainingPlanRead]:
-    """Training plans, optionally by status; a provider manager sees their own only."""
+    """The plans the caller may see (their provider's, those of providers they act for, those
+    of people their organisation has a relationship with), optionally by status."""
     return await queries.plans(session, user, status)
 
 

@@ -31,7 +31,7 @@ async def register_worker(
 
 @router.get("/workers", summary="List care workers")
 async def list_workers(session: Session, user: CurrentUser = admits(*READERS)) -> list[WorkerRead]:
-    """Care workers; a provider manager sees their own organisation's only."""
+    """The workers of the caller's organisation and of the providers that approved them."""
     return [WorkerRead.model_validate(w) for w in await queries.workers(session, user)]
 
 
@@ -39,7 +39,7 @@ async def list_workers(session: Session, user: CurrentUser = admits(*READERS)) -
 async def read_worker(
     worker_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
 ) -> WorkerRead:
-    """One care worker; another organisation's worker is not found."""
+    """One care worker; a worker of a provider the caller does not act for is not found."""
     return WorkerRead.model_validate(await queries.load_worker(session, user, worker_id))
 
 
@@ -56,7 +56,8 @@ async def record_training(
     response: Response,
     user: CurrentUser = admits(Role.PROVIDER_MANAGER, Role.REGISTERED_PRACTITIONER),
 ) -> TrainingRecordRead:
-    """Record that the worker completed knowledge or skills training; a repeat answers 200."""
+    """The worker's provider, or an assessor it approved, records knowledge or skills training
+    completed; a repeat answers 200."""
     record, created = await handlers.record_training(session, user, worker_id, body)
     await session.commit()
     answer_replay(response, created)

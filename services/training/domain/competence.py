@@ -8,6 +8,7 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
+from services.training.domain.dates import check_due
 from services.training.domain.plans import is_blank
 from shared.errors import Forbidden, InvalidInput, RuleViolation
 from shared.events.training import (
@@ -122,9 +123,12 @@ class AssessmentDecision:
 
 
 def _check_outcome_details(request: AssessmentRequest) -> None:
+    """R16, R25: a competent outcome lasts until a date within the policy's maximum; a failed
+    one sets a reassessment within it and the further training."""
     if request.outcome is CompetenceOutcome.COMPETENT:
-        if request.valid_until is None or not in_date(request.valid_until, request.assessed_on):
+        if request.valid_until is None:
             raise InvalidInput("valid_until", "a competent outcome needs a later expiry date")
+        check_due("valid_until", request.valid_until, request.assessed_on)
         if request.framework_version is None:
             raise RuleViolation(
                 "R29", f"no Framework version was in force on {request.assessed_on}"
@@ -142,6 +146,7 @@ def _check_outcome_details(request: AssessmentRequest) -> None:
             "not yet competent starts the failure process: record the further training",
             errors=[{"field": "further_training", "reason": "required"}],
         )
+    check_due("reassessment_on", request.reassessment_on, request.assessed_on)
 
 
 def _check_trained(

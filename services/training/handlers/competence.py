@@ -15,8 +15,9 @@ from services.training.models import (
     TrainingRecord,
     Worker,
 )
+from services.training.queries.assessors import is_approved_assessor
 from services.training.queries.versions import framework_version_in_force
-from services.training.queries.workers import competence_policy, is_approved_assessor, load_worker
+from services.training.queries.workers import competence_policy, load_worker
 from services.training.schemas.competence import AssessmentCreate
 from shared.audit import audit
 from shared.auth import CurrentUser
@@ -107,9 +108,10 @@ async def record_assessment(
     body: AssessmentCreate,
     idempotency_key: str | None = None,
 ) -> Recorded:
-    """R16: assess a trained worker; a repeat has no second effect; failure may escalate (R25)."""
+    """R16: a registered practitioner or approved assessor, of the worker's provider or acting
+    for it, assesses a trained worker; a repeat has no second effect; failure may escalate (R25)."""
     domain.check_assessor(actor.role, await is_approved_assessor(session, actor))
-    worker = await load_worker(session, actor, worker_id)
+    worker = await load_worker(session, actor, worker_id, acting=True)
     history = await _history(session, worker.id, body)
     earlier = await _by_key(session, worker.id, idempotency_key) or _repeat_of(
         [h for h in history if h.assessed_on == today(session)], body, idempotency_key

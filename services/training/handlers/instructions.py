@@ -71,8 +71,9 @@ def _same(earlier: Instruction, body: InstructionCreate) -> bool:
 async def record_instruction(
     session: AsyncSession, actor: CurrentUser, requirement_id: UUID, body: InstructionCreate
 ) -> tuple[Instruction, bool]:
-    """R16, A 5.13: record one worker's instruction; the same one again has no second effect."""
-    requirement = await load_requirement(session, actor, requirement_id)
+    """R16, A 5.13: the provider, or an assessor acting for it, records one worker's
+    instruction; the same one again has no second effect."""
+    requirement = await load_requirement(session, actor, requirement_id, acting=True)
     given = {i.worker_id: i for i in await instructions(session, requirement.id)}
     earlier = given.get(body.worker_id)
     if earlier is not None and _same(earlier, body):

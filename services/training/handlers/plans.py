@@ -6,11 +6,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training.domain import plans as domain
+from services.training.domain.dates import check_past
 from services.training.domain.instructions import needs_training_plan
 from services.training.domain.plans import PlanStatus
 from services.training.handlers.instructions import require_instructions, withdraw_instructions
 from services.training.models import LiveTask, PlanWorker, TrainingPlan, TrainingRelease, Worker
-from services.training.queries.plans import load_plan, plan_worker_ids
+from services.training.queries.plans import own_plan, plan_worker_ids
 from services.training.schemas.plans import ReleaseCreate, TrainingPlanContent
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
@@ -104,7 +105,7 @@ async def agree_plan(
     session: AsyncSession, actor: CurrentUser, plan_id: UUID, body: TrainingPlanContent
 ) -> TrainingPlan:
     """R24, R25: the provider agrees the complete plan; each of its workers is announced."""
-    plan = await load_plan(session, actor, plan_id)
+    plan = await own_plan(session, actor, plan_id)
     facts = domain.PlanFacts(
         plan_id=plan.id,
         delegation_id=plan.delegation_id,
@@ -129,7 +130,8 @@ async def record_release(
     session: AsyncSession, actor: CurrentUser, plan_id: UUID, body: ReleaseCreate
 ) -> TrainingRelease:
     """Release for training: minutes x the plan's hourly rate, in pence, against the plan."""
-    plan = await load_plan(session, actor, plan_id)
+    plan = await own_plan(session, actor, plan_id)
+    check_past("released_on", body.released_on, today(session))
     rate = domain.check_release(PlanStatus(plan.status), plan.backfill_hourly_rate_pence)
     if body.worker_id not in await plan_worker_ids(session, plan.id):
         raise InvalidInput("worker_id", "the worker is not on this training plan")

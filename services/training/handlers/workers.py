@@ -1,4 +1,4 @@
-"""Workers, their training records, approved assessors and the IPCB's competence policy."""
+"""Workers, their training records and the IPCB's competence policy."""
 
 from uuid import UUID, uuid4
 
@@ -6,14 +6,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
-from services.training.models import ApprovedAssessor, CompetencePolicy, TrainingRecord, Worker
+from services.training.domain.dates import check_past
+from services.training.models import CompetencePolicy, TrainingRecord, Worker
+from services.training.queries.assessors import require_board_member
 from services.training.queries.workers import competence_policy, load_worker
-from services.training.schemas.competence import ApprovedAssessorCreate, CompetencePolicyUpdate
+from services.training.schemas.competence import CompetencePolicyUpdate
 from services.training.schemas.workers import TrainingRecordCreate, WorkerCreate
 from shared.audit import audit
 from shared.auth import CurrentUser
 from shared.db import now, today
-from shared.errors import InvalidInput
 
 
 def claim(worker: Worker) -> None:
@@ -54,10 +55,10 @@ async def _same_training(
 async def record_training(
     session: AsyncSession, actor: CurrentUser, worker_id: UUID, body: TrainingRecordCreate
 ) -> tuple[TrainingRecord, bool]:
-    """R16: knowledge or skills training completed; the same record twice is kept once."""
-    worker = await load_worker(session, actor, worker_id)
-    if body.completed_on > today(session):
-        raise InvalidInput("completed_on", "training cannot be completed in the future")
+    """R16: knowledge or skills training completed, recorded by the worker's provider or an
+    assessor acting for it; the same record twice is kept once."""
+    worker = await load_worker(session, actor, worker_id, acting=True)
+    check_past("completed_on", body.completed_on, today(session))
     earlier = await _same_training(session, worker.id, body)
     if earlier is not None:
         return earlier, False
@@ -78,29 +79,12 @@ async def record_training(
     return record, True
 
 
-async def approve_assessor(
-    session: AsyncSession, actor: CurrentUser, body: ApprovedAssessorCreate
-) -> ApprovedAssessor:
-    """R25: add someone to the list of approved competence assessors (a repeat changes nothing)."""
-    existing = await session.get(ApprovedAssessor, body.user_id)
-    if existing is not None:
-        return existing
-    assessor = ApprovedAssessor(
-        user_id=body.user_id,
-        organisation=body.organisation,
-        approved_by=actor.user_id,
-        approved_on=today(session),
-    )
-    session.add(assessor)
-    await session.flush()
-    await audit(session, actor, "assessor.approve", body.user_id, body.organisation)
-    return assessor
-
-
 async def set_competence_policy(
     session: AsyncSession, actor: CurrentUser, body: CompetencePolicyUpdate
 ) -> CompetencePolicy:
-    """R25: the IPCB sets how many failures in a row tell the provider manager."""
+    """R25: the IPCB (a member of a board organisation) sets how many failures in a row tell
+    the provider manager."""
+    await require_board_member(session, actor)
     policy = await competence_policy(session)
     policy.failures_before_escalation = body.failures_before_escalation
     policy.updated_by = actor.user_id

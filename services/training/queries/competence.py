@@ -15,7 +15,7 @@ from services.training.models import (
     Instruction,
     InstructionRequirement,
 )
-from services.training.queries.workers import organisation_for
+from services.training.queries.assessors import covered, scope
 from services.training.schemas.competence import CompetenceRead
 from shared.auth import CurrentUser
 from shared.events.training import CompetenceOutcome
@@ -80,18 +80,21 @@ async def instructed_on(
 async def warnings(
     session: AsyncSession, user: CurrentUser, provider: str | None
 ) -> Sequence[CompetenceWarning]:
-    query = select(CompetenceWarning).order_by(CompetenceWarning.warned_on, CompetenceWarning.id)
-    organisation = organisation_for(user, provider)
-    if organisation is not None:
-        query = query.where(CompetenceWarning.provider_organisation == organisation)
-    return (await session.scalars(query)).all()
+    """Warnings to the providers the caller sees (optionally one of them)."""
+    column = CompetenceWarning.provider_organisation
+    query = select(CompetenceWarning).where(covered(column, await scope(session, user)))
+    if provider is not None:
+        query = query.where(column == provider)
+    order = (CompetenceWarning.warned_on, CompetenceWarning.id)
+    return (await session.scalars(query.order_by(*order))).all()
 
 
 async def escalations(
     session: AsyncSession, user: CurrentUser, provider: str | None
 ) -> Sequence[FailureEscalation]:
-    query = select(FailureEscalation).order_by(FailureEscalation.escalated_on)
-    organisation = organisation_for(user, provider)
-    if organisation is not None:
-        query = query.where(FailureEscalation.provider_organisation == organisation)
-    return (await session.scalars(query)).all()
+    """R25: escalations to the providers the caller sees (optionally one of them)."""
+    column = FailureEscalation.provider_organisation
+    query = select(FailureEscalation).where(covered(column, await scope(session, user)))
+    if provider is not None:
+        query = query.where(column == provider)
+    return (await session.scalars(query.order_by(FailureEscalation.escalated_on))).all()

@@ -8,22 +8,36 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training.domain.instructions import InstructionStatus
 from services.training.models import Instruction, InstructionRequirement
-from services.training.queries.workers import sees_only_own_organisation
+from services.training.queries.assessors import scope, sees_task_for, task_visible
 from services.training.schemas.instructions import InstructionRead, InstructionRequirementRead
+from shared.access import listed
 from shared.auth import CurrentUser
+from shared.db import now
 from shared.errors import NotFound
+
+REQUIREMENT = "instruction_requirement"
 
 
 async def load_requirement(
-    session: AsyncSession, user: CurrentUser, requirement_id: UUID
+    session: AsyncSession, user: CurrentUser, requirement_id: UUID, *, acting: bool = False
 ) -> InstructionRequirement:
-    """The requirement, or 404 when absent or another provider's."""
+    """The requirement, read (and audited) by those who see the person's task, or, `acting`
+    (to record an instruction), by the provider and those acting for it; else 404."""
     found = await session.get(InstructionRequirement, requirement_id)
-    if found is None or (
-        sees_only_own_organisation(user) and found.provider_organisation != user.organisation
-    ):
+    if found is None or not await _sees(session, user, found, acting):
         raise NotFound(f"no instruction requirement {requirement_id}")
+    if not acting:
+        await listed(session, user, REQUIREMENT, [found.person_id])
     return found
+
+
+async def _sees(
+    session: AsyncSession, user: CurrentUser, requirement: InstructionRequirement, acting: bool
+) -> bool:
+    provider = requirement.provider_organisation
+    if acting:
+        return (await scope(session, user, acting=True)).covers(provider)
+    return await sees_task_for(session, user, provider, requirement.person_id)
 
 
 async def instructions(session: AsyncSession, requirement_id: UUID) -> Sequence[Instruction]:
@@ -55,11 +69,14 @@ async def requirement_read(
 async def requirements(
     session: AsyncSession, user: CurrentUser, status: InstructionStatus | None
 ) -> list[InstructionRequirementRead]:
-    query = select(InstructionRequirement).order_by(
-        InstructionRequirement.required_on, InstructionRequirement.id
+    """The requirements of the people's tasks the caller sees, each read audited."""
+    model = InstructionRequirement
+    visible = await scope(session, user)
+    query = select(model).where(
+        task_visible(user, visible, model.provider_organisation, model.person_id, now(session))
     )
-    if sees_only_own_organisation(user):
-        query = query.where(InstructionRequirement.provider_organisation == user.organisation)
     if status is not None:
-        query = query.where(InstructionRequirement.status == status.value)
-    return [await requirement_read(session, r) for r in await session.scalars(query)]
+        query = query.where(model.status == status.value)
+    found = (await session.scalars(query.order_by(model.required_on, model.id))).all()
+    await listed(session, user, REQUIREMENT, [r.person_id for r in found])
+    return [await requirement_read(session, r) for r in found]

@@ -7,18 +7,32 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training.domain.plans import PlanStatus
 from services.training.models import PlanWorker, TrainingPlan, TrainingRelease
-from services.training.queries.workers import sees_only_own_organisation
+from services.training.queries.assessors import scope, sees_task_for, task_visible
 from services.training.schemas.plans import TrainingPlanContent, TrainingPlanRead
+from shared.access import listed
 from shared.auth import CurrentUser
+from shared.db import now
 from shared.errors import NotFound
+
+PLAN = "training_plan"
 
 
 async def load_plan(session: AsyncSession, user: CurrentUser, plan_id: UUID) -> TrainingPlan:
-    """The plan, or 404 when absent or another provider's."""
+    """The plan, read (and audited) by those who see the person's task; else 404."""
     plan = await session.get(TrainingPlan, plan_id)
-    if plan is None or (
-        sees_only_own_organisation(user) and plan.provider_organisation != user.organisation
+    if plan is None or not await sees_task_for(
+        session, user, plan.provider_organisation, plan.person_id
     ):
+        raise NotFound(f"no training plan {plan_id}")
+    await listed(session, user, PLAN, [plan.person_id])
+    return plan
+
+
+async def own_plan(session: AsyncSession, user: CurrentUser, plan_id: UUID) -> TrainingPlan:
+    """The plan of the caller's own organisation, the provider (to agree it, to release
+    workers for it); else 404."""
+    plan = await session.get(TrainingPlan, plan_id)
+    if plan is None or plan.provider_organisation != user.organisation:
         raise NotFound(f"no training plan {plan_id}")
     return plan
 
@@ -56,9 +70,14 @@ async def plan_read(session: AsyncSession, plan: TrainingPlan) -> TrainingPlanRe
 async def plans(
     session: AsyncSession, user: CurrentUser, status: PlanStatus | None
 ) -> list[TrainingPlanRead]:
-    query = select(TrainingPlan).order_by(TrainingPlan.required_on, TrainingPlan.id)
-    if sees_only_own_organisation(user):
-        query = query.where(TrainingPlan.provider_organisation == user.organisation)
+    """The plans of the people's tasks the caller sees (`sees_task_for`), each read audited."""
+    visible = await scope(session, user)
+    at = now(session)
+    query = select(TrainingPlan).where(
+        task_visible(user, visible, TrainingPlan.provider_organisation, TrainingPlan.person_id, at)
+    )
     if status is not None:
         query = query.where(TrainingPlan.status == status.value)
-    return [await plan_read(session, plan) for plan in await session.scalars(query)]
+    found = (await session.scalars(query.order_by(TrainingPlan.required_on, TrainingPlan.id))).all()
+    await listed(session, user, PLAN, [plan.person_id for plan in found])
+    return [await plan_read(session, plan) for plan in found]

@@ -1,11 +1,12 @@
-"""Competence assessments (R16), warnings, escalations, assessors and the policy (R25)."""
+"""Competence assessments (R16), warnings, escalations and the policy (R25)."""
 
 from datetime import date
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from services.training.schemas.common import Input, Name, Output, TaskCode, Text
+from services.training.schemas.common import Input, Output, TaskCode, Text
+from shared.dates import ExpiryDate
 from shared.events.training import CompetenceOutcome
 
 
@@ -15,8 +16,12 @@ class AssessmentCreate(Input):
     standard: Text
     evidence: Text
     outcome: CompetenceOutcome
-    valid_until: date | None = None
-    reassessment_on: date | None = None
+    valid_until: ExpiryDate | None = Field(
+        default=None, description="competent: the first day it no longer counts, at most 3 years on"
+    )
+    reassessment_on: ExpiryDate | None = Field(
+        default=None, description="not yet competent: after today, at most 3 years on"
+    )
     further_training: Text | None = None
 
 
@@ -68,17 +73,6 @@ class EscalationRead(Output):
     provider_organisation: str
     failures: int
     escalated_on: date
-
-
-class ApprovedAssessorCreate(Input):
-    user_id: Name
-    organisation: Name
-
-
-class ApprovedAssessorRead(Output):
-    user_id: str
-    organisation: str
-    approved_on: date
 
 
 class CompetencePolicyUpdate(Input):

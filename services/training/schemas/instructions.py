@@ -11,13 +11,14 @@ from services.training.domain.instructions import (
     InstructorRole,
 )
 from services.training.schemas.common import Input, Name, Output, Text
+from shared.dates import PastDate
 
 
 class InstructionCreate(Input):
     worker_id: UUID
     instructed_by: Name = Field(description="staff id of whoever gave the instruction")
     instructor_role: InstructorRole
-    instructed_on: date
+    instructed_on: PastDate = Field(description="on or before today")
     covered: list[InstructionTopic] = Field(min_length=1, max_length=len(InstructionTopic))
     notes: Text | None = Field(default=None, description="free text; it never leaves training")
 

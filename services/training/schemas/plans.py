@@ -5,8 +5,10 @@ from uuid import UUID
 
 from pydantic import Field
 
+from services.training.domain.dates import MAX_COMPETENCE_YEARS
 from services.training.domain.plans import PlanStatus
 from services.training.schemas.common import Input, Name, Output, Text
+from shared.dates import PastDate
 
 
 class KnowledgeTraining(Input):
@@ -30,7 +32,7 @@ class TrainingPlanContent(Input):
     skills_training: SkillsTraining
     competence_recording: Text
     refresher_interval_months: int = Field(ge=1, le=60)
-    reassessment_interval_months: int = Field(ge=1, le=60)
+    reassessment_interval_months: int = Field(ge=1, le=12 * MAX_COMPETENCE_YEARS)
     ongoing_support: Text
     clinical_review: Text
     risks_and_safe_delivery: Text
@@ -56,7 +58,7 @@ class TrainingPlanRead(Output):
 class ReleaseCreate(Input):
     worker_id: UUID
     minutes: int = Field(ge=1, le=100_000)
-    released_on: date
+    released_on: PastDate = Field(description="on or before today")
 
 
 class ReleaseRead(Output):

@@ -3,8 +3,11 @@
 from datetime import date
 from uuid import UUID
 
+from pydantic import Field
+
 from services.training.domain.competence import TrainingKind
 from services.training.schemas.common import Input, Name, Output, TaskCode
+from shared.dates import PastDate
 
 
 class WorkerCreate(Input):
@@ -21,7 +24,7 @@ class TrainingRecordCreate(Input):
     task_code: TaskCode
     person_id: UUID | None = None
     kind: TrainingKind
-    completed_on: date
+    completed_on: PastDate = Field(description="on or before today")
     delivered_by: Name
 
 
