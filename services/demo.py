@@ -203,6 +203,8 @@ def play(demo: Demo) -> None:
         demo.call("POST", "/training/workers", *manager, {"role": "care worker"})["id"]
         for _ in range(2)
     ]
+    # The provider approves the community nurses who will train and assess its carers.
+    demo.call("POST", "/training/assessor-approvals", *manager, {"organisation": CHS})
     demo.call(
         "POST",
         f"/delegation/delegations/{delegation}/acceptance",
