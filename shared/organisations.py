@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import Boolean, Column, String, Table, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.auth import CurrentUser, Role
 from shared.db import insert_absent, plumbing_metadata, upsert
 from shared.errors import Forbidden, InvalidInput
 from shared.events.governance import OrganisationRegistered
@@ -105,6 +106,22 @@ async def named(session: AsyncSession, ods_code: str, field: str) -> Organisatio
     if found is None:
         raise InvalidInput(field, f"'{ods_code}' is not an organisation in the register (R2)")
     return found
+
+
+async def is_board_member(session: AsyncSession, user: CurrentUser) -> bool:
+    """An IPCB member of a board organisation (the register's `ipcb_member`), not any
+    organisation's IPCB member."""
+    if user.role is not Role.IPCB_MEMBER:
+        return False
+    found = await find(session, user.organisation)
+    return found is not None and found.ipcb_member
+
+
+async def require_board_member(session: AsyncSession, user: CurrentUser) -> None:
+    """R27: the board acts through IPCB members of a board organisation, never through an IPCB
+    member of any other organisation."""
+    if not await is_board_member(session, user):
+        raise Forbidden("only an IPCB member of a board organisation acts for the board (R27)")
 
 
 class Register:

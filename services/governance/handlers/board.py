@@ -17,7 +17,6 @@ from services.governance.models import (
     Ruling,
     SharedCareTheme,
 )
-from services.governance.queries.organisations import require_board_member
 from services.governance.schemas.board import (
     AreaCreate,
     IssueCreate,
@@ -31,6 +30,7 @@ from shared.auth import CurrentUser
 from shared.dates import not_in_future
 from shared.db import now, today
 from shared.errors import Conflict, InvalidInput, NotFound
+from shared.organisations import require_board_member
 from shared.outbox import publish
 
 Keyed = TypeVar("Keyed", ReportedIssue, Ruling)

@@ -8,7 +8,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.governance.domain import monitoring as domain
 from services.governance.models import CompetenceSignOff, EqualityReport, MonitoringFact
-from services.governance.queries.organisations import require_board_member
 from services.governance.schemas.monitoring import EqualityReportCreate
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
@@ -17,6 +16,7 @@ from shared.events.assessment import EqualityReportCompiled
 from shared.events.delegation import DelegationDecided, DelegationEnded, TaskDelegated
 from shared.events.funding import DisputeSettled
 from shared.events.training import CompetenceAssessed, CompetenceOutcome
+from shared.organisations import require_board_member
 from shared.outbox import publish
 
 

@@ -2,14 +2,13 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.governance.queries.organisations import require_board_member
 from services.governance.schemas.organisations import OrganisationWrite
 from shared import organisations
 from shared.audit import audit
 from shared.auth import CurrentUser
 from shared.db import today
 from shared.events.governance import OrganisationRegistered
-from shared.organisations import Organisation
+from shared.organisations import Organisation, require_board_member
 from shared.outbox import publish
 
 

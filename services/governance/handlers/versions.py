@@ -6,11 +6,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.governance.domain import versions as domain
 from services.governance.domain.identifiers import refuse_identifiers
 from services.governance.models import FrameworkVersion
-from services.governance.queries.organisations import require_board_member
 from services.governance.schemas.versions import FrameworkVersionCreate
 from shared.audit import audit
 from shared.auth import CurrentUser
 from shared.db import now
+from shared.organisations import require_board_member
 from shared.outbox import publish
 
 

@@ -6,10 +6,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from services.training.queries import reports as queries
-from services.training.queries.assessors import require_board_member
 from services.training.schemas.reports import SignOffReport
 from shared.auth import CurrentUser, Role, admits
 from shared.dates import EARLIEST, LATEST
+from shared.organisations import require_board_member
 from shared.web import Session
 
 router = APIRouter(tags=["reports"])

@@ -6,13 +6,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training.domain.assessors import EVERY_PRACTITIONER
 from services.training.models import ApprovedAssessor, AssessorApproval
-from services.training.queries.assessors import approval_of, require_board_member
+from services.training.queries.assessors import approval_of
 from services.training.schemas.assessors import ApprovedAssessorCreate, AssessorApprovalCreate
 from shared import organisations
 from shared.audit import audit
 from shared.auth import CurrentUser
 from shared.db import today
 from shared.errors import InvalidInput, NotFound
+from shared.organisations import require_board_member
 
 
 async def approve_assessor(

@@ -8,13 +8,13 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from services.training.domain.dates import check_past
 from services.training.models import CompetencePolicy, TrainingRecord, Worker
-from services.training.queries.assessors import require_board_member
 from services.training.queries.workers import competence_policy, load_worker
 from services.training.schemas.competence import CompetencePolicyUpdate
 from services.training.schemas.workers import TrainingRecordCreate, WorkerCreate
 from shared.audit import audit
 from shared.auth import CurrentUser
 from shared.db import now, today
+from shared.organisations import require_board_member
 
 
 def claim(worker: Worker) -> None:

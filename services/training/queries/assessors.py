@@ -16,26 +16,10 @@ from services.training.domain.assessors import (
     scope_of,
 )
 from services.training.models import ApprovedAssessor, AssessorApproval
-from shared import organisations
 from shared.access import visible_people
 from shared.auth import CurrentUser, Role
-from shared.errors import Forbidden
+from shared.organisations import is_board_member, require_board_member
 from shared.relationships import related
-
-
-async def is_board_member(session: AsyncSession, user: CurrentUser) -> bool:
-    """An IPCB member of a board organisation (the register's `ipcb_member`), not any
-    organisation's IPCB member."""
-    if user.role is not Role.IPCB_MEMBER:
-        return False
-    found = await organisations.find(session, user.organisation)
-    return found is not None and found.ipcb_member
-
-
-async def require_board_member(session: AsyncSession, user: CurrentUser) -> None:
-    """R27: the board's business (its policy, its approved assessors) is for its members."""
-    if not await is_board_member(session, user):
-        raise Forbidden("only an IPCB member of a board organisation may do this (R27)")
 
 
 async def providers_approving(session: AsyncSession, user: CurrentUser) -> list[str]:
