@@ -221,6 +221,9 @@ class Standalone:
         delegation_id = await self.approved(person_id)
         await self.related(person_id, "LLR-ICB")
         worker = await self.post("/training/workers", {"role": "carer"}, self.manager, 201)
+        # The provider approves LPT's nurses to train and assess its workers.
+        approval = {"organisation": "LPT"}
+        await self.post("/training/assessor-approvals", approval, self.manager, 201)
         body = ACCEPTANCE | {"worker_ids": [worker["id"]]}
         await self.post(
             f"/delegation/delegations/{delegation_id}/acceptance", body, self.manager, 200
