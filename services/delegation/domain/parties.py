@@ -62,12 +62,6 @@ def mdt_organisations(recorded_by: str, members: Iterable[str]) -> list[str]:
     return sorted({o for o in (recorded_by, *members) if o})
 
 
-def check_board(organisation: str, ipcb_member: bool) -> None:
-    """The IPCB's policies are changed only by IPCB members of a board organisation."""
-    if not ipcb_member:
-        raise Forbidden(f"'{organisation}' is not an IPCB member organisation: it sets no policy")
-
-
 def check_decider(
     organisation: str, mdt: Iterable[str], oversight_owner: str | None, action: str
 ) -> None:

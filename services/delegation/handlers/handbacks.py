@@ -15,7 +15,7 @@ from services.delegation.domain import handbacks as rules
 from services.delegation.domain.delegations import Delegation as DelegationFacts
 from services.delegation.domain.delegations import DelegationState
 from services.delegation.domain.handbacks import UNCLOSED, HandbackState
-from services.delegation.handlers import parties, record
+from services.delegation.handlers import record
 from services.delegation.models import Delegation, FundingSettlement, Handback, HandbackPolicy
 from services.delegation.queries import handbacks as queries
 from services.delegation.schemas.handbacks import AcknowledgementCreate, HandbackPolicyUpdate
@@ -25,6 +25,7 @@ from shared.db import now, today
 from shared.errors import NotFound
 from shared.events.delegation import HandbackClosure, StopReason
 from shared.events.funding import WithoutPrejudiceSettled
+from shared.organisations import require_board_member
 
 OVERDUE_HANDBACKS = Gauge(
     "llr_delegation_handbacks_overdue",
@@ -182,7 +183,7 @@ async def set_handback_policy(
 ) -> HandbackPolicy:
     """R18: the IPCB decides how long an owner has to acknowledge a handback: its members of a
     board organisation."""
-    await parties.check_board(session, actor)
+    await require_board_member(session, actor)
     policy = await session.get_one(HandbackPolicy, 1, with_for_update=True)
     policy.acknowledge_within_days = body.acknowledge_within_days
     policy.updated_at, policy.updated_by = now(session), actor.user_id

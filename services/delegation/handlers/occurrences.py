@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain import occurrences as rules
 from services.delegation.domain.parties import check_decider
-from services.delegation.handlers import parties
 from services.delegation.handlers.delegations import delegation_for_update, facts_of
 from services.delegation.models import Delegation, Occurrence, RegularUsePolicy
 from services.delegation.queries import occurrences as queries
@@ -18,6 +17,7 @@ from services.delegation.schemas.occurrences import OccurrenceCreate, RegularUse
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
 from shared.db import now, today
+from shared.organisations import require_board_member
 from shared.outbox import publish
 
 
@@ -79,7 +79,7 @@ async def set_regular_use_policy(
 ) -> RegularUsePolicy:
     """R23: the IPCB decides when ad hoc occurrences have become regular: its members of a
     board organisation."""
-    await parties.check_board(session, actor)
+    await require_board_member(session, actor)
     policy = await session.get_one(RegularUsePolicy, 1, with_for_update=True)
     policy.threshold, policy.period_days = body.threshold, body.period_days
     policy.updated_at, policy.updated_by = now(session), actor.user_id

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.delegation.domain import parties
 from services.delegation.schemas.proposals import Member
 from shared import organisations
-from shared.auth import CurrentUser
 from shared.events.vocabulary import Direction
 
 
@@ -26,9 +25,3 @@ async def check_members(session: AsyncSession, members: Sequence[Member], field:
         name = f"{field}.{index}.organisation"
         found = await organisations.named(session, member.organisation, name)
         parties.check_member(name, member.discipline, member.organisation, found.kind)
-
-
-async def check_board(session: AsyncSession, actor: CurrentUser) -> None:
-    """The IPCB's policies: only its members of a board organisation change them."""
-    found = await organisations.find(session, actor.organisation)
-    parties.check_board(actor.organisation, found is not None and found.ipcb_member)
