@@ -68,6 +68,20 @@ async def person_record(
     return purpose
 
 
+async def may_act_on(
+    session: AsyncSession, actor: CurrentUser, person_id: uuid.UUID, break_glass: str | None = None
+) -> None:
+    """A write about a person needs the caller's organisation to hold a relationship with them,
+    else 404; `break_glass` (only where the write makes the relationship) lets a registered
+    practitioner act outside one, audited as break-glass."""
+    if actor.role is Role.SERVICE or await related(session, actor.organisation, person_id):
+        return
+    if break_glass is not None and actor.role is Role.REGISTERED_PRACTITIONER:
+        await audit_reads(session, actor, "person", [person_id], Purpose.BREAK_GLASS, break_glass)
+        return
+    raise NotFound(f"no person {person_id}")
+
+
 def visible_people(user: CurrentUser, at: datetime) -> Select[tuple[uuid.UUID]] | None:
     """The people whose records a list may show the caller now; None: every one (a platform
     service call). Filter with `Model.person_id.in_(...)`."""

@@ -8,6 +8,7 @@ from services.assessment.handlers import consents, equality, plans, relationship
 from shared import organisations
 from shared.events.delegation import (
     DelegationDecided,
+    DelegationDeclined,
     DelegationEnded,
     DelegationResumed,
     OversightTransferred,
@@ -17,6 +18,7 @@ from shared.events.delegation import (
 )
 from shared.events.funding import (
     DisputeRaised,
+    DisputeSettled,
     FundingApportioned,
     JointPackageAgreed,
     WithoutPrejudiceSettled,
@@ -39,12 +41,14 @@ SUBSCRIPTIONS: Subscriptions = {
     OrganisationRegistered: organisations.on_registered,
     TaskDelegated: each(consents.on_task_delegated, relationships.on_task_delegated),
     DelegationEnded: each(plans.on_delegation_ended, relationships.on_delegation_ended),
+    DelegationDeclined: relationships.on_delegation_declined,
     DelegationResumed: consents.on_delegation_resumed,
     OversightTransferred: relationships.on_oversight_transferred,
     ProposalSubmitted: each(equality.on_proposal_submitted, relationships.on_proposal_submitted),
     DelegationDecided: each(equality.on_delegation_decided, relationships.on_delegation_decided),
     SharedCareRequested: equality.on_shared_care_requested,
     DisputeRaised: each(equality.on_dispute_raised, relationships.on_dispute_raised),
+    DisputeSettled: relationships.on_dispute_settled,
     JointPackageAgreed: relationships.on_joint_package_agreed,
     FundingApportioned: relationships.on_funding_apportioned,
     WithoutPrejudiceSettled: relationships.on_without_prejudice_settled,

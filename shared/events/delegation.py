@@ -137,6 +137,7 @@ class DelegationDeclined(DelegationEvent):
     reason: str
     declined_on: date
     reason_code: DeclineReason | None = None
+    proposal_id: UUID | None = None  # the proposal approved for this provider
 
 
 class TaskDelegated(DelegationEvent):
@@ -159,6 +160,7 @@ class TaskDelegated(DelegationEvent):
     # never charged (NHS-funded or a joint package). None when the test does not apply.
     section_22_met: bool | None = None
     needs_specific_training: bool = True
+    proposal_id: UUID | None = None  # the proposal the MDT approved
 
 
 class SuspensionReason(StrEnum):
@@ -205,6 +207,7 @@ class DelegationEnded(DelegationEvent):
     reason: str
     effective_date: date
     reason_code: EndReason | None = None
+    proposal_id: UUID | None = None  # the proposal the MDT approved
 
 
 class OversightTransferred(DelegationEvent):

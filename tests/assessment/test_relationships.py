@@ -11,16 +11,20 @@ from sqlalchemy import select
 
 from services.assessment.domain.relationships import Held, ended, grace_after, started
 from services.assessment.main import SPEC as ASSESSMENT
+from shared.clock import MovableClock
 from shared.events.assessment import RelationshipChanged
 from shared.events.delegation import (
     DecisionOutcome,
     DelegationDecided,
+    DelegationDeclined,
     DelegationEnded,
     OversightTransferred,
     ProposalSubmitted,
+    TaskDelegated,
 )
 from shared.events.funding import (
     DisputeRaised,
+    DisputeSettled,
     FundingApportioned,
     JointPackageAgreed,
     Share,
@@ -367,3 +371,99 @@ async def test_a_joint_packages_funders_are_related_and_a_funder_dropped_keeps_t
         datetime(2026, 3, 1, tzinfo=UTC),
     )
     assert len(events) == 3  # two starts, one end
+
+
+def ended_delegation(delegated: TaskDelegated, proposal_id: uuid.UUID) -> DelegationEnded:
+    return DelegationEnded(
+        person_id=delegated.person_id,
+        delegation_id=delegated.delegation_id,
+        task_code=delegated.task_code,
+        reason="ended",
+        effective_date=date(2026, 3, 1),
+        proposal_id=proposal_id,
+    )
+
+
+async def test_an_ended_delegation_also_ends_what_its_proposal_gave_provider_and_mdt(
+    service_client: ServiceClient,
+) -> None:
+    """Issue 14: the provider the proposal named kept reading the person after the delegation
+    ended, by the relationship the proposal gave it."""
+    async with service_client(ASSESSMENT) as (client, runtime):
+        person_id = await given_person(client)
+        proposed = proposal(person_id, "UHL")
+        delegated = given_task_delegated(person_id).model_copy(
+            update={"proposal_id": proposed.proposal_id}
+        )
+        await deliver(runtime, proposed, delegated)
+        await deliver(runtime, ended_delegation(delegated, proposed.proposal_id))
+        held = await rows(runtime, person_id)
+    until = datetime(2026, 3, 29, tzinfo=UTC)
+    source = str(proposed.proposal_id)
+    assert held[("PROVIDER-HOMECARE-1", "provider", source)] == (JAN_5, until)
+    assert held[("UHL", "mdt", source)] == (JAN_5, until)
+    assert held[("PROVIDER-HOMECARE-1", "provider", str(delegated.delegation_id))][1] == until
+
+
+async def test_a_provider_that_declines_sees_the_person_for_the_grace_period_only(
+    service_client: ServiceClient,
+) -> None:
+    """R15 with issue 14: a provider approved and then declining kept the proposal's
+    relationship for ever; the oversight owner keeps the task it takes back (R18)."""
+    async with service_client(ASSESSMENT) as (client, runtime):
+        person_id = await given_person(client)
+        proposed = proposal(person_id, "UHL")
+        delegated = given_task_delegated(person_id).model_copy(
+            update={"proposal_id": proposed.proposal_id}
+        )
+        declined = DelegationDeclined(
+            person_id=delegated.person_id,
+            delegation_id=delegated.delegation_id,
+            provider_organisation=delegated.provider_organisation,
+            reason="declined",
+            declined_on=date(2026, 2, 1),
+            proposal_id=proposed.proposal_id,
+        )
+        await deliver(runtime, proposed, delegated, declined, declined)
+        held = await rows(runtime, person_id)
+    until = grace_after(date(2026, 2, 1), GRACE)
+    proposal_source, delegation_source = str(proposed.proposal_id), str(delegated.delegation_id)
+    assert held[("PROVIDER-HOMECARE-1", "provider", proposal_source)] == (JAN_5, until)
+    assert held[("PROVIDER-HOMECARE-1", "provider", delegation_source)] == (JAN_5, until)
+    assert held[("UHL", "mdt", proposal_source)] == (JAN_5, until)
+    assert held[("LPT", "oversight", delegation_source)] == (JAN_5, None)
+
+
+async def test_r22_a_settled_dispute_closes_the_csu_case_after_the_grace_period(
+    service_client: ServiceClient, clock: MovableClock
+) -> None:
+    """Issue 14: a CSU's relationship from a dispute never ended."""
+    async with service_client(ASSESSMENT) as (client, runtime):
+        person_id = await given_person(client)
+        raised = DisputeRaised(
+            person_id=uuid.UUID(person_id),
+            dispute_id=uuid.uuid4(),
+            package_id=uuid.uuid4(),
+            raised_by="LLR-ICB",
+            parties=["LLR-ICB", "RUTLAND-COUNTY-COUNCIL"],
+            summary="s",
+            raised_on=date(2026, 2, 2),
+        )
+        settled = DisputeSettled(
+            person_id=raised.person_id,
+            dispute_id=raised.dispute_id,
+            package_id=raised.package_id,
+            effective_from=date(2026, 2, 2),
+            settlements=[],
+        )
+        await deliver(runtime, raised)
+        clock.set(datetime(2026, 4, 10, 9, tzinfo=UTC))
+        await deliver(runtime, settled, settled)
+        held = await rows(runtime, person_id)
+    source, since = str(raised.dispute_id), datetime(2026, 2, 2, tzinfo=UTC)
+    until = grace_after(date(2026, 4, 10), GRACE)
+    assert {k: v for k, v in held.items() if k[2] == source} == {
+        ("LLR-ICB", "commissioner", source): (since, until),
+        ("RUTLAND-COUNTY-COUNCIL", "commissioner", source): (since, until),
+        ("MLCSU", "csu_case", source): (since, until),
+    }

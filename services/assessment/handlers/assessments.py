@@ -12,7 +12,6 @@ from services.assessment.domain import assessments as rules
 from services.assessment.domain import eligibility
 from services.assessment.handlers import relationships
 from services.assessment.handlers.people import locked_person
-from services.assessment.handlers.relationships import may_act_on
 from services.assessment.models import Assessment, NeedChange
 from services.assessment.schemas.assessments import (
     AssessmentCreate,
@@ -20,6 +19,7 @@ from services.assessment.schemas.assessments import (
     NeedChangeCreate,
 )
 from services.assessment.settings import Settings
+from shared.access import may_act_on
 from shared.audit import audit
 from shared.auth import CurrentUser
 from shared.db import now, today

@@ -11,9 +11,9 @@ from services.assessment.domain import consents, plans
 from services.assessment.handlers import plans as plan_handlers
 from services.assessment.handlers.people import locked_person
 from services.assessment.handlers.plans import as_plan, latest_version, save_version
-from services.assessment.handlers.relationships import may_act_on
 from services.assessment.models import Consent
 from services.assessment.schemas.consents import ConsentCreate, ConsentWithdrawal
+from shared.access import may_act_on
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
 from shared.db import now, today

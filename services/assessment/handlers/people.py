@@ -9,13 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.assessment.domain import people
 from services.assessment.handlers import relationships
-from services.assessment.handlers.relationships import may_act_on
 from services.assessment.models import EqualityProfile, Person
 from services.assessment.schemas.people import (
     CommunityHealthServicesUpdate,
     EqualityProfileWrite,
     PersonCreate,
 )
+from shared.access import may_act_on
 from shared.audit import audit
 from shared.auth import CurrentUser
 from shared.db import claim, now, today

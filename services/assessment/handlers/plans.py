@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.assessment.domain import plans
 from services.assessment.handlers.people import locked_person
-from services.assessment.handlers.relationships import may_act_on
 from services.assessment.models import SupportPlanVersion
 from services.assessment.schemas.plans import SupportPlanCreate
+from shared.access import may_act_on
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
 from shared.db import now, today

@@ -1,10 +1,9 @@
 """Legitimate relationships, decided here from what assessment does and from the partners' events,
 applied to this service's relationships table and published (`RelationshipChanged`) for the others.
 
-Writes about a person need the caller's organisation to hold a relationship with them: without
-one the person is answered 404, as for reads. Recording an assessment is the exception, because
-assessing is what makes the relationship: a registered practitioner may assess a person outside
-one by stating why (`X-Break-Glass-Reason`), audited as break-glass for the Caldicott guardian.
+Writes about a person pass `shared.access.may_act_on` in every service. Recording an assessment
+is the one write outside a relationship, because assessing is what makes it: a registered
+practitioner may assess a person by stating why (`X-Break-Glass-Reason`), audited as break-glass.
 """
 
 from __future__ import annotations
@@ -21,12 +20,11 @@ from services.assessment.domain.relationships import Held, Key, Party
 from services.assessment.models import Person
 from services.assessment.settings import Settings
 from shared import relationships as shared_relationships
-from shared.audit import Purpose, audit_reads
-from shared.auth import CurrentUser, Role
-from shared.errors import NotFound
+from shared.db import today
 from shared.events.delegation import (
     DecisionOutcome,
     DelegationDecided,
+    DelegationDeclined,
     DelegationEnded,
     OversightTransferred,
     ProposalSubmitted,
@@ -34,6 +32,7 @@ from shared.events.delegation import (
 )
 from shared.events.funding import (
     DisputeRaised,
+    DisputeSettled,
     FundingApportioned,
     JointPackageAgreed,
     WithoutPrejudiceSettled,
@@ -41,23 +40,9 @@ from shared.events.funding import (
 from shared.events.vocabulary import OrganisationKind, RelationshipBasis
 from shared.organisations import organisations as register
 from shared.outbox import publish
-from shared.relationships import related, relationship
+from shared.relationships import relationship
 
 table = shared_relationships.relationships
-
-
-async def may_act_on(
-    session: AsyncSession, actor: CurrentUser, person_id: UUID, break_glass: str | None = None
-) -> None:
-    """A write about a person needs the caller's organisation to hold a relationship with them,
-    else 404; `break_glass` (only where the write makes the relationship) lets a registered
-    practitioner act outside one, audited as break-glass."""
-    if actor.role is Role.SERVICE or await related(session, actor.organisation, person_id):
-        return
-    if break_glass is not None and actor.role is Role.REGISTERED_PRACTITIONER:
-        await audit_reads(session, actor, "person", [person_id], Purpose.BREAK_GLASS, break_glass)
-        return
-    raise NotFound(f"no person {person_id}")
 
 
 async def start(
@@ -152,9 +137,7 @@ async def on_delegation_decided(session: AsyncSession, event: DelegationDecided)
             await start(session, event.person_id, (organisation, key.basis), key.source_id, since)
     if refused:
         until = _grace_after(session, event.decided_on)
-        proposal = event.proposal_id
-        for key in await _open_from(session, event.person_id, proposal, rules.FROM_PROPOSAL):
-            await end(session, key, until)
+        await _end_from(session, event.person_id, event.proposal_id, rules.FROM_PROPOSAL, until)
 
 
 async def on_task_delegated(session: AsyncSession, event: TaskDelegated) -> None:
@@ -179,14 +162,37 @@ async def on_oversight_transferred(session: AsyncSession, event: OversightTransf
     await start(session, event.person_id, party, event.delegation_id, since)
 
 
-async def on_delegation_ended(session: AsyncSession, event: DelegationEnded) -> None:
-    """The provider and the oversight owner of the ended task see the person for the grace
-    period after its end, then no longer."""
-    until = _grace_after(session, event.effective_date)
-    for key in await _open_from(
-        session, event.person_id, event.delegation_id, rules.ENDS_WITH_DELEGATION
-    ):
+async def _end_from(
+    session: AsyncSession,
+    person_id: UUID,
+    source: object | None,
+    bases: Iterable[RelationshipBasis],
+    until: datetime,
+) -> None:
+    """End what a source gave on these bases at `until` (no source, nothing to end)."""
+    if source is None:
+        return
+    for key in await _open_from(session, person_id, source, bases):
         await end(session, key, until)
+
+
+async def on_delegation_ended(session: AsyncSession, event: DelegationEnded) -> None:
+    """The provider and the oversight owner of the ended task, and the MDT and provider of the
+    proposal it came from, see the person for the grace period after its end, then no longer."""
+    until = _grace_after(session, event.effective_date)
+    person = event.person_id
+    await _end_from(session, person, event.delegation_id, rules.ENDS_WITH_DELEGATION, until)
+    await _end_from(session, person, event.proposal_id, rules.FROM_PROPOSAL, until)
+
+
+async def on_delegation_declined(session: AsyncSession, event: DelegationDeclined) -> None:
+    """R15: a provider that declines the task (before or after it went live) sees the person for
+    the grace period after, as does the MDT of the proposal that named it; the oversight owner
+    keeps the task it takes back (R18)."""
+    until = _grace_after(session, event.declined_on)
+    person, provider = event.person_id, (RelationshipBasis.PROVIDER,)
+    await _end_from(session, person, event.delegation_id, provider, until)
+    await _end_from(session, person, event.proposal_id, rules.FROM_PROPOSAL, until)
 
 
 async def on_dispute_raised(session: AsyncSession, event: DisputeRaised) -> None:
@@ -199,6 +205,14 @@ async def on_dispute_raised(session: AsyncSession, event: DisputeRaised) -> None
     since = rules.start_of(event.raised_on)
     for party in rules.dispute_parties(event, csus.all()):
         await start(session, event.person_id, party, event.dispute_id, since)
+
+
+async def on_dispute_settled(session: AsyncSession, event: DisputeSettled) -> None:
+    """R22: the CSU's case, and what the dispute gave its parties, close a grace period after
+    the settlement (the parties still fund the package by its own relationship)."""
+    until = _grace_after(session, today(session))
+    bases = (RelationshipBasis.CSU_CASE, RelationshipBasis.COMMISSIONER)
+    await _end_from(session, event.person_id, event.dispute_id, bases, until)
 
 
 async def on_joint_package_agreed(session: AsyncSession, event: JointPackageAgreed) -> None:

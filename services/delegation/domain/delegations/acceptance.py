@@ -74,5 +74,6 @@ def decline(delegation: Delegation, reason: DeclineReason, on: date) -> Transiti
         reason=decline_wording(reason),
         declined_on=on,
         reason_code=reason,
+        proposal_id=delegation.proposal_id,
     )
     return Transition(LIFECYCLE.next(delegation.state, _C.DECLINE), (declined,))

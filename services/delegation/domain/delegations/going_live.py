@@ -56,6 +56,7 @@ def go_live(
         worker_ids=list(delegation.worker_ids),
         section_22_met=delegation.section_22_met,
         needs_specific_training=delegation.needs_specific_training,
+        proposal_id=delegation.proposal_id,
     )
     return Transition(LIFECYCLE.next(delegation.state, _C.GO_LIVE), (delegated,))
 

@@ -107,6 +107,7 @@ class Delegation:
     needs_specific_training: bool = True
     section_22_met: bool | None = None  # R11: None when the test does not apply
     mdt_organisations: tuple[str, ...] = ()  # R13, R26: the MDT that decided it
+    proposal_id: UUID | None = None  # the proposal it came from (its relationships end with it)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ def end(delegation: Delegation, reason: EndReason, on: date) -> Transition[Deleg
         reason=end_wording(reason),
         effective_date=on,
         reason_code=reason,
+        proposal_id=delegation.proposal_id,
     )
     return Transition(LIFECYCLE.next(delegation.state, _C.END), (ended,))
 

@@ -42,6 +42,7 @@ def facts_of(delegation: Delegation) -> rules.Delegation:
         needs_specific_training=delegation.needs_specific_training,
         section_22_met=delegation.section_22_met,
         mdt_organisations=tuple(delegation.mdt_organisations or ()),
+        proposal_id=delegation.proposal_id,
     )
 
 
