@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 
 from services import registry, standalone
+from services.assessment.handlers import relationships
 from shared import auth
 from shared.events import Event, contracts, operations
 from shared.service import Runtime
@@ -59,6 +60,18 @@ async def replay(name: str, ids: list[int]) -> int:
     finally:
         await runtime.close()
     return failed
+
+
+async def republish_relationships() -> int:
+    """Assessment publishes every relationship it holds again, in one transaction."""
+    runtime = runtime_of("assessment")
+    try:
+        async with runtime.sessions.begin() as session:
+            count = await relationships.republish(session)
+    finally:
+        await runtime.close()
+    print(f"assessment: {count} relationships published again (the relay sends them)")
+    return count
 
 
 async def create_topics() -> None:
@@ -136,6 +149,11 @@ def parser() -> argparse.ArgumentParser:
     replaying.add_argument("service", choices=names, help="the service that parked them")
     replaying.add_argument("ids", nargs="+", type=int, metavar="ID", help="dead letter ids")
     command("topics", "Create every service's Kafka topics that do not exist yet")
+    command(
+        "relationships",
+        "Publish every legitimate relationship assessment holds again (after its migration 0005, "
+        "or to rebuild another service's copy); run with assessment's settings",
+    ).add_argument("action", choices=["republish"], help="republish: publish them all again")
     contract = command("contracts", "Export the event JSON Schemas, or check they are additive")
     contract.add_argument(
         "action", choices=["export", "check"], help="export: write the schemas; check: compare"
@@ -232,6 +250,8 @@ def run_command(args: argparse.Namespace) -> int:
             return 1 if asyncio.run(replay(args.service, args.ids)) else 0
         case "topics":
             asyncio.run(create_topics())
+        case "relationships":
+            asyncio.run(republish_relationships())
         case "contracts" if args.action == "export":
             print("\n".join(str(p) for p in contracts.export(events=published_events())))
         case "contracts":

@@ -12,6 +12,7 @@ import csv
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Boolean, Column, String, Table, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -40,6 +41,11 @@ class Organisation:
     name: str
     kind: OrganisationKind
     ipcb_member: bool
+
+    @staticmethod
+    def of(row: Any) -> Organisation:
+        """The organisation a row of the register holds."""
+        return Organisation(row.ods_code, row.name, OrganisationKind(row.kind), row.ipcb_member)
 
     @property
     def is_health(self) -> bool:
@@ -94,9 +100,7 @@ async def find(session: AsyncSession, ods_code: str) -> Organisation | None:
     row = (
         await session.execute(select(organisations).where(organisations.c.ods_code == ods_code))
     ).one_or_none()
-    if row is None:
-        return None
-    return Organisation(row.ods_code, row.name, OrganisationKind(row.kind), row.ipcb_member)
+    return None if row is None else Organisation.of(row)
 
 
 async def named(session: AsyncSession, ods_code: str, field: str) -> Organisation:

@@ -27,23 +27,11 @@ class FrameworkVersion(Base):
     published_by: Mapped[str] = mapped_column(String(200))
 
 
-class PartnerOrganisation(Base):
-    """R2: the partners are data, seeded by migration 0003."""
-
-    __tablename__ = "partner_organisations"
-
-    code: Mapped[str] = mapped_column(String(100), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(50))
-
-
 class BoardMember(Versioned, Base):
     __tablename__ = "board_members"
 
     member_id: Mapped[UUID] = mapped_column(primary_key=True)
-    organisation: Mapped[str] = mapped_column(
-        String(100), ForeignKey("partner_organisations.code"), unique=True
-    )
+    organisation: Mapped[str] = mapped_column(String(100), unique=True)  # R2: in the register
     member_ref: Mapped[str] = mapped_column(String(200))
     role_title: Mapped[str] = mapped_column(String(200))
     appointed_on: Mapped[date]

@@ -14,19 +14,15 @@ from shared.audit import audit_log
 from shared.auth import Role
 from shared.events.governance import CatalogueChange, RulingIssued, TaskCatalogueChanged
 from shared.events.vocabulary import Delegability
+from shared.organisations import read_seed
 from shared.testing.events import published
+from shared.testing.plugin import repo_root
 from tests.conftest import ServiceClient, bearer
 from tests.governance.conftest import AUDITOR, BOARD, problem_field, published_as
 
+# R2, R27: the board's seats are the register's IPCB member organisations (the test register).
 PARTNERS = {
-    "LLR-ICB",
-    "LEICESTER-CITY-COUNCIL",
-    "LEICESTERSHIRE-COUNTY-COUNCIL",
-    "RUTLAND-COUNTY-COUNCIL",
-    "LPT",
-    "MLCSU",
-    "PRIMARY-CARE",
-    "INDEPENDENT-SECTOR",
+    o.ods_code for o in read_seed(repo_root() / "tests" / "organisations.csv") if o.ipcb_member
 }
 
 
@@ -60,12 +56,33 @@ def given_ruling(**overrides: object) -> dict[str, object]:
 # --- through the API, on PostgreSQL ---------------------------------------------------------
 
 
-async def test_r2_the_partner_organisations_are_data_seeded_by_migration(
+async def test_r2_the_boards_seats_are_the_registers_ipcb_member_organisations(
     service_client: ServiceClient,
 ) -> None:
     async with service_client(GOVERNANCE) as (client, _):
         response = await client.get("/board/partners", headers=bearer(Role.CARE_WORKER))
     assert {p["code"] for p in response.json()} == PARTNERS
+    assert {"PRIMARY-CARE", "INDEPENDENT-SECTOR", "MLCSU"} <= PARTNERS
+    assert "UHL" not in PARTNERS  # in the register, not on the board
+
+
+async def test_r27_a_seat_follows_the_register_an_organisation_registered_as_member_sits(
+    service_client: ServiceClient,
+) -> None:
+    """Issue 14: the seats came from a second, fixed list kept by governance; an organisation
+    the register made an IPCB member could not be seated, and one it removed still could."""
+    entry = {"name": "Rutland Health Partnership", "kind": "gp_practice", "ipcb_member": True}
+    async with service_client(GOVERNANCE) as (client, _):
+        not_yet = await client.post("/board/members", json=given_member("RHP"), headers=BOARD)
+        registered = await client.put("/organisations/RHP", json=entry, headers=BOARD)
+        seated = await client.post("/board/members", json=given_member("RHP"), headers=BOARD)
+        not_a_member = await client.post("/board/members", json=given_member("UHL"), headers=BOARD)
+        partners = await client.get("/board/partners", headers=bearer(Role.CARE_WORKER))
+    assert not_yet.status_code == not_a_member.status_code == 422
+    assert problem_field(not_a_member) == "organisation"
+    assert registered.status_code in (200, 201)
+    assert seated.status_code == 201
+    assert "RHP" in {p["code"] for p in partners.json()}
 
 
 async def test_r27_a_second_member_for_the_same_partner_is_refused_with_409(

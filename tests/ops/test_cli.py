@@ -8,14 +8,21 @@ import argparse
 import os
 import subprocess
 import sys
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jwt
 import pytest
+from sqlalchemy import insert
 
+from services.assessment.main import SPEC as ASSESSMENT
 from services.cli import main, parser
 from services.delegation.main import SPEC as DELEGATION
 from shared.auth import dev_private_key, public_key_pem
+from shared.events.assessment import RelationshipChanged
+from shared.relationships import relationships
+from shared.testing.events import published
 from shared.testing.plugin import repo_root
 from tests.conftest import ServiceClient
 
@@ -114,3 +121,35 @@ def test_make_setup_says_what_it_is_doing() -> None:
     steps = [line for line in done.stdout.splitlines() if line.startswith("echo")]
     assert len(steps) >= 4, done.stdout
     assert "--quiet -c constraints.txt" not in done.stdout
+
+
+async def test_relationships_republish_publishes_what_migration_0005_filled(
+    service_client: ServiceClient,
+) -> None:
+    """Issue 14: assessment's migration 0005 filled relationships from the record, which a
+    migration cannot publish; `llr relationships republish` publishes each row as it stands."""
+    person_id, since = uuid.uuid4(), datetime(2025, 6, 1, tzinfo=UTC)
+    filled = [("LPT", "registered", None), ("CAREWELL-HOMECARE", "provider", since)]
+    async with service_client(ASSESSMENT) as (_, runtime):
+        async with runtime.sessions.begin() as session:
+            for organisation, basis, until in filled:
+                await session.execute(
+                    insert(relationships).values(
+                        person_id=person_id,
+                        organisation=organisation,
+                        basis=basis,
+                        source_id=str(person_id),
+                        since=since,
+                        until=until,
+                    )
+                )
+        url = runtime.settings.database_url
+        done = llr("relationships", "republish", ASSESSMENT_DATABASE_URL=url)
+        again = llr("relationships", "republish", ASSESSMENT_DATABASE_URL=url)
+        sent = await published(runtime, RelationshipChanged)
+
+    assert done.returncode == again.returncode == 0, done.stderr
+    assert done.stdout.strip().startswith("assessment: 2 relationships published again")
+    assert sorted(
+        (e.organisation, e.basis.value, e.until) for e in sent if isinstance(e, RelationshipChanged)
+    ) == sorted([*filled, *filled])

@@ -245,3 +245,19 @@ async def on_without_prejudice_settled(
     party = (event.accountable_organisation, RelationshipBasis.COMMISSIONER)
     since = rules.start_of(event.start_date)
     await start(session, event.person_id, party, event.delegation_id, since)
+
+
+async def republish(session: AsyncSession) -> int:
+    """Publish every relationship held here again, as it stands: after migration 0005 filled
+    them from the record (a migration cannot publish), or to rebuild another service's copy.
+    The others keep the row each event carries, so a relationship told twice changes nothing."""
+    rows = await session.execute(select(table).order_by(table.c.person_id, table.c.since))
+    count = 0
+    for found in rows:
+        basis = RelationshipBasis(found.basis)
+        event = relationship(
+            found.person_id, found.organisation, basis, found.source_id, found.since, found.until
+        )
+        await publish(session, event)
+        count += 1
+    return count

@@ -40,7 +40,10 @@ async def list_partners(
     session: Session, user: CurrentUser = admits(*EVERYONE)
 ) -> list[PartnerRead]:
     """The partner organisations, each of which has one member of the board."""
-    return [PartnerRead.model_validate(p) for p in await queries.partners(session)]
+    return [
+        PartnerRead(code=p.ods_code, name=p.name, kind=p.kind.value)
+        for p in await queries.partners(session)
+    ]
 
 
 @router.post(

@@ -24,8 +24,13 @@ def appoint_member(
     if organisation not in partners:
         raise RuleViolation(
             "R27",
-            f"{organisation} is not a partner organisation of the Framework",
-            errors=[{"field": "organisation", "reason": "not a partner organisation"}],
+            f"{organisation} is not a board organisation in the partner register (R2)",
+            errors=[
+                {
+                    "field": "organisation",
+                    "reason": "not an IPCB member organisation in the register",
+                }
+            ],
         )
     if sitting_member is not None:
         raise Conflict(

@@ -12,7 +12,6 @@ from services.governance.domain.identifiers import refuse_identifiers
 from services.governance.models import (
     BoardMember,
     NewArea,
-    PartnerOrganisation,
     ReportedIssue,
     Ruling,
     SharedCareTheme,
@@ -30,7 +29,7 @@ from shared.auth import CurrentUser
 from shared.dates import not_in_future
 from shared.db import now, today
 from shared.errors import Conflict, InvalidInput, NotFound
-from shared.organisations import require_board_member
+from shared.organisations import find, require_board_member
 from shared.outbox import publish
 
 Keyed = TypeVar("Keyed", ReportedIssue, Ruling)
@@ -42,11 +41,13 @@ async def appoint_member(
     """R27: record a partner's member of the board; its unique seat leaves racers one winner."""
     await require_board_member(session, actor)
     not_in_future("appointed_on", body.appointed_on, today(session))
-    partner = await session.get(PartnerOrganisation, body.organisation)
+    partner = await find(session, body.organisation)
     sitting = await session.scalar(
         select(BoardMember.member_id).where(BoardMember.organisation == body.organisation)
     )
-    board.appoint_member(body.organisation, [partner.code] if partner else [], sitting)
+    board.appoint_member(
+        body.organisation, [partner.ods_code] if partner and partner.ipcb_member else [], sitting
+    )
     member = BoardMember(
         member_id=uuid.uuid4(),
         **body.model_dump(),

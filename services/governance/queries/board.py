@@ -9,16 +9,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.governance.models import (
     BoardMember,
     NewArea,
-    PartnerOrganisation,
     ReportedIssue,
     Ruling,
     SharedCareTheme,
 )
 from shared.errors import NotFound
+from shared.organisations import Organisation
+from shared.organisations import organisations as register
 
 
-async def partners(session: AsyncSession) -> Sequence[PartnerOrganisation]:
-    return (await session.scalars(select(PartnerOrganisation).order_by("code"))).all()
+async def partners(session: AsyncSession) -> list[Organisation]:
+    """R2, R27: the register's organisations that sit on the IPCB, one seat each."""
+    found = await session.execute(
+        select(register).where(register.c.ipcb_member).order_by(register.c.ods_code)
+    )
+    return [Organisation.of(row) for row in found]
 
 
 async def members(session: AsyncSession) -> Sequence[BoardMember]:
