@@ -9,7 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
-from shared.errors import Conflict, InvalidInput, RuleViolation
+from shared.errors import Conflict, RuleViolation
 from shared.events.assessment import (
     AssessedHealthNeed,
     HealthCondition,
@@ -151,13 +151,6 @@ def needs_assessed(assessed: Assessed) -> NeedsAssessed:
         ],
         supersedes_assessment_id=assessed.supersedes,
     )
-
-
-def not_after_today(field: str, day: date, today: date) -> date:
-    """What is recorded as done cannot be dated in the future."""
-    if day > today:
-        raise InvalidInput(field, "cannot be in the future")
-    return day
 
 
 def need_changed(

@@ -12,6 +12,7 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
+from shared.dates import not_in_future
 from shared.errors import Conflict, InvalidInput, RuleViolation
 from shared.events import Event
 from shared.events.assessment import (
@@ -174,8 +175,7 @@ def may_record_consent(
 ) -> None:
     """R7: consent to one task, by the person or a lawful representative, once while in force
     for the same delegation, provider or (open) task."""
-    if given_on > today:
-        raise InvalidInput("given_on", "cannot be in the future")
+    not_in_future("given_on", given_on, today)
     same_scope = (task_code, delegation_id or provider_organisation)
     for fact in existing:
         if fact.state is ConsentState.GIVEN and fact.scope == same_scope:
@@ -223,7 +223,6 @@ def may_withdraw(fact: ConsentFact, given_on: date, withdrawn_on: date, today: d
     """R7: only consent in force can be withdrawn, on or after the day it was given."""
     if not CONSENT.allows(fact.state, ConsentCommand.WITHDRAW):
         raise Conflict("this consent is already withdrawn", rule="R7", state=str(fact.state))
-    if withdrawn_on > today:
-        raise InvalidInput("withdrawn_on", "cannot be in the future")
+    not_in_future("withdrawn_on", withdrawn_on, today)
     if withdrawn_on < given_on:
         raise InvalidInput("withdrawn_on", "cannot be before consent was given")

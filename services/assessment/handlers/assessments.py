@@ -22,6 +22,7 @@ from services.assessment.settings import Settings
 from shared.access import may_act_on
 from shared.audit import audit
 from shared.auth import CurrentUser
+from shared.dates import not_in_future
 from shared.db import now, today
 from shared.errors import Conflict, InvalidInput
 from shared.events.assessment import HealthCondition, HealthPurpose
@@ -64,7 +65,7 @@ async def record_assessment(
         assessed_by=actor.user_id,
         assessor_role=actor.role.value,
         partner_organisation=organisation,
-        assessed_on=rules.not_after_today("assessed_on", body.assessed_on or on, on),
+        assessed_on=not_in_future("assessed_on", body.assessed_on or on, on),
         recorded_at=at,
         health_needs=[
             {"need_id": str(uuid.uuid4()), **n.model_dump(mode="json")} for n in body.health_needs
@@ -169,7 +170,7 @@ async def record_need_change(
         person_id=person_id,
         significant=body.significant,
         description=body.description,
-        recorded_on=rules.not_after_today("recorded_on", body.recorded_on or on, on),
+        recorded_on=not_in_future("recorded_on", body.recorded_on or on, on),
         recorded_at=at,
         recorded_by=actor.user_id,
         idempotency_key=idempotency_key,
