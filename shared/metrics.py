@@ -39,6 +39,7 @@ OUTBOX_OLDEST_AGE = Gauge(
 CONSUMER_LAG = Gauge(
     "llr_consumer_lag", "Records behind the log end", ["service", "topic", "partition"]
 )
+PLUMBING_ROWS = Gauge("llr_plumbing_rows", "Rows in a plumbing table", ["service", "table"])
 DEAD_LETTERS = Counter("llr_dead_letters_parked_total", "Messages parked", ["service"])
 DEAD_LETTERS_WAITING = Gauge(
     "llr_dead_letters_waiting", "Parked messages not replayed yet (from the database)", ["service"]

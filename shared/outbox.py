@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 import asyncpg
 import structlog
 from aiokafka.partitioner import murmur2
-from prometheus_client import Gauge
 from sqlalchemy import (
     DDL,
     BigInteger,
@@ -65,7 +64,6 @@ LISTENING_POLL_SECONDS = 1.0  # a safety net only: a NOTIFY wakes the relay at o
 
 # The rows in the plumbing tables, refreshed by the relay after each pruning pass.
 # (Belongs beside the other gauges in shared.metrics once that file takes it.)
-PLUMBING_ROWS = Gauge("llr_plumbing_rows", "Rows in a plumbing table", ["service", "table"])
 
 outbox = Table(
     "outbox",
@@ -287,7 +285,7 @@ class Relay:
         async with self.sessions() as session:
             for name, (table, _age) in _retained_tables().items():
                 count = await session.scalar(select(func.count()).select_from(table))
-                PLUMBING_ROWS.labels(self.service, name).set(int(count or 0))
+                metrics.PLUMBING_ROWS.labels(self.service, name).set(int(count or 0))
         return deleted
 
     async def _prune_quietly(self) -> None:
