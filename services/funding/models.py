@@ -143,6 +143,27 @@ class JointPackage(Versioned, Base):
     delegation_id: Mapped[UUID | None] = mapped_column(default=None)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
+    # R21: the NHS Continuing Healthcare outcome (None only on packages agreed before it was
+    # recorded), the next review (A 5.14), and the end with its coded reason.
+    chc_outcome: Mapped[str | None] = mapped_column(String(20), default=None)
+    chc_decided_on: Mapped[date | None] = mapped_column(default=None)
+    review_due: Mapped[date | None] = mapped_column(default=None, index=True)
+    ends_on: Mapped[date | None] = mapped_column(default=None)
+    end_reason: Mapped[str | None] = mapped_column(String(30), default=None)  # PackageEndReason
+
+
+class PackageReview(Base):
+    """R21, A 5.14: a review of a joint package, and when the next falls due."""
+
+    __tablename__ = "package_reviews"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    package_id: Mapped[UUID] = mapped_column(ForeignKey("joint_packages.id"), index=True)
+    reviewed_on: Mapped[date]
+    next_review_due: Mapped[date]
+    note: Mapped[str | None] = mapped_column(Text)  # the reviewers' own words: never on an event
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime]
 
 
 class PackageTerms(Base):
@@ -161,12 +182,15 @@ class PackageTerms(Base):
 
 
 class Dispute(Versioned, Base):
-    """R22: a party disputes a joint-funded case; the CSU resolves it."""
+    """R22: a party disputes a joint-funded case (a joint package, an apportionment or a
+    without-prejudice decision); the CSU resolves it."""
 
     __tablename__ = "disputes"
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
-    package_id: Mapped[UUID] = mapped_column(ForeignKey("joint_packages.id"), index=True)
+    subject_kind: Mapped[str] = mapped_column(String(30))  # DisputeSubject
+    subject_id: Mapped[UUID] = mapped_column(index=True)  # the package's or the delegation's
+    package_id: Mapped[UUID | None] = mapped_column(ForeignKey("joint_packages.id"), index=True)
     person_id: Mapped[UUID]
     raised_by: Mapped[str] = mapped_column(String(200))
     raised_by_user: Mapped[str] = mapped_column(String(200))

@@ -80,6 +80,13 @@ class Share(EventPart):
     weekly_pence: int | None = None
 
 
+class ChcOutcome(StrEnum):
+    """The NHS Continuing Healthcare outcome a joint package records (R21)."""
+
+    NOT_ELIGIBLE = "not_eligible"
+    ELIGIBLE = "eligible"
+
+
 class JointPackageAgreed(FundingEvent):
     """Emitted when a joint package's shares are agreed or changed from a date (R21)."""
 
@@ -87,6 +94,35 @@ class JointPackageAgreed(FundingEvent):
     weekly_cost_pence: int
     shares: list[Share]
     effective_from: date
+    # R21: the day the person was found not eligible for NHS Continuing Healthcare.
+    chc_decided_on: date | None = None
+
+
+class PackageEndReason(StrEnum):
+    """Why a joint package ended (R21)."""
+
+    CHC_ELIGIBLE = "chc_eligible"  # now eligible for NHS Continuing Healthcare: the NHS funds all
+    NEEDS_CHANGED = "needs_changed"  # the need the package met is gone or met another way
+    MOVED_AWAY = "moved_away"  # the person moved out of the partners' area
+    DIED = "died"
+    OTHER = "other"
+
+
+class JointPackageEnded(FundingEvent):
+    """Emitted when a joint package ends: its parties pay nothing from `ends_on` (R21)."""
+
+    package_id: UUID
+    ends_on: date
+    reason_code: PackageEndReason
+    parties: list[str]
+
+
+class JointPackageReviewed(FundingEvent):
+    """Emitted when a joint package's review is recorded; the next falls due (R21, A 5.14)."""
+
+    package_id: UUID
+    reviewed_on: date
+    next_review_due: date
 
 
 class DisputeReason(StrEnum):
@@ -99,16 +135,31 @@ class DisputeReason(StrEnum):
     OTHER = "other"
 
 
+class DisputeSubject(StrEnum):
+    """What a funding dispute is about (R22): a joint package, a delegation's apportioned cost
+    (R19), or the funding decision that settled without-prejudice funding (R20)."""
+
+    JOINT_PACKAGE = "joint_package"
+    APPORTIONMENT = "apportionment"
+    WITHOUT_PREJUDICE = "without_prejudice"
+
+
 class DisputeRaised(FundingEvent):
     """Emitted when a party disputes a joint-funded case: it goes to the CSU (R22)."""
 
     dispute_id: UUID
+    # The disputed subject's id: the package's, or for another subject_kind the delegation's
+    # (kept required for readers that predate subject_kind).
     package_id: UUID
     raised_by: str
     parties: list[str]
     summary: str  # fixed words made from reason_code; the party's own note stays in funding
     raised_on: date
     reason_code: DisputeReason | None = None
+    subject_kind: DisputeSubject | None = None  # None: a joint package, raised before subjects
+    subject_id: UUID | None = None
+    # The subject's weekly cost when raised: an outcome in weekly pence adds up to it (R22).
+    weekly_cost_pence: int | None = None
 
 
 class DisputeSettled(FundingEvent):
@@ -119,6 +170,7 @@ class DisputeSettled(FundingEvent):
     effective_from: date
     settlements: list[Settlement]
     framework_version: int | None = None  # R29: the version the outcome was settled under
+    subject_kind: DisputeSubject | None = None  # None: a joint package
 
 
 PUBLISHED: Sequence[type[Event]] = (
@@ -126,6 +178,8 @@ PUBLISHED: Sequence[type[Event]] = (
     FundingStopped,
     WithoutPrejudiceSettled,
     JointPackageAgreed,
+    JointPackageEnded,
+    JointPackageReviewed,
     DisputeRaised,
     DisputeSettled,
 )

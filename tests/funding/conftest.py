@@ -102,6 +102,8 @@ def given_package_body(**overrides: Any) -> dict[str, Any]:
         "weekly_cost_pence": 70_000,
         "shares": [{"organisation": ICB, "percent": 60}, {"organisation": CITY, "percent": 40}],
         "effective_from": "2026-01-05",
+        "chc_outcome": "not_eligible",  # R21: not eligible for NHS Continuing Healthcare
+        "chc_decided_on": "2025-12-15",
     } | overrides
 
 

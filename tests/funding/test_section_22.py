@@ -148,7 +148,12 @@ async def test_r11_a_joint_package_for_the_task_gives_the_council_no_share(
     service_client: ServiceClient,
 ) -> None:
     delegated = given_task_delegated(additional_minutes_per_week=60, section_22_met=False)
-    nhs_only = [{"organisation": ICB, "percent": 70}, {"organisation": LPT, "percent": 30}]
+    # R21: the council is a party to the joint package; R11: it has no share of this task.
+    nhs_only = [
+        {"organisation": ICB, "percent": 70},
+        {"organisation": LPT, "percent": 30},
+        {"organisation": CITY, "percent": 0},
+    ]
     with_council = [{"organisation": ICB, "percent": 60}, {"organisation": CITY, "percent": 40}]
     ids = {"person_id": str(delegated.person_id), "delegation_id": str(delegated.delegation_id)}
     async with service_client(FUNDING) as (client, runtime):
@@ -190,7 +195,11 @@ async def test_r11_a_dispute_outcome_giving_the_council_a_share_charges_the_nhs_
     service_client: ServiceClient,
 ) -> None:
     delegated = given_task_delegated(additional_minutes_per_week=60, section_22_met=False)
-    shares = [{"organisation": ICB, "percent": 70}, {"organisation": LPT, "percent": 30}]
+    shares = [
+        {"organisation": ICB, "percent": 70},
+        {"organisation": LPT, "percent": 30},
+        {"organisation": CITY, "percent": 0},
+    ]
     body = given_package_body(
         shares=shares,
         person_id=str(delegated.person_id),

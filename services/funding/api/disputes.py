@@ -6,16 +6,21 @@ from fastapi import APIRouter
 
 from services.funding.api.roles import MONEY
 from services.funding.domain import disputes
+from services.funding.handlers import delegation_disputes
 from services.funding.handlers import disputes as handlers
 from services.funding.models import Dispute
 from services.funding.queries import disputes as queries
 from services.funding.queries import packages as package_queries
-from services.funding.schemas.disputes import DisputeCreate, DisputeRead
+from services.funding.schemas.disputes import (
+    DelegationDisputeCreate,
+    DisputeCreate,
+    DisputeRead,
+)
 from services.funding.schemas.packages import (
     ShareIn,
 )
 from shared.auth import CurrentUser, Role, admits
-from shared.events.funding import DisputeReason
+from shared.events.funding import DisputeReason, DisputeSubject
 from shared.web import Session
 
 router = APIRouter()
@@ -32,6 +37,24 @@ async def raise_dispute(
 ) -> DisputeRead:
     """A party raises a dispute; care and the current funding continue meanwhile."""
     dispute = await handlers.raise_dispute(session, user, package_id, body)
+    await session.commit()
+    return _dispute(dispute)
+
+
+@router.post(
+    "/delegations/{delegation_id}/funding/disputes",
+    status_code=201,
+    tags=["disputes"],
+    summary="Dispute a delegation's apportionment or without-prejudice decision: to the CSU (R22)",
+)
+async def raise_delegation_dispute(
+    delegation_id: UUID,
+    body: DelegationDisputeCreate,
+    session: Session,
+    user: CurrentUser = admits(*MONEY),
+) -> DisputeRead:
+    """A party raises it; the delegation's funding continues as it is meanwhile (R20)."""
+    dispute = await delegation_disputes.raise_delegation_dispute(session, user, delegation_id, body)
     await session.commit()
     return _dispute(dispute)
 
@@ -56,6 +79,8 @@ def _dispute(dispute: Dispute) -> DisputeRead:
     outcome = dispute.outcome
     return DisputeRead(
         id=dispute.id,
+        subject_kind=DisputeSubject(dispute.subject_kind),
+        subject_id=dispute.subject_id,
         package_id=dispute.package_id,
         person_id=dispute.person_id,
         raised_by=dispute.raised_by,

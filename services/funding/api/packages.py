@@ -5,17 +5,24 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 
 from services.funding.api.roles import MONEY
+from services.funding.domain import reviews
+from services.funding.domain.packages import PackageState
 from services.funding.handlers import packages as handlers
 from services.funding.models import JointPackage, PackageTerms
 from services.funding.queries import packages as queries
 from services.funding.schemas.packages import (
     JointPackageCreate,
     JointPackageRead,
+    PackageEnd,
+    PackageReviewCreate,
+    PackageReviewRead,
     ShareIn,
     TermsCreate,
     TermsRead,
 )
 from shared.auth import CurrentUser, Role, admits
+from shared.db import today
+from shared.events.funding import ChcOutcome, PackageEndReason
 from shared.web import IdempotencyKey, Session, answer_replay, replayed
 
 router = APIRouter()
@@ -60,6 +67,67 @@ async def change_shares(
     return await _package(session, package)
 
 
+@router.post(
+    "/joint-packages/{package_id}/end",
+    tags=["joint packages"],
+    summary="End a joint package from a date, with a coded reason (R21)",
+)
+async def end_package(
+    package_id: UUID,
+    body: PackageEnd,
+    session: Session,
+    user: CurrentUser = admits(Role.COMMISSIONER),
+) -> JointPackageRead:
+    """Its parties pay nothing from `ends_on`; an open dispute still settles the days paid."""
+    package = await handlers.end_package(session, user, package_id, body)
+    await session.commit()
+    return await _package(session, package)
+
+
+@router.post(
+    "/joint-packages/{package_id}/reviews",
+    status_code=201,
+    tags=["joint packages"],
+    summary="Record a joint package's review (R21, A 5.14)",
+)
+async def review_package(
+    package_id: UUID,
+    body: PackageReviewCreate,
+    session: Session,
+    user: CurrentUser = admits(Role.COMMISSIONER),
+) -> PackageReviewRead:
+    """A party records the review; the next falls due twelve months after it."""
+    review = await handlers.review_package(session, user, package_id, body)
+    await session.commit()
+    return PackageReviewRead.model_validate(review)
+
+
+@router.get(
+    "/joint-packages/reviews/overdue",
+    tags=["joint packages"],
+    summary="Joint packages whose review is overdue (R21, A 5.14)",
+)
+async def overdue_reviews(
+    session: Session, user: CurrentUser = admits(*MONEY)
+) -> list[JointPackageRead]:
+    """Running packages your organisation is party to whose review is past due, longest first."""
+    return [await _package(session, p) for p in await queries.overdue_reviews(session, user)]
+
+
+@router.get(
+    "/joint-packages/{package_id}/reviews",
+    tags=["joint packages"],
+    summary="A joint package's reviews (R21, A 5.14)",
+)
+async def package_reviews(
+    package_id: UUID, session: Session, user: CurrentUser = admits(*MONEY)
+) -> list[PackageReviewRead]:
+    """Every review recorded, oldest first, for the organisations party to the package."""
+    await queries.package_for(session, user, package_id)
+    rows = await queries.package_reviews(session, package_id)
+    return [PackageReviewRead.model_validate(r) for r in rows]
+
+
 @router.get(
     "/joint-packages/{package_id}", tags=["joint packages"], summary="A joint package (R21)"
 )
@@ -79,6 +147,15 @@ async def _package(session: Session, package: JointPackage) -> JointPackageRead:
         setting=package.setting,
         terms=[_terms(t) for t in rows],
         delegation_id=package.delegation_id,
+        status=PackageState(package.status),
+        chc_outcome=ChcOutcome(package.chc_outcome) if package.chc_outcome else None,
+        chc_decided_on=package.chc_decided_on,
+        review_due=package.review_due,
+        review_overdue=reviews.is_overdue(
+            PackageState(package.status), package.review_due, today(session)
+        ),
+        ends_on=package.ends_on,
+        end_reason=PackageEndReason(package.end_reason) if package.end_reason else None,
     )
 
 

@@ -6,6 +6,7 @@ Rates and joint package terms may start after today, so their bound is the plaus
 rather than today; a funding decision is further bounded by R20 (from the start date to today).
 """
 
+import calendar
 from datetime import date, timedelta
 
 from shared.dates import EARLIEST, LATEST
@@ -27,3 +28,10 @@ def check_period(start: date, end: date, start_field: str, end_field: str) -> No
         raise InvalidInput(end_field, f"is before {start_field}")
     if end - start >= MAX_PERIOD:
         raise InvalidInput(end_field, f"the period is longer than {MAX_PERIOD.days} days")
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it is shorter."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))

@@ -1,7 +1,10 @@
 """R22 disputes: a party disputes a joint-funded case, the CSU resolves it, and the days already
 paid are settled back to the date the outcome names.
 
-A dispute is open until the CSU's outcome settles it.
+A dispute is about a subject: a joint package (R21), a delegation's apportioned cost (R19) or
+the funding decision that settled without-prejudice funding (R20). Whatever the subject, it is
+open until the CSU's outcome settles it, one open dispute per subject, and nothing stops paying
+meanwhile (R20): the outcome is applied from its date and the days already paid settled back.
 """
 
 from collections.abc import Sequence
@@ -19,9 +22,10 @@ from services.funding.domain.packages import (
     ShareTerm,
     Terms,
     package_lines,
+    refuse,
 )
 from shared.errors import Conflict, RuleViolation
-from shared.events.funding import DisputeReason
+from shared.events.funding import DisputeReason, DisputeSubject
 from shared.lifecycle import Lifecycle
 
 
@@ -54,13 +58,68 @@ def summary_of(reason: DisputeReason) -> str:
 
 
 def check_dispute(parties: Sequence[str], raised_by: str, already_open: UUID | None) -> None:
-    """R22: a party to the joint-funded case raises it, one open dispute at a time."""
+    """R22: a party to the joint-funded case raises it, one open dispute per subject."""
     if raised_by not in parties:
         raise RuleViolation("R22", "only a party to the joint-funded case may dispute it")
     if already_open is not None:
         raise Conflict(
-            "a dispute on this package is already open", existing=f"/disputes/{already_open}"
+            "a dispute on this subject is already open", existing=f"/disputes/{already_open}"
         )
+
+
+def raise_about_delegation(
+    kind: DisputeSubject,
+    decided: bool,
+    parties: Sequence[str],
+    raised_by: str,
+    already_open: UUID | None,
+) -> DisputeState:
+    """R22: an apportionment (R19), or a funding decision that settled without-prejudice
+    funding (R20, `decided`), is disputed by a party; it opens and goes to the CSU."""
+    if kind is DisputeSubject.JOINT_PACKAGE:
+        raise refuse("subject_kind", "a joint package is disputed on the package", "R22")
+    if kind is DisputeSubject.WITHOUT_PREJUDICE and not decided:
+        raise refuse(
+            "subject_kind", "no funding decision has settled this delegation's funding yet", "R22"
+        )
+    check_dispute(parties, raised_by, already_open)
+    return DisputeState.OPEN
+
+
+def check_weekly_amounts(shares: Sequence[ShareTerm], weekly_costs: Sequence[int]) -> None:
+    """R22: an outcome in weekly pence adds up to the weekly cost of every terms it applies to,
+    exactly: it is never re-proportioned."""
+    if not shares or any(s.weekly_pence is None for s in shares):
+        return
+    given = sum(s.weight for s in shares)
+    for cost in sorted(set(weekly_costs)):
+        if given != cost:
+            raise refuse(
+                "shares", f"weekly amounts make {given} pence, not the {cost} pence a week", "R22"
+            )
+
+
+def costs_from(terms: Sequence[Terms], effective_from: date) -> list[int]:
+    """The weekly costs of the terms in force on `effective_from` and of every later one."""
+    ordered = sorted(terms, key=lambda t: t.effective_from)
+    in_force = [t for t in ordered if t.effective_from <= effective_from][-1:]
+    return [
+        t.weekly_cost_pence
+        for t in in_force + [t for t in ordered if t.effective_from > effective_from]
+    ]
+
+
+def payer_of(shares: Sequence[ShareTerm], weekly_cost: int | None) -> str:
+    """R19, R22: the outcome of a dispute about a delegation names the one organisation that
+    pays its additional cost (all of it, as a percentage or in weekly pence)."""
+    payers = [s for s in shares if s.weight > 0]
+    if len(payers) != 1:
+        raise refuse("shares", "one organisation pays a delegation's additional cost", "R22")
+    if weekly_cost is not None:
+        check_weekly_amounts(payers, [weekly_cost])
+    if payers[0].percent not in (None, 100):
+        raise refuse("shares", "the organisation that pays pays all of it (100%)", "R22")
+    return payers[0].organisation
 
 
 def raise_dispute(
@@ -99,7 +158,9 @@ def settle_outcome(
     terms: Sequence[Terms], shares: Sequence[ShareTerm], effective_from: date, resolved_on: date
 ) -> Outcome:
     """R22: the outcome shares apply from `effective_from`; the days already paid under the old
-    shares (up to the resolution) are settled so each organisation has paid its outcome share."""
+    shares (up to the resolution) are settled so each organisation has paid its outcome share.
+    An outcome in weekly pence adds up to the weekly cost of every terms it applies to."""
+    check_weekly_amounts(shares, costs_from(terms, effective_from))
     starts = min((t.effective_from for t in terms), default=effective_from)
     applies_from = max(effective_from, resolved_on, starts)  # never before the package began
     paid_lines = package_lines(terms, effective_from, applies_from)
@@ -118,3 +179,34 @@ def settle_outcome(
     paid, owed = total_by_organisation(paid_lines), total_by_organisation(owed_lines)
     settlements = money.settle(paid, owed)
     return Outcome(applies_from, paid, owed, settlements, owed_lines, paid_lines)
+
+
+@dataclass(frozen=True)
+class Settled:
+    """A settlement already made about the delegation: who paid whom, for which days."""
+
+    owed: money.Owed
+    period_start: date
+    period_end: date
+
+
+def settle_delegation_outcome(
+    lines: Sequence[CostLine], prior: Sequence[Settled], payer: str, effective_from: date
+) -> list[money.Owed]:
+    """R22: for the days [effective_from, resolution) the outcome's payer pays all that the
+    runs cost, counting what earlier settlements already moved between the organisations."""
+    for settled in prior:
+        if settled.period_start < effective_from < settled.period_end:
+            raise refuse(
+                "effective_from",
+                f"an earlier settlement covers {settled.period_start} to {settled.period_end}: "
+                "the outcome applies from its start or after its end",
+                "R22",
+            )
+    paid = total_by_organisation(list(lines))
+    for settled in prior:
+        if settled.period_start >= effective_from:
+            owed = settled.owed
+            paid[owed.payer] = paid.get(owed.payer, 0) + owed.amount_pence
+            paid[owed.payee] = paid.get(owed.payee, 0) - owed.amount_pence
+    return money.settle(paid, {payer: sum(paid.values())})

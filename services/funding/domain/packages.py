@@ -1,7 +1,9 @@
-"""R21 joint packages: shares agreed, changed only from a date, and held while disputed.
+"""R21 joint packages: for a person not eligible for NHS Continuing Healthcare, funded by the NHS
+and a council in agreed shares, changed only from a date, reviewed, held while disputed, ended.
 
 A package is agreed, or in dispute while a party's dispute is with the CSU (R22): one open
-dispute at a time; its terms may still change from a date meanwhile.
+dispute at a time; its terms may still change from a date meanwhile, and it keeps paying
+(R20). An ended package pays nothing from its end date; an outcome still settles its days.
 """
 
 from collections.abc import Sequence
@@ -14,18 +16,26 @@ from services.funding.domain import money
 from services.funding.domain.apportionment import charges_the_council, check_not_the_council
 from services.funding.domain.lines import CostLine
 from shared.errors import InvalidInput, RuleViolation
+from shared.events.funding import ChcOutcome
+from shared.events.vocabulary import OrganisationKind
 from shared.lifecycle import Lifecycle
 
 
 class PackageState(StrEnum):
     AGREED = "agreed"
     IN_DISPUTE = "in_dispute"
+    ENDED = "ended"
 
 
 class PackageCommand(StrEnum):
     CHANGE_SHARES = "changed"
     DISPUTE = "disputed"
     SETTLE = "settled"
+    REVIEW = "reviewed"
+    END = "ended"
+
+
+AGREED, IN_DISPUTE, ENDED = PackageState.AGREED, PackageState.IN_DISPUTE, PackageState.ENDED
 
 
 PACKAGE: Lifecycle[PackageState, PackageCommand] = Lifecycle(
@@ -37,8 +47,19 @@ PACKAGE: Lifecycle[PackageState, PackageCommand] = Lifecycle(
         (PackageState.IN_DISPUTE, PackageCommand.SETTLE): PackageState.AGREED,
         # The CSU may resolve a dispute this service did not see raised: settled all the same.
         (PackageState.AGREED, PackageCommand.SETTLE): PackageState.AGREED,
+        # A5.14: reviewed whether agreed or in dispute; care continues meanwhile (R20).
+        (AGREED, PackageCommand.REVIEW): AGREED,
+        (IN_DISPUTE, PackageCommand.REVIEW): IN_DISPUTE,
+        (AGREED, PackageCommand.END): ENDED,
+        (IN_DISPUTE, PackageCommand.END): ENDED,
+        # A dispute open when the package ended still settles the days it paid.
+        (ENDED, PackageCommand.SETTLE): ENDED,
     },
 )
+
+# R21: the NHS is an ICB or an NHS trust; the council a local authority (by the register's kind).
+NHS_KINDS = frozenset({OrganisationKind.ICB, OrganisationKind.NHS_TRUST})
+COUNCIL_KINDS = frozenset({OrganisationKind.LOCAL_AUTHORITY})
 
 
 @dataclass(frozen=True)
@@ -64,6 +85,50 @@ class Terms:
     effective_from: date
     weekly_cost_pence: int
     shares: tuple[ShareTerm, ...]
+    ends_on: date | None = None  # the package's end: it pays nothing from that day
+
+
+def refuse(field: str, why: str, rule: str = "R21") -> RuleViolation:
+    return RuleViolation(rule, why, errors=[{"field": field, "reason": why}])
+
+
+def check_not_chc_eligible(
+    outcome: ChcOutcome | None, decided_on: date | None, effective_from: date
+) -> None:
+    """R21: a joint package is for a person assessed as not eligible for NHS Continuing
+    Healthcare; the outcome and the day it was decided are recorded, before the package."""
+    if outcome is None:
+        raise refuse("chc_outcome", "record the NHS Continuing Healthcare outcome: not_eligible")
+    if outcome is ChcOutcome.ELIGIBLE:
+        raise refuse(
+            "chc_outcome",
+            "a person eligible for NHS Continuing Healthcare is funded by the NHS in full, "
+            "not by a joint package",
+        )
+    if decided_on is None:
+        raise refuse(
+            "chc_decided_on", "record the day the NHS Continuing Healthcare outcome was decided"
+        )
+    if decided_on > effective_from:
+        raise refuse(
+            "chc_decided_on", f"the outcome is decided before the package starts ({effective_from})"
+        )
+
+
+def check_parties(kinds: Sequence[OrganisationKind]) -> None:
+    """R21: the parties are the NHS (an ICB or an NHS trust) and a council, by the kind the
+    partner register gives each share's organisation, in the shares' order."""
+    for index, kind in enumerate(kinds):
+        if kind not in NHS_KINDS | COUNCIL_KINDS:
+            raise refuse(
+                f"shares.{index}.organisation",
+                f"a {kind} is not a party to a joint package: the NHS (an ICB or NHS trust) "
+                "and a council fund it",
+            )
+    if not NHS_KINDS & set(kinds):
+        raise refuse("shares", "the NHS (an ICB or NHS trust) is a party to a joint package")
+    if not COUNCIL_KINDS & set(kinds):
+        raise refuse("shares", "a council (a local authority) is a party to a joint package")
 
 
 def check_shares(shares: Sequence[ShareTerm], weekly_cost_pence: int) -> None:
@@ -149,7 +214,7 @@ def package_lines(terms: Sequence[Terms], start: date, end: date) -> list[CostLi
         )
         untils = [t.effective_from for t in ordered[1:]] + [end]
         for current, until in zip(ordered, untils, strict=True):
-            a, b = max(start, current.effective_from), min(end, until)
+            a, b = max(start, current.effective_from), min(end, until, current.ends_on or end)
             lines.extend(_share_lines(current, current.shares, a, b))
     return lines
 
@@ -180,3 +245,13 @@ def _share_lines(terms: Terms, shares: Sequence[ShareTerm], a: date, b: date) ->
         )
         for share, amount in zip(shares, amounts, strict=True)
     ]
+
+
+def end_package(state: PackageState, existing: Sequence[Terms], ends_on: date) -> PackageState:
+    """R21: a package ends from a date after its latest terms took effect (with a coded
+    reason); it pays nothing from that day."""
+    state = PACKAGE.next(state, PackageCommand.END)
+    latest = max((t.effective_from for t in existing), default=ends_on)
+    if ends_on <= latest:
+        raise refuse("ends_on", f"a package ends after its latest terms took effect ({latest})")
+    return state

@@ -4,7 +4,6 @@ import dataclasses
 from datetime import date
 from uuid import UUID, uuid4
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.domain import disputes, packages
@@ -13,6 +12,11 @@ from services.funding.domain.disputes import DisputeState
 from services.funding.domain.lines import lines_behind
 from services.funding.domain.money import Owed
 from services.funding.domain.packages import PackageState
+from services.funding.handlers.delegation_disputes import (
+    on_delegation_dispute_resolved,
+    open_dispute_on,
+    raised,
+)
 from services.funding.handlers.packages import (
     add_terms,
     agreed,
@@ -36,7 +40,7 @@ from shared.auth import SYSTEM, CurrentUser
 from shared.db import today
 from shared.errors import NotFound
 from shared.events import funding as events
-from shared.events.funding import DisputeReason
+from shared.events.funding import DisputeReason, DisputeSubject
 from shared.events.governance import DisputeResolved
 from shared.outbox import publish
 
@@ -48,17 +52,17 @@ async def raise_dispute(
     paying on its current shares meanwhile."""
     package, terms = await party_package(session, actor, package_id)
     parties = parties_of(terms)
-    already = await session.scalar(
-        select(Dispute.id).where(
-            Dispute.package_id == package_id, Dispute.status == DisputeState.OPEN
-        )
-    )
     package_state, dispute_state = disputes.raise_dispute(
-        PackageState(package.status), parties, actor.organisation, already
+        PackageState(package.status),
+        parties,
+        actor.organisation,
+        await open_dispute_on(session, package_id),
     )
     apply_state(package, package_state)
     dispute = Dispute(
         id=uuid4(),
+        subject_kind=DisputeSubject.JOINT_PACKAGE,
+        subject_id=package_id,
         package_id=package_id,
         person_id=package.person_id,
         raised_by=actor.organisation,
@@ -73,39 +77,31 @@ async def raise_dispute(
         resolved_on=None,
     )
     session.add(dispute)
-    await publish(session, _raised(dispute, parties))
+    in_force = [t for t in terms if t.effective_from <= dispute.raised_on] or terms[:1]
+    await publish(session, raised(dispute, parties, in_force[-1].weekly_cost_pence))
     await audit(session, actor, "dispute.raise", dispute.id, "R22 to the CSU")
     return dispute
-
-
-def _raised(dispute: Dispute, parties: list[str]) -> events.DisputeRaised:
-    return events.DisputeRaised(
-        person_id=dispute.person_id,
-        dispute_id=dispute.id,
-        package_id=dispute.package_id,
-        raised_by=dispute.raised_by,
-        parties=parties,
-        summary=disputes.summary_of(DisputeReason(dispute.reason_code)),
-        raised_on=dispute.raised_on,
-        reason_code=DisputeReason(dispute.reason_code),
-    )
 
 
 async def on_dispute_resolved(session: AsyncSession, event: DisputeResolved) -> None:
     """R22: apply the CSU's shares from the date the outcome names and settle back to it;
     R11: a council share of a task failing s.22 goes to the NHS; R29: under the version in
-    force on the day it was resolved."""
+    force on the day it was resolved. A dispute about a delegation is settled on it."""
+    known = await session.get(Dispute, event.dispute_id)
+    if known is not None and known.subject_kind != DisputeSubject.JOINT_PACKAGE:
+        await on_delegation_dispute_resolved(session, known, event)
+        return
     package = await session.get(JointPackage, event.package_id)
     if package is None:  # parked in dead letters; replayable once the package is known
         raise NotFound(f"dispute {event.dispute_id} names unknown package {event.package_id}")
-    dispute = await session.get(Dispute, event.dispute_id) or _dispute_from(event)
+    dispute = known or _dispute_from(event)
     settled = disputes.settle(PackageState(package.status), DisputeState(dispute.status))
     if settled is None:
         return
     rows = list(await package_terms(session, package.id))
     shares = await _outcome_shares(session, package, event)
     outcome = disputes.settle_outcome(
-        [as_terms(t, package.person_id) for t in rows],
+        [as_terms(t, package.person_id, package.ends_on) for t in rows],
         shares,
         event.effective_from,
         event.resolved_on,
@@ -128,6 +124,7 @@ async def on_dispute_resolved(session: AsyncSession, event: DisputeResolved) -> 
             effective_from=event.effective_from,
             settlements=[events.Settlement(**dataclasses.asdict(o)) for o in outcome.settlements],
             framework_version=version,
+            subject_kind=DisputeSubject.JOINT_PACKAGE,
         ),
     )
     await audit(session, SYSTEM, "dispute.settle", event.dispute_id, "R22 outcome applied")
@@ -195,6 +192,8 @@ async def _apply_outcome(
         )
     if any(t.effective_from == applies_from for t in later):
         return
+    if package.ends_on is not None and applies_from >= package.ends_on:
+        return  # the package has ended: the outcome only settles the days it paid
     in_force = [t for t in rows if t.effective_from < applies_from]
     weekly = in_force[-1].weekly_cost_pence if in_force else rows[0].weekly_cost_pence
     await add_terms(session, package, weekly, shares, applies_from, "dispute_outcome")
@@ -205,6 +204,8 @@ def _dispute_from(event: DisputeResolved) -> Dispute:
     parties = sorted({s.organisation for s in event.shares})
     return Dispute(
         id=event.dispute_id,
+        subject_kind=DisputeSubject.JOINT_PACKAGE,
+        subject_id=event.package_id,
         package_id=event.package_id,
         person_id=event.person_id,
         raised_by="unknown",

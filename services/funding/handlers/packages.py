@@ -1,4 +1,5 @@
-"""R21 joint packages: agreed in shares, changed only from a date."""
+"""R21 joint packages: agreed in shares for a person not eligible for NHS Continuing Healthcare,
+changed only from a date, reviewed (A 5.14) and ended."""
 
 import dataclasses
 from collections.abc import Sequence
@@ -9,15 +10,21 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
-from services.funding.domain import packages
+from services.funding.domain import packages, reviews
 from services.funding.domain.packages import PackageState
-from services.funding.models import FundedDelegation, JointPackage, PackageTerms
+from services.funding.models import FundedDelegation, JointPackage, PackageReview, PackageTerms
 from services.funding.queries.packages import as_terms, package_terms, parties_of
-from services.funding.schemas.packages import JointPackageCreate, ShareIn, TermsCreate
+from services.funding.schemas.packages import (
+    JointPackageCreate,
+    PackageEnd,
+    PackageReviewCreate,
+    ShareIn,
+    TermsCreate,
+)
 from shared import organisations
 from shared.audit import audit
 from shared.auth import CurrentUser
-from shared.db import now
+from shared.db import now, today
 from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.events import funding as events
 from shared.outbox import publish
@@ -49,6 +56,7 @@ async def agree_joint_package(
         )
         if existing is not None:
             return existing, False
+    packages.check_not_chc_eligible(body.chc_outcome, body.chc_decided_on, body.effective_from)
     shares = share_terms(body.shares)
     packages.check_shares(shares, body.weekly_cost_pence)
     await check_registered(session, shares)
@@ -65,6 +73,9 @@ async def agree_joint_package(
         delegation_id=body.delegation_id,
         created_by=actor.organisation,
         created_at=now(session),
+        chc_outcome=body.chc_outcome,
+        chc_decided_on=body.chc_decided_on,
+        review_due=reviews.first_review_due(body.effective_from),
     )
     session.add(package)
     await session.flush()
@@ -100,9 +111,66 @@ async def change_shares(
 
 
 async def check_registered(session: AsyncSession, shares: Sequence[packages.ShareTerm]) -> None:
-    """Each share's organisation is in the register (R2), else 422 naming the share."""
-    for i, share in enumerate(shares):
-        await organisations.named(session, share.organisation, f"shares.{i}.organisation")
+    """Each share's organisation is in the register (R2), else 422 naming the share; R21: by
+    the register's kinds, the parties are the NHS and a council."""
+    kinds = [
+        (await organisations.named(session, share.organisation, f"shares.{i}.organisation")).kind
+        for i, share in enumerate(shares)
+    ]
+    packages.check_parties(kinds)
+
+
+async def end_package(
+    session: AsyncSession, actor: CurrentUser, package_id: UUID, body: PackageEnd
+) -> JointPackage:
+    """R21: a party ends the package from a date, with a coded reason; its parties pay nothing
+    from that day (an open dispute still settles the days paid)."""
+    package, terms = await party_package(session, actor, package_id)
+    existing = [as_terms(t, package.person_id) for t in terms]
+    apply_state(package, packages.end_package(PackageState(package.status), existing, body.ends_on))
+    package.ends_on, package.end_reason = body.ends_on, body.reason_code
+    ended = events.JointPackageEnded(
+        person_id=package.person_id,
+        package_id=package.id,
+        ends_on=body.ends_on,
+        reason_code=body.reason_code,
+        parties=parties_of(terms),
+    )
+    await publish(session, ended)
+    await audit(session, actor, "joint_package.end", package_id, f"R21 {body.reason_code}")
+    return package
+
+
+async def review_package(
+    session: AsyncSession, actor: CurrentUser, package_id: UUID, body: PackageReviewCreate
+) -> PackageReview:
+    """A 5.14: a party records the package's review; the next falls due twelve months on."""
+    package, terms = await party_package(session, actor, package_id)
+    starts_on = min(t.effective_from for t in terms)
+    state, due = reviews.review(
+        PackageState(package.status), starts_on, body.reviewed_on, today(session)
+    )
+    apply_state(package, state)
+    package.review_due = due
+    review = PackageReview(
+        id=uuid4(),
+        package_id=package_id,
+        reviewed_on=body.reviewed_on,
+        next_review_due=due,
+        note=body.note,
+        recorded_by=actor.user_id,
+        recorded_at=now(session),
+    )
+    session.add(review)
+    reviewed = events.JointPackageReviewed(
+        person_id=package.person_id,
+        package_id=package_id,
+        reviewed_on=body.reviewed_on,
+        next_review_due=due,
+    )
+    await publish(session, reviewed)
+    await audit(session, actor, "joint_package.review", package_id, f"R21 next due {due}")
+    return review
 
 
 async def check_funds_no_council(
@@ -146,6 +214,7 @@ def agreed(
         weekly_cost_pence=weekly,
         shares=[events.Share(**dataclasses.asdict(s)) for s in shares],
         effective_from=on,
+        chc_decided_on=package.chc_decided_on,
     )
 
 

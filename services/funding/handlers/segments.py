@@ -167,13 +167,13 @@ async def make_funding_decision(
     organisation pays from the decision. R11: never the council for a task failing s.22; R29:
     the decision records the Framework version in force on its date."""
     health = Settings.of(session).health_commissioner
-    delegation = await _concerning(session, actor, delegation_id, health)
+    delegation = await concerning(session, actor, delegation_id, health)
     await named_commissioner(session, body.accountable_organisation, "accountable_organisation")
     runs = await segments_of(session, delegation_id)
     pending_covers = await covers_pending(session, delegation_id)
     pending = _pending(delegation, pending_covers)
     version = await framework_version_in_force(session, body.decided_on)
-    lines = await _lines_until(session, pending.start_date, runs, body.decided_on)
+    lines = await lines_until(session, pending.start_date, runs, body.decided_on)
     decided = segments.decide_funding(
         pending,
         accountable_organisation=body.accountable_organisation,
@@ -184,7 +184,7 @@ async def make_funding_decision(
         framework_version=version,
     )
     _record_decision(delegation, pending_covers, body, decided.state, version)
-    await _hand_over(session, runs, body.accountable_organisation, body.decided_on)
+    await hand_over(session, runs, body.accountable_organisation, body.decided_on)
     for owed in decided.settlements:
         session.add(
             _settlement(delegation, owed, (pending.start_date, body.decided_on), lines, version)
@@ -233,7 +233,7 @@ def _record_decision(
         cover.framework_version = version
 
 
-async def _concerning(
+async def concerning(
     session: AsyncSession, actor: CurrentUser, delegation_id: UUID, health: str
 ) -> FundedDelegation:
     """The delegation, for Health and the organisations it concerns with a relationship with its
@@ -251,7 +251,7 @@ async def _concerning(
     return delegation
 
 
-async def _lines_until(
+async def lines_until(
     session: AsyncSession, start: date, runs: Sequence[FundingSegment], until: date
 ) -> list[CostLine]:
     """Each run's lines from `start` to the decision, at its payer's rates for its provider."""
@@ -286,12 +286,17 @@ def _settlement(
     )
 
 
-async def _hand_over(
-    session: AsyncSession, runs: Sequence[FundingSegment], payer: str, decided_on: date
+async def hand_over(
+    session: AsyncSession,
+    runs: Sequence[FundingSegment],
+    payer: str,
+    decided_on: date,
+    every_run: bool = False,
 ) -> None:
-    """From the decision the named organisation funds the runs Health funded without prejudice."""
+    """From the decision the named organisation funds the runs Health funded without prejudice
+    (or, for a dispute's outcome, every run another organisation funds)."""
     for segment in runs:
-        if not segment.without_prejudice:
+        if not (segment.without_prejudice or (every_run and segment.payer != payer)):
             continue
         if segment.effective_from >= decided_on:
             segment.payer, segment.without_prejudice = payer, False

@@ -173,18 +173,20 @@ async def statement_sources(
     rates_by_provider = {p: await rates_of(session, organisation, p) for p in providers}
     rows = (
         await session.execute(
-            select(PackageTerms, JointPackage.person_id).join(
+            select(PackageTerms, JointPackage.person_id, JointPackage.ends_on).join(
                 JointPackage, JointPackage.id == PackageTerms.package_id
             )
         )
     ).all()
     parties: dict[UUID, set[str]] = {}
-    for row, _ in rows:
+    for row, _, _ in rows:
         parties.setdefault(row.package_id, set()).update(
             s.organisation for s in shares_of(row.shares)
         )
     terms = [
-        as_terms(row, person) for row, person in rows if organisation in parties[row.package_id]
+        as_terms(row, person, ends_on)
+        for row, person, ends_on in rows
+        if organisation in parties[row.package_id]
     ]
     settlements = (
         await session.scalars(

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.funding.domain.disputes import DisputeState
 from services.funding.schemas.packages import ShareIn
-from shared.events.funding import DisputeReason
+from shared.events.funding import DisputeReason, DisputeSubject
 
 
 class DisputeCreate(BaseModel):
@@ -18,9 +18,17 @@ class DisputeCreate(BaseModel):
     note: str | None = Field(default=None, min_length=1, max_length=2000)
 
 
+class DelegationDisputeCreate(DisputeCreate):
+    """About a delegation's apportionment (R19) or its without-prejudice decision (R20)."""
+
+    subject_kind: DisputeSubject
+
+
 class DisputeRead(BaseModel):
     id: UUID
-    package_id: UUID
+    subject_kind: DisputeSubject = DisputeSubject.JOINT_PACKAGE
+    subject_id: UUID | None = None  # the package's or the delegation's
+    package_id: UUID | None
     person_id: UUID
     raised_by: str
     parties: list[str]

@@ -5,7 +5,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.funding.domain.packages import PackageState
 from services.funding.schemas import Organisation, PlausibleDate
+from shared.events.funding import ChcOutcome, PackageEndReason
 from shared.events.vocabulary import Setting
 
 
@@ -27,6 +29,35 @@ class JointPackageCreate(BaseModel):
     effective_from: PlausibleDate
     # R11: the delegation whose task the package funds, if it funds one.
     delegation_id: UUID | None = None
+    # R21: the person's NHS Continuing Healthcare outcome (not_eligible) and the day it was
+    # decided; the domain refuses a package without them, naming the field.
+    chc_outcome: ChcOutcome | None = None
+    chc_decided_on: PlausibleDate | None = None
+
+
+class PackageEnd(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ends_on: PlausibleDate  # the package pays nothing from this day
+    reason_code: PackageEndReason
+
+
+class PackageReviewCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reviewed_on: PlausibleDate
+    # The reviewers' own words: kept in this service, never published.
+    note: str | None = Field(default=None, min_length=1, max_length=2000)
+
+
+class PackageReviewRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    package_id: UUID
+    reviewed_on: date
+    next_review_due: date
+    note: str | None
 
 
 class TermsCreate(BaseModel):
@@ -51,3 +82,10 @@ class JointPackageRead(BaseModel):
     setting: Setting
     terms: list[TermsRead]
     delegation_id: UUID | None = None
+    status: PackageState = PackageState.AGREED
+    chc_outcome: ChcOutcome | None = None
+    chc_decided_on: date | None = None
+    review_due: date | None = None
+    review_overdue: bool = False  # A 5.14: the review is past due and the package running
+    ends_on: date | None = None
+    end_reason: PackageEndReason | None = None
