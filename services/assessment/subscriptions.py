@@ -21,6 +21,7 @@ from shared.events.funding import (
     DisputeSettled,
     FundingApportioned,
     JointPackageAgreed,
+    JointPackageEnded,
     WithoutPrejudiceSettled,
 )
 from shared.events.governance import EqualityReportRequested, OrganisationRegistered
@@ -50,6 +51,7 @@ SUBSCRIPTIONS: Subscriptions = {
     DisputeRaised: each(equality.on_dispute_raised, relationships.on_dispute_raised),
     DisputeSettled: relationships.on_dispute_settled,
     JointPackageAgreed: relationships.on_joint_package_agreed,
+    JointPackageEnded: relationships.on_joint_package_ended,
     FundingApportioned: relationships.on_funding_apportioned,
     WithoutPrejudiceSettled: relationships.on_without_prejudice_settled,
     EqualityReportRequested: equality.on_equality_report_requested,

@@ -27,6 +27,8 @@ from shared.events.funding import (
     DisputeSettled,
     FundingApportioned,
     JointPackageAgreed,
+    JointPackageEnded,
+    PackageEndReason,
     Share,
     WithoutPrejudiceSettled,
 )
@@ -467,3 +469,27 @@ async def test_r22_a_settled_dispute_closes_the_csu_case_after_the_grace_period(
         ("RUTLAND-COUNTY-COUNCIL", "commissioner", source): (since, until),
         ("MLCSU", "csu_case", source): (since, until),
     }
+
+
+async def test_r21_an_ended_package_ends_its_funders_relationships_after_the_grace_period(
+    service_client: ServiceClient,
+) -> None:
+    package_id = uuid.uuid4()
+    async with service_client(ASSESSMENT) as (client, runtime):
+        person_id = await given_person(client)
+        agreed = package(
+            person_id, package_id, date(2026, 1, 5), "LLR-ICB", "RUTLAND-COUNTY-COUNCIL"
+        )
+        ended_package = JointPackageEnded(
+            person_id=uuid.UUID(person_id),
+            package_id=package_id,
+            ends_on=date(2026, 6, 1),
+            reason_code=PackageEndReason.NEEDS_CHANGED,
+            parties=["LLR-ICB", "RUTLAND-COUNTY-COUNCIL"],
+        )
+        await deliver(runtime, agreed, ended_package, ended_package)
+        held = await rows(runtime, person_id)
+    until = grace_after(date(2026, 6, 1), GRACE)
+    source = str(package_id)
+    assert held[("LLR-ICB", "commissioner", source)] == (JAN_5, until)
+    assert held[("RUTLAND-COUNTY-COUNCIL", "commissioner", source)] == (JAN_5, until)

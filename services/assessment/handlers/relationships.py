@@ -35,6 +35,7 @@ from shared.events.funding import (
     DisputeSettled,
     FundingApportioned,
     JointPackageAgreed,
+    JointPackageEnded,
     WithoutPrejudiceSettled,
 )
 from shared.events.vocabulary import OrganisationKind, RelationshipBasis
@@ -228,6 +229,13 @@ async def on_joint_package_agreed(session: AsyncSession, event: JointPackageAgre
     for funder in funders:
         party = (funder, RelationshipBasis.COMMISSIONER)
         await start(session, event.person_id, party, event.package_id, since)
+
+
+async def on_joint_package_ended(session: AsyncSession, event: JointPackageEnded) -> None:
+    """R21: a package's funders commission the care until it ends, then the grace period."""
+    until = _grace_after(session, event.ends_on)
+    commissioner = (RelationshipBasis.COMMISSIONER,)
+    await _end_from(session, event.person_id, event.package_id, commissioner, until)
 
 
 async def on_funding_apportioned(session: AsyncSession, event: FundingApportioned) -> None:
