@@ -156,6 +156,10 @@ class DisputeCase(Versioned, Base):
     parties: Mapped[list[str]] = mapped_column(JSONDocument)
     held_by: Mapped[str | None] = mapped_column(String(100), index=True)  # the CSU (R22)
     reason_code: Mapped[str | None] = mapped_column(String(30))  # what is disputed, coded
+    # R22: a joint package, an apportionment (R19) or a without-prejudice decision (R20), and
+    # its weekly cost when raised (an outcome in weekly pence adds up to it)
+    subject_kind: Mapped[str | None] = mapped_column(String(30))
+    weekly_cost_pence: Mapped[int | None]
     raised_on: Mapped[date]
     opened_at: Mapped[datetime]
     stage: Mapped[str] = mapped_column(String(30))

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from typing import Any
+
+from httpx import AsyncClient, Response
 
 from services.governance.main import SPEC as GOVERNANCE
 from shared.auth import Role
 from shared.clock import MovableClock
-from shared.events.funding import Share
+from shared.events.funding import DisputeRaised, DisputeSubject, Share
 from shared.events.governance import DisputeResolved
+from shared.service import Runtime
 from shared.testing.events import deliver, message_for
 from tests.conftest import ServiceClient, bearer
 from tests.governance.conftest import (
@@ -256,3 +260,61 @@ async def test_r29_a_resolution_records_the_framework_version_in_force_that_day(
     versions = [r.json()["framework_version"] for r in (under_version_1, under_version_2)]
     assert versions == [1, 2]
     assert [e.framework_version for e in events] == [1, 2]
+
+
+async def resolved_at_the_csu(
+    client: AsyncClient, runtime: Runtime, raised: DisputeRaised, shares: list[dict[str, Any]]
+) -> Response:
+    await deliver(runtime, raised)
+    case = await given_only(client, "/disputes", CSU)
+    path = f"/disputes/{case['case_id']}"
+    await client.post(f"{path}/stage", json={"stage": "local_resolution", "note": "n"}, headers=CSU)
+    body = {"shares": shares, "effective_from": "2026-01-05", "rationale": "r"}
+    return await client.post(f"{path}/resolution", json=body, headers=CSU)
+
+
+async def test_r22_weekly_pence_that_do_not_make_the_packages_cost_are_refused_at_the_csu(
+    service_client: ServiceClient,
+) -> None:
+    """Issue 15: £300 and £200 on a £700 package were accepted (and re-proportioned)."""
+    raised = given_dispute(weekly_cost_pence=70_000)
+    pence = [
+        {"organisation": "LLR-ICB", "weekly_pence": 30_000},
+        {"organisation": "LEICESTER-CITY-COUNCIL", "weekly_pence": 20_000},
+    ]
+    async with service_client(GOVERNANCE) as (client, runtime):
+        refused = await resolved_at_the_csu(client, runtime, raised, pence)
+        pence[1]["weekly_pence"] = 40_000
+        case = await given_only(client, "/disputes", CSU)
+        accepted = await client.post(
+            f"/disputes/{case['case_id']}/resolution",
+            json={"shares": pence, "effective_from": "2026-01-05", "rationale": "r"},
+            headers=CSU,
+        )
+        sent = await published_as(runtime, DisputeResolved)
+    assert (refused.status_code, problem_field(refused)) == (422, "shares")
+    assert "50000" in refused.json()["errors"][0]["reason"]
+    assert (case["subject_kind"], case["weekly_cost_pence"]) == ("joint_package", 70_000)
+    assert accepted.status_code == 200
+    assert len(sent) == 1
+
+
+async def test_r22_a_dispute_about_an_apportionment_names_one_payer_at_the_csu(
+    service_client: ServiceClient,
+) -> None:
+    raised = given_dispute(subject_kind=DisputeSubject.APPORTIONMENT, weekly_cost_pence=4_000)
+    async with service_client(GOVERNANCE) as (client, runtime):
+        split = await resolved_at_the_csu(client, runtime, raised, SHARES)
+        case = await given_only(client, "/disputes", CSU)
+        one = await client.post(
+            f"/disputes/{case['case_id']}/resolution",
+            json={
+                "shares": [{"organisation": "LEICESTER-CITY-COUNCIL", "percent": 100}],
+                "effective_from": "2026-01-05",
+                "rationale": "r",
+            },
+            headers=CSU,
+        )
+    assert (split.status_code, problem_field(split)) == (422, "shares")
+    assert case["subject_kind"] == "apportionment"
+    assert one.status_code == 200

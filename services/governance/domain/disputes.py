@@ -8,7 +8,7 @@ from typing import NoReturn
 from uuid import UUID
 
 from shared.errors import Conflict, InvalidInput, RuleViolation
-from shared.events.funding import Share
+from shared.events.funding import DisputeSubject, Share
 from shared.events.governance import DisputeResolved
 from shared.lifecycle import Lifecycle
 
@@ -94,6 +94,8 @@ class Case:
     person_id: UUID
     parties: Sequence[str]
     stage: Stage
+    subject: DisputeSubject = DisputeSubject.JOINT_PACKAGE
+    weekly_cost_pence: int | None = None  # the subject's weekly cost when the dispute was raised
 
 
 def resolve(
@@ -112,6 +114,7 @@ def resolve(
     if not CASE.allows(case.stage, StageCommand.RESOLVE):
         _refuse("stage", "a case is resolved locally or by the CSU, after it is taken up")
     check_shares(case.parties, shares)
+    check_outcome(case, shares)
     if framework_version is None:
         raise RuleViolation("R29", f"no Framework version was in force on {resolved_on}")
     return CASE.next(case.stage, StageCommand.RESOLVE), DisputeResolved(
@@ -143,6 +146,22 @@ def check_shares(parties: Collection[str], shares: Sequence[Share]) -> None:
         raise InvalidInput("shares", "do not mix percentages and weekly amounts")
     if percents and sum(percents) != 100:
         raise InvalidInput("shares", f"percentages make {sum(percents)}, not 100")
+
+
+def check_outcome(case: Case, shares: Sequence[Share]) -> None:
+    """R22: an outcome about a delegation's funding (R19, R20) names the one organisation that
+    pays all of it; one in weekly pence adds up to the subject's weekly cost, never silently
+    re-proportioned (£300 and £200 on a £700 package is refused, not charged as £420 and £280)."""
+    if case.subject is not DisputeSubject.JOINT_PACKAGE and len(shares) != 1:
+        raise InvalidInput(
+            "shares", f"a dispute about {case.subject.value} names one organisation paying all"
+        )
+    pence = [s.weekly_pence for s in shares if s.weekly_pence is not None]
+    cost = case.weekly_cost_pence
+    if pence and cost is not None and sum(pence) != cost:
+        raise InvalidInput(
+            "shares", f"weekly amounts make {sum(pence)} pence, not the weekly cost of {cost}"
+        )
 
 
 def open_too_long(stage: Stage, raised_on: date, today: date, days: int) -> bool:

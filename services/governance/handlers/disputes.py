@@ -18,7 +18,7 @@ from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
 from shared.db import now, today
 from shared.errors import NotFound
-from shared.events.funding import DisputeRaised
+from shared.events.funding import DisputeRaised, DisputeSubject
 from shared.outbox import publish
 
 
@@ -42,6 +42,8 @@ async def on_dispute_raised(session: AsyncSession, event: DisputeRaised) -> None
         parties=disputes.parties_of(event.raised_by, event.parties),
         held_by=Settings.of(session).dispute_csu,
         reason_code=event.reason_code.value if event.reason_code else None,
+        subject_kind=(event.subject_kind or DisputeSubject.JOINT_PACKAGE).value,
+        weekly_cost_pence=event.weekly_cost_pence,
         raised_on=event.raised_on,
         opened_at=at,
         stage=disputes.Stage.RAISED,  # a case is born raised: no transition leads here
@@ -121,6 +123,8 @@ def _case(case: DisputeCase) -> disputes.Case:
         case.person_id,
         case.parties,
         disputes.Stage(case.stage),
+        DisputeSubject(case.subject_kind or DisputeSubject.JOINT_PACKAGE),
+        case.weekly_cost_pence,
     )
 
 

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from services.governance.domain.disputes import Stage
 from services.governance.schemas.common import EffectiveDate, Input, Output, Text
-from shared.events.funding import DisputeReason, Share
+from shared.events.funding import DisputeReason, DisputeSubject, Share
 
 
 class StageChange(Input):
@@ -57,6 +57,12 @@ class DisputeCaseRead(Output):
     held_by: str | None = Field(description="the CSU that holds the case (R22)")
     reason_code: DisputeReason | None = Field(
         default=None, description="what is disputed (None: raised before reasons were coded)"
+    )
+    subject_kind: DisputeSubject | None = Field(
+        default=None, description="a joint package, an apportionment (R19) or a decision (R20)"
+    )
+    weekly_cost_pence: int | None = Field(
+        default=None, description="the subject's weekly cost when raised (None: not known)"
     )
     raised_on: date
     stage: Stage
