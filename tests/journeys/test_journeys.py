@@ -729,6 +729,9 @@ async def test_journey_5_joint_package_dispute_settled_back_to_the_penny_r20_r21
             "weekly_cost_pence": weekly,
             "shares": [{"organisation": ICB, "percent": 60}, {"organisation": CITY, "percent": 40}],
             "effective_from": start.isoformat(),
+            # R21: a joint package is for a person not eligible for NHS Continuing Healthcare
+            "chc_outcome": "not_eligible",
+            "chc_decided_on": (start - timedelta(days=10)).isoformat(),
         },
         headers=steps.commissioner,
     )
@@ -770,6 +773,22 @@ async def test_journey_5_joint_package_dispute_settled_back_to_the_penny_r20_r21
             headers=steps.csu,
         )
         assert moved.status_code == 200, moved.text
+    # R22: an outcome in weekly pence must make the package's weekly cost; it is never
+    # re-proportioned (£300 and £200 of a £700.01 package is refused).
+    short = await steps.governance.post(
+        f"/disputes/{case['case_id']}/resolution",
+        json={
+            "shares": [
+                {"organisation": ICB, "weekly_pence": 30_000},
+                {"organisation": CITY, "weekly_pence": 20_000},
+            ],
+            "effective_from": start.isoformat(),
+            "rationale": "amounts that do not add up",
+        },
+        headers=steps.csu,
+    )
+    assert short.status_code == 422, short.text
+    assert short.json()["errors"][0]["field"] == "shares"
     resolved = await steps.governance.post(
         f"/disputes/{case['case_id']}/resolution",
         json={
@@ -826,6 +845,26 @@ async def test_journey_5_joint_package_dispute_settled_back_to_the_penny_r20_r21
     package = await steps.funding.get(f"/joint-packages/{package_id}", headers=steps.commissioner)
     terms = package.json()["terms"]
     assert [t["effective_from"] for t in terms] == [start.isoformat(), today.isoformat()]
+
+    # R21, A 5.14: the package is reviewed (the next review a year on), then it ends and pays
+    # nothing from its end.
+    reviewed = await steps.funding.post(
+        f"/joint-packages/{package_id}/reviews",
+        json={"reviewed_on": today.isoformat()},
+        headers=steps.commissioner,
+    )
+    assert reviewed.status_code == 201, reviewed.text
+    assert reviewed.json()["next_review_due"] > (today + timedelta(days=360)).isoformat()
+    ends_on = today + timedelta(days=14)
+    ended = await steps.funding.post(
+        f"/joint-packages/{package_id}/end",
+        json={"ends_on": ends_on.isoformat(), "reason_code": "needs_changed"},
+        headers=steps.commissioner,
+    )
+    assert ended.status_code == 200, ended.text
+    assert ended.json()["status"] == "ended"
+    final = lines_for(await steps.statement(ICB, start, ends_on + timedelta(days=14)), package_id)
+    assert date.fromisoformat(final[-1]["line_until"]) == ends_on
 
 
 async def test_journey_6_consent_withdrawn_suspends_and_the_extra_cost_stops_r7_r19(
