@@ -10,10 +10,11 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives import serialization
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 
@@ -29,11 +30,14 @@ os.environ["LLR_ORGANISATIONS_FILE"] = str(repo_root() / "tests" / "organisation
 
 PRIVATE_KEY = generate_private_key_pem()
 PUBLIC_KEY = public_key_pem(PRIVATE_KEY)
+# Loaded once: loading the PEM checks the RSA key (about 0.1 s), and the suite mints thousands of
+# tokens. PyJWT signs with a loaded key as it does with a PEM.
+SIGNING_KEY = cast(bytes, serialization.load_pem_private_key(PRIVATE_KEY, password=None))
 SETTINGS = ServiceSettings(environment=Environment.TEST, database_url="postgresql+asyncpg://x/y")
 
 
 def token(role: Role, organisation: str = "LLR-ICB", **overrides: Any) -> str:
-    return mint_token(PRIVATE_KEY, SETTINGS, role=role, organisation=organisation, **overrides)
+    return mint_token(SIGNING_KEY, SETTINGS, role=role, organisation=organisation, **overrides)
 
 
 def bearer(role: Role, organisation: str = "LLR-ICB") -> dict[str, str]:
@@ -110,15 +114,20 @@ def standalone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/governance/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None:
-                raise AssertionError(process.stdout.read() if process.stdout else "exited")
-            time.sleep(0.1)
+        # One client for every poll: each new one builds an SSL context (about 0.2 s).
+        deadline = time.monotonic() + 120
+        with httpx.Client(timeout=1) as poll:
+            while True:
+                try:
+                    if poll.get(f"{base}/governance/health").status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if process.poll() is not None:
+                    raise AssertionError(process.stdout.read() if process.stdout else "exited")
+                if time.monotonic() > deadline:
+                    raise AssertionError("the standalone platform did not answer in 120 s")
+                time.sleep(0.1)
         yield base, data
     finally:
         process.terminate()

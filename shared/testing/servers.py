@@ -12,6 +12,12 @@ from pathlib import Path
 
 LOCAL = Path(__file__).resolve().parents[2] / "deploy" / "local"
 BASH = shutil.which("bash") or "/bin/bash"
+POSTGRES_SETTINGS = [
+    "fsync=off",
+    "synchronous_commit=off",
+    "full_page_writes=off",
+    "max_connections=300",
+]
 
 
 @dataclass
@@ -80,7 +86,12 @@ def postgres() -> Server:
     if _docker_answers():
         from testcontainers.postgres import PostgresContainer
 
-        container = PostgresContainer("postgres:16-alpine", driver=None).start()
+        # As deploy/local/postgres.sh: durability traded for speed, data living one test run.
+        container = (
+            PostgresContainer("postgres:16-alpine", driver=None)
+            .with_command(" ".join(f"-c {setting}" for setting in POSTGRES_SETTINGS))
+            .start()
+        )
         server = Server(container.get_connection_url())
         server.cleanups.append(container.stop)
         return server
