@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 import uvicorn
 from httpx import AsyncClient
 from standardwebhooks import Webhook
@@ -25,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from services import cli
 from services.governance.handlers.webhook_relay import deliver_webhooks
 from services.governance.main import SPEC as GOVERNANCE
 from shared.auth import Role
@@ -373,3 +375,26 @@ async def test_a_parked_delivery_holds_back_its_subject_until_it_is_replayed(
     assert sent == 4
     assert [d.event_type for d in receiver.accepted["/hooks"]] == [e.event_type() for e in lifetime]
     assert receiver.duplicates("/hooks") == []
+
+
+async def test_llr_webhooks_lists_and_replays_parked_deliveries(
+    service_client: ServiceClient,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    async with service_client(GOVERNANCE, webhook_attempts=1) as (client, runtime):
+        endpoint = await given_endpoint(
+            client, CARE_CO, f"http://127.0.0.1:{free_port()}/hooks", LIFETIME_TYPES
+        )
+        await deliver(runtime, given_catalogue_change())
+        await relay(runtime)  # nobody listens: parked after its one attempt
+        monkeypatch.setenv("GOVERNANCE_DATABASE_URL", runtime.settings.database_url)
+        listed = await asyncio.to_thread(cli.main, ["webhooks", "parked"])
+        out = capsys.readouterr().out.splitlines()
+        [parked] = [json.loads(line) for line in out if line.startswith("{")]
+        replayed = await asyncio.to_thread(cli.main, ["webhooks", "replay"])
+        after = await deliveries(client, endpoint)
+
+    assert (listed, replayed) == (0, 0)
+    assert parked["endpoint_id"] == endpoint["endpoint_id"]
+    assert [(d["event_id"], d["state"]) for d in after] == [(parked["event_id"], "pending")]

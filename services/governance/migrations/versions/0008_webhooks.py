@@ -51,7 +51,7 @@ def upgrade() -> None:
         sa.Column("next_attempt_at", UTCDateTime, nullable=False),
         sa.Column("created_at", UTCDateTime, nullable=False),
         sa.Column("delivered_at", UTCDateTime, nullable=True),
-        sa.UniqueConstraint("endpoint_id", "event_id"),
+        sa.UniqueConstraint("endpoint_id", "event_id", name="uq_webhook_deliveries_endpoint_id"),
     )
     op.create_index("ix_webhook_deliveries_due", "webhook_deliveries", ["state", "next_attempt_at"])
     op.create_index(
