@@ -1,8 +1,8 @@
 """Signed webhooks for partners without a Kafka consumer: an organisation's endpoints, the
 deliveries written with each event's intake, and every attempt to send one.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ from alembic import op
 
 from shared.db import JSONDocument, UTCDateTime
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
