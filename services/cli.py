@@ -1,4 +1,5 @@
-"""Operations commands (`llr --help`): migrations, dead letters, topics, documents, tokens."""
+"""Operations commands (`llr --help`): migrations, dead letters, webhooks, topics, documents,
+tokens."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import asyncio
 import json
 import sys
+import uuid
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -13,6 +15,8 @@ from sqlalchemy.exc import DBAPIError
 
 from services import registry, standalone
 from services.assessment.handlers import relationships
+from services.governance.handlers import webhooks
+from services.governance.queries import webhooks as webhook_queries
 from shared import auth
 from shared.events import Event, contracts, operations
 from shared.service import Runtime
@@ -71,6 +75,33 @@ async def republish_relationships() -> int:
     finally:
         await runtime.close()
     print(f"assessment: {count} relationships published again (the relay sends them)")
+    return count
+
+
+async def parked_webhooks(endpoint: uuid.UUID | None) -> None:
+    """Governance's parked webhook deliveries, one JSON line each (never their bodies)."""
+    runtime = runtime_of("governance")
+    try:
+        async with runtime.sessions() as session:
+            parked = await webhook_queries.parked(session, endpoint)
+    finally:
+        await runtime.close()
+    for d in parked:
+        fields = ("delivery_id", "endpoint_id", "event_id", "event_type", "subject", "attempts")
+        print(json.dumps({name: str(getattr(d, name)) for name in fields}))
+    if not parked:
+        print("governance: no parked webhook deliveries")
+
+
+async def replay_webhooks(endpoint: uuid.UUID | None) -> int:
+    """Parked deliveries are pending again, due now; the worker's relay job sends them."""
+    runtime = runtime_of("governance")
+    try:
+        async with runtime.sessions.begin() as session:
+            count = await webhooks.replay(session, endpoint)
+    finally:
+        await runtime.close()
+    print(f"governance: {count} parked webhook deliveries pending again (the relay sends them)")
     return count
 
 
@@ -148,6 +179,13 @@ def parser() -> argparse.ArgumentParser:
     replaying = command("replay", "Deliver parked messages again once their cause is mended")
     replaying.add_argument("service", choices=names, help="the service that parked them")
     replaying.add_argument("ids", nargs="+", type=int, metavar="ID", help="dead letter ids")
+    hooks = command(
+        "webhooks",
+        "List governance's parked webhook deliveries, or make them pending again once the "
+        "partner's endpoint is mended; run with governance's settings",
+    )
+    hooks.add_argument("action", choices=["parked", "replay"], help="parked: list; replay: retry")
+    hooks.add_argument("--endpoint", type=uuid.UUID, help="one endpoint only (default: all)")
     command("topics", "Create every service's Kafka topics that do not exist yet")
     command(
         "relationships",
@@ -248,6 +286,10 @@ def run_command(args: argparse.Namespace) -> int:
             asyncio.run(dead_letters(args.service))
         case "replay":
             return 1 if asyncio.run(replay(args.service, args.ids)) else 0
+        case "webhooks" if args.action == "parked":
+            asyncio.run(parked_webhooks(args.endpoint))
+        case "webhooks":
+            asyncio.run(replay_webhooks(args.endpoint))
         case "topics":
             asyncio.run(create_topics())
         case "relationships":

@@ -7,6 +7,7 @@ import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -58,6 +59,18 @@ class Many:
 
 
 Subscriptions = Mapping[type[Event], Handler | Many]
+
+_applying: ContextVar[Attributes | None] = ContextVar("llr_inbox_applying", default=None)
+
+
+def applying() -> Attributes:
+    """The CloudEvents attributes (id, source, time) of the event the calling handler applies:
+    for a handler that passes the event on as it arrived (governance's webhooks). A plain
+    handler only; LookupError outside one."""
+    attributes = _applying.get()
+    if attributes is None:
+        raise LookupError("no event is being applied")
+    return attributes
 
 
 class _Run:
@@ -197,14 +210,18 @@ class Inbox:
                     continue
                 await run.flush()
                 structlog.contextvars.bind_contextvars(event_id=attributes.id)
-                with _span(self.service, attributes.type, message):
-                    await (
-                        handler.apply(session, [event])
-                        if isinstance(handler, Many)
-                        else handler(session, event)
-                    )
-                    if tracing.exporting():
-                        await session.flush()  # the effect's writes belong to this event's span
+                applied_now = _applying.set(attributes)
+                try:
+                    with _span(self.service, attributes.type, message):
+                        await (
+                            handler.apply(session, [event])
+                            if isinstance(handler, Many)
+                            else handler(session, event)
+                        )
+                        if tracing.exporting():
+                            await session.flush()  # the effect's writes belong to its span
+                finally:
+                    _applying.reset(applied_now)
             await run.flush()
         for kind, count in applied.items():
             metrics.EVENTS_CONSUMED.labels(self.service, kind).inc(count)

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from services import governance as package
 from services.governance import api
+from services.governance.handlers.webhook_relay import deliver_webhooks
 from services.governance.models import Base
 from services.governance.settings import Settings
 from services.governance.subscriptions import SUBSCRIPTIONS
@@ -23,6 +24,7 @@ SPEC = ServiceSpec(
     migrations_dir=Path(__file__).parent / "migrations",
     settings_type=Settings,
     publishes=events.PUBLISHED,
+    jobs=(deliver_webhooks,),
 )
 
 

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import TYPE_ANNOTATION_MAP, JSONDocument, Versioned, new_metadata
@@ -222,3 +222,62 @@ class MonitoringFact(Base):
     occurred_on: Mapped[date]
     framework_version: Mapped[int | None]
     rule: Mapped[str | None] = mapped_column(String(10))
+
+
+class WebhookEndpoint(Versioned, Base):
+    """A partner organisation's HTTPS endpoint and the event types it asked for; deliveries are
+    signed with its secret (and, for a grace period after a rotation, with the previous one)."""
+
+    __tablename__ = "webhook_endpoints"
+
+    endpoint_id: Mapped[UUID] = mapped_column(primary_key=True)
+    organisation: Mapped[str] = mapped_column(String(100), index=True)  # R2: in the register
+    url: Mapped[str] = mapped_column(String(2000))
+    event_types: Mapped[list[str]] = mapped_column(JSONDocument)
+    secret: Mapped[str] = mapped_column(String(200))
+    previous_secret: Mapped[str | None] = mapped_column(String(200))
+    previous_secret_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    removed_at: Mapped[datetime | None]
+
+
+Serial = BigInteger().with_variant(Integer, "sqlite")
+
+
+class WebhookDelivery(Base):
+    """One event for one endpoint, written with the event's intake and sent by the relay job;
+    `delivery_id` orders a subject's deliveries."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("endpoint_id", "event_id"),
+        Index("ix_webhook_deliveries_due", "state", "next_attempt_at"),
+        Index("ix_webhook_deliveries_subject", "endpoint_id", "subject", "delivery_id"),
+    )
+
+    delivery_id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    endpoint_id: Mapped[UUID] = mapped_column(ForeignKey("webhook_endpoints.endpoint_id"))
+    event_id: Mapped[UUID]  # the `webhook-id`: the same on every attempt
+    event_type: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(200))  # the person, else the event's subject
+    body: Mapped[str] = mapped_column(Text)  # the CloudEvents JSON, signed as it is stored
+    state: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int]
+    next_attempt_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    delivered_at: Mapped[datetime | None]
+
+
+class WebhookAttempt(Base):
+    """One try of a delivery and what came of it: the status code, or why there was none."""
+
+    __tablename__ = "webhook_attempts"
+
+    attempt_id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    delivery_id: Mapped[int] = mapped_column(
+        Serial, ForeignKey("webhook_deliveries.delivery_id"), index=True
+    )
+    attempted_at: Mapped[datetime]
+    outcome: Mapped[str] = mapped_column(String(30))
+    status_code: Mapped[int | None]

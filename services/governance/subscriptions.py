@@ -1,6 +1,6 @@
 """The events the governance service reacts to, and its handler for each."""
 
-from services.governance.handlers import disputes, monitoring, shared_care
+from services.governance.handlers import disputes, monitoring, shared_care, webhooks
 from shared import organisations, relationships
 from shared.events.assessment import EqualityReportCompiled, RelationshipChanged
 from shared.events.delegation import (
@@ -14,7 +14,7 @@ from shared.events.governance import OrganisationRegistered
 from shared.events.training import CompetenceAssessed
 from shared.inbox import Subscriptions
 
-SUBSCRIPTIONS: Subscriptions = {
+OWN: Subscriptions = {
     OrganisationRegistered: organisations.on_registered,
     RelationshipChanged: relationships.on_changed,
     SharedCareRequested: shared_care.on_shared_care_requested,
@@ -26,3 +26,7 @@ SUBSCRIPTIONS: Subscriptions = {
     DelegationEnded: monitoring.on_delegation_ended,
     DisputeSettled: monitoring.on_dispute_settled,
 }
+
+# Each event type published to partners by webhook is also offered to their endpoints, in the
+# same transaction as its intake (services.governance.domain.webhooks.PARTNER_EVENTS).
+SUBSCRIPTIONS: Subscriptions = webhooks.with_partner_deliveries(OWN)

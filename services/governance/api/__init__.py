@@ -9,8 +9,9 @@ from services.governance.api import (
     organisations,
     shared_care,
     versions,
+    webhooks,
 )
 
 router = APIRouter()
-for part in (versions, organisations, board, shared_care, disputes, monitoring):
+for part in (versions, organisations, board, shared_care, disputes, monitoring, webhooks):
     router.include_router(part.router)
