@@ -7,6 +7,7 @@ import statistics
 import tempfile
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -223,12 +224,31 @@ async def commit_to_effect(pg: Server, broker: Server, quick: bool = False) -> l
     with api, relay, consumer:
         await asyncio.sleep(2)  # the consumer joins its group
         result = await load.open_loop(f"http://127.0.0.1:{port}", register, rate, seconds)
-        latencies = await effect_latencies(assessment, delegation, rate * seconds - result.errors)
+        latencies, parts = await effect_latencies(
+            assessment, delegation, rate * seconds - result.errors
+        )
     floor = await kafka_round_trip(broker, rate, seconds)
     await assessment.close()
     await delegation.close()
     p99 = _p(latencies, 99)
     return [
+        Row(
+            f"commit -> effect: the request, p99 at {rate}/s",
+            result.p99,
+            "ms",
+            "Kafka produce -> consume p99",
+            _p(floor, 99),
+        ),
+        *(
+            Row(
+                f"commit -> effect: {part}, p99 at {rate}/s",
+                _p(values, 99),
+                "ms",
+                "Kafka produce -> consume p99",
+                _p(floor, 99),
+            )
+            for part, values in parts.items()
+        ),
         Row(
             f"commit -> effect in another service, p50 at {rate}/s",
             _p(latencies, 50),
@@ -248,7 +268,11 @@ async def commit_to_effect(pg: Server, broker: Server, quick: bool = False) -> l
     ]
 
 
-async def effect_latencies(producer: Runtime, consumer: Runtime, expected: int) -> list[float]:
+async def effect_latencies(
+    producer: Runtime, consumer: Runtime, expected: int
+) -> tuple[list[float], dict[str, list[float]]]:
+    """Publish -> applied for each event, and its parts: publish -> sent (the API's commit and
+    the relay), sent -> applied (Kafka and the consumer)."""
     kind = PersonRegistered.event_type()
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -266,16 +290,23 @@ async def effect_latencies(producer: Runtime, consumer: Runtime, expected: int) 
             break
         await asyncio.sleep(0.5)
     async with producer.sessions() as session:
-        committed = dict(
-            (
-                await session.execute(
-                    select(outbox.c.event_id, outbox.c.occurred_at).where(outbox.c.type == kind)
+        committed = {
+            event_id: (occurred, sent)
+            for event_id, occurred, sent in await session.execute(
+                select(outbox.c.event_id, outbox.c.occurred_at, outbox.c.sent_at).where(
+                    outbox.c.type == kind
                 )
             )
-            .tuples()
-            .all()
-        )
-    return [(applied[e] - committed[e]).total_seconds() * 1000 for e in committed if e in applied]
+        }
+
+    def ms(since: datetime, until: datetime) -> float:
+        return (until - since).total_seconds() * 1000
+
+    both = [(committed[e], applied[e]) for e in committed if e in applied]
+    return [ms(occurred, done) for (occurred, _), done in both], {
+        "publish -> sent (commit, relay)": [ms(o, s) for (o, s), _ in both if s],
+        "sent -> applied (Kafka, consumer)": [ms(s, done) for (_, s), done in both if s],
+    }
 
 
 def _p(values: list[float], percentile: int) -> float:

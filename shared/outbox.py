@@ -62,9 +62,6 @@ DEFAULT_RETENTION_DAYS = 7.0
 PRUNE_BATCH = 5_000
 LISTENING_POLL_SECONDS = 1.0  # a safety net only: a NOTIFY wakes the relay at once
 
-# The rows in the plumbing tables, refreshed by the relay after each pruning pass.
-# (Belongs beside the other gauges in shared.metrics once that file takes it.)
-
 outbox = Table(
     "outbox",
     plumbing_metadata,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 import pytest
@@ -12,9 +13,11 @@ from sqlalchemy import func, insert, select
 
 from shared import outbox as outbox_module
 from shared.clock import MovableClock
+from shared.events.cloudevents import Message, headers_of
 from shared.inbox import inbox
 from shared.outbox import Relay, outbox
 from shared.service import Runtime
+from tests.kernel import things
 from tests.kernel.things import ThingHappened
 
 
@@ -110,3 +113,63 @@ async def test_the_retention_window_is_a_setting(
     clock.move(timedelta(days=25))  # sent 31 and 33 days ago; ids 35 and 26 days old
     assert await relay.prune() == {"outbox": 30, "inbox": 23, "idempotency_keys": 0}
     assert await remaining(runtime) == (0, 4, 7)
+
+
+def delivered(event_id: uuid.UUID, clock: MovableClock) -> Message:
+    """A ThingHappened as it arrives from Kafka (the same record each time it is redelivered)."""
+    event = ThingHappened(thing_id="thing-1", sequence=1)
+    return Message(
+        topic=ThingHappened.topic,
+        key=event.subject().encode(),
+        value=event.model_dump_json().encode(),
+        headers=headers_of(event_id, "/llr/things", event.event_type(), clock.now(), "thing-1"),
+    )
+
+
+async def effects_of(runtime: Runtime) -> int:
+    async with runtime.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(things.effects)) or 0)
+
+
+async def test_a_redelivery_inside_the_retention_window_has_no_second_effect(
+    things_runtime: Callable[..., Runtime], clock: MovableClock
+) -> None:
+    runtime = things_runtime(retention_days=7)  # the setting, as a worker reads it
+    relay = Relay("things", runtime.sessions, NoBroker(), runtime.clock)
+    message = delivered(uuid.uuid4(), clock)
+    await runtime.inbox.deliver(message)
+    assert await effects_of(runtime) == 1
+
+    clock.move(timedelta(days=6, hours=23))
+    assert (await relay.prune())["inbox"] == 0  # inside the window: its id is kept
+    await runtime.inbox.deliver(message)
+    assert await effects_of(runtime) == 1
+
+    clock.move(timedelta(hours=2))  # past the window: no redelivery is expected any more
+    assert (await relay.prune())["inbox"] == 1
+
+
+async def test_the_worker_s_relay_loop_prunes_as_it_runs(
+    things_runtime: Callable[..., Runtime], clock: MovableClock
+) -> None:
+    runtime = things_runtime()
+    await given_rows(runtime, clock)
+    sent: list[Message] = []
+
+    class Broker:
+        async def publish(self, messages: Sequence[Message]) -> None:
+            sent.extend(messages)
+
+    relay = Relay("things", runtime.sessions, Broker(), runtime.clock, prune_every=0.0)
+    stop = asyncio.Event()
+    running = asyncio.create_task(relay.run(stop, interval=0.01))
+    try:
+        for _ in range(500):
+            if await remaining(runtime) == (9, 0, 7):  # the 4 unsent rows were sent just now
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        stop.set()
+        await running
+    assert await remaining(runtime) == (9, 0, 7)
+    assert len(sent) == 4
