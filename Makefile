@@ -99,8 +99,8 @@ stop-servers:
 clean:
 	rm -rf $(VENV) $(TOOLS) data .pytest_cache .mypy_cache .ruff_cache
 
-bench: $(STAMP) ## figures beside same-run baselines, on real PostgreSQL and Kafka (several minutes)
-	$(BIN)/python -m bench.run
+bench: $(STAMP) ## figures beside same-run baselines, on real PostgreSQL and Kafka (several minutes; QUICK=1: under two)
+	$(BIN)/python -m bench.run $(if $(filter-out 0,$(QUICK)),--quick)
 
 demo: $(STAMP) ## the case study through the HTTP APIs of the standalone platform (started if need be)
 	$(BIN)/python -m services.demo

@@ -33,9 +33,9 @@ from tests.delegation.conftest import given_decision_body, given_proposal_body
 
 SERVICES = registry.by_name()
 
-THROUGHPUT_REQUESTS = 2000
+THROUGHPUT_REQUESTS, QUICK_THROUGHPUT_REQUESTS = 2000, 400
 WARM_UP = 200  # requests before measuring: pools filled, statements prepared
-RATE, SECONDS = 100, 10
+RATE, SECONDS, QUICK_SECONDS = 100, 10, 3
 KEY_FILE = Path(tempfile.gettempdir()) / "llr-bench-signing-key.pem"
 
 
@@ -96,17 +96,23 @@ async def decision_endpoint(pg: Server, broker: Server, quick: bool = False) -> 
     base_url = await fresh_database(pg.address, "bench_baseline")
     mdt = bearer(Role.MDT_MEMBER, "LLR-ICB")
     decision = given_decision_body()
+    requests, seconds = (
+        (QUICK_THROUGHPUT_REQUESTS, QUICK_SECONDS)
+        if quick
+        else (
+            THROUGHPUT_REQUESTS,
+            SECONDS,
+        )
+    )
     with service_process("delegation", runtime.settings.database_url, port, {}):
         api = f"http://127.0.0.1:{port}"
-        ids = await given_proposals(api, THROUGHPUT_REQUESTS + RATE * SECONDS)
+        ids = await given_proposals(api, requests + RATE * seconds)
 
         async def decide(client: httpx.AsyncClient, i: int) -> httpx.Response:
             return await client.post(f"/proposals/{ids[i]}/decision", json=decision, headers=mdt)
 
-        decided = await load.closed_loop(api, decide, THROUGHPUT_REQUESTS)
-        decided_at_rate = await load.open_loop(
-            api, decide, RATE, SECONDS, offset=THROUGHPUT_REQUESTS
-        )
+        decided = await load.closed_loop(api, decide, requests)
+        decided_at_rate = await load.open_loop(api, decide, RATE, seconds, offset=requests)
     await runtime.close()
     with baseline(base_url):
         bare = f"http://127.0.0.1:{BASE_PORT}"
@@ -115,8 +121,8 @@ async def decision_endpoint(pg: Server, broker: Server, quick: bool = False) -> 
             return await client.post("/rows", json={"text": f"row {i}"})
 
         await load.closed_loop(bare, insert, WARM_UP)
-        inserted = await load.closed_loop(bare, insert, THROUGHPUT_REQUESTS)
-        inserted_at_rate = await load.open_loop(bare, insert, RATE, SECONDS)
+        inserted = await load.closed_loop(bare, insert, requests)
+        inserted_at_rate = await load.open_loop(bare, insert, RATE, seconds)
     errors = decided.errors + decided_at_rate.errors
     return [
         Row(
@@ -141,8 +147,8 @@ async def decision_endpoint(pg: Server, broker: Server, quick: bool = False) -> 
             "ms",
             "bare insert p99",
             inserted_at_rate.p99,
-            "< 20 ms",
-            decided_at_rate.p99 < 20,
+            "<= 20 ms",
+            decided_at_rate.p99 <= 20,
         ),
     ]
 

@@ -72,8 +72,8 @@ async def cold_start_and_memory(pg: Server, broker: Server, quick: bool = False)
             "s",
             "bare FastAPI + PostgreSQL start",
             base_start,
-            "< 3 s",
-            start < 3,
+            "<= 2 s",
+            start <= 2,
         ),
         Row(
             "standalone resident memory",
@@ -85,6 +85,8 @@ async def cold_start_and_memory(pg: Server, broker: Server, quick: bool = False)
             rss < 250,
         ),
     ]
+    if quick:  # the standalone figures only: each service's own start is for the full run
+        return rows
     for offset, name in enumerate(SERVICES, start=2):
         url = await migrated(pg, name)
         prefix = name.upper()
