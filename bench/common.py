@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,3 +41,12 @@ def settings(url: str, bootstrap: str = "", **more: Any) -> ServiceSettings:
     return ServiceSettings(
         environment=Environment.TEST, database_url=url, kafka_bootstrap=bootstrap, **more
     )
+
+
+def percentile(values: list[float], p: int) -> float:
+    if not values:
+        return float("nan")
+    if p == 50:
+        return statistics.median(values)
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]

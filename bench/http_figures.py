@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import statistics
 import tempfile
 import time
 import uuid
@@ -15,7 +14,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import select
 
 from bench import load
-from bench.common import Row, fresh_database
+from bench.common import Row, fresh_database, percentile
 from bench.processes import Process, python
 from bench.start_figures import BASE_PORT, baseline
 from services import registry
@@ -315,10 +314,4 @@ async def effect_latencies(
     }
 
 
-def _p(values: list[float], percentile: int) -> float:
-    if not values:
-        return float("nan")
-    if percentile == 50:
-        return statistics.median(values)
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * percentile / 100))]
+_p = percentile

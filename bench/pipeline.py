@@ -15,7 +15,8 @@ from aiokafka import AIOKafkaConsumer
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bench.common import Row, fresh_database, settings
+from bench.common import Row, fresh_database, percentile, settings
+from bench.http_figures import kafka_round_trip
 from bench.processes import ROOT
 from shared.clock import SystemClock
 from shared.db import create_engine, plumbing_metadata, sessionmaker
@@ -159,6 +160,75 @@ def producer_performance(broker: Server, size: int, records: int) -> float:
     return float(last.split(" records/sec")[0].split(",")[-1])
 
 
+async def relay_latency(
+    pg: Server, broker: Server, namespace: str, rate: int, seconds: float
+) -> list[float]:
+    """Commit -> on Kafka through the worker's relay loop, one event a commit at `rate`/s.
+
+    The relay sleeps until a commit NOTIFYs it (its poll, the safety net, is a second); a
+    consumer in this process notes when each record arrives.
+    """
+    url = await fresh_database(pg.address, "bench_relay_latency")
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(plumbing_metadata.create_all)  # with the NOTIFY trigger
+    topic = namespace + "latency." + things.ThingHappened.topic
+    await ensure_topics(broker.address, [topic])
+    publisher = KafkaPublisher(broker.address, timeout=30)
+    relay = Relay(
+        "bench",
+        sessionmaker(engine, service="bench", clock=SystemClock()),
+        publisher,
+        SystemClock(),
+        namespace=namespace + "latency.",
+    )
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=broker.address, auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    stop = asyncio.Event()
+    relaying = asyncio.create_task(relay.run(stop, interval=1.0))
+    total, committed, arrived = int(rate * seconds), dict[bytes, float](), list[float]()
+
+    async def write() -> None:
+        start = time.perf_counter()
+        for i in range(total):
+            await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
+            async with engine.begin() as connection:
+                await connection.execute(insert(outbox), [_row(i)])
+            committed[str(i).encode()] = time.perf_counter()
+
+    async def read() -> None:
+        while len(arrived) < total:
+            batches = await consumer.getmany(timeout_ms=200)
+            now = time.perf_counter()
+            for records in batches.values():
+                arrived.extend((now - committed[r.key]) * 1000 for r in records if r.key)
+
+    try:
+        await asyncio.gather(write(), asyncio.wait_for(read(), seconds + 60))
+    finally:
+        stop.set()
+        await relaying
+        await consumer.stop()
+        await publisher.stop()
+        await engine.dispose()
+    return arrived
+
+
+def _row(i: int) -> dict[str, object]:
+    return {
+        "event_id": uuid.uuid4(),
+        "topic": things.ThingHappened.topic,
+        "key": str(i),
+        "type": things.ThingHappened.event_type(),
+        "source": "/llr/bench",
+        "payload": payload(i),
+        "headers": {},
+        "occurred_at": SystemClock().now(),
+    }
+
+
 # ---- replaying a topic of 100,000 events -----------------------------------------------------
 
 
@@ -240,6 +310,9 @@ async def relay_and_replay(pg: Server, broker: Server, quick: bool = False) -> l
     records = QUICK_RECORDS if quick else RECORDS
     namespace = f"bench{uuid.uuid4().hex[:6]}."
     relay_rate, size = await relay_throughput(pg, broker, namespace, records)
+    rate, seconds = 50, 5 if quick else 10
+    woken = await relay_latency(pg, broker, namespace, rate, seconds)
+    floor = await kafka_round_trip(broker, rate, seconds)
     baseline = await asyncio.to_thread(producer_performance, broker, size, records)
     topic = namespace + things.ThingHappened.topic
     raw = await raw_consume(broker, topic, records)
@@ -254,6 +327,13 @@ async def relay_and_replay(pg: Server, broker: Server, quick: bool = False) -> l
             baseline,
             ">= 0.5 x baseline",
             relay_rate >= baseline / 2,
+        ),
+        Row(
+            f"outbox relay: commit -> on Kafka, p99 at {rate}/s (the relay waits for NOTIFY)",
+            percentile(woken, 99),
+            "ms",
+            "Kafka produce -> consume p99",
+            percentile(floor, 99),
         ),
         Row(
             f"replay: one worker applies {records:,} events, handler per event (ORM)",

@@ -127,5 +127,37 @@ async def test_kafka_restarted_and_worker_killed_mid_run_every_effect_exists_exa
     assert during_outage[2] > 0
 
 
+async def test_worker_killed_twice_mid_run_every_effect_exists_exactly_once_in_order_per_key(
+    worker: tuple[Runtime, WorkerProcess], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Runs on any Kafka (it stops none): the worker is killed while it relays and applies
+    batches, so records go out again and are redelivered; the inbox keeps one effect each."""
+    runtime, process = worker
+    third = EVENTS // 3
+    for first in (0, third):
+        await write_events(runtime, first, third)
+        half_way = first + third // 2
+        await eventually(lambda: _applied_at_least(runtime, half_way), seconds=120)  # noqa: B023
+        process.kill()  # mid-batch, without warning
+        process.start()
+    await write_events(runtime, 2 * third, EVENTS - 2 * third)
+    await eventually(lambda: _applied_at_least(runtime, EVENTS), seconds=300)
+    await asyncio.sleep(2)  # a second effect of anything would have landed by now
+
+    applied, distinct, unsent = await counts(runtime)
+    with capsys.disabled():
+        print(f"\nworker killed twice: events={EVENTS} applied={applied} distinct={distinct}")
+    assert (applied, distinct, unsent) == (EVENTS, EVENTS, 0)
+    async with runtime.sessions() as session:
+        rows = await session.execute(
+            select(effects.c.thing_id, effects.c.sequence).order_by(effects.c.id)
+        )
+        by_key: dict[str, list[int]] = {}
+        for thing_id, sequence in rows:
+            by_key.setdefault(thing_id, []).append(sequence)
+    assert len(by_key) == KEYS
+    assert all(sequences == sorted(sequences) for sequences in by_key.values())
+
+
 async def _applied_at_least(runtime: Runtime, count: int) -> bool:
     return (await counts(runtime))[0] >= count

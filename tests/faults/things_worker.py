@@ -22,8 +22,7 @@ def main(database_url: str, bootstrap: str, namespace: str) -> None:
         publish_timeout_seconds=3,
         consumer_backoff_seconds=0.05,
     )
-    # The worker's publisher sends through the batch API, as shared.transport's will once its
-    # _send_all calls shared.outbox.produce_in_batches (a one-line change that file's owner makes).
+    # The real worker: relay (record batches, woken by NOTIFY), consumer and inbox, as deployed.
     asyncio.run(worker.run_worker(Runtime(things.SPEC, settings, SystemClock()), asyncio.Event()))
 
 
