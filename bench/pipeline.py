@@ -20,6 +20,7 @@ from bench.http_figures import kafka_round_trip
 from bench.processes import ROOT
 from shared.clock import SystemClock
 from shared.db import create_engine, plumbing_metadata, sessionmaker
+from shared.events import new_event_id
 from shared.events.delegation import TaskDelegated
 from shared.events.vocabulary import Direction, OversightKind, Setting, TaskCategory
 from shared.inbox import Many
@@ -71,7 +72,7 @@ async def fill_outbox(url: str, count: int) -> int:
     for first in range(0, count, 5000):
         rows = [
             {
-                "event_id": uuid.uuid4(),
+                "event_id": new_event_id(),
                 "topic": things.ThingHappened.topic,
                 "key": f"person-{i % 1000}",
                 "type": things.ThingHappened.event_type(),
@@ -218,7 +219,7 @@ async def relay_latency(
 
 def _row(i: int) -> dict[str, object]:
     return {
-        "event_id": uuid.uuid4(),
+        "event_id": new_event_id(),
         "topic": things.ThingHappened.topic,
         "key": str(i),
         "type": things.ThingHappened.event_type(),

@@ -205,13 +205,17 @@ class Inbox:
                 fresh.discard(attributes.id)
                 applied[attributes.type] += 1
                 handler = self.handlers[attributes.type]
-                if isinstance(handler, Many) and not (traced_always or _carries_trace(message)):
+                traced = traced_always or _carries_trace(message)
+                if isinstance(handler, Many) and not traced:
                     await run.add(handler, event)  # the fast path: no span, one call per run
                     continue
                 await run.flush()
                 structlog.contextvars.bind_contextvars(event_id=attributes.id)
                 applied_now = _applying.set(attributes)
                 try:
+                    if not traced and not isinstance(handler, Many):
+                        await handler(session, event)  # nothing to join or export: no span
+                        continue
                     with _span(self.service, attributes.type, message):
                         await (
                             handler.apply(session, [event])

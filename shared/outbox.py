@@ -167,13 +167,20 @@ async def produce_in_batches(producer: AIOKafkaProducer, messages: Sequence[Mess
         batch = batches.get(where) or batches.setdefault(where, producer.create_batch())
         headers = list(m.headers)  # the C record builder takes a list only
         if batch.append(key=m.key, value=m.value, timestamp=None, headers=headers) is None:
-            acks.append(await producer.send_batch(batch, where[0], partition=where[1]))
+            acks.append(await _send(producer, batch, *where))
             batch = batches[where] = producer.create_batch()
             if batch.append(key=m.key, value=m.value, timestamp=None, headers=headers) is None:
                 raise PublishFailed(f"a record of {len(m.value)} B does not fit in a batch")
     for (topic, partition), batch in batches.items():
-        acks.append(await producer.send_batch(batch, topic, partition=partition))
+        acks.append(await _send(producer, batch, topic, partition))
     await asyncio.gather(*acks)
+
+
+async def _send(producer: AIOKafkaProducer, batch: Any, topic: str, partition: int) -> Any:
+    """A closed batch is complete: the producer sends it at once rather than lingering for more
+    records (`linger_ms`) that will never come."""
+    batch.close()
+    return await producer.send_batch(batch, topic, partition=partition)
 
 
 _UNSENT = (
