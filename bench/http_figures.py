@@ -32,9 +32,9 @@ from tests.delegation.conftest import given_decision_body, given_proposal_body
 
 SERVICES = registry.by_name()
 
-THROUGHPUT_REQUESTS, QUICK_THROUGHPUT_REQUESTS = 2000, 400
+THROUGHPUT_REQUESTS, QUICK_THROUGHPUT_REQUESTS = 2000, 300
 WARM_UP = 200  # requests before measuring: pools filled, statements prepared
-RATE, SECONDS, QUICK_SECONDS = 100, 10, 3
+RATE, SECONDS, QUICK_SECONDS = 100, 10, 2
 KEY_FILE = Path(tempfile.gettempdir()) / "llr-bench-signing-key.pem"
 
 

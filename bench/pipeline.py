@@ -32,7 +32,7 @@ from tests.kernel import things
 
 TOOLS = Path.home() / ".cache" / "llr" / "kafka-tools-4.3.1" / "lib"
 RECORDS = 100_000
-QUICK_RECORDS = 50_000
+QUICK_RECORDS = 30_000
 
 
 def sample_payload() -> str:
