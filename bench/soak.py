@@ -24,6 +24,7 @@ from bench.common import fresh_database, settings
 from bench.cores import pin_load_generator
 from bench.pipeline import THINGS_IN_RUNS, payload
 from shared.clock import SystemClock
+from shared.events import new_event_id
 from shared.inbox import inbox
 from shared.outbox import Relay, outbox
 from shared.service import Runtime
@@ -42,7 +43,7 @@ async def write(runtime: Runtime, total: int, ahead: int, sent: list[float]) -> 
             await asyncio.sleep(0.02)
         rows = [
             {
-                "event_id": uuid.uuid4(),
+                "event_id": new_event_id(),
                 "topic": topic,
                 "key": f"person-{i % 1000}",
                 "type": kind,
