@@ -164,7 +164,7 @@ def producer_performance(broker: Server, size: int, records: int) -> float:
 async def relay_latency(
     pg: Server, broker: Server, namespace: str, rate: int, seconds: float
 ) -> list[float]:
-    """Commit -> on Kafka through the worker's relay loop, one event a commit at `rate`/s.
+    """COMMIT sent -> on Kafka through the worker's relay loop, one event a commit at `rate`/s.
 
     The relay sleeps until a commit NOTIFYs it (its poll, the safety net, is a second); a
     consumer in this process notes when each record arrives.
@@ -195,9 +195,11 @@ async def relay_latency(
         start = time.perf_counter()
         for i in range(total):
             await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
-            async with engine.begin() as connection:
+            async with engine.connect() as connection:
                 await connection.execute(insert(outbox), [_row(i)])
-            committed[str(i).encode()] = time.perf_counter()
+                # From the COMMIT on: the relay may have sent the row before it returns here.
+                committed[str(i).encode()] = time.perf_counter()
+                await connection.commit()
 
     async def read() -> None:
         while len(arrived) < total:
