@@ -139,6 +139,7 @@ class Proposal(Versioned, Base):
     refusal_reason: Mapped[str | None] = mapped_column(Text)
     health_need_id: Mapped[uuid.UUID | None]  # R4: the assessed need it meets, when cited
     proposed_by_organisation: Mapped[str | None] = mapped_column(String(200))
+    competence_basis: Mapped[str | None] = mapped_column(String(40))  # R13 (None: before 0010)
 
 
 class Decision(Base):
@@ -218,6 +219,12 @@ class Delegation(Versioned, Base):
     competence_checked_on: Mapped[date | None]
     # R13, R26: the organisations of the MDT that decided it: they end it and review it
     mdt_organisations: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    competence_basis: Mapped[str | None] = mapped_column(String(40))  # R13
+    # R12, A 5.12: how often the oversight owner reviews the task (a changing condition)
+    oversight_interval_days: Mapped[int | None]
+    # R19: the new support plan the MDT agreed when the task does not fit the one it had
+    support_plan_id: Mapped[uuid.UUID | None]
+    support_plan_version: Mapped[int | None]
 
 
 class Review(Versioned, Base):

@@ -40,6 +40,7 @@ from tests.delegation.conftest import (
     given_approved,
     given_decision_body,
     given_live,
+    given_member,
     given_no_consensus_body,
     given_proposal,
     given_relationships,
@@ -218,8 +219,8 @@ async def test_r14_members_who_all_stood_the_same_are_no_failed_consensus(
     async with service_client(DELEGATION) as (client, runtime):
         proposal_id = await given_proposal(client, uuid.uuid4())
         members = [
-            {"discipline": "registered_nurse", "organisation": "LPT", "stance": "delegate"},
-            {"discipline": "social_worker", "organisation": CITY, "stance": "delegate"},
+            given_member("registered_nurse", "LPT", stance="delegate"),
+            given_member("social_worker", CITY, stance="delegate"),
         ]
         response = await client.post(
             f"/proposals/{proposal_id}/decision",

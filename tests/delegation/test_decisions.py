@@ -30,6 +30,7 @@ from tests.delegation.conftest import (
     MDT,
     PRACTITIONER,
     given_decision_body,
+    given_member,
     given_no_consensus_body,
     given_proposal,
     given_proposal_body,
@@ -84,9 +85,7 @@ async def test_r9_an_mdt_without_a_social_care_practitioner_cannot_decide(
 ) -> None:
     async with service_client(DELEGATION) as (client, _runtime):
         proposal_id = await given_proposal(client, uuid.uuid4())
-        body = given_decision_body(
-            members=[{"discipline": "registered_nurse", "organisation": "LPT"}]
-        )
+        body = given_decision_body(members=[given_member("registered_nurse", "LPT")])
         response = await client.post(f"/proposals/{proposal_id}/decision", json=body, headers=MDT)
     assert response.status_code == 422
     assert response.json()["rule"] == "R9"

@@ -34,6 +34,7 @@ from tests.delegation.conftest import (
     given_approved,
     given_decision_body,
     given_live,
+    given_plan,
     given_proposal,
     given_proposal_body,
 )
@@ -139,7 +140,11 @@ async def test_r26_of_twenty_review_outcomes_exactly_one_wins(
         responses = await race(
             lambda i: client.post(
                 f"/reviews/{review['id']}/outcome",
-                json={"outcome": "change_minutes", "additional_minutes_per_week": 10 + i},
+                json={
+                    "outcome": "change_minutes",
+                    "additional_minutes_per_week": 10 + i,
+                    "new_support_plan": given_plan(),
+                },
                 headers=MDT,
             )
         )
@@ -360,7 +365,11 @@ async def test_standalone_of_twenty_review_outcomes_exactly_one_wins(
     responses = await race(
         lambda i: platform.client.post(
             f"/delegation/reviews/{review['id']}/outcome",
-            json={"outcome": "change_minutes", "additional_minutes_per_week": 10 + i},
+            json={
+                "outcome": "change_minutes",
+                "additional_minutes_per_week": 10 + i,
+                "new_support_plan": given_plan(),
+            },
             headers=platform.mdt,
         )
     )

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain import decisions as check
 from services.delegation.domain import proposals as rules
+from services.delegation.domain.accountability import registration_number
 from services.delegation.domain.proposals import ProposalState
 from services.delegation.handlers import parties
 from services.delegation.handlers.catalogue import task_in_force
@@ -53,7 +54,7 @@ async def submit_proposal(
         if existing is not None:
             return existing, False
     task = await catalogue_entry(session, body.task_code)
-    rules.check_proposal(task_rules(task), body.direction, body.practitioner.competent_in_task)
+    rules.check_proposal(task_rules(task), body.direction, practitioner_of(body))
     await parties.check_provider(session, body.direction, body.provider_organisation)
     if body.health_need_id is not None:
         need = await session.get(HealthNeed, body.health_need_id)
@@ -64,6 +65,13 @@ async def submit_proposal(
     await publish(session, submitted(proposal))
     await audit(session, actor, "proposal.submit", proposal.id, body.task_code)
     return proposal, True
+
+
+def practitioner_of(body: ProposalCreate) -> rules.Practitioner:
+    found = body.practitioner
+    return rules.Practitioner(
+        found.professional_body, found.registration_number, found.competent_in_task
+    )
 
 
 def new_proposal(
@@ -78,7 +86,8 @@ def new_proposal(
         setting=body.setting,
         practitioner_id=actor.user_id,
         professional_body=body.practitioner.professional_body,
-        registration_number=body.practitioner.registration_number,
+        registration_number=registration_number(body.practitioner.registration_number),
+        competence_basis=body.practitioner.competence_basis,
         provider_organisation=body.provider_organisation,
         frequency=body.frequency,
         additional_minutes_per_week=body.additional_minutes_per_week,
@@ -116,4 +125,5 @@ def facts_of(proposal: Proposal) -> rules.Proposal:
         Setting(proposal.setting),
         ProposalState(proposal.status),
         proposal.registration_number,
+        proposal.additional_minutes_per_week,
     )
