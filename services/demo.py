@@ -157,6 +157,7 @@ def play(demo: Demo) -> None:
                 "professional_body": "NMC",
                 "registration_number": "12A3456E",
                 "competent_in_task": True,
+                "competence_basis": "core_professional_practice",
             },
             "contact_arrangements": "District Nurse visits every ten days; call the LPT hub",
         },
@@ -176,8 +177,18 @@ def play(demo: Demo) -> None:
             "person_involved": True,
             "family_or_carers_involved": True,
             "members": [
-                {"discipline": "registered_nurse", "organisation": CHS},
-                {"discipline": "social_worker", "organisation": CITY},
+                {
+                    "staff_id": "district-nurse-1",
+                    "discipline": "registered_nurse",
+                    "organisation": CHS,
+                    "present": True,
+                },
+                {
+                    "staff_id": "social-worker-1",
+                    "discipline": "social_worker",
+                    "organisation": CITY,
+                    "present": True,
+                },
             ],
             "risk": {
                 "stability": "stable",
@@ -233,7 +244,8 @@ def play(demo: Demo) -> None:
     demo.events()
 
     demo.step(
-        "The training plan is agreed (R24, R25)", "POST /training/training-plans/{id}/agreement"
+        "The provider, then the District Nurse, agree the training plan (R24, R25)",
+        "POST /training/training-plans/{id}/agreement, .../practitioner-agreement",
     )
     plans = demo.until(
         "GET",
@@ -243,6 +255,9 @@ def play(demo: Demo) -> None:
     )
     plan = next(p for p in plans if p["delegation_id"] == delegation)
     demo.call("POST", f"/training/training-plans/{plan['id']}/agreement", *manager, PLAN)
+    demo.call(
+        "POST", f"/training/training-plans/{plan['id']}/practitioner-agreement", *practitioner
+    )
     demo.events()
 
     demo.step(
@@ -291,14 +306,14 @@ def play(demo: Demo) -> None:
     demo.events()
 
     demo.step(
-        "It fits the support plan without alteration: no extra cost (R19)",
+        "It fits the support plan without alteration: no extra cost to the council (R11, R19)",
         "GET /funding/delegations/{id}/funding",
     )
     funded = demo.until(
         "GET",
         f"/funding/delegations/{delegation}/funding",
         Role.COMMISSIONER,
-        ICB,
+        CITY,
         lambda f: len(f.get("segments", [])) >= 1,
     )
     print(f"    extra minutes a week: {funded['minutes_per_week']}; payer {funded['payer']}")

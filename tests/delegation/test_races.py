@@ -272,6 +272,13 @@ class Standalone:
         [plan] = [p for p in plans if p["delegation_id"] == delegation_id]
         path = f"/training/training-plans/{plan['id']}/agreement"
         await self.post(path, plan_content(), self.manager, 200)
+        practitioner = f"/training/training-plans/{plan['id']}/practitioner-agreement"
+
+        async def agreed() -> bool:  # R24: once training has heard of LPT's relationship
+            response = await self.client.post(practitioner, headers=self.practitioner)
+            return response.status_code == 200
+
+        await eventually(agreed, seconds=30)
 
     async def competent(self, worker_id: str) -> None:
         today = datetime.now(UTC).date()
