@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,22 @@ class Demo:
 
     def call(self, method: str, path: str, role: Role, org: str, body: Json | None = None) -> Json:
         response = self.http.request(method, path, json=body, headers=self.auth(role, org))
+        if response.status_code >= 400:
+            raise SystemExit(f"{method} {path} -> {response.status_code}: {response.text}")
+        result: Json = response.json()
+        return result
+
+    def call_once_known(
+        self, method: str, path: str, role: Role, org: str, body: Json | None = None
+    ) -> Json:
+        """A write about a person, sent as soon as this service has heard of the caller's
+        organisation's relationship with them (404 until then); one key makes it one write."""
+        headers = self.auth(role, org) | {"Idempotency-Key": str(uuid.uuid4())}
+        for _ in range(100):
+            response = self.http.request(method, path, json=body, headers=headers)
+            if response.status_code != 404:
+                break
+            time.sleep(0.1)
         if response.status_code >= 400:
             raise SystemExit(f"{method} {path} -> {response.status_code}: {response.text}")
         result: Json = response.json()
@@ -141,7 +158,7 @@ def play(demo: Demo) -> None:
         "The District Nurse proposes the steroid cream to the ward MDT (R9, R13)",
         "POST /delegation/proposals",
     )
-    proposal = demo.call(
+    proposal = demo.call_once_known(
         "POST",
         "/delegation/proposals",
         *practitioner,
@@ -187,6 +204,12 @@ def play(demo: Demo) -> None:
                     "staff_id": "social-worker-1",
                     "discipline": "social_worker",
                     "organisation": CITY,
+                    "present": True,
+                },
+                {  # the ICB's continuing healthcare nurse, who records the decision
+                    "staff_id": "chc-nurse-1",
+                    "discipline": "registered_nurse",
+                    "organisation": ICB,
                     "present": True,
                 },
             ],

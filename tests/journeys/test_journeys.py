@@ -224,15 +224,29 @@ class Steps:
             "additional_minutes_per_week": 0,
             "contact_arrangements": "District Nurse visits every ten days; call the LPT hub",
         } | extra
-        response = await self.delegation.post("/proposals", json=body, headers=self.practitioner)
+        response = await self.post_proposal(body)
         assert response.status_code == 201, response.text
         return str(response.json()["id"])
+
+    async def post_proposal(self, body: Json) -> httpx.Response:
+        """POST /proposals as soon as delegation has heard of the District Nurse's trust's
+        relationship with the person (404 until then); one key makes the retries one request."""
+        headers = self.practitioner | {"Idempotency-Key": f"propose-{uuid.uuid4()}"}
+
+        async def post() -> httpx.Response:
+            return await self.delegation.post("/proposals", json=body, headers=headers)
+
+        return await self.p.until(post, lambda r: r.status_code != 404, seconds=15)
 
     @staticmethod
     def decision_body(**overrides: Any) -> Json:
         body: Json = {
             "outcome": "approved",
-            "members": [member("registered_nurse", CHS), member("social_worker", CITY)],
+            "members": [  # the ICB's continuing healthcare nurse records the decision (R9)
+                member("registered_nurse", CHS),
+                member("social_worker", CITY),
+                member("registered_nurse", ICB),
+            ],
             "person_involved": True,
             "family_or_carers_involved": True,
             "risk": {
@@ -637,9 +651,8 @@ async def test_journey_3_iv_drug_administration_refused_with_the_rule_r10(
 
     # Issue 13: an absolute entry is refused as soon as it is proposed (R10), not at the MDT.
     person_id = await steps.person()
-    refused = await steps.delegation.post(
-        "/proposals",
-        json={
+    refused = await steps.post_proposal(
+        {
             "person_id": person_id,
             "task_code": "iv-drug-administration",
             "direction": "health_to_social",
@@ -649,8 +662,7 @@ async def test_journey_3_iv_drug_administration_refused_with_the_rule_r10(
             "frequency": "daily",
             "additional_minutes_per_week": 0,
             "contact_arrangements": "District Nurse visits every ten days; call the LPT hub",
-        },
-        headers=steps.practitioner,
+        }
     )
     assert refused.status_code == 422, refused.text
     body = problem(refused)
@@ -678,6 +690,7 @@ async def test_journey_4_no_consensus_goes_to_shared_care_and_becomes_a_case_exa
     members = [
         member("registered_nurse", CHS, stance="delegate"),
         member("social_worker", CITY, stance="do_not_delegate"),
+        member("registered_nurse", ICB, stance="delegate"),
     ]
     undecided = await steps.decide(
         proposal_id, outcome="no_consensus", members=members, question_code="conditions"
@@ -699,6 +712,7 @@ async def test_journey_4_no_consensus_goes_to_shared_care_and_becomes_a_case_exa
     [discussion] = await platform.until(discussions, lambda found: len(found) == 1)
     assert "conditions" in discussion["question"]
     assert sorted(discussion["positions"]) == [
+        f"registered_nurse ({ICB}): delegate",
         f"registered_nurse ({CHS}): delegate",
         f"social_worker ({CITY}): do not delegate",
     ]
@@ -1074,9 +1088,8 @@ async def test_journey_11_shared_care_cannot_delegate_what_the_decision_check_re
     discussion shows it."""
     steps = await Steps.start(platform)
     person_id = await steps.person()
-    never = await steps.delegation.post(
-        "/proposals",
-        json={
+    never = await steps.post_proposal(
+        {
             "person_id": person_id,
             "task_code": "syringe-driver",
             "direction": "health_to_social",
@@ -1086,8 +1099,7 @@ async def test_journey_11_shared_care_cannot_delegate_what_the_decision_check_re
             "frequency": "daily",
             "additional_minutes_per_week": 0,
             "contact_arrangements": "District Nurse visits every ten days; call the LPT hub",
-        },
-        headers=steps.practitioner,
+        }
     )
     assert never.status_code == 422, never.text
     assert problem(never)["rule"] == "R10"
