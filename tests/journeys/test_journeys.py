@@ -1306,3 +1306,142 @@ async def test_journey_9_reviews_at_three_then_twelve_months_and_on_a_change_of_
     [at_once] = [r for r in every if r["reason"] == "change_in_need"]
     assert date.fromisoformat(at_once["due_date"]) == platform.today() == fifteen
     assert at_once["mdt_reassessment"] is True  # R8: a significant change calls for an MDT
+
+
+async def test_journey_12_an_apportionment_disputed_at_the_csu_is_settled_back_to_the_start_r19_r22(
+    platform: Platform,
+) -> None:
+    """The council pays a delegated task's extra hour, the s.22 test met (R11, R19), and disputes
+    the apportionment as a health need: the CSU names the ICB the one payer from the start; the
+    funding carried on meanwhile (R20) and the ICB is recharged for every day the council paid."""
+    steps = await Steps.start(platform)
+    hourly = 2400
+    await steps.rate(hourly)
+    await steps.rate(hourly, by=CITY)
+    live = await steps.live(minutes=60)
+    assert live.delegation["accountable_organisation"] == CITY
+    funded = await steps.funding_of(live.delegation_id, lambda f: len(f["segments"]) >= 1, by=CITY)
+    assert funded["payer"] == CITY
+    start = live.start_date
+    platform.move_clock(timedelta(days=14))
+    today = platform.today()
+
+    raised = await steps.funding.post(
+        f"/delegations/{live.delegation_id}/funding/disputes",
+        json={"subject_kind": "apportionment", "reason_code": "health_need"},
+        headers=platform.auth(Role.FINANCE_OFFICER, CITY),
+    )
+    assert raised.status_code == 201, raised.text
+    dispute_id = raised.json()["id"]
+    assert raised.json()["subject_kind"] == "apportionment"
+
+    async def cases() -> list[Json]:
+        response = await steps.governance.get("/disputes", headers=steps.csu)
+        assert response.status_code == 200, response.text
+        return [c for c in response.json() if c["dispute_id"] == dispute_id]
+
+    [case] = await platform.until(cases, lambda found: len(found) == 1)
+    assert sorted(case["parties"]) == sorted([ICB, CITY])
+
+    # R20: while the CSU has it, the council goes on paying for every day.
+    weekly = weekly_pence(60, hourly)
+    during = lines_for(await steps.statement(CITY, start, today), live.delegation_id)
+    assert sum(ln["amount_pence"] for ln in during) == accrued(weekly, 14)
+
+    for stage in ("local_resolution", "csu_review"):
+        moved = await steps.governance.post(
+            f"/disputes/{case['case_id']}/stage",
+            json={"stage": stage, "note": f"moved to {stage}"},
+            headers=steps.csu,
+        )
+        assert moved.status_code == 200, moved.text
+    resolved = await steps.governance.post(
+        f"/disputes/{case['case_id']}/resolution",
+        json={
+            "shares": [{"organisation": ICB, "percent": 100}],
+            "effective_from": start.isoformat(),
+            "rationale": "the extra hour meets a health need",
+        },
+        headers=steps.csu,
+    )
+    assert resolved.status_code == 200, resolved.text
+
+    async def dispute() -> Json | None:
+        """None until funding knows the CSU holds the case (the relationship comes by event)."""
+        response = await steps.funding.get(f"/disputes/{dispute_id}", headers=steps.csu)
+        if response.status_code == 404:
+            return None
+        assert response.status_code == 200, response.text
+        body: Json = response.json()
+        return body
+
+    found = await platform.until(dispute, lambda d: d is not None and d["status"] == "settled")
+    assert found is not None
+    assert [(s["organisation"], s["percent"]) for s in found["outcome"]] == [(ICB, 100)]
+
+    icb = await steps.statement(ICB, today, today + timedelta(days=1))
+    [owed] = [s for s in icb["recharged_by"] if s["source_id"] == dispute_id]
+    assert (owed["counterparty"], owed["amount_pence"]) == (CITY, accrued(weekly, 14))
+    council = await steps.statement(CITY, today, today + timedelta(days=1))
+    [due] = [s for s in council["recharges"] if s["source_id"] == dispute_id]
+    assert (due["counterparty"], due["amount_pence"]) == (ICB, accrued(weekly, 14))
+    # From the day of the outcome the ICB pays the hour itself.
+    ahead = lines_for(
+        await steps.statement(ICB, today, today + timedelta(days=7)), live.delegation_id
+    )
+    assert sum(ln["amount_pence"] for ln in ahead) == accrued(weekly, 7)
+
+
+async def test_journey_13_a_refresher_falls_due_and_missed_the_workers_competence_lapses_r25_r16(
+    platform: Platform,
+) -> None:
+    """The training plan asks for a refresher every three months: both carers are told 30 days
+    ahead; one does it in time and carries on; the other misses it and her competence lapses
+    the day after, while the task stays live with the carer still competent (R16)."""
+    steps = await Steps.start(platform)
+    expiry = platform.today() + timedelta(days=300)
+    live = await steps.live(
+        valid_until=[expiry, expiry],
+        plan={"refresher_interval_months": 3, "reassessment_interval_months": 12},
+    )
+    keeps_up, misses = live.workers
+    due = add_months(platform.today(), 3)
+
+    async def refreshers_due() -> list[Json]:
+        response = await steps.training.get("/refreshers-due", headers=steps.manager)
+        assert response.status_code == 200, response.text
+        return [r for r in response.json() if r["worker_id"] in live.workers]
+
+    platform.move_clock(timedelta(days=(due - platform.today()).days - 20))
+    announced = await platform.until(refreshers_due, lambda found: len(found) == 2)
+    assert {r["due_on"] for r in announced} == {due.isoformat()}
+
+    refresher = await steps.training.post(
+        f"/workers/{keeps_up}/training-records",
+        json={
+            "task_code": "topical-cream",
+            "kind": "refresher",
+            "completed_on": platform.today().isoformat(),
+            "delivered_by": "District Nurse",
+        },
+        headers=steps.manager,
+    )
+    assert refresher.status_code == 201, refresher.text
+    [left] = await platform.until(refreshers_due, lambda found: len(found) == 1)
+    assert left["worker_id"] == misses
+
+    async def lapsed(worker: str) -> bool:
+        response = await steps.training.get(
+            f"/workers/{worker}/assessments", headers=steps.practitioner
+        )
+        assert response.status_code == 200, response.text
+        return any(a["lapsed_on"] is not None for a in response.json())
+
+    platform.move_clock(timedelta(days=(due - platform.today()).days + 1))
+    await platform.eventually(lambda: lapsed(misses))
+    assert not await lapsed(keeps_up)
+    held = await steps.delegation_where(live.delegation_id, lambda d: not gates(d)["competence"])
+    assert held["status"] == "live"  # the carer who kept up is still competent
+    [competence] = [g for g in held["waiting_for"] if g["gate"] == "competence"]
+    assert misses in competence["waiting_for"]
+    assert keeps_up not in competence["waiting_for"]
