@@ -1,0 +1,377 @@
+"""Recharge statements for finance systems: one organisation's lines for one period, issued once.
+
+A statement lists what the organisation is charged by providers (`charge`) and what one
+commissioner recharges to another (`recharge`, from a settlement), cut to the period's days.
+A period is `monthly` (calendar months) or `four_weekly` (28 days from an anchor); an
+organisation keeps one cadence. Issuing freezes a period: its lines never change again.
+Whatever later changes the days of an issued period (a back-dated funding decision, a dispute's
+outcome) appears, as separate adjustment lines naming the period they correct, in the period
+after the latest one issued (the open period).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from services.funding.domain import dates, money
+from services.funding.domain.lines import CostLine
+from shared.errors import Conflict, InvalidInput
+from shared.lifecycle import Lifecycle
+
+FOUR_WEEKS = timedelta(days=28)
+HUNDREDTHS = Decimal("0.01")
+
+
+class Cadence(StrEnum):
+    MONTHLY = "monthly"
+    FOUR_WEEKLY = "four_weekly"
+
+
+class PeriodState(StrEnum):
+    OPEN = "open"
+    ISSUED = "issued"
+
+
+class PeriodCommand(StrEnum):
+    ISSUE = "issued"
+
+
+PERIOD: Lifecycle[PeriodState, PeriodCommand] = Lifecycle(
+    "recharge period", {(PeriodState.OPEN, PeriodCommand.ISSUE): PeriodState.ISSUED}
+)
+
+
+class LineKind(StrEnum):
+    CHARGE = "charge"  # a provider charges the payer for care it delivered
+    RECHARGE = "recharge"  # the commissioner who paid recharges the organisation who owes
+
+
+class ServiceElement(StrEnum):
+    """What a line pays for, in the Framework's words; each maps to a cost code per payer."""
+
+    DELEGATED_TASK_TIME = "delegated_task_time"  # R19: additional commissioned time
+    HEALTH_COVER_WITHOUT_PREJUDICE = "health_cover_without_prejudice"  # R20
+    JOINT_PACKAGE_SHARE = "joint_package_share"  # R21
+    WITHOUT_PREJUDICE_RECHARGE = "without_prejudice_recharge"  # R20: settled back to the start
+    DISPUTE_SETTLEMENT = "dispute_settlement"  # R22: the CSU's outcome
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days [start, end) of one statement."""
+
+    cadence: Cadence
+    start: date
+    end: date
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+
+def period_at(cadence: Cadence, start: date, anchor: date, field: str) -> Period:
+    """The period that starts on `start`: the first of a month, or a multiple of 28 days from
+    the four-weekly anchor (else 422 naming the field)."""
+    dates.check_plausible(start, field)
+    if cadence is Cadence.MONTHLY:
+        if start.day != 1:
+            raise InvalidInput(field, "a monthly period starts on the first of a month")
+        return Period(cadence, start, dates.add_months(start, 1))
+    if (start - anchor).days % FOUR_WEEKS.days:
+        raise InvalidInput(
+            field, f"a four-weekly period starts a multiple of 28 days from {anchor}"
+        )
+    return Period(cadence, start, start + FOUR_WEEKS)
+
+
+def following(period: Period) -> Period:
+    if period.cadence is Cadence.MONTHLY:
+        return Period(period.cadence, period.end, dates.add_months(period.end, 1))
+    return Period(period.cadence, period.end, period.end + FOUR_WEEKS)
+
+
+@dataclass(frozen=True)
+class RechargeLine:
+    """One line a finance system imports. `amount_pence` is the figure (accrued day by day,
+    `money`); `units` (hours or weeks, two places) and `rate_pence` say how it came about."""
+
+    line_kind: LineKind
+    commissioner: str
+    payer: str
+    provider: str | None
+    service_element: ServiceElement
+    source: str  # apportionment, joint_package or settlement:<kind>
+    reference_id: UUID  # the run, the package terms or the settlement
+    item_id: UUID  # the delegation or package the line is about
+    person_id: UUID
+    line_from: date
+    line_until: date  # excluded
+    unit: str  # hour or week
+    units: Decimal
+    rate_pence: int | None
+    amount_pence: int
+    without_prejudice: bool = False
+    adjustment: bool = False
+    corrects_start: date | None = None  # the issued period an adjustment corrects
+    corrects_end: date | None = None  # its last day
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """What a line is, whatever its figures: an adjustment is the change under one key."""
+        return (
+            self.line_kind,
+            self.source,
+            str(self.reference_id),
+            str(self.item_id),
+            self.commissioner,
+            self.payer,
+            self.provider or "",
+            str(self.rate_pence),
+        )
+
+
+def _units(line: CostLine, a: date, b: date) -> tuple[str, Decimal, int | None]:
+    days = Decimal((b - a).days)
+    if line.minutes_per_week is not None:
+        hours = Decimal(line.minutes_per_week) * days / Decimal(7 * 60)
+        return "hour", hours.quantize(HUNDREDTHS), line.hourly_rate_pence
+    weekly = line.share_weekly_pence
+    return "week", (days / 7).quantize(HUNDREDTHS), weekly
+
+
+def _element(line: CostLine) -> ServiceElement:
+    if line.kind == "joint_package":
+        return ServiceElement.JOINT_PACKAGE_SHARE
+    if line.without_prejudice:
+        return ServiceElement.HEALTH_COVER_WITHOUT_PREJUDICE
+    return ServiceElement.DELEGATED_TASK_TIME
+
+
+def charges(lines: Iterable[CostLine]) -> list[RechargeLine]:
+    """What providers charge each payer: the statement's cost lines, as the payer commissioned
+    them (at its own rate, or its share of a joint package)."""
+    out = []
+    for line in lines:
+        unit, units, rate = _units(line, line.line_from, line.line_until)
+        out.append(
+            RechargeLine(
+                line_kind=LineKind.CHARGE,
+                commissioner=line.organisation,
+                payer=line.organisation,
+                provider=line.provider_organisation,
+                service_element=_element(line),
+                source=line.kind,
+                reference_id=line.reference_id,
+                item_id=line.subject_id,
+                person_id=line.person_id,
+                line_from=line.line_from,
+                line_until=line.line_until,
+                unit=unit,
+                units=units,
+                rate_pence=rate,
+                amount_pence=line.amount_pence,
+                without_prejudice=line.without_prejudice,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Settled:
+    """A settlement as the statement needs it: who recharges whom, for which days, and the
+    lines (as owed) behind it."""
+
+    settlement_id: UUID
+    kind: str
+    source_id: UUID
+    person_id: UUID
+    commissioner: str  # the payee: it paid, and recharges
+    payer: str
+    amount_pence: int
+    period_start: date
+    period_end: date
+    owed: Sequence[CostLine]
+
+
+def recharges(settled: Settled, period: Period) -> list[RechargeLine]:
+    """R20: a without-prejudice settlement recharges each owed line's days, cut to the period
+    (the cuts of consecutive periods add up to the settlement, `money`). R22: a dispute's
+    outcome nets several organisations' lines, so it is one line in the period where its days
+    begin."""
+    if settled.kind != "without_prejudice":
+        if not period.start <= settled.period_start < period.end:
+            return []
+        return [_settlement_line(settled)]
+    out = []
+    for line in settled.owed:
+        a, b = max(period.start, line.line_from), min(period.end, line.line_until)
+        if b <= a:
+            continue
+        unit, units, rate = _units(line, a, b)
+        out.append(
+            RechargeLine(
+                line_kind=LineKind.RECHARGE,
+                commissioner=settled.commissioner,
+                payer=settled.payer,
+                provider=line.provider_organisation,
+                service_element=ServiceElement.WITHOUT_PREJUDICE_RECHARGE,
+                source=f"settlement:{settled.kind}",
+                reference_id=settled.settlement_id,
+                item_id=line.reference_id,
+                person_id=settled.person_id,
+                line_from=a,
+                line_until=b,
+                unit=unit,
+                units=units,
+                rate_pence=rate,
+                amount_pence=money.cost_between(line.weekly_cost_pence, line.accrues_from, a, b),
+            )
+        )
+    return out
+
+
+def _settlement_line(settled: Settled) -> RechargeLine:
+    return RechargeLine(
+        line_kind=LineKind.RECHARGE,
+        commissioner=settled.commissioner,
+        payer=settled.payer,
+        provider=None,
+        service_element=ServiceElement.DISPUTE_SETTLEMENT,
+        source=f"settlement:{settled.kind}",
+        reference_id=settled.settlement_id,
+        item_id=settled.source_id,
+        person_id=settled.person_id,
+        line_from=settled.period_start,
+        line_until=settled.period_end,
+        unit="week",
+        units=(Decimal((settled.period_end - settled.period_start).days) / 7).quantize(HUNDREDTHS),
+        rate_pence=None,
+        amount_pence=settled.amount_pence,
+    )
+
+
+def adjustments(
+    period: Period, now: Sequence[RechargeLine], stated: Sequence[RechargeLine]
+) -> list[RechargeLine]:
+    """What changed in an issued period since it was stated (issued, and adjusted since): one
+    line per key whose figures moved, pointing at the period it corrects."""
+    before: dict[tuple[str, ...], RechargeLine] = {}
+    totals: dict[tuple[str, ...], tuple[int, Decimal]] = {}
+    for line in stated:
+        before.setdefault(line.key, line)
+        amount, units = totals.get(line.key, (0, Decimal(0)))
+        totals[line.key] = (amount + line.amount_pence, units + line.units)
+    current: dict[tuple[str, ...], RechargeLine] = {}
+    for line in now:
+        current.setdefault(line.key, line)
+        amount, units = totals.get(line.key, (0, Decimal(0)))
+        totals[line.key] = (amount - line.amount_pence, units - line.units)
+    out = []
+    for key, (amount, units) in totals.items():
+        if amount == 0 and units == 0:
+            continue
+        shape = current.get(key) or before[key]
+        out.append(
+            replace(
+                shape,
+                amount_pence=-amount,
+                units=-units,
+                line_from=_earliest(key, now, stated),
+                line_until=_latest(key, now, stated),
+                adjustment=True,
+                corrects_start=period.start,
+                corrects_end=period.last_day,
+            )
+        )
+    return sorted(out, key=lambda ln: (ln.line_from, ln.key))
+
+
+def _earliest(key: tuple[str, ...], *groups: Sequence[RechargeLine]) -> date:
+    return min(ln.line_from for group in groups for ln in group if ln.key == key)
+
+
+def _latest(key: tuple[str, ...], *groups: Sequence[RechargeLine]) -> date:
+    return max(ln.line_until for group in groups for ln in group if ln.key == key)
+
+
+def may_issue(
+    period: Period,
+    today: date,
+    issued: Sequence[tuple[Cadence, date]],
+    state: PeriodState,
+) -> PeriodState:
+    """A period is issued once, after its last day, in order and in the organisation's one
+    cadence; re-issue is refused (409)."""
+    new_state = PERIOD.next(state, PeriodCommand.ISSUE)
+    if today < period.end:
+        raise InvalidInput("period_start", f"the period runs until {period.last_day}")
+    cadences = {c for c, _ in issued}
+    if cadences and cadences != {period.cadence}:
+        raise Conflict(f"your organisation issues {cadences.pop()} statements")
+    later = [s for _, s in issued if s > period.start]
+    if later:
+        raise Conflict(f"a later period (from {max(later)}) is already issued: issue in order")
+    return new_state
+
+
+def document(line: RechargeLine) -> dict[str, Any]:
+    """A line as stored in an issued statement (and read back by `from_document`)."""
+    return {
+        "line_kind": line.line_kind.value,
+        "commissioner": line.commissioner,
+        "payer": line.payer,
+        "provider": line.provider,
+        "service_element": line.service_element.value,
+        "source": line.source,
+        "reference_id": str(line.reference_id),
+        "item_id": str(line.item_id),
+        "person_id": str(line.person_id),
+        "line_from": line.line_from.isoformat(),
+        "line_until": line.line_until.isoformat(),
+        "unit": line.unit,
+        "units": str(line.units),
+        "rate_pence": line.rate_pence,
+        "amount_pence": line.amount_pence,
+        "without_prejudice": line.without_prejudice,
+        "adjustment": line.adjustment,
+        "corrects_start": _day(line.corrects_start),
+        "corrects_end": _day(line.corrects_end),
+    }
+
+
+def from_document(row: dict[str, Any]) -> RechargeLine:
+    return RechargeLine(
+        line_kind=LineKind(row["line_kind"]),
+        commissioner=row["commissioner"],
+        payer=row["payer"],
+        provider=row["provider"],
+        service_element=ServiceElement(row["service_element"]),
+        source=row["source"],
+        reference_id=UUID(row["reference_id"]),
+        item_id=UUID(row["item_id"]),
+        person_id=UUID(row["person_id"]),
+        line_from=date.fromisoformat(row["line_from"]),
+        line_until=date.fromisoformat(row["line_until"]),
+        unit=row["unit"],
+        units=Decimal(row["units"]),
+        rate_pence=row["rate_pence"],
+        amount_pence=row["amount_pence"],
+        without_prejudice=row["without_prejudice"],
+        adjustment=row["adjustment"],
+        corrects_start=_parse(row["corrects_start"]),
+        corrects_end=_parse(row["corrects_end"]),
+    )
+
+
+def _day(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _parse(day: str | None) -> date | None:
+    return None if day is None else date.fromisoformat(day)
