@@ -261,43 +261,45 @@ def adjustments(
 ) -> list[RechargeLine]:
     """What changed in an issued period since it was stated (issued, and adjusted since): one
     line per key whose figures moved, pointing at the period it corrects."""
-    before: dict[tuple[str, ...], RechargeLine] = {}
-    totals: dict[tuple[str, ...], tuple[int, Decimal]] = {}
-    for line in stated:
-        before.setdefault(line.key, line)
-        amount, units = totals.get(line.key, (0, Decimal(0)))
-        totals[line.key] = (amount + line.amount_pence, units + line.units)
-    current: dict[tuple[str, ...], RechargeLine] = {}
-    for line in now:
-        current.setdefault(line.key, line)
-        amount, units = totals.get(line.key, (0, Decimal(0)))
-        totals[line.key] = (amount - line.amount_pence, units - line.units)
-    out = []
-    for key, (amount, units) in totals.items():
-        if amount == 0 and units == 0:
-            continue
-        shape = current.get(key) or before[key]
-        out.append(
+    change: dict[tuple[str, ...], _Change] = {}
+    for sign, lines in ((-1, stated), (1, now)):
+        for line in lines:
+            found = change.get(line.key)
+            if found is None:
+                found = change[line.key] = _Change(line)
+            found.add(sign, line)
+    return sorted(
+        (
             replace(
-                shape,
-                amount_pence=-amount,
-                units=-units,
-                line_from=_earliest(key, now, stated),
-                line_until=_latest(key, now, stated),
+                c.shape,
+                amount_pence=c.amount,
+                units=c.units,
+                line_from=c.first,
+                line_until=c.last,
                 adjustment=True,
                 corrects_start=period.start,
                 corrects_end=period.last_day,
             )
-        )
-    return sorted(out, key=lambda ln: (ln.line_from, ln.key))
+            for c in change.values()
+            if c.amount or c.units
+        ),
+        key=lambda ln: (ln.line_from, ln.key),
+    )
 
 
-def _earliest(key: tuple[str, ...], *groups: Sequence[RechargeLine]) -> date:
-    return min(ln.line_from for group in groups for ln in group if ln.key == key)
+class _Change:
+    """The sum of one key's figures now less as stated, and the days they span."""
 
+    def __init__(self, line: RechargeLine) -> None:
+        self.shape, self.amount, self.units = line, 0, Decimal(0)
+        self.first, self.last = line.line_from, line.line_until
 
-def _latest(key: tuple[str, ...], *groups: Sequence[RechargeLine]) -> date:
-    return max(ln.line_until for group in groups for ln in group if ln.key == key)
+    def add(self, sign: int, line: RechargeLine) -> None:
+        if sign > 0:
+            self.shape = line  # a line as it is now describes the change best
+        self.amount += sign * line.amount_pence
+        self.units += sign * line.units
+        self.first, self.last = min(self.first, line.line_from), max(self.last, line.line_until)
 
 
 def may_issue(

@@ -6,6 +6,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -219,7 +220,8 @@ def _line_read(
     organisation: str, line: RechargeLine, codes: dict[str, dict[str, str]]
 ) -> RechargeLineRead:
     payable = line.payer == organisation
-    return RechargeLineRead(
+    # The line's figures are already checked: built without validating them a second time.
+    return RechargeLineRead.model_construct(
         line_kind=line.line_kind,
         direction=Direction.PAYABLE if payable else Direction.RECEIVABLE,
         adjustment=line.adjustment,
@@ -248,23 +250,21 @@ def _line_read(
 def as_csv(read: RechargeStatementRead) -> str:
     """One row per line, in the column contract's order (docs/finance-export.md)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    head = {
-        "statement_organisation": read.organisation,
-        "cadence": read.cadence.value,
-        "period_start": read.period_start.isoformat(),
-        "period_end": read.period_end.isoformat(),
-    }
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    head = [read.organisation, read.cadence.value, str(read.period_start), str(read.period_end)]
+    fields = CSV_COLUMNS[len(head) :]
     for line in read.lines:
-        row = line.model_dump(mode="json")
-        writer.writerow(head | {k: _cell(row[k]) for k in CSV_COLUMNS if k in row})
+        writer.writerow(head + [_cell(getattr(line, name)) for name in fields])
     return out.getvalue()
 
 
 def _cell(value: object) -> str:
+    """A cell: empty for none, Y/N, an enum's value, ISO days, ids and decimals as text."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "Y" if value else "N"
+    if isinstance(value, StrEnum):
+        return value.value
     return str(value)
