@@ -220,8 +220,7 @@ def _line_read(
     organisation: str, line: RechargeLine, codes: dict[str, dict[str, str]]
 ) -> RechargeLineRead:
     payable = line.payer == organisation
-    # The line's figures are already checked: built without validating them a second time.
-    return RechargeLineRead.model_construct(
+    return RechargeLineRead(
         line_kind=line.line_kind,
         direction=Direction.PAYABLE if payable else Direction.RECEIVABLE,
         adjustment=line.adjustment,
