@@ -3,6 +3,7 @@ late funding decision back-dated into one appears as an adjustment in the next p
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
@@ -360,3 +361,29 @@ async def test_a_bad_period_is_a_problem_naming_the_field(service_client: Servic
     assert bad_cadence.json()["errors"][0]["field"] == "query.cadence"
     assert far.status_code == 422
     assert far.json()["errors"][0]["field"] == "query.period_start"
+
+
+async def test_two_finance_officers_issuing_the_same_period_at_once_issue_it_once(
+    service_client: ServiceClient, clock: MovableClock
+) -> None:
+    async with service_client(FUNDING) as (client, runtime):
+        await given_health_funding_without_prejudice(client, runtime)
+        clock.move(timedelta(days=28))
+        answers = await asyncio.gather(*(issue(client, ICB, "2026-01-01") for _ in range(4)))
+        read = await recharges(client, ICB, "2026-01-01")
+    assert sorted(a.status_code for a in answers) == [201, 409, 409, 409]
+    [first] = [a for a in answers if a.status_code == 201]
+    assert read == first.json()
+
+
+async def test_a_period_is_not_skipped_once_one_is_issued(
+    service_client: ServiceClient, clock: MovableClock
+) -> None:
+    clock.move(timedelta(days=90))
+    async with service_client(FUNDING) as (client, _):
+        await issue(client, CITY, "2026-01-01")
+        skipped = await issue(client, CITY, "2026-03-01")
+        february = await issue(client, CITY, "2026-02-01")
+    assert skipped.status_code == 409
+    assert skipped.json()["next_period_start"] == "2026-02-01"
+    assert february.status_code == 201

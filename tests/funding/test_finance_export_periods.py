@@ -19,6 +19,7 @@ from shared.errors import Conflict, InvalidInput
 from tests.funding.conftest import CITY, ICB, PROVIDER
 
 ANCHOR = date(2025, 3, 31)
+OPEN = PeriodState.OPEN
 JANUARY = Period(Cadence.MONTHLY, date(2026, 1, 1), date(2026, 2, 1))
 
 
@@ -97,6 +98,16 @@ def test_periods_are_issued_in_order_and_in_one_cadence() -> None:
         recharges.may_issue(
             four_weekly, date(2026, 3, 2), [(Cadence.MONTHLY, date(2024, 1, 1))], PeriodState.OPEN
         )
+
+
+def test_no_period_is_skipped_once_one_is_issued() -> None:
+    march = Period(Cadence.MONTHLY, date(2026, 3, 1), date(2026, 4, 1))
+    with pytest.raises(Conflict) as refused:
+        recharges.may_issue(march, date(2026, 4, 2), [(Cadence.MONTHLY, JANUARY.start)], OPEN)
+    assert refused.value.extensions["next_period_start"] == "2026-02-01"
+    february = recharges.following(JANUARY)
+    issued = [(Cadence.MONTHLY, JANUARY.start)]
+    assert recharges.may_issue(february, date(2026, 3, 1), issued, OPEN) is PeriodState.ISSUED
 
 
 def test_an_unchanged_period_has_no_adjustments() -> None:

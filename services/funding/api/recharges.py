@@ -92,8 +92,9 @@ async def issue_recharges(
     idempotency_key: IdempotencyKey = None,
     user: CurrentUser = admits(Role.FINANCE_OFFICER),
 ) -> RechargeStatementRead:
-    """A finance officer issues a period that has ended, in order and in one cadence; it is
-    never issued again (409): later changes come as adjustments in the next period."""
+    """A finance officer issues a period that has ended, in one cadence, each right after the
+    one before; it is never issued again (409): later changes come as adjustments in the next
+    period."""
     period = _period(session, body.cadence, body.period_start, "period_start")
     row, created = await handlers.issue_statement(session, user, period, idempotency_key)
     await session.commit()

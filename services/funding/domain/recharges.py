@@ -82,18 +82,22 @@ def period_at(cadence: Cadence, start: date, anchor: date, field: str) -> Period
     if cadence is Cadence.MONTHLY:
         if start.day != 1:
             raise InvalidInput(field, "a monthly period starts on the first of a month")
-        return Period(cadence, start, dates.add_months(start, 1))
-    if (start - anchor).days % FOUR_WEEKS.days:
+    elif (start - anchor).days % FOUR_WEEKS.days:
         raise InvalidInput(
             field, f"a four-weekly period starts a multiple of 28 days from {anchor}"
         )
+    return starting(cadence, start)
+
+
+def starting(cadence: Cadence, start: date) -> Period:
+    """The period of a cadence that starts on `start` (a boundary already checked)."""
+    if cadence is Cadence.MONTHLY:
+        return Period(cadence, start, dates.add_months(start, 1))
     return Period(cadence, start, start + FOUR_WEEKS)
 
 
 def following(period: Period) -> Period:
-    if period.cadence is Cadence.MONTHLY:
-        return Period(period.cadence, period.end, dates.add_months(period.end, 1))
-    return Period(period.cadence, period.end, period.end + FOUR_WEEKS)
+    return starting(period.cadence, period.end)
 
 
 @dataclass(frozen=True)
@@ -308,17 +312,24 @@ def may_issue(
     issued: Sequence[tuple[Cadence, date]],
     state: PeriodState,
 ) -> PeriodState:
-    """A period is issued once, after its last day, in order and in the organisation's one
-    cadence; re-issue is refused (409)."""
+    """A period is issued once, after its last day, in the organisation's one cadence, and
+    right after the latest issued one, so that no period's lines are left out; re-issue is
+    refused (409)."""
     new_state = PERIOD.next(state, PeriodCommand.ISSUE)
     if today < period.end:
         raise InvalidInput("period_start", f"the period runs until {period.last_day}")
-    cadences = {c for c, _ in issued}
-    if cadences and cadences != {period.cadence}:
-        raise Conflict(f"your organisation issues {cadences.pop()} statements")
-    later = [s for _, s in issued if s > period.start]
-    if later:
-        raise Conflict(f"a later period (from {max(later)}) is already issued: issue in order")
+    if not issued:
+        return new_state
+    cadence, latest = max(issued, key=lambda c_s: c_s[1])
+    if cadence is not period.cadence:
+        raise Conflict(f"your organisation issues {cadence} statements")
+    expected = starting(cadence, latest).end
+    if period.start != expected:
+        raise Conflict(
+            f"the period to issue next starts on {expected} (the latest issued started on "
+            f"{latest})",
+            next_period_start=expected.isoformat(),
+        )
     return new_state
 
 
