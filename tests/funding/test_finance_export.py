@@ -387,3 +387,36 @@ async def test_a_period_is_not_skipped_once_one_is_issued(
     assert skipped.status_code == 409
     assert skipped.json()["next_period_start"] == "2026-02-01"
     assert february.status_code == 201
+
+
+async def test_r20_a_decision_dated_inside_an_issued_period_adjusts_its_charge_and_recharge(
+    service_client: ServiceClient, clock: MovableClock
+) -> None:
+    """The council is decided accountable from 20 January, after January was issued: the ICB
+    paid the provider for 27 days without prejudice, now owes only 15 of them, and recharges
+    the council those 15; both come as adjustments to January in February."""
+    async with service_client(FUNDING) as (client, runtime):
+        event = await given_health_funding_without_prejudice(client, runtime)
+        clock.move(timedelta(days=28))  # 2 February
+        await issue(client, ICB, "2026-01-01")
+        clock.move(timedelta(days=8))  # 10 February
+        decided = await client.post(
+            f"/delegations/{event.delegation_id}/funding-decision",
+            json={"accountable_organisation": CITY, "decided_on": "2026-01-20"},
+            headers=commissioner(CITY),
+        )
+        february = await recharges(client, ICB, "2026-02-01")
+        city_january = await recharges(client, CITY, "2026-01-01")
+    assert decided.status_code == 200, decided.text
+    adjusted = {
+        (ln["line_kind"], ln["direction"]): ln for ln in february["lines"] if ln["adjustment"]
+    }
+    assert set(adjusted) == {("charge", "payable"), ("recharge", "receivable")}
+    assert adjusted[("charge", "payable")]["amount_pence"] == cost(15) - cost(27)
+    assert adjusted[("recharge", "receivable")]["amount_pence"] == cost(15)
+    assert {ln["corrects_period_start"] for ln in adjusted.values()} == {"2026-01-01"}
+    assert [ln for ln in february["lines"] if not ln["adjustment"]] == []  # the ICB pays no more
+    city_charge = [ln for ln in city_january["lines"] if ln["line_kind"] == "charge"]
+    assert [(ln["service_from"], ln["service_to"]) for ln in city_charge] == [
+        ("2026-01-20", "2026-01-31")
+    ]
