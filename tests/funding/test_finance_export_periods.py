@@ -4,17 +4,20 @@ always its figures now, and cut periods add up to the whole."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from services.funding.domain import recharges
+from services.funding.domain.apportionment import Rate
 from services.funding.domain.lines import CostLine
 from services.funding.domain.recharges import Cadence, Period, PeriodState, RechargeLine
+from services.funding.models import FundingSegment
+from services.funding.queries.recharges import Sources, fingerprint
 from shared.errors import Conflict, InvalidInput
 from tests.funding.conftest import CITY, ICB, PROVIDER
 
@@ -190,3 +193,37 @@ def test_a_line_survives_being_stored_in_an_issued_statement() -> None:
         -1114, adjustment=True, corrects_start=date(2026, 1, 1), corrects_end=date(2026, 1, 31)
     )
     assert recharges.from_document(recharges.document(line)) == line
+
+
+def given_sources(**overrides: object) -> Sources:
+    fields: dict[str, object] = {
+        "id": UUID(int=1),
+        "delegation_id": UUID(int=2),
+        "person_id": UUID(int=3),
+        "payer": ICB,
+        "provider_organisation": PROVIDER,
+        "minutes_per_week": 60,
+        "effective_from": date(2026, 1, 5),
+        "effective_to": None,
+        "without_prejudice": True,
+        "accrues_from": date(2026, 1, 5),
+        "awaiting_rate": False,
+        "cause": "task_delegated",
+        "recorded_at": datetime(2026, 1, 5, tzinfo=UTC),
+    }
+    rate = Rate(UUID(int=4), PROVIDER, 2400, date(2025, 4, 1))
+    return Sources([FundingSegment(**(fields | overrides))], {PROVIDER: [rate]}, [], [])
+
+
+def test_the_same_sources_have_the_same_fingerprint_and_a_changed_figure_another() -> None:
+    same = fingerprint(ICB, given_sources(), JANUARY)
+    assert (
+        fingerprint(ICB, given_sources(recorded_at=datetime(2026, 2, 1, tzinfo=UTC)), JANUARY)
+        == same
+    )
+    assert fingerprint(ICB, given_sources(effective_to=date(2026, 1, 20)), JANUARY) != same
+    assert fingerprint(ICB, given_sources(payer=CITY), JANUARY) != same
+    assert fingerprint(ICB, given_sources(minutes_per_week=61), JANUARY) != same
+    # a run that starts after the period does not touch it
+    later = given_sources(effective_from=date(2026, 3, 1), accrues_from=date(2026, 3, 1))
+    assert fingerprint(ICB, later, JANUARY) == fingerprint(ICB, Sources([], {}, [], []), JANUARY)

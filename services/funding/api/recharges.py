@@ -99,15 +99,7 @@ async def issue_recharges(
     row, created = await handlers.issue_statement(session, user, period, idempotency_key)
     await session.commit()
     answer_replay(response, created)
-    found = queries.Statement(
-        user.organisation,
-        queries.period_of(row),
-        recharges.PeriodState.ISSUED,
-        queries.stated_lines(row),
-        row.document["codes"],
-        row,
-    )
-    return queries.as_read(found)
+    return queries.as_read(queries.as_issued(row))
 
 
 @router.put("/finance-codes", tags=["recharges"], summary="Set one of your finance codes")

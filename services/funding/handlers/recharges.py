@@ -48,6 +48,8 @@ async def issue_statement(
         document={
             "lines": [recharges.document(ln) for ln in found.lines],
             "codes": found.codes,
+            "fingerprint": found.fingerprint,
+            "checked": found.checked,
         },
         total_pence=sum(ln.amount_pence for ln in found.lines),
         issued_by=actor.user_id,
