@@ -137,13 +137,14 @@ async def bare_query(runtime: Runtime) -> int:
 
 
 async def issue(runtime: Runtime, months: int) -> None:
-    """The `months` months before March issued as they stand (written directly), so that March
-    is the open period."""
+    """The `months` months before March issued as they stand (written directly, as the issue
+    writes them), so that March is the open period."""
     async with runtime.sessions() as session:
         for back in range(1, months + 1):
             start = dates.add_months(MONTH.start, -back)
             period = recharges.starting(Cadence.MONTHLY, start)
-            lines = await queries.lines_now(session, ICB, period)
+            found = await queries.sources(session, ICB, period.start, period.end)
+            lines = queries.lines_in(ICB, found, period)
             session.add(
                 RechargeStatement(
                     id=uuid.uuid4(),
@@ -151,7 +152,11 @@ async def issue(runtime: Runtime, months: int) -> None:
                     cadence=period.cadence,
                     period_start=period.start,
                     period_end=period.end,
-                    document={"lines": [recharges.document(ln) for ln in lines], "codes": {}},
+                    document={
+                        "lines": [recharges.document(ln) for ln in lines],
+                        "codes": {},
+                        "fingerprint": queries.fingerprint(ICB, found, period),
+                    },
                     total_pence=sum(ln.amount_pence for ln in lines),
                     issued_by="bench",
                     issued_at=datetime(2026, 3, 2, tzinfo=UTC),

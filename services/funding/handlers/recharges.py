@@ -38,7 +38,7 @@ async def issue_statement(
         else PeriodState.OPEN
     )
     recharges.may_issue(period, today(session), queries.issued_periods(issued), state)
-    found = await queries.statement(session, actor.organisation, period)
+    found = await queries.statement(session, actor.organisation, period, to_issue=True)
     row = RechargeStatement(
         id=uuid4(),
         organisation=actor.organisation,

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.funding.domain import recharges
 from services.funding.domain.recharges import Cadence, Period, PeriodState, RechargeLine
 from services.funding.models import FinanceCode, RechargeStatement
-from services.funding.queries.recharges.sources import fingerprint, lines_in, sources
+from services.funding.queries.recharges.sources import Sources, fingerprint, lines_in, sources
 
 
 @dataclass(frozen=True)
@@ -66,31 +66,35 @@ def as_issued(row: RechargeStatement) -> Statement:
     )
 
 
-async def statement(session: AsyncSession, organisation: str, period: Period) -> Statement:
+async def statement(
+    session: AsyncSession, organisation: str, period: Period, to_issue: bool = False
+) -> Statement:
     """Issued: the lines as issued. Open (the period after the latest issued): the lines now and
-    the adjustments to every issued period. Any other: the lines now."""
+    the adjustments to every issued period. Any other: the lines now. `to_issue`: with the
+    fingerprint of its sources, for the issue to record."""
     issued = await issued_statements(session, organisation)
     for row in issued:
         if row.period_start == period.start:
             return as_issued(row)
-    found = await sources(session, organisation, period.start, period.end)
+    is_open = bool(issued) and period == recharges.following(period_of(issued[-1]))
+    since = issued[0].period_start if is_open else period.start
+    found = await sources(session, organisation, since, period.end)  # one load for all
     lines = lines_in(organisation, found, period)
     checked: dict[str, str] = {}
-    if issued and period == recharges.following(period_of(issued[-1])):
-        adjusted, checked = await adjustments_since(session, organisation, issued)
+    if is_open:
+        adjusted, checked = adjustments_since(organisation, issued, found)
         lines += adjusted
     codes = await codes_of(session, organisation)
-    own = fingerprint(organisation, found, period)
+    own = fingerprint(organisation, found, period) if to_issue else None
     return Statement(organisation, period, PeriodState.OPEN, lines, codes, None, own, checked)
 
 
-async def adjustments_since(
-    session: AsyncSession, organisation: str, issued: Sequence[RechargeStatement]
+def adjustments_since(
+    organisation: str, issued: Sequence[RechargeStatement], found: Sources
 ) -> tuple[list[RechargeLine], dict[str, str]]:
     """For each issued period whose sources changed since it was last stated (issued, or
     checked when a later period was issued): its lines now, less what was issued for it and
     every adjustment to it issued since. Also each period's fingerprint now."""
-    found = await sources(session, organisation, issued[0].period_start, issued[-1].period_end)
     last_stated = _last_stated(issued)
     out: list[RechargeLine] = []
     checked: dict[str, str] = {}
