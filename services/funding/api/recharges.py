@@ -113,3 +113,16 @@ async def set_finance_code(
     return FinanceCodeRead(
         organisation=row.organisation, kind=body.kind, key=row.key, code=row.code
     )
+
+
+@router.get("/finance-codes", tags=["recharges"], summary="Your finance codes")
+async def list_finance_codes(
+    session: Session, user: CurrentUser = admits(*MONEY)
+) -> list[FinanceCodeRead]:
+    """Your organisation's references for providers and cost codes for service elements."""
+    codes = await queries.codes_of(session, user.organisation)
+    return [
+        FinanceCodeRead(organisation=user.organisation, kind=kind, key=key, code=code)
+        for kind, keyed in sorted(codes.items())
+        for key, code in sorted(keyed.items())
+    ]
