@@ -1,50 +1,21 @@
-"""Recharge statements for finance systems: one organisation's lines for one period, issued once.
-
-A statement lists what the organisation is charged by providers (`charge`) and what one
-commissioner recharges to another (`recharge`, from a settlement), cut to the period's days.
-A period is `monthly` (calendar months) or `four_weekly` (28 days from an anchor); an
-organisation keeps one cadence. Issuing freezes a period: its lines never change again.
-Whatever later changes the days of an issued period (a back-dated funding decision, a dispute's
-outcome) appears, as separate adjustment lines naming the period they correct, in the period
-after the latest one issued (the open period).
-"""
+"""Recharge lines: what providers charge a payer, and what one commissioner recharges to
+another, cut to a period's days; and a line as an issued statement stores it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from services.funding.domain import dates, money
+from services.funding.domain import money
 from services.funding.domain.lines import CostLine
-from shared.errors import Conflict, InvalidInput
-from shared.lifecycle import Lifecycle
+from services.funding.domain.recharges.periods import Period
 
-FOUR_WEEKS = timedelta(days=28)
 HUNDREDTHS = Decimal("0.01")
-
-
-class Cadence(StrEnum):
-    MONTHLY = "monthly"
-    FOUR_WEEKLY = "four_weekly"
-
-
-class PeriodState(StrEnum):
-    OPEN = "open"
-    ISSUED = "issued"
-
-
-class PeriodCommand(StrEnum):
-    ISSUE = "issued"
-
-
-PERIOD: Lifecycle[PeriodState, PeriodCommand] = Lifecycle(
-    "recharge period", {(PeriodState.OPEN, PeriodCommand.ISSUE): PeriodState.ISSUED}
-)
 
 
 class LineKind(StrEnum):
@@ -60,44 +31,6 @@ class ServiceElement(StrEnum):
     JOINT_PACKAGE_SHARE = "joint_package_share"  # R21
     WITHOUT_PREJUDICE_RECHARGE = "without_prejudice_recharge"  # R20: settled back to the start
     DISPUTE_SETTLEMENT = "dispute_settlement"  # R22: the CSU's outcome
-
-
-@dataclass(frozen=True)
-class Period:
-    """The days [start, end) of one statement."""
-
-    cadence: Cadence
-    start: date
-    end: date
-
-    @property
-    def last_day(self) -> date:
-        return self.end - timedelta(days=1)
-
-
-def period_at(cadence: Cadence, start: date, anchor: date, field: str) -> Period:
-    """The period that starts on `start`: the first of a month, or a multiple of 28 days from
-    the four-weekly anchor (else 422 naming the field)."""
-    dates.check_plausible(start, field)
-    if cadence is Cadence.MONTHLY:
-        if start.day != 1:
-            raise InvalidInput(field, "a monthly period starts on the first of a month")
-    elif (start - anchor).days % FOUR_WEEKS.days:
-        raise InvalidInput(
-            field, f"a four-weekly period starts a multiple of 28 days from {anchor}"
-        )
-    return starting(cadence, start)
-
-
-def starting(cadence: Cadence, start: date) -> Period:
-    """The period of a cadence that starts on `start` (a boundary already checked)."""
-    if cadence is Cadence.MONTHLY:
-        return Period(cadence, start, dates.add_months(start, 1))
-    return Period(cadence, start, start + FOUR_WEEKS)
-
-
-def following(period: Period) -> Period:
-    return starting(period.cadence, period.end)
 
 
 @dataclass(frozen=True)
@@ -258,79 +191,6 @@ def _settlement_line(settled: Settled) -> RechargeLine:
         rate_pence=None,
         amount_pence=settled.amount_pence,
     )
-
-
-def adjustments(
-    period: Period, now: Sequence[RechargeLine], stated: Sequence[RechargeLine]
-) -> list[RechargeLine]:
-    """What changed in an issued period since it was stated (issued, and adjusted since): one
-    line per key whose figures moved, pointing at the period it corrects."""
-    change: dict[tuple[str, ...], _Change] = {}
-    for sign, lines in ((-1, stated), (1, now)):
-        for line in lines:
-            found = change.get(line.key)
-            if found is None:
-                found = change[line.key] = _Change(line)
-            found.add(sign, line)
-    return sorted(
-        (
-            replace(
-                c.shape,
-                amount_pence=c.amount,
-                units=c.units,
-                line_from=c.first,
-                line_until=c.last,
-                adjustment=True,
-                corrects_start=period.start,
-                corrects_end=period.last_day,
-            )
-            for c in change.values()
-            if c.amount or c.units
-        ),
-        key=lambda ln: (ln.line_from, ln.key),
-    )
-
-
-class _Change:
-    """The sum of one key's figures now less as stated, and the days they span."""
-
-    def __init__(self, line: RechargeLine) -> None:
-        self.shape, self.amount, self.units = line, 0, Decimal(0)
-        self.first, self.last = line.line_from, line.line_until
-
-    def add(self, sign: int, line: RechargeLine) -> None:
-        if sign > 0:
-            self.shape = line  # a line as it is now describes the change best
-        self.amount += sign * line.amount_pence
-        self.units += sign * line.units
-        self.first, self.last = min(self.first, line.line_from), max(self.last, line.line_until)
-
-
-def may_issue(
-    period: Period,
-    today: date,
-    issued: Sequence[tuple[Cadence, date]],
-    state: PeriodState,
-) -> PeriodState:
-    """A period is issued once, after its last day, in the organisation's one cadence, and
-    right after the latest issued one, so that no period's lines are left out; re-issue is
-    refused (409)."""
-    new_state = PERIOD.next(state, PeriodCommand.ISSUE)
-    if today < period.end:
-        raise InvalidInput("period_start", f"the period runs until {period.last_day}")
-    if not issued:
-        return new_state
-    cadence, latest = max(issued, key=lambda c_s: c_s[1])
-    if cadence is not period.cadence:
-        raise Conflict(f"your organisation issues {cadence} statements")
-    expected = starting(cadence, latest).end
-    if period.start != expected:
-        raise Conflict(
-            f"the period to issue next starts on {expected} (the latest issued started on "
-            f"{latest})",
-            next_period_start=expected.isoformat(),
-        )
-    return new_state
 
 
 def document(line: RechargeLine) -> dict[str, Any]:
