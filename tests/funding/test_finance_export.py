@@ -427,3 +427,25 @@ async def test_r20_a_decision_dated_inside_an_issued_period_adjusts_its_charge_a
     assert [(ln["service_from"], ln["service_to"]) for ln in city_charge] == [
         ("2026-01-20", "2026-01-31")
     ]
+
+
+async def test_a_change_after_later_periods_were_issued_still_adjusts_the_period_it_touches(
+    service_client: ServiceClient, clock: MovableClock
+) -> None:
+    """January and February issued with nothing to adjust; a rate recorded late for January is
+    still found (its sources changed since they were last stated) and adjusted in March."""
+    async with service_client(FUNDING) as (client, runtime):
+        await given_rate(client, 2400)
+        await deliver(runtime, given_task_delegated(additional_minutes_per_week=60))
+        clock.move(timedelta(days=60))  # 6 March
+        await issue(client, ICB, "2026-01-01")
+        february = await issue(client, ICB, "2026-02-01")
+        await given_rate(client, 3000, effective_from="2026-01-19")
+        march = await recharges(client, ICB, "2026-03-01")
+    assert not any(ln["adjustment"] for ln in february.json()["lines"])
+    adjusted = [ln for ln in march["lines"] if ln["adjustment"]]
+    assert {ln["corrects_period_start"] for ln in adjusted} == {"2026-01-01", "2026-02-01"}
+    january_change = sum(
+        ln["amount_pence"] for ln in adjusted if ln["corrects_period_start"] == "2026-01-01"
+    )
+    assert january_change == (3000 - 2400) * 13 // 7
