@@ -39,6 +39,9 @@ class Task(Base):
     # A 5.13: medication prompts, eye drops need an instruction record, not a training plan.
     needs_specific_training: Mapped[bool] = mapped_column(default=True, server_default=true())
     ruled_from: Mapped[date | None]  # the effective date of the ruling that shaped the entry
+    # The SNOMED CT concept the IPCB chose for the task (data from its ruling, never code's).
+    snomed_concept_id: Mapped[str | None] = mapped_column(String(18), default=None)
+    snomed_display: Mapped[str | None] = mapped_column(String(255), default=None)
 
 
 class Person(Base):
@@ -289,6 +292,8 @@ class CatalogueRuling(Base):
     effective_from: Mapped[date] = mapped_column(index=True)
     received_on: Mapped[date]
     applied_on: Mapped[date | None]
+    snomed_concept_id: Mapped[str | None] = mapped_column(String(18), default=None)
+    snomed_display: Mapped[str | None] = mapped_column(String(255), default=None)
 
 
 class Handback(Versioned, Base):
