@@ -1,15 +1,15 @@
 """R10, R27: a catalogue task can carry the SNOMED CT concept the IPCB chose for it (its id and
 display term), as can each ruling that sets it.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
