@@ -6,10 +6,10 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text, true
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, text, true
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session
 
-from shared.db import TYPE_ANNOTATION_MAP, JSONDocument, Versioned, new_metadata
+from shared.db import TYPE_ANNOTATION_MAP, JSONDocument, Versioned, new_metadata, now
 
 
 class Base(DeclarativeBase):
@@ -218,6 +218,18 @@ class Delegation(Versioned, Base):
     competence_checked_on: Mapped[date | None]
     # R13, R26: the organisations of the MDT that decided it: they end it and review it
     mdt_organisations: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    # when it last changed (FHIR meta.lastUpdated, _lastUpdated search); stamped on every update
+    updated_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+@event.listens_for(Delegation, "before_insert")
+@event.listens_for(Delegation, "before_update")
+def _stamp_update(_mapper: Any, _connection: Any, delegation: Delegation) -> None:
+    """Every change to a delegation is a versioned update: the same flush records when, on
+    the service's clock, so no handler can forget it (a column, not a handler's duty)."""
+    session = object_session(delegation)
+    if session is not None:
+        delegation.updated_at = now(session)
 
 
 class Review(Versioned, Base):
