@@ -96,7 +96,7 @@ async def instructions(session: AsyncSession, delegation_id: UUID) -> list[tuple
         .where(Instruction.delegation_id == delegation_id)
         .order_by(Instruction.worker_id)
     )
-    return [(worker, on) for worker, on in rows.tuples()]
+    return [(worker, on) for worker, on in rows]
 
 
 async def mdt_decision(session: AsyncSession, proposal_id: UUID) -> Decision | None:
