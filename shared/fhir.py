@@ -15,12 +15,13 @@ import uuid
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -175,33 +176,27 @@ class FhirRoute(APIRoute):
         return route
 
 
-OUTCOME_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "title": "OperationOutcome",
-    "description": "A FHIR R4 OperationOutcome: what went wrong",
-    "required": ["resourceType", "issue"],
-    "properties": {
-        "resourceType": {"type": "string", "enum": ["OperationOutcome"]},
-        "issue": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["severity", "code"],
-                "properties": {
-                    "severity": {"type": "string"},
-                    "code": {"type": "string"},
-                    "diagnostics": {"type": "string"},
-                },
-            },
-        },
-    },
-}
-RESOURCE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": "A FHIR R4 resource (UK Core profile in meta.profile) or searchset Bundle",
-    "required": ["resourceType"],
-    "properties": {"resourceType": {"type": "string"}},
-}
+class OutcomeIssue(BaseModel):
+    severity: str
+    code: str
+    diagnostics: str | None = None
+
+
+class OperationOutcome(BaseModel):
+    """A FHIR R4 OperationOutcome: what went wrong (every error of the FHIR views)."""
+
+    resourceType: Literal["OperationOutcome"]
+    issue: list[OutcomeIssue]
+
+
+class FhirResource(BaseModel):
+    """A FHIR R4 resource with its UK Core profile in meta.profile, or a searchset Bundle."""
+
+    model_config = ConfigDict(extra="allow")
+
+    resourceType: str
+
+
 _ERRORS = {
     "400": "Unknown search parameter or bad value",
     "401": "Missing or invalid bearer token",
@@ -211,13 +206,9 @@ _ERRORS = {
     "503": "A dependency is unavailable",
 }
 RESPONSES: dict[int | str, dict[str, Any]] = {
-    "200": {
-        "description": "The resource, or a searchset Bundle",
-        "content": {MEDIA_TYPE: {"schema": RESOURCE_SCHEMA}},
-    },
+    "200": {"description": "The resource, or a searchset Bundle", "model": FhirResource},
     **{
-        status: {"description": text, "content": {MEDIA_TYPE: {"schema": OUTCOME_SCHEMA}}}
-        for status, text in _ERRORS.items()
+        status: {"description": text, "model": OperationOutcome} for status, text in _ERRORS.items()
     },
 }
 
@@ -482,7 +473,7 @@ def serve_organizations(router: APIRouter) -> None:
     register holds no personal data)."""
 
     @router.get("/Organization/{organization_id}", summary="FHIR Organization (UKCore)")
-    async def read_organization(
+    async def fhir_read_organization(
         organization_id: str, session: Session, user: CurrentUser = admits(*Role)
     ) -> FhirResponse:
         """An organisation of the partner register (R2) with its ODS identifier."""
@@ -496,7 +487,7 @@ def serve_organizations(router: APIRouter) -> None:
         return FhirResponse(organization(Organisation.of(row)))
 
     @router.get("/Organization", summary="Search FHIR Organizations (UKCore)")
-    async def search_organizations(
+    async def fhir_search_organizations(
         request: Request,
         session: Session,
         identifier: Annotated[str | None, Query(max_length=300)] = None,
@@ -520,8 +511,11 @@ def serve_organizations(router: APIRouter) -> None:
 
 def serve_metadata(router: APIRouter, service: str, served: Sequence[Served]) -> None:
     @router.get("/metadata", summary="FHIR CapabilityStatement")
-    async def capabilities(request: Request) -> FhirResponse:
-        """What this service's FHIR views serve: resource types, profiles, search parameters."""
+    async def fhir_capabilities(
+        request: Request, user: CurrentUser = admits(*Role)
+    ) -> FhirResponse:
+        """What this service's FHIR views serve: resource types, profiles, search parameters
+        (any partner's token: every endpoint but the probes authenticates)."""
         now: datetime = request.app.state.runtime.clock.now()
         return FhirResponse(capability_statement(service, served, now))
 

@@ -260,9 +260,7 @@ def create_plumbing_p004() -> None:
     )
     for code, national in _NATIONAL_ODS_CODES_P004.items():
         op.execute(
-            register.update()
-            .where(register.c.ods_code == code)
-            .values(national_ods_code=national)
+            register.update().where(register.c.ods_code == code).values(national_ods_code=national)
         )
 
 

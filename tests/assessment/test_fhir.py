@@ -210,7 +210,7 @@ async def test_fhir_reads_are_audited_and_bad_input_is_an_operation_outcome(
         provider = await client.get(
             f"{R4}/Patient", headers=bearer(Role.PROVIDER_MANAGER, "PROVIDER-OTHER")
         )
-        statement = fhir_body(await client.get(f"{R4}/metadata"))
+        statement = fhir_body(await client.get(f"{R4}/metadata", headers=MDT))
 
     assert "read.fhir.Patient" in actions
     for response in bad:

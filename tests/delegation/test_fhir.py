@@ -185,7 +185,7 @@ async def test_capability_statement_lists_what_the_service_serves(
     service_client: ServiceClient,
 ) -> None:
     async with service_client(DELEGATION) as (client, _runtime):
-        statement = fhir_body(await client.get(f"{R4}/metadata"))
+        statement = fhir_body(await client.get(f"{R4}/metadata", headers=MDT))
 
     served = {r["type"]: r for r in statement["rest"][0]["resource"]}
     assert set(served) == {

@@ -34,7 +34,7 @@ def patient_of(patient: str | None) -> UUID | None:
 
 
 @router.get("/Patient/{patient_id}", summary="FHIR Patient (UKCore-Patient)")
-async def read_patient(
+async def fhir_read_patient(
     patient_id: UUID,
     session: Session,
     break_glass: BreakGlass = None,
@@ -47,7 +47,7 @@ async def read_patient(
 
 
 @router.get("/Patient", summary="Search FHIR Patients (UKCore-Patient)")
-async def search_patients(
+async def fhir_search_patients(
     request: Request,
     session: Session,
     identifier: Annotated[
@@ -67,7 +67,7 @@ async def search_patients(
 
 
 @router.get("/Consent/{consent_id}", summary="FHIR Consent (UKCore-Consent)")
-async def read_consent(
+async def fhir_read_consent(
     consent_id: UUID,
     session: Session,
     break_glass: BreakGlass = None,
@@ -81,7 +81,7 @@ async def read_consent(
 
 
 @router.get("/Consent", summary="Search FHIR Consents (UKCore-Consent)")
-async def search_consents(
+async def fhir_search_consents(
     request: Request,
     session: Session,
     patient: PatientParam = None,
@@ -103,7 +103,7 @@ async def search_consents(
 
 
 @router.get("/CarePlan/{care_plan_id}", summary="FHIR CarePlan (UKCore-CarePlan)")
-async def read_care_plan(
+async def fhir_read_care_plan(
     care_plan_id: UUID,
     session: Session,
     break_glass: BreakGlass = None,
@@ -119,7 +119,7 @@ async def read_care_plan(
     "/CarePlan/{care_plan_id}/_history/{version_id}",
     summary="A version of a FHIR CarePlan (UKCore-CarePlan)",
 )
-async def read_care_plan_version(
+async def fhir_read_care_plan_version(
     care_plan_id: UUID,
     version_id: Annotated[int, Path(ge=1, le=1_000_000)],
     session: Session,
@@ -135,7 +135,7 @@ async def read_care_plan_version(
 
 
 @router.get("/CarePlan", summary="Search FHIR CarePlans (UKCore-CarePlan)")
-async def search_care_plans(
+async def fhir_search_care_plans(
     request: Request,
     session: Session,
     patient: PatientParam = None,

@@ -63,7 +63,7 @@ def patient_of(patient: str | None) -> UUID | None:
 
 
 @router.get("/Task/{task_id}", summary="FHIR Task (UKCore-Task): a delegated task")
-async def read_task(
+async def fhir_read_task(
     task_id: UUID,
     session: Session,
     break_glass: BreakGlass = None,
@@ -76,7 +76,7 @@ async def read_task(
 
 
 @router.get("/Task", summary="Search FHIR Tasks (UKCore-Task)")
-async def search_tasks(
+async def fhir_search_tasks(
     request: Request,
     session: Session,
     patient: Patient = None,
@@ -103,7 +103,7 @@ async def search_tasks(
 
 
 @router.get("/CareTeam/{care_team_id}", summary="FHIR CareTeam (UKCore-CareTeam)")
-async def read_care_team(
+async def fhir_read_care_team(
     care_team_id: UUID,
     session: Session,
     break_glass: BreakGlass = None,
@@ -122,7 +122,7 @@ CARE_TEAM_STATUSES = {
 
 
 @router.get("/CareTeam", summary="Search FHIR CareTeams (UKCore-CareTeam)")
-async def search_care_teams(
+async def fhir_search_care_teams(
     request: Request,
     session: Session,
     patient: Patient = None,
@@ -146,7 +146,7 @@ async def search_care_teams(
 
 
 @router.get("/Practitioner/{practitioner_id}", summary="FHIR Practitioner (UKCore-Practitioner)")
-async def read_practitioner(
+async def fhir_read_practitioner(
     practitioner_id: Annotated[str, fhir.FhirId],
     session: Session,
     user: CurrentUser = admits(*READERS),
@@ -159,7 +159,7 @@ async def read_practitioner(
 @router.get(
     "/PractitionerRole/{role_id}", summary="FHIR PractitionerRole (UKCore-PractitionerRole)"
 )
-async def read_practitioner_role(
+async def fhir_read_practitioner_role(
     role_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
 ) -> FhirResponse:
     """The delegating practitioner's role in one proposal: accountable for the delegation (R13),
@@ -174,7 +174,7 @@ def provenance(found: object, delegation: Delegation) -> fhir.Resource:
 
 
 @router.get("/Provenance/{provenance_id}", summary="FHIR Provenance (UKCore-Provenance)")
-async def read_provenance(
+async def fhir_read_provenance(
     provenance_id: UUID,
     session: Session,
     break_glass: BreakGlass = None,
@@ -187,7 +187,7 @@ async def read_provenance(
 
 
 @router.get("/Provenance", summary="Search FHIR Provenance (UKCore-Provenance)")
-async def search_provenance(
+async def fhir_search_provenance(
     request: Request,
     session: Session,
     patient: Patient = None,

@@ -18,9 +18,7 @@ async def register(
     """Add an organisation or change its entry: only an IPCB member of a board organisation may;
     the same entry again changes nothing (False)."""
     await require_board_member(session, actor)
-    entry = Organisation(
-        ods_code, body.name, body.kind, body.ipcb_member, body.national_ods_code
-    )
+    entry = Organisation(ods_code, body.name, body.kind, body.ipcb_member, body.national_ods_code)
     if await organisations.find(session, ods_code) == entry:
         return entry, False
     event = OrganisationRegistered(
