@@ -169,8 +169,7 @@ async def test_consent_search_pages_with_count_and_a_next_link(
         person_id = await given_person(client)
         await given_mdt(runtime, person_id)
         made = [
-            (await given_consent(client, person_id, task_code=f"task-{n}"))["id"]
-            for n in range(3)
+            (await given_consent(client, person_id, task_code=f"task-{n}"))["id"] for n in range(3)
         ]
         seen: list[str] = []
         url: str | None = f"{R4}/Consent?patient=Patient/{person_id}&_count=2"

@@ -129,9 +129,7 @@ async def test_r2_organizations_carry_their_national_ods_code(
     assert {"system": ODS_SYSTEM, "value": "RT5"} in trust["identifier"]
     assert {"system": ODS_SYSTEM, "value": "QK1"} in icb["identifier"]
     assert {o["id"] for o in entries(by_ods, "Organization")} >= {"LLR-ICB"}
-    assert all(
-        {"system": ODS_SYSTEM, "value": "QK1"} in o["identifier"] for o in entries(by_ods)
-    )
+    assert all({"system": ODS_SYSTEM, "value": "QK1"} in o["identifier"] for o in entries(by_ods))
     outcome(missing, 404)
 
 
@@ -151,7 +149,8 @@ async def test_r9_r17_care_team_has_the_mdt_disciplines_and_the_oversight_owner(
     roles = {(p["role"][0]["text"], p["member"]["reference"]) for p in team["participant"]}
     assert ("registered_nurse", "Organization/LPT") in roles
     assert ("social_worker", f"Organization/{CITY}") in roles
-    assert any(r.startswith("clinical oversight owner") and m == "Organization/LPT" for r, m in roles)
+    oversight = [m for r, m in roles if r.startswith("clinical oversight owner")]
+    assert oversight == ["Organization/LPT"]
     assert team["managingOrganization"] == [{"reference": "Organization/LPT"}]
     assert team["subject"] == {"reference": f"Patient/{live.person_id}"}
     assert [t["id"] for t in entries(found, "CareTeam")] == [live.delegation_id]
@@ -266,9 +265,7 @@ async def test_r2_an_unrelated_organisation_neither_reads_nor_finds_the_task(
 
         read = await client.get(f"{R4}/Task/{live.delegation_id}", headers=UNRELATED)
         team = await client.get(f"{R4}/CareTeam/{live.delegation_id}", headers=UNRELATED)
-        other_provider = await client.get(
-            f"{R4}/Task/{live.delegation_id}", headers=OTHER_PROVIDER
-        )
+        other_provider = await client.get(f"{R4}/Task/{live.delegation_id}", headers=OTHER_PROVIDER)
         searched = fhir_body(
             await client.get(
                 f"{R4}/Task", params={"patient": str(live.person_id)}, headers=UNRELATED
@@ -281,7 +278,8 @@ async def test_r2_an_unrelated_organisation_neither_reads_nor_finds_the_task(
     outcome(read, 404)
     outcome(team, 404)
     outcome(other_provider, 404)
-    assert searched["total"] == 0 and entries(searched) == []
+    assert searched["total"] == 0
+    assert entries(searched) == []
     outcome(ipcb, 403)
 
 

@@ -44,7 +44,8 @@ def outcome(response: httpx.Response, status: int) -> str:
 
 
 def entries(bundle: Json, resource_type: str | None = None) -> list[Json]:
-    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "searchset", bundle
+    assert bundle["resourceType"] == "Bundle", bundle
+    assert bundle["type"] == "searchset", bundle
     found = [e["resource"] for e in bundle.get("entry", [])]
     if resource_type is not None:
         assert all(r["resourceType"] == resource_type for r in found), found
