@@ -16,6 +16,7 @@ from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -23,11 +24,13 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import CurrentUser, Role, admits
 from shared.errors import DomainError, InvalidInput, NotFound
 from shared.organisations import Organisation, organisations
+from shared.problems import DATA_EXCEPTION
 from shared.web import Session
 
 Resource = dict[str, Any]
@@ -158,6 +161,11 @@ def _invalid(error: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+def _bad_value(error: DBAPIError) -> bool:
+    """PostgreSQL refused a value of the request (a NUL character, out of range)."""
+    return str(getattr(error.orig, "sqlstate", None) or "").startswith(DATA_EXCEPTION)
+
+
 class FhirRoute(APIRoute):
     """A route whose every error, authentication and validation included, is an
     OperationOutcome in `application/fhir+json`."""
@@ -172,6 +180,10 @@ class FhirRoute(APIRoute):
                 return outcome_response(400, _invalid(error))
             except DomainError as error:
                 return outcome_response(_status_of(error), error.detail)
+            except DBAPIError as error:
+                if error.connection_invalidated or not _bad_value(error):
+                    raise
+                return outcome_response(400, "a value cannot be used (a NUL character?)")
 
         return route
 
@@ -341,8 +353,7 @@ def base_url(request: Request) -> str:
 def _page_url(request: Request, offset: int) -> str:
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "_offset"]
     params.append(("_offset", str(offset)))
-    query = "&".join(f"{k}={v}" for k, v in params)
-    return str(request.url.replace(query=query))
+    return str(request.url.replace(query=urlencode(params)))
 
 
 def bundle(request: Request, page: Page) -> FhirResponse:
@@ -474,7 +485,7 @@ def serve_organizations(router: APIRouter) -> None:
 
     @router.get("/Organization/{organization_id}", summary="FHIR Organization (UKCore)")
     async def fhir_read_organization(
-        organization_id: str, session: Session, user: CurrentUser = admits(*Role)
+        organization_id: Annotated[str, FhirId], session: Session, user: CurrentUser = admits(*Role)
     ) -> FhirResponse:
         """An organisation of the partner register (R2) with its ODS identifier."""
         row = (

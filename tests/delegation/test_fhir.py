@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -13,7 +13,10 @@ from services.delegation.domain.fhir import TASK_STATUS, TaskStatus, states_for,
 from services.delegation.main import SPEC as DELEGATION
 from shared.audit import audit_log
 from shared.auth import Role
+from shared.events.governance import OrganisationRegistered
+from shared.events.vocabulary import OrganisationKind
 from shared.fhir import NHS_NUMBER_SYSTEM, ODS_SYSTEM
+from shared.testing.events import deliver
 from tests.conftest import ServiceClient, bearer
 from tests.delegation.conftest import (
     CITY,
@@ -131,6 +134,26 @@ async def test_r2_organizations_carry_their_national_ods_code(
     assert {o["id"] for o in entries(by_ods, "Organization")} >= {"LLR-ICB"}
     assert all({"system": ODS_SYSTEM, "value": "QK1"} in o["identifier"] for o in entries(by_ods))
     outcome(missing, 404)
+
+
+async def test_r2_an_organisation_registered_by_governance_reads_with_its_ods_code(
+    service_client: ServiceClient,
+) -> None:
+    registered = OrganisationRegistered(
+        subject_id="SUNSET-CARE",
+        ods_code="SUNSET-CARE",
+        name="Sunset Care",
+        kind=OrganisationKind.CARE_PROVIDER,
+        ipcb_member=False,
+        effective_from=date(2026, 1, 5),
+        national_ods_code="ZZ9001",
+    )
+    async with service_client(DELEGATION) as (client, runtime):
+        await deliver(runtime, registered)
+        found = fhir_body(await client.get(f"{R4}/Organization/SUNSET-CARE", headers=MDT))
+
+    assert found["identifier"][0] == {"system": ODS_SYSTEM, "value": "ZZ9001"}
+    assert found["name"] == "Sunset Care"
 
 
 async def test_r9_r17_care_team_has_the_mdt_disciplines_and_the_oversight_owner(
@@ -320,10 +343,12 @@ async def test_bad_search_input_is_an_operation_outcome_400_never_a_server_error
         ):
             response = await client.get(f"{R4}/Task", params=params, headers=MDT)
             assert outcome(response, 400), params
+        nul = await client.get(f"{R4}/Organization", params={"_id": "a\x00b"}, headers=MDT)
         provenance = await client.get(f"{R4}/Provenance", headers=MDT)
         bad_id = await client.get(f"{R4}/Task/not-a-uuid", headers=MDT)
         anonymous = await client.get(f"{R4}/Task")
 
+    outcome(nul, 400)  # PostgreSQL refuses the value: the input's fault, still FHIR
     outcome(provenance, 400)
     outcome(bad_id, 400)
     outcome(anonymous, 401)
