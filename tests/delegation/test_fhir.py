@@ -13,6 +13,7 @@ from services.delegation.domain.fhir import TASK_STATUS, TaskStatus, states_for,
 from services.delegation.main import SPEC as DELEGATION
 from shared.audit import audit_log
 from shared.auth import Role
+from shared.events.assessment import NeedChanged
 from shared.events.governance import OrganisationRegistered
 from shared.events.vocabulary import OrganisationKind
 from shared.fhir import NHS_NUMBER_SYSTEM, ODS_SYSTEM
@@ -201,6 +202,43 @@ async def test_r29_provenance_of_the_mdt_decision_names_the_framework_version(
     attesters = {a["who"].get("reference") for a in decision["agent"]}
     assert {"Organization/LPT", f"Organization/{CITY}"} <= attesters
     outcome(hidden, 404)
+
+
+async def test_r26_r29_a_completed_review_is_a_provenance_of_the_task(
+    service_client: ServiceClient,
+) -> None:
+    async with service_client(DELEGATION) as (client, runtime):
+        live = await given_live(client, runtime)
+        await deliver(
+            runtime,
+            NeedChanged(
+                person_id=live.person_id,
+                change_id=uuid.uuid4(),
+                significant=False,
+                recorded_on=date(2026, 1, 5),
+            ),
+        )
+        [review] = (
+            await client.get(f"/delegations/{live.delegation_id}/reviews", headers=MDT)
+        ).json()
+        done = await client.post(
+            f"/reviews/{review['id']}/outcome", json={"outcome": "continue"}, headers=MDT
+        )
+        assert done.status_code == 200, done.text
+        found = fhir_body(
+            await client.get(
+                f"{R4}/Provenance", params={"patient": str(live.person_id)}, headers=MDT
+            )
+        )
+        read = fhir_body(await client.get(f"{R4}/Provenance/{review['id']}", headers=MDT))
+
+    assert [p["activity"]["text"].split(":")[0] for p in entries(found, "Provenance")] == [
+        "mdt decision",
+        f"review ({review['reason']})",
+    ]
+    assert read["id"] == review["id"]
+    assert read["target"][0] == {"reference": f"Task/{live.delegation_id}"}
+    assert read["policy"][0].startswith("urn:llr-ipc:framework:version:")
 
 
 async def test_capability_statement_lists_what_the_service_serves(
