@@ -149,8 +149,20 @@ async def test_r19_care_plan_lists_delegated_tasks_as_activities_and_keeps_its_v
         searched = fhir_body(
             await client.get(f"{R4}/CarePlan", params={"patient": person_id}, headers=MDT)
         )
+        today = runtime.clock.now().date().isoformat()
+        recent, stale = [
+            fhir_body(
+                await client.get(
+                    f"{R4}/CarePlan",
+                    params={"patient": person_id, "_lastUpdated": when},
+                    headers=MDT,
+                )
+            )["total"]
+            for when in (f"ge{today}", f"lt{today}")
+        ]
         hidden = await client.get(f"{R4}/CarePlan/{person_id}", headers=UNRELATED)
 
+    assert (recent, stale) == (1, 0)
     assert plan["meta"]["versionId"] == "2"
     assert plan["subject"] == {"reference": f"Patient/{person_id}"}
     assert plan["activity"] == [{"reference": {"reference": f"Task/{delegated.delegation_id}"}}]
