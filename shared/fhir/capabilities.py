@@ -67,16 +67,17 @@ def capability_statement(service: str, served: Sequence[Served], at: datetime) -
 
 
 def _capability(served: Served) -> Resource:
-    interactions = ["read", *(["vread"] if served.vread else []), "search-type"]
-    return {
-        "type": served.resource_type,
-        "profile": profile(served.resource_type),
-        "interaction": [{"code": code} for code in interactions],
-        "searchParam": [
-            {"name": name, "type": kind}
-            for name, kind in (*served.search, ("_count", "number"), ("_offset", "number"))
-        ],
-    }
+    """Read (and vread); search-type with its parameters when the type is searched."""
+    interactions = ["read", *(["vread"] if served.vread else [])]
+    found: Resource = {"type": served.resource_type, "profile": profile(served.resource_type)}
+    if served.search:
+        interactions.append("search-type")
+        paging = (("_count", "number"), ("_offset", "number"))
+        found["searchParam"] = [
+            {"name": name, "type": kind} for name, kind in (*served.search, *paging)
+        ]
+    found["interaction"] = [{"code": code} for code in interactions]
+    return found
 
 
 ORGANIZATION = Served("Organization", (("identifier", "token"), ("_id", "token")))

@@ -256,6 +256,7 @@ async def test_capability_statement_lists_what_the_service_serves(
         "PractitionerRole",
         "Organization",
     }
+    assert "searchParam" not in served["Practitioner"]  # read only
     assert {p["name"] for p in served["Task"]["searchParam"]} >= {
         "patient",
         "status",

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.delegation.api.delegations import READERS
 from services.delegation.domain.fhir import TaskStatus
 from services.delegation.handlers import gates
-from services.delegation.models import Decision, Delegation
+from services.delegation.models import Decision, Delegation, Review
 from services.delegation.queries import fhir as queries
 from services.delegation.queries.fhir import resources
 from shared import fhir
@@ -167,10 +167,10 @@ async def fhir_read_practitioner_role(
     return FhirResponse(resources.practitioner_role(await queries.proposal(session, role_id)))
 
 
-def provenance(found: object, delegation: Delegation) -> fhir.Resource:
+def provenance(found: Decision | Review, delegation: Delegation) -> fhir.Resource:
     if isinstance(found, Decision):
         return resources.decision_provenance(found, delegation)
-    return resources.review_provenance(found, delegation)  # type: ignore[arg-type]
+    return resources.review_provenance(found, delegation)
 
 
 @router.get("/Provenance/{provenance_id}", summary="FHIR Provenance (UKCore-Provenance)")
