@@ -27,6 +27,7 @@ from tests.delegation.conftest import (
     given_approved,
     given_live,
     given_person,
+    withdrawn,
 )
 from tests.fhir.validation import entries, fhir_body, link, outcome
 
@@ -78,6 +79,53 @@ async def test_r13_r17_live_task_is_a_uk_core_task_for_the_patient_owned_by_the_
         True,
     )
     assert "note" not in task
+
+
+async def test_r7_r18_withdrawn_consent_puts_the_task_on_hold_and_ending_completes_it(
+    service_client: ServiceClient,
+) -> None:
+    async with service_client(DELEGATION) as (client, runtime):
+        live = await given_live(client, runtime)
+        await deliver(runtime, withdrawn(live))
+        held = fhir_body(await client.get(f"{R4}/Task/{live.delegation_id}", headers=MDT))
+        ended = await client.post(
+            f"/delegations/{live.delegation_id}/end",
+            json={"reason_code": "need_met"},
+            headers=MDT,
+        )
+        assert ended.status_code == 200, ended.text
+        done = fhir_body(await client.get(f"{R4}/Task/{live.delegation_id}", headers=MDT))
+        team = fhir_body(await client.get(f"{R4}/CareTeam/{live.delegation_id}", headers=MDT))
+
+    assert (held["status"], held["businessStatus"]["text"]) == ("on-hold", "suspended")
+    consent_gate = next(o for o in held["output"] if o["type"]["coding"][0]["code"] == "consent")
+    assert consent_gate["valueBoolean"] is False
+    assert (done["status"], done["businessStatus"]["text"]) == ("completed", "ended")
+    assert "end" in done["executionPeriod"]
+    assert team["status"] == "inactive"
+
+
+async def test_a_break_glass_read_of_a_task_is_audited_as_such(
+    service_client: ServiceClient,
+) -> None:
+    async with service_client(DELEGATION) as (client, runtime):
+        live = await given_live(client, runtime)
+        glass = bearer(Role.REGISTERED_PRACTITIONER, "UHL") | {
+            "X-Break-Glass-Reason": "admitted unconscious to the ward"
+        }
+        task = fhir_body(await client.get(f"{R4}/Task/{live.delegation_id}", headers=glass))
+        async with runtime.sessions() as session:
+            purposes = (
+                await session.scalars(
+                    select(audit_log.c.purpose).where(
+                        audit_log.c.person_id == str(live.person_id),
+                        audit_log.c.organisation == "UHL",
+                    )
+                )
+            ).all()
+
+    assert task["id"] == live.delegation_id
+    assert purposes == ["break_glass"]
 
 
 async def test_r15_task_awaiting_the_provider_is_requested_and_notes_what_it_waits_for(
