@@ -79,7 +79,10 @@ async def test_patient_carries_the_nhs_number_for_a_related_organisation_only(
             )
         )
 
-    assert {"system": NHS_NUMBER_SYSTEM, "value": body["nhs_number"]} in patient["identifier"]
+    [nhs_number] = [i for i in patient["identifier"] if i["system"] == NHS_NUMBER_SYSTEM]
+    assert nhs_number["value"] == body["nhs_number"]
+    [verification] = nhs_number["extension"]
+    assert verification["valueCodeableConcept"]["coding"][0]["code"] == "02"  # not PDS-traced
     assert patient["generalPractitioner"] == [{"reference": "Organization/C82001"}]
     outcome(unrelated, 404)
     assert all(i["system"] != NHS_NUMBER_SYSTEM for i in glass["identifier"])

@@ -24,6 +24,19 @@ from shared.fhir import (
 )
 
 BASIS_SYSTEM = "urn:llr-ipc:consent-given-by"
+# UK Core: how far the NHS number was checked. The platform checks its Modulus 11 digit and does
+# not trace it on the Personal Demographics Service: "present but not traced".
+VERIFICATION = {
+    "url": "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus",
+    "valueCodeableConcept": concept(
+        "Number present but not traced",
+        coding(
+            "https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland",
+            "02",
+            "Number present but not traced",
+        ),
+    ),
+}
 TASK_CODES = "urn:llr-ipc:task-catalogue"
 
 
@@ -32,7 +45,8 @@ def patient(person: Person, with_nhs_number: bool) -> Resource:
     (never in a break-glass read), as on the JSON API. The platform keeps no names."""
     identifiers = [platform_identifier("person", person.id)]
     if with_nhs_number:
-        identifiers.insert(0, identifier(NHS_NUMBER_SYSTEM, person.nhs_number))
+        nhs_number = identifier(NHS_NUMBER_SYSTEM, person.nhs_number)
+        identifiers.insert(0, {"extension": [VERIFICATION], **nhs_number})
     return {
         "resourceType": "Patient",
         "id": str(person.id),
