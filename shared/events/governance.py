@@ -53,6 +53,7 @@ class OrganisationRegistered(BoardEvent):
     kind: OrganisationKind
     ipcb_member: bool
     effective_from: date
+    national_ods_code: str | None = None  # the national ODS code, when `ods_code` is not one
 
 
 class CatalogueChange(StrEnum):

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from services.assessment.api import assessments, consents, identifiers, people, plans
+from services.assessment.api import assessments, consents, fhir, identifiers, people, plans
 
 router = APIRouter()
 router.include_router(people.router)
@@ -10,3 +10,4 @@ router.include_router(identifiers.router)
 router.include_router(assessments.router)
 router.include_router(consents.router)
 router.include_router(plans.router)
+router.include_router(fhir.router)

@@ -15,3 +15,7 @@ from services.funding.api import (
 router = APIRouter()
 for topic in (rates, segments, apportionment, packages, disputes, statements, recharges):
     router.include_router(topic.router)
+
+from services.funding.api import fhir  # noqa: E402  (the FHIR views: metadata, Organization)
+
+router.include_router(fhir.router)
