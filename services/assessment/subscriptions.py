@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.assessment.handlers import consents, equality, plans, relationships
+from services.assessment.handlers import consents, equality, plans, relationships, training_plans
 from shared import organisations
 from shared.events.delegation import (
     DelegationDecided,
@@ -25,6 +25,7 @@ from shared.events.funding import (
     WithoutPrejudiceSettled,
 )
 from shared.events.governance import EqualityReportRequested, OrganisationRegistered
+from shared.events.training import TrainingPlanOnSupportPlan
 from shared.inbox import Handler, Subscriptions
 
 
@@ -55,4 +56,5 @@ SUBSCRIPTIONS: Subscriptions = {
     FundingApportioned: relationships.on_funding_apportioned,
     WithoutPrejudiceSettled: relationships.on_without_prejudice_settled,
     EqualityReportRequested: equality.on_equality_report_requested,
+    TrainingPlanOnSupportPlan: training_plans.on_training_plan_on_support_plan,  # R24
 }

@@ -40,7 +40,8 @@ class Worker(Versioned, Base):
 
 
 class TrainingPlan(Versioned, Base):
-    """R24, R25: the plan a delegation's workers are trained and assessed by."""
+    """R24, R25: the plan a delegation's workers are trained and assessed by: agreed by the
+    provider (`agreed_*`), then by the accountable practitioner (`practitioner_*`)."""
 
     __tablename__ = "training_plans"
 
@@ -55,6 +56,11 @@ class TrainingPlan(Versioned, Base):
     backfill_hourly_rate_pence: Mapped[int | None]
     agreed_on: Mapped[date | None]
     agreed_by: Mapped[str | None] = mapped_column(String(200))
+    practitioner_agreed_on: Mapped[date | None]  # the day it came into force
+    practitioner_agreed_by: Mapped[str | None] = mapped_column(String(200))
+    practitioner_organisation: Mapped[str | None] = mapped_column(String(200))
+    returned_on: Mapped[date | None]  # the practitioner last returned it to the provider
+    returned_reason: Mapped[str | None] = mapped_column(Text)  # stays here, never in an event
 
 
 class PlanWorker(Base):
@@ -149,6 +155,23 @@ class CompetenceWarning(Base):
     expires_on: Mapped[date]
     days_before: Mapped[int]
     warned_on: Mapped[date]
+
+
+class RefresherNotice(Base):
+    """R25: a refresher announced as due (once per assessment and due day), until it is done."""
+
+    __tablename__ = "refresher_notices"
+
+    assessment_id: Mapped[UUID] = mapped_column(
+        ForeignKey("competence_assessments.id"), primary_key=True
+    )
+    due_on: Mapped[date] = mapped_column(primary_key=True)
+    worker_id: Mapped[UUID] = mapped_column(index=True)
+    task_code: Mapped[str] = mapped_column(String(100))
+    person_id: Mapped[UUID | None]
+    provider_organisation: Mapped[str] = mapped_column(String(200), index=True)
+    noticed_on: Mapped[date]
+    done_on: Mapped[date | None]
 
 
 class FailureEscalation(Base):

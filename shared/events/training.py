@@ -1,4 +1,5 @@
-"""Events the training service publishes on `training.competence`, keyed by worker id."""
+"""Events the training service publishes on `training.competence`, keyed by worker id (the
+support plan's `TrainingPlanOnSupportPlan` by person id)."""
 
 from collections.abc import Sequence
 from datetime import date
@@ -18,13 +19,40 @@ class WorkerEvent(Event):
 
 
 class TrainingPlanAgreed(WorkerEvent):
-    """Emitted, once per worker, when the training plan for a delegated task is agreed (R24)."""
+    """Emitted, once per worker, when the training plan for a delegated task comes into force:
+    agreed by the provider and then by the accountable registered practitioner (R24)."""
 
     plan_id: UUID
     delegation_id: UUID
     task_code: str
     provider_organisation: str
-    agreed_on: date
+    agreed_on: date  # the day it came into force
+    # R24: the organisation of the accountable practitioner who agreed it (None before R24 full)
+    practitioner_organisation: str | None = None
+
+
+class PlanEvent(Event):
+    """A training plan's events for the person's support plan, keyed by person id."""
+
+    topic: ClassVar[str] = "training.competence"
+    key: ClassVar[str] = "person_id"
+    abstract: ClassVar[bool] = True
+
+    person_id: UUID
+
+
+class TrainingPlanOnSupportPlan(PlanEvent):
+    """Emitted when a delegated task goes live under an in-force training plan (R24): the
+    person's support plan records which training plan covers the task."""
+
+    plan_id: UUID
+    delegation_id: UUID
+    task_code: str
+    provider_organisation: str
+    practitioner_organisation: str | None
+    in_force_on: date
+    refresher_interval_months: int
+    reassessment_interval_months: int
 
 
 class CompetenceOutcome(StrEnum):
@@ -61,13 +89,31 @@ class CompetenceExpiryWarned(WorkerEvent):
     days_before: int
 
 
+class LapseCause(StrEnum):
+    EXPIRED = "expired"  # its valid_until came without a reassessment (R16)
+    REFRESHER_MISSED = "refresher_missed"  # the refresher the training plan asks for (R25)
+
+
 class CompetenceLapsed(WorkerEvent):
-    """Emitted on the day a worker's competence expires without reassessment (R16)."""
+    """Emitted on the day a worker's competence expires without reassessment (R16), or the day
+    after a refresher its training plan asks for fell due and was not done (R25)."""
 
     task_code: str
     person_id: UUID | None = None
     provider_organisation: str
-    lapsed_on: date
+    lapsed_on: date  # the first day it no longer counts
+    cause: LapseCause | None = None
+
+
+class RefresherDue(WorkerEvent):
+    """Emitted once, 30 days before the refresher training a worker's competence needs under
+    its training plan falls due (R25); missed past `due_on`, the competence lapses."""
+
+    assessment_id: UUID
+    task_code: str
+    person_id: UUID | None = None
+    provider_organisation: str
+    due_on: date  # the last day the refresher may be done on
 
 
 class CompetenceFailureEscalated(WorkerEvent):
@@ -100,4 +146,6 @@ PUBLISHED: Sequence[type[Event]] = (
     CompetenceLapsed,
     CompetenceFailureEscalated,
     InstructionRecorded,
+    RefresherDue,
+    TrainingPlanOnSupportPlan,
 )

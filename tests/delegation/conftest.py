@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from httpx import AsyncClient
+from httpx import AsyncClient, Response
 
 from services.delegation.handlers.reviews import raise_due_reviews
 from shared.auth import Role
@@ -117,11 +117,7 @@ def given_proposal_body(person_id: uuid.UUID, **overrides: Any) -> dict[str, Any
         "task_code": "topical-cream",
         "direction": "health_to_social",
         "setting": "own_home",
-        "practitioner": {
-            "professional_body": "NMC",
-            "registration_number": "12A3456E",
-            "competent_in_task": True,
-        },
+        "practitioner": practitioner_for(direction),
         "provider_organisation": provider_for(direction),
         "frequency": "twice a day",
         "additional_minutes_per_week": 0,
@@ -134,12 +130,41 @@ def provider_for(direction: str) -> str:
     return PROVIDER if direction == "health_to_social" else HEALTH_PROVIDER
 
 
+def practitioner_for(direction: str) -> dict[str, Any]:
+    """R13: a district nurse delegates a health task, a social worker a social care task."""
+    if direction == "health_to_social":
+        body, number = "NMC", "12A3456E"
+    else:
+        body, number = "SWE", "SW123456"
+    return {
+        "professional_body": body,
+        "registration_number": number,
+        "competent_in_task": True,
+        "competence_basis": "core_professional_practice",
+    }
+
+
+def given_member(
+    discipline: str, organisation: str, staff_id: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    """R9: an MDT member present at the meeting."""
+    staff_id = staff_id or f"{discipline}-{organisation}".lower()
+    member = {"staff_id": staff_id, "discipline": discipline, "organisation": organisation}
+    return member | {"present": True} | extra
+
+
+def given_plan() -> dict[str, Any]:
+    """R19: a new support plan version the MDT agreed."""
+    return {"plan_id": str(uuid.uuid4()), "version": 2}
+
+
 def given_decision_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "outcome": "approved",
-        "members": [
-            {"discipline": "registered_nurse", "organisation": "LPT"},
-            {"discipline": "social_worker", "organisation": CITY},
+        "members": [  # MDT (the ICB's continuing healthcare nurse) records the decision
+            given_member("registered_nurse", "LPT"),
+            given_member("social_worker", CITY),
+            given_member("registered_nurse", "LLR-ICB"),
         ],
         "person_involved": True,
         "family_or_carers_involved": True,
@@ -164,8 +189,9 @@ def given_no_consensus_body(**overrides: Any) -> dict[str, Any]:
         given_decision_body(
             outcome="no_consensus",
             members=[
-                {"discipline": "registered_nurse", "organisation": "LPT", "stance": "delegate"},
-                {"discipline": "social_worker", "organisation": CITY, "stance": "do_not_delegate"},
+                given_member("registered_nurse", "LPT", stance="delegate"),
+                given_member("social_worker", CITY, stance="do_not_delegate"),
+                given_member("registered_nurse", "LLR-ICB", stance="delegate"),
             ],
             question_code="may_delegate",
         )
@@ -199,7 +225,18 @@ def runtime_of(client: AsyncClient) -> Runtime:
     return runtime
 
 
+async def post_proposal(
+    client: AsyncClient, body: dict[str, Any], headers: dict[str, str] = PRACTITIONER
+) -> Response:
+    """POST /proposals as LPT's District Nurse, whose trust assessed the person (the relationship
+    a proposal needs)."""
+    await given_related(runtime_of(client), uuid.UUID(str(body["person_id"])), "LPT")
+    return await client.post("/proposals", json=body, headers=headers)
+
+
 async def given_proposal(client: AsyncClient, person_id: uuid.UUID, **overrides: Any) -> str:
+    """A proposal by LPT's District Nurse, whose trust assessed the person (a relationship)."""
+    await given_related(runtime_of(client), person_id, "LPT")
     response = await client.post(
         "/proposals", json=given_proposal_body(person_id, **overrides), headers=PRACTITIONER
     )
@@ -208,12 +245,20 @@ async def given_proposal(client: AsyncClient, person_id: uuid.UUID, **overrides:
     return str(response.json()["id"])
 
 
-async def given_approved(client: AsyncClient, person_id: uuid.UUID, **overrides: Any) -> str:
-    """A proposal the MDT approved: the delegation id."""
+async def given_approved(
+    client: AsyncClient,
+    person_id: uuid.UUID,
+    *,
+    decision: dict[str, Any] | None = None,
+    **overrides: Any,
+) -> str:
+    """A proposal the MDT approved (`decision`: the decision body's overrides): the delegation
+    id."""
     proposal_id = await given_proposal(client, person_id, **overrides)
-    response = await client.post(
-        f"/proposals/{proposal_id}/decision", json=given_decision_body(), headers=MDT
-    )
+    replan = overrides.get("additional_minutes_per_week", 0) > 0  # R19: a new support plan
+    plan = {"new_support_plan": given_plan()} if replan else {}
+    body = given_decision_body(**(plan | (decision or {})))
+    response = await client.post(f"/proposals/{proposal_id}/decision", json=body, headers=MDT)
     assert response.status_code == 201, response.text
     await given_relationships(runtime_of(client))
     return str(response.json()["delegation_id"])
@@ -303,7 +348,12 @@ class Live:
 
 
 async def given_live(
-    client: AsyncClient, runtime: Runtime, *, open_to_chs: bool = True, **overrides: Any
+    client: AsyncClient,
+    runtime: Runtime,
+    *,
+    open_to_chs: bool = True,
+    decision: dict[str, Any] | None = None,
+    **overrides: Any,
 ) -> Live:
     """The case study through every gate: person, MDT, provider, consent, competence, plans."""
     person_id, workers = uuid.uuid4(), [uuid.uuid4(), uuid.uuid4()]
@@ -311,7 +361,7 @@ async def given_live(
     direction = overrides.get("direction", "health_to_social")
     provider = overrides.get("provider_organisation", provider_for(direction))
     await given_person(runtime, person_id, open_to_chs=open_to_chs)
-    delegation_id = await given_approved(client, person_id, **overrides)
+    delegation_id = await given_approved(client, person_id, decision=decision, **overrides)
     await given_accepted(client, delegation_id, workers, manager_of(provider))
     given = consent(person_id, task_code)
     await deliver(runtime, given)

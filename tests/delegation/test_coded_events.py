@@ -40,6 +40,7 @@ from tests.delegation.conftest import (
     given_approved,
     given_decision_body,
     given_live,
+    given_member,
     given_no_consensus_body,
     given_proposal,
     given_relationships,
@@ -204,10 +205,12 @@ async def test_r14_the_shared_care_request_carries_codes_and_words_made_from_the
     assert [(p.organisation, p.stance) for p in requested.stances] == [
         ("LPT", Stance.DELEGATE),
         (CITY, Stance.DO_NOT_DELEGATE),
+        ("LLR-ICB", Stance.DELEGATE),
     ]
     assert requested.positions == [
         "registered_nurse (LPT): delegate",
         f"social_worker ({CITY}): do not delegate",
+        "registered_nurse (LLR-ICB): delegate",
     ]
     assert leaked(sent) == []
 
@@ -218,8 +221,9 @@ async def test_r14_members_who_all_stood_the_same_are_no_failed_consensus(
     async with service_client(DELEGATION) as (client, runtime):
         proposal_id = await given_proposal(client, uuid.uuid4())
         members = [
-            {"discipline": "registered_nurse", "organisation": "LPT", "stance": "delegate"},
-            {"discipline": "social_worker", "organisation": CITY, "stance": "delegate"},
+            given_member("registered_nurse", "LPT", stance="delegate"),
+            given_member("social_worker", CITY, stance="delegate"),
+            given_member("registered_nurse", "LLR-ICB", stance="delegate"),
         ]
         response = await client.post(
             f"/proposals/{proposal_id}/decision",

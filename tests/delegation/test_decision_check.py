@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from services.delegation.domain import decisions as check
 from services.delegation.domain import proposals as rules
+from services.delegation.domain.accountability import ProfessionalBody
 from services.delegation.domain.proposals import ProposalState
 from services.delegation.main import SPEC as DELEGATION
 from services.delegation.models import Delegation
@@ -76,6 +77,8 @@ WAITING = rules.Proposal(
     Setting.OWN_HOME,
     ProposalState.AWAITING_SHARED_CARE,
 )
+NURSE = rules.Practitioner(ProfessionalBody.NMC, "12A3456E", True)
+SOCIAL_WORKER = rules.Practitioner(ProfessionalBody.SWE, "SW123456", True)
 
 
 def rule_of(case: check.Case) -> str | None:
@@ -86,7 +89,7 @@ def rule_of(case: check.Case) -> str | None:
 def test_r10_an_absolute_entry_is_refused_for_health_to_social() -> None:
     assert rule_of(replace(CASE, task=IV)) == "R10"
     with pytest.raises(RuleViolation) as refused:
-        rules.check_proposal(IV, Direction.HEALTH_TO_SOCIAL, True)
+        rules.check_proposal(IV, Direction.HEALTH_TO_SOCIAL, NURSE)
     assert refused.value.rule == "R10"
 
 
@@ -94,7 +97,7 @@ def test_r10_the_exclusive_remit_of_adult_social_care_never_goes_to_health() -> 
     case = replace(CASE, task=SAFEGUARDING, direction=Direction.SOCIAL_TO_HEALTH)
     assert rule_of(case) == "R10"
     with pytest.raises(RuleViolation) as refused:
-        rules.check_proposal(SAFEGUARDING, Direction.SOCIAL_TO_HEALTH, True)
+        rules.check_proposal(SAFEGUARDING, Direction.SOCIAL_TO_HEALTH, SOCIAL_WORKER)
     assert refused.value.rule == "R10"
 
 
@@ -156,7 +159,7 @@ def test_r11_when_the_test_fails_the_council_is_never_the_funder(
     assert (terms.funding is not None) is (not terms.section_22_met)
 
 
-def test_r12_best_interests_a_stable_condition_and_a_managed_risk() -> None:
+def test_r12_best_interests_a_watched_condition_and_a_managed_risk() -> None:
     unstable = replace(CASE.risk, stability=check.Stability.UNSTABLE)
     assert rule_of(replace(CASE, best_interests=False)) == "R12"
     assert rule_of(replace(CASE, risk=unstable)) == "R12"
@@ -197,6 +200,7 @@ def test_r9_r12_the_mdt_route_uses_the_same_check() -> None:
         risk=CASE.risk,
         best_interests=False,
         section_22=FAILED_S22,
+        recorded_by="LPT",
     )
     with pytest.raises(RuleViolation) as refused:
         rules.decide(proposal, CREAM, approval, 1, TODAY)

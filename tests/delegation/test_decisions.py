@@ -30,10 +30,12 @@ from tests.delegation.conftest import (
     MDT,
     PRACTITIONER,
     given_decision_body,
+    given_member,
     given_no_consensus_body,
     given_proposal,
     given_proposal_body,
     given_relationships,
+    post_proposal,
 )
 
 
@@ -84,9 +86,7 @@ async def test_r9_an_mdt_without_a_social_care_practitioner_cannot_decide(
 ) -> None:
     async with service_client(DELEGATION) as (client, _runtime):
         proposal_id = await given_proposal(client, uuid.uuid4())
-        body = given_decision_body(
-            members=[{"discipline": "registered_nurse", "organisation": "LPT"}]
-        )
+        body = given_decision_body(members=[given_member("registered_nurse", "LPT")])
         response = await client.post(f"/proposals/{proposal_id}/decision", json=body, headers=MDT)
     assert response.status_code == 422
     assert response.json()["rule"] == "R9"
@@ -97,10 +97,8 @@ async def test_r10_an_absolute_non_delegable_task_is_refused_at_proposal_and_not
 ) -> None:
     """Changed by issue 13: refused when proposed (422 R10), no longer only at the MDT."""
     async with service_client(DELEGATION) as (client, runtime):
-        response = await client.post(
-            "/proposals",
-            json=given_proposal_body(uuid.uuid4(), task_code="iv-drug-administration"),
-            headers=PRACTITIONER,
+        response = await post_proposal(
+            client, given_proposal_body(uuid.uuid4(), task_code="iv-drug-administration")
         )
         proposals = await count(runtime, Proposal)
         submitted = await published(runtime, ProposalSubmitted)
@@ -247,6 +245,7 @@ async def test_r14_no_consensus_requests_shared_care_and_its_decision_is_applied
     assert request.positions == [
         "registered_nurse (LPT): delegate",
         f"social_worker ({CITY}): do not delegate",
+        "registered_nurse (LLR-ICB): delegate",
     ]
     assert applied["status"] == "approved"
     assert applied["shared_care_conditions"] == ["dietitian reviews monthly"]

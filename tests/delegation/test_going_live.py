@@ -47,7 +47,7 @@ async def test_r7_r16_r17_r24_the_case_study_goes_live_when_every_gate_is_green(
     assert len(delegated) == 1
     event = delegated[0]
     assert isinstance(event, TaskDelegated)
-    assert event.accountable_organisation == "LLR-ICB"
+    assert event.accountable_organisation == CITY  # R11, R19: s.22 met, the council may meet it
     assert event.local_authority == CITY
     assert event.oversight_kind is OversightKind.COMMUNITY_HEALTH_SERVICES
     assert event.oversight_owner == "LPT"
@@ -245,8 +245,29 @@ async def test_r13_accountability_is_recorded_and_cannot_change_afterwards(
     assert body["accountable_practitioner"]["professional_body"] == "NMC"
     assert body["accountable_practitioner"]["registration_number"] == "12A3456E"
     assert body["provider_organisation"] == PROVIDER
-    assert body["accountable_organisation"] == "LLR-ICB"
+    assert body["accountable_organisation"] == CITY
     assert sorted(body["worker_ids"]) == sorted(str(w) for w in live.workers)
+
+
+async def test_r19_r11_a_health_task_the_council_may_not_meet_goes_live_accountable_to_the_icb(
+    service_client: ServiceClient,
+) -> None:
+    failed = {"merely_incidental_or_ancillary": False}
+    s22 = {"of_a_nature_a_local_authority_could_provide": True} | failed
+    async with service_client(DELEGATION) as (client, runtime):
+        nhs = await given_live(client, runtime, decision={"section_22": s22})
+        joint = await given_live(
+            client,
+            runtime,
+            decision={"section_22": s22, "section_22_funding": "joint_package"},
+        )
+        delegated = await published(runtime, TaskDelegated)
+    accountable = {
+        str(e.delegation_id): e.accountable_organisation
+        for e in delegated
+        if isinstance(e, TaskDelegated)
+    }
+    assert accountable[nhs.delegation_id] == accountable[joint.delegation_id] == "LLR-ICB"
 
 
 async def test_r13_social_to_health_is_accountable_to_the_local_authority(

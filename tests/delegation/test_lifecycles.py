@@ -49,7 +49,7 @@ DELEGATION = delegations.Delegation(
     worker_ids=(WORKER,),
 )
 CHS = delegations.Oversight(OversightKind.COMMUNITY_HEALTH_SERVICES, "LPT")
-PLACEMENT = delegations.placement(Direction.HEALTH_TO_SOCIAL, "LEICESTER", CHS, "LLR-ICB")
+PLACEMENT = delegations.placement(Direction.HEALTH_TO_SOCIAL, False, "LEICESTER", CHS, "LLR-ICB")
 READY = gates.Readiness(True, True, (WORKER,), frozenset({WORKER}), frozenset({WORKER}), True, "x")
 ACCEPTANCE = delegations.Acceptance((WORKER,), True, True, True)
 PROPOSAL = proposals.Proposal(

@@ -34,12 +34,15 @@ from tests.delegation.conftest import (
     given_approved,
     given_decision_body,
     given_live,
+    given_member,
     given_proposal,
     given_proposal_body,
     given_related,
+    post_proposal,
     withdrawn,
 )
 
+LPT_MDT = bearer(Role.MDT_MEMBER, "LPT")
 ELSEWHERE = "LEICESTERSHIRE-COUNTY-COUNCIL"  # a partner with no part in these people's care
 OTHER_PROVIDER = "ANOTHER-PROVIDER"
 REASON = "A&E: unconscious, the carers' records are needed now"
@@ -73,7 +76,7 @@ async def test_r2_a_proposals_provider_is_a_partner_of_a_kind_that_carries_the_t
 
         async def propose(**overrides: Any) -> Any:
             body = given_proposal_body(uuid.uuid4(), **overrides)
-            return await client.post("/proposals", json=body, headers=PRACTITIONER)
+            return await post_proposal(client, body)
 
         unknown = await propose(provider_organisation="NOT-A-PARTNER")
         commissioner = await propose(provider_organisation="LLR-ICB")
@@ -104,17 +107,18 @@ async def test_r2_r9_each_mdt_members_organisation_is_a_partner_that_fits_their_
     async with service_client(DELEGATION) as (client, runtime):
         proposal_id = await given_proposal(client, uuid.uuid4())
         url = f"/proposals/{proposal_id}/decision"
-        nurse = {"discipline": "registered_nurse", "organisation": "LPT"}
+        nurse = given_member("registered_nurse", "LPT")
 
-        async def decide(second: dict[str, str]) -> Any:
+        async def decide(second: dict[str, Any]) -> Any:
+            members = [nurse, second]  # LPT's member records the decision
             return await client.post(
-                url, json=given_decision_body(members=[nurse, second]), headers=MDT
+                url, json=given_decision_body(members=members), headers=LPT_MDT
             )
 
-        unknown = await decide({"discipline": "social_worker", "organisation": "NOWHERE"})
-        trust_social_worker = await decide({"discipline": "social_worker", "organisation": "LPT"})
+        unknown = await decide(given_member("social_worker", "NOWHERE"))
+        trust_social_worker = await decide(given_member("social_worker", "LPT"))
         decided = await published(runtime, DelegationDecided)
-        council = await decide({"discipline": "social_worker", "organisation": ELSEWHERE})
+        council = await decide(given_member("social_worker", ELSEWHERE))
     assert (unknown.status_code, field_of(unknown)) == (422, "members.1.organisation")
     assert field_of(trust_social_worker) == "members.1.organisation"
     assert decided == []
@@ -127,7 +131,7 @@ async def test_r2_a_reviews_reassessment_names_partners(service_client: ServiceC
         review_id = await given_review(client, runtime, live)
         decision = given_decision_body()
         reassessment = {k: decision[k] for k in ("risk", "best_interests", "section_22")} | {
-            "members": [{"discipline": "doctor", "organisation": "NOWHERE"}]
+            "members": [given_member("doctor", "NOWHERE")]
         }
         response = await client.post(
             f"/reviews/{review_id}/outcome",

@@ -21,7 +21,15 @@ from shared.events.delegation import (
 )
 from shared.testing.events import deliver, published
 from tests.conftest import ServiceClient, bearer
-from tests.delegation.conftest import MANAGER, MDT, PROVIDER, given_live, run_review_job
+from tests.delegation.conftest import (
+    CITY,
+    MANAGER,
+    MDT,
+    PROVIDER,
+    given_live,
+    given_plan,
+    run_review_job,
+)
 
 
 def reasons(events: Sequence[object]) -> list[tuple[ReviewReason, date]]:
@@ -100,7 +108,7 @@ async def test_r26_overdue_reviews_are_listed_per_organisation(
             "/reviews/overdue", params={"organisation": PROVIDER}, headers=MDT
         )
         clock.move(timedelta(days=1))
-        icb = await client.get("/reviews/overdue", params={"organisation": "LLR-ICB"}, headers=MDT)
+        council = await client.get("/reviews/overdue", params={"organisation": CITY}, headers=MDT)
         other = await client.get(
             "/reviews/overdue", params={"organisation": "ANOTHER-PROVIDER"}, headers=MDT
         )
@@ -111,7 +119,7 @@ async def test_r26_overdue_reviews_are_listed_per_organisation(
             headers=bearer(Role.PROVIDER_MANAGER, "ANOTHER-PROVIDER"),
         )
     assert on_the_day.json() == []
-    assert [r["delegation_id"] for r in icb.json()] == [live.delegation_id]
+    assert [r["delegation_id"] for r in council.json()] == [live.delegation_id]
     assert other.json() == []
     assert len(provider.json()) == 1
     assert stranger.json() == []
@@ -139,7 +147,11 @@ async def test_r26_a_review_outcome_changing_minutes_publishes_review_completed(
         )
         done = await client.post(
             f"/reviews/{review_id}/outcome",
-            json={"outcome": "change_minutes", "additional_minutes_per_week": 70},
+            json={
+                "outcome": "change_minutes",
+                "additional_minutes_per_week": 70,
+                "new_support_plan": given_plan(),
+            },
             headers=MDT,
         )
         again = await client.post(

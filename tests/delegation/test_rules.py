@@ -13,13 +13,14 @@ from hypothesis import strategies as st
 from services.delegation.domain import decisions as check
 from services.delegation.domain import delegations, gates
 from services.delegation.domain import proposals as rules
+from services.delegation.domain.accountability import ProfessionalBody
 from services.delegation.domain.occurrences import became_regular
 from services.delegation.domain.reviews import (
     add_months,
     regular_review_due,
     regular_reviews_due,
 )
-from shared.errors import InvalidInput, RuleViolation
+from shared.errors import Forbidden, InvalidInput, RuleViolation
 from shared.events.delegation import (
     DecisionOutcome,
     DelegationDecided,
@@ -65,8 +66,11 @@ APPROVAL = rules.MdtDecision(
     ),
     best_interests=True,
     section_22=check.Section22Test(True, True),
+    recorded_by="LPT",  # R9: a member of an organisation at the MDT records it
 )
 TODAY = date(2026, 1, 5)
+NURSE = rules.Practitioner(ProfessionalBody.NMC, "12A3456E", True)
+SOCIAL_WORKER = rules.Practitioner(ProfessionalBody.SWE, "SW123456", True)
 
 
 def rule_of(call: object) -> str:
@@ -77,14 +81,29 @@ def rule_of(call: object) -> str:
 
 
 def test_r1_direction_must_fit_the_task() -> None:
-    assert rule_of(lambda: rules.check_proposal(WASHING, Direction.HEALTH_TO_SOCIAL, True)) == "R1"
-    assert rule_of(lambda: rules.check_proposal(CREAM, Direction.SOCIAL_TO_HEALTH, True)) == "R1"
-    rules.check_proposal(WASHING, Direction.SOCIAL_TO_HEALTH, True)
-    rules.check_proposal(CREAM, Direction.HEALTH_TO_SOCIAL, True)
+    assert rule_of(lambda: rules.check_proposal(WASHING, Direction.HEALTH_TO_SOCIAL, NURSE)) == "R1"
+    assert rule_of(lambda: rules.check_proposal(CREAM, Direction.SOCIAL_TO_HEALTH, NURSE)) == "R1"
+    rules.check_proposal(WASHING, Direction.SOCIAL_TO_HEALTH, SOCIAL_WORKER)
+    rules.check_proposal(CREAM, Direction.HEALTH_TO_SOCIAL, NURSE)
 
 
 def test_r13_an_incompetent_delegating_practitioner_cannot_propose() -> None:
-    assert rule_of(lambda: rules.check_proposal(CREAM, Direction.HEALTH_TO_SOCIAL, False)) == "R13"
+    incompetent = replace(NURSE, competent_in_task=False)
+    to_social = Direction.HEALTH_TO_SOCIAL
+    assert rule_of(lambda: rules.check_proposal(CREAM, to_social, incompetent)) == "R13"
+
+
+def test_r9_the_member_recording_the_decision_is_of_an_organisation_present_at_the_mdt() -> None:
+    absent = (*APPROVAL.members, check.Member(check.Discipline.DOCTOR, "UHL", present=False))
+    for decision in (
+        replace(APPROVAL, recorded_by="LLR-ICB"),  # not at the meeting
+        replace(APPROVAL, members=absent, recorded_by="UHL"),  # named, but not present
+    ):
+        with pytest.raises(Forbidden):
+            rules.decide(PROPOSAL, CREAM, decision, 1, TODAY)
+    [decided] = rules.decide(PROPOSAL, CREAM, replace(APPROVAL, members=absent), 1, TODAY).events
+    assert isinstance(decided, DelegationDecided)
+    assert decided.mdt_organisations == ["LPT", "RUTLAND-COUNTY-COUNCIL"]  # UHL was not there
 
 
 def test_r9_the_mdt_needs_health_and_social_care_disciplines() -> None:
@@ -98,7 +117,8 @@ def test_r10_never_delegable_tasks_cannot_be_approved() -> None:
 
 def test_r10_a_removed_task_cannot_be_proposed() -> None:
     removed = replace(CREAM, active=False)
-    assert rule_of(lambda: rules.check_proposal(removed, Direction.HEALTH_TO_SOCIAL, True)) == "R10"
+    to_social = Direction.HEALTH_TO_SOCIAL
+    assert rule_of(lambda: rules.check_proposal(removed, to_social, NURSE)) == "R10"
 
 
 def test_r10_case_by_case_needs_a_clinical_justification() -> None:
@@ -117,7 +137,7 @@ def test_r11_does_not_apply_to_social_to_health() -> None:
     assert rules.decide(proposal, WASHING, replace(APPROVAL, section_22=None), 1, TODAY).events
 
 
-def test_r12_best_interests_stability_and_mitigations_are_required() -> None:
+def test_r12_best_interests_oversight_of_an_unstable_condition_and_mitigations() -> None:
     unstable = replace(APPROVAL.risk, stability=check.Stability.UNSTABLE)
     unmitigated = replace(APPROVAL.risk, mitigations=())
     for decision in (
@@ -200,12 +220,25 @@ def test_r29_the_decision_records_the_framework_version() -> None:
     assert (event.framework_version, event.decided_on) == (3, TODAY)
 
 
+def accountable(direction: Direction, section_22_met: bool | None) -> str:
+    return delegations.accountable_organisation(direction, section_22_met, "ICB", "LA")
+
+
 def test_r13_r19_accountable_organisation_follows_the_direction() -> None:
-    assert (
-        delegations.accountable_organisation(Direction.HEALTH_TO_SOCIAL, "LLR-ICB", "LA")
-        == "LLR-ICB"
-    )
-    assert delegations.accountable_organisation(Direction.SOCIAL_TO_HEALTH, "LLR-ICB", "LA") == "LA"
+    assert accountable(Direction.SOCIAL_TO_HEALTH, None) == "LA"
+
+
+def test_r19_r11_a_health_task_failing_s22_is_accountable_to_the_icb_never_the_council() -> None:
+    """NHS-funded or a joint package alike: the council may not meet that need (A 4.6, A 4.8)."""
+    assert accountable(Direction.HEALTH_TO_SOCIAL, False) == "ICB"
+
+
+def test_r19_r11_a_health_task_the_council_may_meet_as_social_care_is_the_councils() -> None:
+    assert accountable(Direction.HEALTH_TO_SOCIAL, True) == "LA"
+
+
+def test_r19_a_health_task_with_no_s22_test_on_record_is_never_the_councils() -> None:
+    assert accountable(Direction.HEALTH_TO_SOCIAL, None) == "ICB"
 
 
 def test_r18_nhs_duty_of_care_is_retained_on_health_tasks() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -11,6 +11,8 @@ from httpx import AsyncClient, Response
 from services.training.handlers.expiry import competence_expiry_job
 from shared.auth import Role
 from shared.events.delegation import DelegationAccepted
+from shared.events.vocabulary import RelationshipBasis
+from shared.relationships import relationship
 from shared.service import Runtime
 from shared.testing.events import deliver
 from tests.conftest import bearer, token
@@ -96,15 +98,43 @@ async def given_worker(client: AsyncClient, provider: str = PROVIDER) -> UUID:
 async def given_required_plan(
     client: AsyncClient, runtime: Runtime, worker_ids: list[UUID], provider: str = PROVIDER
 ) -> str:
-    await given_accepted_delegation(runtime, worker_ids, provider)
+    accepted = await given_accepted_delegation(runtime, worker_ids, provider)
     plans = await client.get("/training-plans", headers=bearer(Role.PROVIDER_MANAGER, provider))
-    return str(plans.json()[-1]["id"])
+    [plan] = [p for p in plans.json() if p["delegation_id"] == str(accepted.delegation_id)]
+    return str(plan["id"])
 
 
-async def given_agreed_plan(client: AsyncClient, runtime: Runtime, worker_ids: list[UUID]) -> str:
+async def given_accountable(runtime: Runtime, person_id: UUID, organisation: str = "LPT") -> None:
+    """The organisation proposed the person's task (an MDT relationship with them)."""
+    since = datetime(2026, 1, 1, tzinfo=UTC)
+    await deliver(
+        runtime, relationship(person_id, organisation, RelationshipBasis.MDT, uuid4(), since)
+    )
+
+
+async def given_provider_agreed_plan(
+    client: AsyncClient,
+    runtime: Runtime,
+    worker_ids: list[UUID],
+    **content: Any,
+) -> str:
+    """The provider agreed the plan; the delegating trust (LPT) has yet to agree it."""
     plan_id = await given_required_plan(client, runtime, worker_ids)
     agreed = await client.post(
-        f"/training-plans/{plan_id}/agreement", json=plan_content(), headers=MANAGER
+        f"/training-plans/{plan_id}/agreement", json=plan_content(**content), headers=MANAGER
+    )
+    assert agreed.status_code == 200, agreed.text
+    await given_accountable(runtime, UUID(agreed.json()["person_id"]))
+    return plan_id
+
+
+async def given_agreed_plan(
+    client: AsyncClient, runtime: Runtime, worker_ids: list[UUID], **content: Any
+) -> str:
+    """A plan in force: agreed by the provider, then by LPT's district nurse (R24)."""
+    plan_id = await given_provider_agreed_plan(client, runtime, worker_ids, **content)
+    agreed = await client.post(
+        f"/training-plans/{plan_id}/practitioner-agreement", headers=PRACTITIONER
     )
     assert agreed.status_code == 200, agreed.text
     return plan_id

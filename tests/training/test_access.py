@@ -35,6 +35,7 @@ from tests.training.builders import (
     TODAY,
     assess,
     given_accepted_delegation,
+    given_agreed_plan,
     given_trained,
     given_worker,
     plan_content,
@@ -447,13 +448,7 @@ async def test_a_recorded_date_before_1900_or_after_today_is_refused_naming_the_
 
 
 async def given_agreed_plan_for(client: Any, runtime: Runtime, worker: UUID) -> str:
-    await given_accepted_delegation(runtime, [worker])
-    [plan] = (await client.get("/training-plans", headers=MANAGER)).json()
-    agreed = await client.post(
-        f"/training-plans/{plan['id']}/agreement", json=plan_content(), headers=MANAGER
-    )
-    assert agreed.status_code == 200, agreed.text
-    return str(plan["id"])
+    return await given_agreed_plan(client, runtime, [worker])
 
 
 # --- a person's training plan: by relationship, each read audited ----------------------------

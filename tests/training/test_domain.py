@@ -55,12 +55,25 @@ def given_request(outcome: CompetenceOutcome = COMPETENT, **changes: object) -> 
     return AssessmentRequest(**{**values, **changes})  # type: ignore[arg-type]
 
 
+ACCOUNTABLE = plans.Practitioner("registered_practitioner", "LPT", is_health=True, accountable=True)
+
+
 @pytest.mark.parametrize("item", list(plans.PLAN_ITEMS))
-def test_r25_a_plan_missing_any_item_is_refused_naming_it(item: str) -> None:
+def test_r24_r25_a_plan_missing_any_item_is_refused_naming_it(item: str) -> None:
     with pytest.raises(RuleViolation) as refused:
-        plans.agree_training_plan(given_plan(), plan_content(**{item: None}), TODAY)
-    assert refused.value.rule == "R25"
+        plans.agree_as_provider(PlanStatus.REQUIRED, plan_content(**{item: None}))
+    assert refused.value.rule == ("R24" if item in plans.R24_ITEMS else "R25")
     assert refused.value.extensions["errors"][0]["field"] == item
+
+
+def test_r24_the_plan_says_how_training_is_provided_who_assesses_support_and_review() -> None:
+    assert set(plans.R24_ITEMS) == {
+        "knowledge_training",
+        "skills_training",
+        "ongoing_support",
+        "clinical_review",
+    }
+    assert set(plans.R24_ITEMS) <= set(plans.PLAN_ITEMS)
 
 
 def test_r25_a_blank_item_inside_a_section_counts_as_missing() -> None:
@@ -68,22 +81,75 @@ def test_r25_a_blank_item_inside_a_section_counts_as_missing() -> None:
         skills_training={"delivered_by": "DN", "competence_assessed_by": " ", "standard": "x"}
     )
     with pytest.raises(RuleViolation) as refused:
-        plans.agree_training_plan(given_plan(), content, TODAY)
+        plans.agree_as_provider(PlanStatus.REQUIRED, content)
     assert refused.value.extensions["errors"][0]["field"] == "skills_training"
 
 
-def test_r24_agreeing_a_complete_plan_announces_each_worker_once() -> None:
-    plan = given_plan(workers=3)
-    status, events = plans.agree_training_plan(plan, plan_content(), TODAY)
-    assert status is PlanStatus.AGREED
+def test_r24_the_providers_agreement_alone_does_not_put_the_plan_in_force() -> None:
+    status = plans.agree_as_provider(PlanStatus.REQUIRED, plan_content())
+    assert status is PlanStatus.AGREED_BY_PROVIDER
+
+
+def test_r24_the_accountable_practitioners_agreement_announces_each_worker_once() -> None:
+    plan = given_plan(PlanStatus.AGREED_BY_PROVIDER, workers=3)
+    status, events = plans.agree_as_practitioner(plan, ACCOUNTABLE, TODAY)
+    assert status is PlanStatus.IN_FORCE
     assert [e.worker_id for e in events] == list(plan.worker_ids)
-    assert {(e.plan_id, e.agreed_on) for e in events} == {(plan.plan_id, TODAY)}
+    assert {(e.plan_id, e.agreed_on, e.practitioner_organisation) for e in events} == {
+        (plan.plan_id, TODAY, "LPT")
+    }
 
 
-@pytest.mark.parametrize("status", [PlanStatus.AGREED, PlanStatus.WITHDRAWN])
-def test_r24_only_a_plan_awaiting_agreement_can_be_agreed(status: PlanStatus) -> None:
+@pytest.mark.parametrize(
+    "practitioner",
+    [
+        plans.Practitioner("provider_manager", "LPT", is_health=True, accountable=True),
+        plans.Practitioner("registered_practitioner", "LPT", is_health=True, accountable=False),
+        plans.Practitioner("registered_practitioner", "LA", is_health=False, accountable=True),
+        plans.Practitioner("registered_practitioner", "PROVIDER", is_health=True, accountable=True),
+    ],
+)
+def test_r24_only_the_accountable_nhs_practitioner_agrees_for_the_clinical_side(
+    practitioner: plans.Practitioner,
+) -> None:
+    plan = given_plan(PlanStatus.AGREED_BY_PROVIDER)
+    with pytest.raises(Forbidden, match="R24"):
+        plans.agree_as_practitioner(plan, practitioner, TODAY)
+    with pytest.raises(Forbidden, match="R24"):
+        plans.return_to_provider(plan, practitioner, "not safe as written")
+
+
+@pytest.mark.parametrize("status", [PlanStatus.REQUIRED, PlanStatus.IN_FORCE, PlanStatus.WITHDRAWN])
+def test_r24_the_practitioner_agrees_only_a_plan_the_provider_agreed(status: PlanStatus) -> None:
     with pytest.raises(Conflict):
-        plans.agree_training_plan(given_plan(status), plan_content(), TODAY)
+        plans.agree_as_practitioner(given_plan(status), ACCOUNTABLE, TODAY)
+
+
+def test_r24_a_returned_plan_goes_back_to_the_provider_with_a_reason() -> None:
+    plan = given_plan(PlanStatus.AGREED_BY_PROVIDER)
+    assert plans.return_to_provider(plan, ACCOUNTABLE, "add a night-time review") is (
+        PlanStatus.REQUIRED
+    )
+    with pytest.raises(InvalidInput) as refused:
+        plans.return_to_provider(plan, ACCOUNTABLE, "  ")
+    assert refused.value.extensions["errors"][0]["field"] == "reason"
+
+
+@pytest.mark.parametrize(
+    "status", [PlanStatus.AGREED_BY_PROVIDER, PlanStatus.IN_FORCE, PlanStatus.WITHDRAWN]
+)
+def test_r24_only_a_plan_awaiting_the_provider_can_be_agreed_by_it(status: PlanStatus) -> None:
+    with pytest.raises(Conflict):
+        plans.agree_as_provider(status, plan_content())
+
+
+def test_r24_only_a_plan_in_force_goes_on_the_support_plan() -> None:
+    in_force = plans.InForce(uuid4(), "LPT", TODAY, 12, 6)
+    entry = plans.on_support_plan(given_plan(PlanStatus.IN_FORCE), in_force)
+    assert entry is not None
+    assert (entry.person_id, entry.reassessment_interval_months) == (in_force.person_id, 6)
+    assert plans.on_support_plan(given_plan(PlanStatus.AGREED_BY_PROVIDER), in_force) is None
+    assert plans.on_support_plan(given_plan(PlanStatus.IN_FORCE), None) is None
 
 
 @pytest.mark.parametrize("done", [[], TRAINED[:1], TRAINED[1:]])

@@ -56,6 +56,7 @@ async def test_r25_not_yet_competent_starts_the_failure_process(
         "valid_until": None,
         "reassessment_on": "2026-01-19",
         "instructed_on": None,
+        "refresher_due_on": None,
     }
     assert again_without_training.json()["rule"] == "R16"
     assert after_further_training.status_code == 201

@@ -13,37 +13,47 @@ from services.training.domain.instructions import (
 from services.training.domain.plans import PLAN, PlanCommand, PlanStatus, after_delegation_ended
 from shared.errors import Conflict
 
+PLAN_STEPS = [
+    (PlanStatus.REQUIRED, PlanCommand.PROVIDER_AGREES, PlanStatus.AGREED_BY_PROVIDER),
+    (PlanStatus.AGREED_BY_PROVIDER, PlanCommand.PRACTITIONER_AGREES, PlanStatus.IN_FORCE),
+    (PlanStatus.AGREED_BY_PROVIDER, PlanCommand.PRACTITIONER_RETURNS, PlanStatus.REQUIRED),
+    (PlanStatus.REQUIRED, PlanCommand.WITHDRAW, PlanStatus.WITHDRAWN),
+    (PlanStatus.AGREED_BY_PROVIDER, PlanCommand.WITHDRAW, PlanStatus.WITHDRAWN),
+]
 
-@pytest.mark.parametrize(
-    ("state", "command", "after"),
-    [
-        (PlanStatus.REQUIRED, PlanCommand.AGREE, PlanStatus.AGREED),
-        (PlanStatus.REQUIRED, PlanCommand.WITHDRAW, PlanStatus.WITHDRAWN),
-    ],
-)
-def test_r24_a_required_plan_is_agreed_or_withdrawn(
+
+@pytest.mark.parametrize(("state", "command", "after"), PLAN_STEPS)
+def test_r24_a_plan_is_in_force_only_after_the_provider_then_the_practitioner_agree(
     state: PlanStatus, command: PlanCommand, after: PlanStatus
 ) -> None:
     assert PLAN.next(state, command) is after
 
 
-@pytest.mark.parametrize("state", [PlanStatus.AGREED, PlanStatus.WITHDRAWN])
+def test_r24_the_plan_table_is_exactly_these_five_transitions_over_four_states() -> None:
+    assert dict(PLAN.table) == {(s, c): a for s, c, a in PLAN_STEPS}
+    assert PLAN.states() == set(PlanStatus)
+
+
+@pytest.mark.parametrize("state", [PlanStatus.IN_FORCE, PlanStatus.WITHDRAWN])
 @pytest.mark.parametrize("command", list(PlanCommand))
-def test_r24_an_agreed_or_withdrawn_plan_moves_no_further(
+def test_r24_a_plan_in_force_or_withdrawn_moves_no_further(
     state: PlanStatus, command: PlanCommand
 ) -> None:
     with pytest.raises(Conflict, match=f"the training plan is {state}"):
         PLAN.next(state, command)
 
 
-def test_r24_the_plan_table_has_two_transitions_over_three_states() -> None:
-    assert len(PLAN.table) == 2
-    assert PLAN.states() == set(PlanStatus)
+def test_r24_the_provider_alone_never_puts_a_plan_in_force() -> None:
+    assert not PLAN.allows(PlanStatus.REQUIRED, PlanCommand.PRACTITIONER_AGREES)
+    assert [s for (s, c), a in PLAN.table.items() if a is PlanStatus.IN_FORCE] == [
+        PlanStatus.AGREED_BY_PROVIDER
+    ]
 
 
 @pytest.mark.parametrize("status", list(PlanStatus))
 def test_an_ended_delegation_withdraws_only_a_plan_awaiting_agreement(status: PlanStatus) -> None:
-    expected = PlanStatus.WITHDRAWN if status is PlanStatus.REQUIRED else status
+    awaiting = status in (PlanStatus.REQUIRED, PlanStatus.AGREED_BY_PROVIDER)
+    expected = PlanStatus.WITHDRAWN if awaiting else status
     assert after_delegation_ended(status) is expected
 
 

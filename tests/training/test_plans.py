@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from sqlalchemy import select
 
@@ -18,10 +18,12 @@ from tests.conftest import ServiceClient, bearer
 from tests.training.builders import (
     MANAGER,
     OTHER_PROVIDER,
+    PRACTITIONER,
     PROVIDER,
     TASK,
     TODAY,
     given_accepted_delegation,
+    given_accountable,
     given_agreed_plan,
     given_required_plan,
     given_worker,
@@ -46,7 +48,7 @@ async def test_r24_an_accepted_delegation_requires_a_plan_listing_its_workers_on
     assert {w["id"] for w in known} == {str(w) for w in workers}
 
 
-async def test_r24_agreeing_the_plan_publishes_training_plan_agreed_for_each_worker(
+async def test_r24_the_plan_is_in_force_and_announced_for_each_worker_once_both_agree(
     service_client: ServiceClient,
 ) -> None:
     async with service_client(TRAINING) as (client, runtime):
@@ -58,6 +60,11 @@ async def test_r24_agreeing_the_plan_publishes_training_plan_agreed_for_each_wor
         again = await client.post(
             f"/training-plans/{plan_id}/agreement", json=plan_content(), headers=MANAGER
         )
+        after_the_provider = await published(runtime, TrainingPlanAgreed)
+        await given_accountable(runtime, UUID(agreed.json()["person_id"]))
+        in_force = await client.post(
+            f"/training-plans/{plan_id}/practitioner-agreement", headers=PRACTITIONER
+        )
         events = await published(runtime, TrainingPlanAgreed)
         async with runtime.sessions() as session:
             audited = (
@@ -68,10 +75,15 @@ async def test_r24_agreeing_the_plan_publishes_training_plan_agreed_for_each_wor
                 )
             ).all()
     assert ("training_plan.agree", PROVIDER) in audited
+    assert ("training_plan.agree_clinically", "LPT") in audited
     assert agreed.status_code == 200
-    assert agreed.json()["status"] == "agreed"
+    assert agreed.json()["status"] == "agreed_by_provider"
     assert agreed.json()["content"]["knowledge_training"]["assessed_by"] == "District Nurse"
     assert again.status_code == 409
+    assert after_the_provider == []
+    assert in_force.status_code == 200, in_force.text
+    assert in_force.json()["status"] == "in_force"
+    assert in_force.json()["practitioner_organisation"] == "LPT"
     assert sorted(e.worker_id for e in events) == sorted(workers)  # type: ignore[attr-defined]
     assert all(
         e.model_dump().keys()
@@ -82,6 +94,7 @@ async def test_r24_agreeing_the_plan_publishes_training_plan_agreed_for_each_wor
             "task_code",
             "provider_organisation",
             "agreed_on",
+            "practitioner_organisation",
         }
         for e in events
     )

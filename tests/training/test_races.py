@@ -8,13 +8,15 @@ from pathlib import Path
 from uuid import UUID, uuid4
 
 import httpx
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, insert, select
 from sqlalchemy.orm import Session
 
 from services.training.main import SPEC as TRAINING
 from services.training.models import CompetenceAssessment, PlanWorker, TrainingPlan
 from shared.auth import Role, dev_private_key, mint_token
 from shared.events.training import CompetenceAssessed, TrainingPlanAgreed
+from shared.events.vocabulary import RelationshipBasis
+from shared.relationships import relationship, relationships, row
 from shared.settings import ServiceSettings
 from shared.testing.events import published
 from shared.testing.races import assert_one_winner, outbox_types_in, race
@@ -22,9 +24,11 @@ from tests.conftest import ServiceClient
 from tests.training.builders import (
     MANAGER,
     NURSE_ID,
+    PRACTITIONER,
     PROVIDER,
     TASK,
     assess,
+    given_accountable,
     given_required_plan,
     given_trained,
     given_worker,
@@ -39,8 +43,13 @@ async def test_r24_twenty_agreements_of_one_plan_at_once_have_one_winner_and_one
         plan_id = await given_required_plan(client, runtime, [await given_worker(client)])
         url = f"/training-plans/{plan_id}/agreement"
         responses = await race(lambda _: client.post(url, json=plan_content(), headers=MANAGER))
+        assert_one_winner(responses)
+        plan = (await client.get(f"/training-plans/{plan_id}", headers=MANAGER)).json()
+        await given_accountable(runtime, UUID(plan["person_id"]))
+        url = f"/training-plans/{plan_id}/practitioner-agreement"
+        by_practitioner = await race(lambda _: client.post(url, headers=PRACTITIONER))
         events = await published(runtime, TrainingPlanAgreed)
-    assert_one_winner(responses)
+    assert_one_winner(by_practitioner)
     assert len(events) == 1
 
 
@@ -73,23 +82,30 @@ def _auth(data: Path, role: Role, organisation: str, user_id: str | None = None)
     return {"Authorization": f"Bearer {token}"}
 
 
-def _given_required_plan(data: Path, worker_id: UUID) -> UUID:
-    """A plan awaiting agreement, as DelegationAccepted leaves it, written to the service's file."""
-    plan_id = uuid4()
+def _given_provider_agreed_plan(data: Path, worker_id: UUID) -> UUID:
+    """A plan the provider agreed, for a person LPT proposed the task for, written to the
+    service's file (as DelegationAccepted, the agreement and RelationshipChanged leave it)."""
+    plan_id, person_id, now = uuid4(), uuid4(), datetime.now(UTC)
     plan = TrainingPlan(
         id=plan_id,
         delegation_id=uuid4(),
-        person_id=uuid4(),
+        person_id=person_id,
         task_code=TASK,
         provider_organisation=PROVIDER,
-        status="required",
-        required_on=datetime.now(UTC).date(),
+        status="agreed_by_provider",
+        required_on=now.date(),
+        content=plan_content(),
+        backfill_hourly_rate_pence=1050,
+        agreed_on=now.date(),
+        agreed_by="manager",
     )
+    lpt = relationship(person_id, "LPT", RelationshipBasis.MDT, uuid4(), now - timedelta(days=1))
     engine = create_engine(f"sqlite:///{data / 'training.db'}", connect_args={"timeout": 30})
     with Session(engine) as session, session.begin():
         session.add(plan)
         session.flush()
         session.add(PlanWorker(plan_id=plan_id, worker_id=worker_id))
+        session.execute(insert(relationships).values(**row(lpt)))
     engine.dispose()
     return plan_id
 
@@ -99,12 +115,13 @@ async def test_r24_twenty_agreements_at_once_on_the_standalone_platform_have_one
 ) -> None:
     base, data = standalone
     manager = _auth(data, Role.PROVIDER_MANAGER, PROVIDER)
+    practitioner = _auth(data, Role.REGISTERED_PRACTITIONER, "LPT", NURSE_ID)
     async with httpx.AsyncClient(base_url=f"{base}/training", timeout=60) as client:
         worker = await client.post("/workers", json={"role": "carer"}, headers=manager)
-        plan_id = _given_required_plan(data, UUID(worker.json()["id"]))
+        plan_id = _given_provider_agreed_plan(data, UUID(worker.json()["id"]))
         before = outbox_types_in(data / "training.db")["TrainingPlanAgreed"]
-        url = f"/training-plans/{plan_id}/agreement"
-        responses = await race(lambda _: client.post(url, json=plan_content(), headers=manager))
+        url = f"/training-plans/{plan_id}/practitioner-agreement"
+        responses = await race(lambda _: client.post(url, headers=practitioner))
     assert_one_winner(responses)
     assert outbox_types_in(data / "training.db")["TrainingPlanAgreed"] - before == 1
 

@@ -15,7 +15,9 @@ from shared.testing.events import published
 from tests.conftest import ServiceClient, given_runtime
 from tests.training.builders import (
     MANAGER,
+    PRACTITIONER,
     assess,
+    given_provider_agreed_plan,
     given_required_plan,
     given_trained,
     given_worker,
@@ -32,6 +34,18 @@ async def test_r24_two_managers_agreeing_the_same_plan_at_once_have_one_winner(
         url = f"/training-plans/{plan_id}/agreement"
         responses = await asyncio.gather(
             *(client.post(url, json=plan_content(), headers=MANAGER) for _ in range(2))
+        )
+    assert sorted(r.status_code for r in responses) == [200, 409]
+
+
+async def test_r24_the_practitioner_agreeing_twice_at_once_has_one_winner_and_one_event(
+    service_client: ServiceClient,
+) -> None:
+    async with service_client(TRAINING) as (client, runtime):
+        plan_id = await given_provider_agreed_plan(client, runtime, [await given_worker(client)])
+        url = f"/training-plans/{plan_id}/practitioner-agreement"
+        responses = await asyncio.gather(
+            *(client.post(url, headers=PRACTITIONER) for _ in range(2))
         )
         events = await published(runtime, TrainingPlanAgreed)
     assert sorted(r.status_code for r in responses) == [200, 409]

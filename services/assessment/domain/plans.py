@@ -45,6 +45,7 @@ class PlanTask:
     delegation_id: UUID
     task_code: str
     provider_organisation: str
+    training_plan_id: UUID | None = None  # R24: the training plan in force that covers it
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select
@@ -41,12 +42,30 @@ def as_plan(row: SupportPlanVersion | None) -> plans.Plan:
         version=row.version,
         visits=visits,
         provider_organisation=row.provider_organisation,
-        tasks=tuple(
-            plans.PlanTask(UUID(t["delegation_id"]), t["task_code"], t["provider_organisation"])
-            for t in row.tasks
-        ),
+        tasks=tuple(_task(t) for t in row.tasks),
         consent_ids=tuple(UUID(c) for c in row.consent_ids),
     )
+
+
+def _task(stored: dict[str, Any]) -> plans.PlanTask:
+    training_plan = stored.get("training_plan_id")  # R24: absent from versions made before
+    return plans.PlanTask(
+        UUID(stored["delegation_id"]),
+        stored["task_code"],
+        stored["provider_organisation"],
+        UUID(training_plan) if training_plan else None,
+    )
+
+
+def _stored(task: plans.PlanTask) -> dict[str, Any]:
+    stored = {
+        "delegation_id": str(task.delegation_id),
+        "task_code": task.task_code,
+        "provider_organisation": task.provider_organisation,
+    }
+    if task.training_plan_id is not None:
+        stored["training_plan_id"] = str(task.training_plan_id)
+    return stored
 
 
 async def save_version(
@@ -81,14 +100,7 @@ def _row(person_id: UUID, plan_id: UUID, plan: plans.Plan) -> SupportPlanVersion
         minutes_per_visit=plan.visits and plan.visits.minutes_per_visit,
         days_per_week=plan.visits and plan.visits.days_per_week,
         provider_organisation=plan.provider_organisation,
-        tasks=[
-            {
-                "delegation_id": str(t.delegation_id),
-                "task_code": t.task_code,
-                "provider_organisation": t.provider_organisation,
-            }
-            for t in plan.tasks
-        ],
+        tasks=[_stored(t) for t in plan.tasks],
         consent_ids=[str(c) for c in plan.consent_ids],
     )
 

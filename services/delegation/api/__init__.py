@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from services.delegation.api import (
     catalogue,
     delegations,
+    fhir,
     handbacks,
     occurrences,
     proposals,
@@ -12,5 +13,5 @@ from services.delegation.api import (
 )
 
 router = APIRouter()
-for module in (catalogue, proposals, delegations, handbacks, occurrences, reviews):
+for module in (catalogue, proposals, delegations, handbacks, occurrences, reviews, fhir):
     router.include_router(module.router)

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from uuid import UUID
 
-from shared.errors import RuleViolation
+from services.delegation.domain.refusals import Refusal as Refusal
+from services.delegation.domain.risk import Complexity as Complexity
+from services.delegation.domain.risk import RiskAssessment as RiskAssessment
+from services.delegation.domain.risk import Stability as Stability
+from services.delegation.domain.risk import complexity_refusal, oversight_refusal
 from shared.events.delegation import Discipline as Discipline  # R9: a word events carry too
 from shared.events.delegation import Stance
 from shared.events.vocabulary import Delegability, Direction, TaskCategory
@@ -24,20 +29,6 @@ HEALTH_DISCIPLINES = frozenset(
     }
 )
 SOCIAL_CARE_DISCIPLINES = frozenset({Discipline.SOCIAL_WORKER, Discipline.SOCIAL_CARE_PRACTITIONER})
-
-
-class Stability(StrEnum):
-    """R12: how stable or predictable the person's condition is."""
-
-    STABLE = "stable"
-    PREDICTABLE = "predictable"
-    UNSTABLE = "unstable"
-
-
-class Complexity(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
 
 
 class FundingBasis(StrEnum):
@@ -64,16 +55,16 @@ class Member:
     discipline: Discipline
     organisation: str
     stance: Stance | None = None  # R14: where they stood, when the MDT did not agree
+    staff_id: str = ""  # R9: who (an identifier, never a name)
+    present: bool = True  # R9: the decision records the members present
 
 
 @dataclass(frozen=True)
-class RiskAssessment:
-    """R12: the risk and benefit assessment the national guidance asks for."""
+class SupportPlanRef:
+    """R19: the version of the person's support plan the MDT agreed."""
 
-    stability: Stability
-    complexity: Complexity
-    expected_outcome: str
-    mitigations: tuple[str, ...]
+    plan_id: UUID
+    version: int
 
 
 @dataclass(frozen=True)
@@ -103,17 +94,8 @@ class Case:
     clinical_justification: str | None = None
     section_22_funding: FundingBasis | None = None
     practitioner_registration: str = ""
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why a delegation may not come about: the rule and what it says here."""
-
-    rule: str
-    reason: str
-
-    def violation(self) -> RuleViolation:
-        return RuleViolation(self.rule, self.reason)
+    minutes_to_plan: int = 0  # R19: the extra minutes a week this decision commits
+    new_support_plan: SupportPlanRef | None = None
 
 
 @dataclass(frozen=True)
@@ -155,7 +137,7 @@ def refused_at_proposal(task: Task, direction: Direction) -> Refusal | None:
 
 
 def refusal(case: Case) -> Refusal | None:
-    """R1, R9-R13 in order: the first reason the delegation may not come about, or None."""
+    """R1, R9-R13, R19 in order: the first reason the delegation may not come about, or None."""
     found = (check(case) for check in CHECKS)
     return next((refused for refused in found if refused is not None), None)
 
@@ -169,12 +151,16 @@ def mdt_refusal(case: Case) -> Refusal | None:
 
 
 def members_refusal(members: tuple[Member, ...]) -> Refusal | None:
-    """R9: at least one registered health practitioner and one social care practitioner."""
-    disciplines = {m.discipline for m in members}
+    """R9: at least one registered health practitioner and one social care practitioner
+    present."""
+    disciplines = {m.discipline for m in members if m.present}
     if disciplines & HEALTH_DISCIPLINES and disciplines & SOCIAL_CARE_DISCIPLINES:
         return None
     return Refusal(
-        "R9", "the MDT must include a registered health practitioner and a social care practitioner"
+        "R9",
+        "the MDT must include a registered health practitioner and a social care practitioner, "
+        "present",
+        "members",
     )
 
 
@@ -195,14 +181,17 @@ def s22_refusal(case: Case) -> Refusal | None:
 
 
 def risk_refusal(case: Case) -> Refusal | None:
-    """R12: best interests, a stable or predictable condition, a managed risk."""
+    """R12: the risk and benefit assessment covers best interests, the expected outcome and how
+    the risk is managed; then the condition's stability and the task's complexity."""
     if not case.best_interests:
-        return Refusal("R12", "delegation must be in the person's best interests")
-    if case.risk.stability is Stability.UNSTABLE:
-        return Refusal("R12", "the person's condition is not stable enough to delegate")
-    if not case.risk.mitigations:
-        return Refusal("R12", "the record must say how the clinical risk is managed")
-    return None
+        return Refusal("R12", "delegation must be in the person's best interests", "best_interests")
+    if not case.risk.expected_outcome.strip():
+        return Refusal("R12", "record the expected outcome", "risk.expected_outcome")
+    if not [m for m in case.risk.mitigations if m.strip()]:
+        return Refusal("R12", "the record must say how the clinical risk is managed", "risk")
+    return oversight_refusal(case.risk) or complexity_refusal(
+        case.risk, case.clinical_justification
+    )
 
 
 def accountability_refusal(case: Case) -> Refusal | None:
@@ -212,6 +201,19 @@ def accountability_refusal(case: Case) -> Refusal | None:
     return Refusal("R13", "the accountable registered practitioner must be recorded")
 
 
+def replan_refusal(case: Case) -> Refusal | None:
+    """R19, A 5.9: a task that does not fit the support plan as it is (extra minutes) needs the
+    new support plan the MDT agreed."""
+    if case.minutes_to_plan == 0 or case.new_support_plan is not None:
+        return None
+    return Refusal(
+        "R19",
+        f"the task needs {case.minutes_to_plan} extra minutes a week: record the new support "
+        "plan the MDT agreed",
+        "new_support_plan",
+    )
+
+
 CHECKS = (
     refused_at_proposal_of,
     mdt_refusal,
@@ -219,6 +221,7 @@ CHECKS = (
     s22_refusal,
     risk_refusal,
     accountability_refusal,
+    replan_refusal,
 )
 
 

@@ -6,12 +6,14 @@ waits for the Shared Care discussion (R14), whose decision approves or refuses i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
 from services.delegation.domain import Transition
+from services.delegation.domain.accountability import Practitioner as Practitioner
+from services.delegation.domain.accountability import check_practitioner
 from services.delegation.domain.decisions import (
     Case,
     FundingBasis,
@@ -19,12 +21,14 @@ from services.delegation.domain.decisions import (
     Refusal,
     RiskAssessment,
     Section22Test,
+    SupportPlanRef,
     Task,
     check,
     members_refusal,
     refused_at_proposal,
 )
-from services.delegation.domain.parties import mdt_organisations
+from services.delegation.domain.mdt import Involvement, check_involvement, check_staff_ids
+from services.delegation.domain.parties import check_recorder, mdt_organisations
 from services.delegation.domain.reasons import position_wording, shared_care_question
 from shared.errors import Conflict, InvalidInput, RuleViolation
 from shared.events.delegation import (
@@ -100,6 +104,7 @@ class Proposal:
     setting: Setting
     state: ProposalState = ProposalState.SUBMITTED
     practitioner_registration: str = ""  # R13: the accountable practitioner's registration
+    additional_minutes_per_week: int = 0  # R19: beyond the support plan as it is
 
 
 @dataclass(frozen=True)
@@ -116,22 +121,21 @@ class MdtDecision:
     question: str | None = None  # an earlier client's words: kept in the record, never sent
     positions: tuple[str, ...] = ()  # the same
     recorded_by: str = ""  # the organisation of the MDT member who records the decision
+    involvement: Involvement = field(default_factory=Involvement)  # R9: person, family
+    new_support_plan: SupportPlanRef | None = None  # R19: agreed when the task does not fit
 
     @property
     def organisations(self) -> list[str]:
         """The organisations of the MDT members who decided."""
-        return mdt_organisations(self.recorded_by, (m.organisation for m in self.members))
+        return mdt_organisations(m.organisation for m in self.members if m.present)
 
 
-def check_proposal(task: Task, direction: Direction, practitioner_competent: bool) -> None:
+def check_proposal(task: Task, direction: Direction, practitioner: Practitioner) -> None:
     """R1, R10, R13: what a proposal must satisfy before it reaches the MDT; an absolute entry
     of the catalogue is refused here, not at the MDT."""
     if (refused := refused_at_proposal(task, direction)) is not None:
         raise refused.violation()
-    if not practitioner_competent:
-        raise RuleViolation(
-            "R13", "the delegating practitioner must be occupationally competent in the task"
-        )
+    check_practitioner(practitioner, task.category)
 
 
 def check_health_need(task_code: str, need_tasks: tuple[str, ...] | None) -> None:
@@ -150,10 +154,13 @@ def check_health_need(task_code: str, need_tasks: tuple[str, ...] | None) -> Non
     )
 
 
-def check_mdt(members: tuple[Member, ...]) -> None:
-    """R9: at least one registered health practitioner and one social care practitioner."""
+def check_mdt(members: tuple[Member, ...], involvement: Involvement | None = None) -> None:
+    """R9: each member once, a registered health practitioner and a social care practitioner
+    present; the person's and family's involvement, or why not."""
+    check_staff_ids([m.staff_id for m in members if m.staff_id])
     if (refused := members_refusal(members)) is not None:
         raise refused.violation()
+    check_involvement(involvement or Involvement())
 
 
 def case_of(proposal: Proposal, task: Task, decision: MdtDecision) -> Case:
@@ -168,6 +175,8 @@ def case_of(proposal: Proposal, task: Task, decision: MdtDecision) -> Case:
         clinical_justification=decision.clinical_justification,
         section_22_funding=decision.section_22_funding,
         practitioner_registration=proposal.practitioner_registration,
+        minutes_to_plan=proposal.additional_minutes_per_week,
+        new_support_plan=decision.new_support_plan,
     )
 
 
@@ -191,7 +200,8 @@ def decide(
 ) -> Transition[ProposalState]:
     """R9-R14, R29: the MDT's decision, as the proposal's new state and the events it causes."""
     state = next_state(proposal, MDT_COMMAND[decision.outcome])
-    check_mdt(decision.members)
+    check_mdt(decision.members, decision.involvement)
+    check_recorder(decision.recorded_by, decision.organisations)
     if decision.outcome is DecisionOutcome.APPROVED:
         check(case_of(proposal, task, decision))
     if decision.outcome is DecisionOutcome.REFUSED and not (decision.reasons or "").strip():

@@ -119,6 +119,14 @@ def minutes_after(delegation: Delegation, outcome: Outcome) -> int:
     return outcome.additional_minutes_per_week
 
 
+def minutes_to_plan(outcome: Outcome) -> int:
+    """R19: the extra minutes a week a review commits: changed minutes need a new support plan,
+    an outcome that keeps them as they were does not."""
+    if outcome.outcome is not ReviewOutcome.CHANGE_MINUTES:
+        return 0
+    return outcome.additional_minutes_per_week or 0
+
+
 def add_months(start: date, months: int) -> date:
     """The same day `months` later, or the month's last day when it is shorter."""
     index = start.month - 1 + months

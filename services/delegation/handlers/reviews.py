@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +23,9 @@ from services.delegation.handlers.delegations import (
 from services.delegation.handlers.proposals import (
     MDT_RECORD_MISSING,
     catalogue_entry,
+    members_of,
     recorded_case,
+    risk_of,
     shared_care_rationale,
     task_rules,
 )
@@ -123,7 +126,8 @@ async def complete_review(
         rules.Review(review.id, ReviewState(review.status)), facts, outcome, on, version
     )
     if rules.continues(outcome):
-        await recheck(session, review, delegation, body.reassessment)
+        case = await recheck(session, review, delegation, body.reassessment)
+        replan(delegation, case, rules.minutes_to_plan(outcome), body)
     delegation.additional_minutes_per_week = rules.minutes_after(facts, outcome)
     review.completed_on, review.outcome, review.notes = on, body.outcome, body.notes
     review.framework_version = version
@@ -137,7 +141,7 @@ async def complete_review(
 
 async def recheck(
     session: AsyncSession, review: Review, delegation: Delegation, found: Reassessment | None
-) -> None:
+) -> check.Case:
     """R8, R10-R13: the task goes on only as the catalogue in force today allows, on the MDT's
     reassessment (required after a significant change in need) or else on its recorded facts."""
     if review.mdt_reassessment and found is None:
@@ -155,19 +159,31 @@ async def recheck(
         case = await recorded_case(session, proposal, task, rationale)
     if case is None:
         raise MDT_RECORD_MISSING.violation()
-    terms = check.check(case)
+    # R19 is asked of the review's own minutes (`replan`), not of the first decision's again
+    terms = check.check(replace(case, minutes_to_plan=0))
     if found is not None:
         delegation.section_22_met, delegation.funding_basis = terms.section_22_met, terms.funding
+        delegation.oversight_interval_days = case.risk.oversight_interval_days
+    return case
+
+
+def replan(
+    delegation: Delegation, case: check.Case, minutes: int, body: ReviewOutcomeCreate
+) -> None:
+    """R19: changed minutes need the new support plan the MDT agreed at the review."""
+    plan = body.new_support_plan
+    agreed = None if plan is None else check.SupportPlanRef(plan.plan_id, plan.version)
+    check.check(replace(case, minutes_to_plan=minutes, new_support_plan=agreed))
+    if agreed is not None:
+        delegation.support_plan_id, delegation.support_plan_version = agreed.plan_id, agreed.version
 
 
 def reassessed(found: Reassessment) -> proposal_rules.MdtDecision:
-    risk, s22 = found.risk, found.section_22
+    s22 = found.section_22
     return proposal_rules.MdtDecision(
         outcome=DecisionOutcome.APPROVED,
-        members=tuple(check.Member(m.discipline, m.organisation, m.stance) for m in found.members),
-        risk=check.RiskAssessment(
-            risk.stability, risk.complexity, risk.expected_outcome, tuple(risk.mitigations)
-        ),
+        members=members_of(found.members),
+        risk=risk_of(found.risk),
         best_interests=found.best_interests,
         section_22=None
         if s22 is None

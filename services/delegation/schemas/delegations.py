@@ -9,7 +9,7 @@ from pydantic import Field
 
 from services.delegation.domain.delegations import WorkerStanding
 from services.delegation.schemas import Input, Output
-from shared.dates import PastDate
+from shared.dates import ExpiryDate
 from shared.events.delegation import DeclineReason, EndReason
 from shared.events.vocabulary import Direction, Setting, TaskCategory
 
@@ -71,7 +71,7 @@ class ClinicalSuspensionCreate(Input):
 class HandbackNoticeCreate(Input):
     """R18: the provider hands the task back from this date (today stops it at once)."""
 
-    notice_date: PastDate
+    notice_date: ExpiryDate = Field(description="today or later, within a year")
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -95,6 +95,9 @@ class AccountablePractitioner(Output):
     practitioner_id: str
     professional_body: str
     registration_number: str
+    competence_basis: str | None = Field(
+        default=None, description="R13: how their competence in the task is evidenced"
+    )
 
 
 class DelegationRead(Output):
@@ -137,3 +140,12 @@ class DelegationRead(Output):
     mdt_organisations: list[str] = Field(
         default=[], description="R13, R26: the organisations of the MDT that decided it"
     )
+    oversight_interval_days: int | None = Field(
+        default=None,
+        description="R12, A 5.12: how often the oversight owner reviews the task (a changing "
+        "or fluctuating condition)",
+    )
+    support_plan_id: UUID | None = Field(
+        default=None, description="R19: the new support plan the MDT agreed for extra minutes"
+    )
+    support_plan_version: int | None = None

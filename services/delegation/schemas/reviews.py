@@ -9,7 +9,7 @@ from pydantic import Field
 
 from services.delegation.domain.decisions import FundingBasis
 from services.delegation.schemas import Input, Output
-from services.delegation.schemas.proposals import Member, Risk, Section22
+from services.delegation.schemas.proposals import Member, Risk, Section22, SupportPlan
 from shared.events.delegation import EndReason, ReviewOutcome
 
 
@@ -50,4 +50,9 @@ class ReviewOutcomeCreate(Input):
     reassessment: Reassessment | None = Field(
         default=None,
         description="R8: required when a significant change in need calls for the MDT",
+    )
+    new_support_plan: SupportPlan | None = Field(
+        default=None,
+        description="R19: with `change_minutes` to more than 0, the new support plan the MDT "
+        "agreed",
     )

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response, status
 from services.training.handlers import competence as handlers
 from services.training.handlers import workers
 from services.training.queries import competence as queries
+from services.training.queries import refreshers
 from services.training.queries.workers import competence_policy, load_worker
 from services.training.schemas.competence import (
     AssessmentCreate,
@@ -15,6 +16,7 @@ from services.training.schemas.competence import (
     CompetencePolicyUpdate,
     CompetenceRead,
     EscalationRead,
+    RefresherDueRead,
     WarningRead,
 )
 from shared.auth import CurrentUser, Role, admits
@@ -77,6 +79,16 @@ async def list_warnings(
 ) -> list[WarningRead]:
     """Warnings of competence about to expire, to the providers the caller sees."""
     return [WarningRead.model_validate(w) for w in await queries.warnings(session, user, provider)]
+
+
+@router.get("/refreshers-due", summary="Refresher training due and not done (R25)")
+async def list_refreshers_due(
+    session: Session, provider: str | None = None, user: CurrentUser = admits(*READERS)
+) -> list[RefresherDueRead]:
+    """Refreshers the workers' training plans ask for, announced 30 days before their day and
+    not done yet, of the providers the caller sees; missed, the competence lapses."""
+    rows = await refreshers.due_refreshers(session, user, provider)
+    return [RefresherDueRead.model_validate(r) for r in rows]
 
 
 @router.get("/failure-escalations", summary="Workers not achieving competence (R25)")

@@ -8,6 +8,7 @@ from services.training.domain.plans import PlanStatus
 from services.training.handlers import plans as handlers
 from services.training.queries import plans as queries
 from services.training.schemas.plans import (
+    PlanReturn,
     ReleaseCreate,
     ReleaseRead,
     TrainingPlanContent,
@@ -46,8 +47,41 @@ async def agree_plan(
     session: Session,
     user: CurrentUser = admits(Role.PROVIDER_MANAGER),
 ) -> TrainingPlanRead:
-    """Agree the plan with every R25 item; TrainingPlanAgreed is published for each worker."""
+    """The provider agrees the plan with every R24 and R25 item; it is in force once the
+    accountable practitioner agrees it too."""
     plan = await handlers.agree_plan(session, user, plan_id, body)
+    await session.commit()
+    return await queries.plan_read(session, plan)
+
+
+@router.post(
+    "/training-plans/{plan_id}/practitioner-agreement",
+    summary="The accountable practitioner agrees a training plan (R24)",
+)
+async def agree_as_practitioner(
+    plan_id: UUID, session: Session, user: CurrentUser = admits(Role.REGISTERED_PRACTITIONER)
+) -> TrainingPlanRead:
+    """A registered practitioner of the NHS organisation that proposed the task or keeps its
+    oversight agrees the provider's plan: it is in force; TrainingPlanAgreed follows for each
+    worker."""
+    plan = await handlers.agree_as_practitioner(session, user, plan_id)
+    await session.commit()
+    return await queries.plan_read(session, plan)
+
+
+@router.post(
+    "/training-plans/{plan_id}/return",
+    summary="The accountable practitioner returns a training plan to the provider (R24)",
+)
+async def return_plan(
+    plan_id: UUID,
+    body: PlanReturn,
+    session: Session,
+    user: CurrentUser = admits(Role.REGISTERED_PRACTITIONER),
+) -> TrainingPlanRead:
+    """The accountable practitioner does not agree the plan as written and says why; the
+    provider agrees a revised plan."""
+    plan = await handlers.return_plan(session, user, plan_id, body)
     await session.commit()
     return await queries.plan_read(session, plan)
 

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from services.training.domain.dates import check_due
 from services.training.domain.plans import is_blank
+from services.training.domain.refreshers import Intervals, check_within_reassessment
 from shared.errors import Forbidden, InvalidInput, RuleViolation
 from shared.events.training import (
     CompetenceAssessed,
@@ -64,6 +65,10 @@ _BY_OUTCOME = {
 class TrainingKind(StrEnum):
     KNOWLEDGE = "knowledge"
     SKILLS = "skills"
+    REFRESHER = "refresher"  # R25: keeps a competence going between reassessments
+
+
+BEFORE_ASSESSMENT = (TrainingKind.KNOWLEDGE, TrainingKind.SKILLS)
 
 
 def competence_state(outcome: CompetenceOutcome | None, lapsed: bool) -> CompetenceState:
@@ -112,6 +117,7 @@ class AssessmentRequest:
     reassessment_on: date | None
     further_training: str | None
     framework_version: int | None = None  # R29: the version in force on `assessed_on`
+    plan_intervals: Intervals | None = None  # R25: the strictest of the plans in force
 
 
 @dataclass(frozen=True)
@@ -123,12 +129,14 @@ class AssessmentDecision:
 
 
 def _check_outcome_details(request: AssessmentRequest) -> None:
-    """R16, R25: a competent outcome lasts until a date within the policy's maximum; a failed
-    one sets a reassessment within it and the further training."""
+    """R16, R25: a competent outcome lasts until a date within the policy's maximum and the
+    training plans' reassessment interval; a failed one sets a reassessment within the policy's
+    maximum and the further training."""
     if request.outcome is CompetenceOutcome.COMPETENT:
         if request.valid_until is None:
             raise InvalidInput("valid_until", "a competent outcome needs a later expiry date")
         check_due("valid_until", request.valid_until, request.assessed_on)
+        check_within_reassessment(request.valid_until, request.assessed_on, request.plan_intervals)
         if request.framework_version is None:
             raise RuleViolation(
                 "R29", f"no Framework version was in force on {request.assessed_on}"
@@ -157,7 +165,7 @@ def _check_trained(
         for t in training
         if t.person_id in (None, request.person_id) and t.completed_on <= request.assessed_on
     ]
-    for kind in TrainingKind:
+    for kind in BEFORE_ASSESSMENT:
         if not any(t.kind is kind for t in relevant):
             raise RuleViolation(
                 "R16", f"{kind} training must be recorded before competence is assessed"

@@ -9,6 +9,7 @@ refusal is a 422 naming the field.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import date
 
 from shared.dates import EARLIEST, expiry_within, not_in_future
@@ -33,3 +34,10 @@ def check_due(field: str, value: date, today: date, years: int = MAX_COMPETENCE_
     if value <= today:
         raise InvalidInput(field, f"{value} is not after today ({today})")
     expiry_within(field, value, today, years)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (or the month's last day, when it is shorter)."""
+    years, month = divmod(day.month - 1 + months, 12)
+    year = day.year + years
+    return day.replace(year=year, month=month + 1, day=min(day.day, monthrange(year, month + 1)[1]))

@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training.domain import competence as domain
+from services.training.domain.refreshers import Intervals
 from services.training.handlers.workers import claim
 from services.training.models import (
     CompetenceAssessment,
@@ -16,6 +17,7 @@ from services.training.models import (
     Worker,
 )
 from services.training.queries.assessors import is_approved_assessor
+from services.training.queries.plans import plan_intervals
 from services.training.queries.versions import framework_version_in_force
 from services.training.queries.workers import competence_policy, load_worker
 from services.training.schemas.competence import AssessmentCreate
@@ -109,7 +111,8 @@ async def record_assessment(
     idempotency_key: str | None = None,
 ) -> Recorded:
     """R16: a registered practitioner or approved assessor, of the worker's provider or acting
-    for it, assesses a trained worker; a repeat has no second effect; failure may escalate (R25)."""
+    for it, assesses a trained worker; a repeat has no second effect; failure may escalate (R25);
+    a competence lasts no longer than its training plans' reassessment interval (R25)."""
     domain.check_assessor(actor.role, await is_approved_assessor(session, actor))
     worker = await load_worker(session, actor, worker_id, acting=True)
     history = await _history(session, worker.id, body)
@@ -136,8 +139,9 @@ async def _decide(
     policy = await competence_policy(session)
     on = today(session)
     version = await framework_version_in_force(session, on)
+    intervals = await plan_intervals(session, worker.id, body.task_code, body.person_id)
     return domain.assess_competence(
-        _request(worker, body, on, version),
+        _request(worker, body, on, version, intervals),
         await _training(session, worker.id, body.task_code),
         [_past(h) for h in history],
         policy.failures_before_escalation,
@@ -173,7 +177,11 @@ def _past(assessment: CompetenceAssessment) -> domain.PastAssessment:
 
 
 def _request(
-    worker: Worker, body: AssessmentCreate, on: date, framework_version: int | None
+    worker: Worker,
+    body: AssessmentCreate,
+    on: date,
+    framework_version: int | None,
+    plan_intervals: Intervals | None,
 ) -> domain.AssessmentRequest:
     return domain.AssessmentRequest(
         assessment_id=uuid4(),
@@ -187,6 +195,7 @@ def _request(
         reassessment_on=body.reassessment_on,
         further_training=body.further_training,
         framework_version=framework_version,
+        plan_intervals=plan_intervals,
     )
 
 

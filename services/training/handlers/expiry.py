@@ -1,12 +1,17 @@
-"""The worker's scheduler job: expiry warnings at 90, 60 and 30 days, and lapses (R16)."""
+"""The worker's scheduler job: expiry warnings at 90, 60 and 30 days, and lapses (R16);
+refreshers due, and lapses when one is missed (R25)."""
 
+from datetime import date
 from uuid import uuid4
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training.domain import expiry as domain
-from services.training.models import CompetenceAssessment, CompetenceWarning
+from services.training.domain import refreshers
+from services.training.models import CompetenceAssessment, CompetenceWarning, RefresherNotice
+from services.training.queries.plans import plan_intervals
+from services.training.queries.refreshers import refreshers_done
 from shared.audit import audit
 from shared.auth import SYSTEM
 from shared.db import today
@@ -14,7 +19,7 @@ from shared.events.training import CompetenceExpiryWarned, CompetenceOutcome
 from shared.outbox import publish
 
 
-def _held(assessment: CompetenceAssessment) -> domain.HeldCompetence:
+async def _held(session: AsyncSession, assessment: CompetenceAssessment) -> domain.HeldCompetence:
     assert assessment.valid_until is not None  # a competent outcome always has one
     return domain.HeldCompetence(
         worker_id=assessment.worker_id,
@@ -22,7 +27,21 @@ def _held(assessment: CompetenceAssessment) -> domain.HeldCompetence:
         person_id=assessment.person_id,
         provider_organisation=assessment.provider_organisation,
         valid_until=assessment.valid_until,
+        refresher_due_on=await _refresher_due_on(session, assessment),
     )
+
+
+async def _refresher_due_on(session: AsyncSession, assessment: CompetenceAssessment) -> date | None:
+    """R25: when the plans in force covering the worker in the task ask for a refresher."""
+    intervals = await plan_intervals(
+        session, assessment.worker_id, assessment.task_code, assessment.person_id
+    )
+    if intervals is None:
+        return None
+    done = await refreshers_done(
+        session, assessment.worker_id, assessment.task_code, assessment.person_id
+    )
+    return refreshers.refresher_due_on(assessment.assessed_on, done, intervals.refresher_months)
 
 
 async def _warned(session: AsyncSession, assessment: CompetenceAssessment) -> set[int]:
@@ -69,30 +88,67 @@ async def _held_competences(session: AsyncSession) -> list[CompetenceAssessment]
     return list(held.all())
 
 
-async def _lapse(session: AsyncSession, assessment: CompetenceAssessment) -> bool:
-    lapsed = domain.lapse_due(_held(assessment), today(session))
+async def _lapse(
+    session: AsyncSession, assessment: CompetenceAssessment, held: domain.HeldCompetence
+) -> bool:
+    lapsed = domain.lapse_due(held, today(session))
     if lapsed is None:
         return False
     assessment.lapsed_on = lapsed.lapsed_on
     await publish(session, lapsed)
-    await audit(session, SYSTEM, "competence.lapse", assessment.id)
+    await audit(session, SYSTEM, "competence.lapse", assessment.id, lapsed.cause)
     return True
 
 
-async def _warn_if_due(session: AsyncSession, assessment: CompetenceAssessment) -> bool:
+async def _warn_if_due(
+    session: AsyncSession, assessment: CompetenceAssessment, held: domain.HeldCompetence
+) -> bool:
     warned = await _warned(session, assessment)
-    warning = domain.expiry_warning_due(_held(assessment), today(session), warned)
+    warning = domain.expiry_warning_due(held, today(session), warned)
     if warning is None:
         return False
     await _warn(session, assessment, warning)
     return True
 
 
+async def _refresher_if_due(
+    session: AsyncSession, assessment: CompetenceAssessment, held: domain.HeldCompetence
+) -> bool:
+    """R25: a refresher falling due is announced once, and listed until it is done."""
+    noticed = await session.scalars(
+        select(RefresherNotice.due_on).where(RefresherNotice.assessment_id == assessment.id)
+    )
+    due = domain.refresher_due(held, assessment.id, today(session), set(noticed))
+    if due is None:
+        return False
+    session.add(
+        RefresherNotice(
+            assessment_id=assessment.id,
+            due_on=due.due_on,
+            worker_id=due.worker_id,
+            task_code=due.task_code,
+            person_id=due.person_id,
+            provider_organisation=due.provider_organisation,
+            noticed_on=today(session),
+            done_on=None,
+        )
+    )
+    await publish(session, due)
+    await audit(session, SYSTEM, "refresher.due", assessment.id, str(due.due_on))
+    return True
+
+
 async def competence_expiry_job(session: AsyncSession) -> int:
-    """Warn before each current competence expires and lapse it on the day; each notice once."""
+    """Warn before each current competence expires and lapse it on the day; announce each
+    refresher due and lapse the competence the day after one is missed (R25); each notice once."""
     done = 0
     for assessment in await _held_competences(session):
-        if await _lapse(session, assessment) or await _warn_if_due(session, assessment):
+        held = await _held(session, assessment)
+        if await _lapse(session, assessment, held):
+            done += 1
+            continue
+        warned = await _warn_if_due(session, assessment, held)
+        if await _refresher_if_due(session, assessment, held) or warned:
             done += 1
     await session.flush()
     return done

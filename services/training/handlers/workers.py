@@ -6,8 +6,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
+from services.training.domain.competence import TrainingKind
 from services.training.domain.dates import check_past
-from services.training.models import CompetencePolicy, TrainingRecord, Worker
+from services.training.domain.refreshers import done_in_time
+from services.training.models import (
+    CompetenceAssessment,
+    CompetencePolicy,
+    RefresherNotice,
+    TrainingRecord,
+    Worker,
+)
 from services.training.queries.workers import competence_policy, load_worker
 from services.training.schemas.competence import CompetencePolicyUpdate
 from services.training.schemas.workers import TrainingRecordCreate, WorkerCreate
@@ -55,8 +63,8 @@ async def _same_training(
 async def record_training(
     session: AsyncSession, actor: CurrentUser, worker_id: UUID, body: TrainingRecordCreate
 ) -> tuple[TrainingRecord, bool]:
-    """R16: knowledge or skills training completed, recorded by the worker's provider or an
-    assessor acting for it; the same record twice is kept once."""
+    """R16: knowledge or skills training completed (R25: or refresher training), recorded by
+    the worker's provider or an assessor acting for it; the same record twice is kept once."""
     worker = await load_worker(session, actor, worker_id, acting=True)
     check_past("completed_on", body.completed_on, today(session))
     earlier = await _same_training(session, worker.id, body)
@@ -75,8 +83,28 @@ async def record_training(
     session.add(record)
     claim(worker)
     await session.flush()
+    if body.kind is TrainingKind.REFRESHER:
+        await _refresher_done(session, record)
     await audit(session, actor, "training.record", worker.id, f"{body.kind} {body.task_code}")
     return record, True
+
+
+async def _refresher_done(session: AsyncSession, record: TrainingRecord) -> None:
+    """R25: a refresher done in time closes the notices it answers (for any person, or its)."""
+    query = (
+        select(RefresherNotice, CompetenceAssessment.assessed_on)
+        .join(CompetenceAssessment, CompetenceAssessment.id == RefresherNotice.assessment_id)
+        .where(
+            RefresherNotice.worker_id == record.worker_id,
+            RefresherNotice.task_code == record.task_code,
+            RefresherNotice.done_on.is_(None),
+        )
+    )
+    if record.person_id is not None:
+        query = query.where(RefresherNotice.person_id == record.person_id)
+    for notice, assessed_on in await session.execute(query):
+        if done_in_time(record.completed_on, assessed_on, notice.due_on):
+            notice.done_on = record.completed_on
 
 
 async def set_competence_policy(

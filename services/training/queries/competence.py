@@ -16,6 +16,7 @@ from services.training.models import (
     InstructionRequirement,
 )
 from services.training.queries.assessors import covered, scope
+from services.training.queries.refreshers import refresher_due_on
 from services.training.schemas.competence import CompetenceRead
 from shared.auth import CurrentUser
 from shared.events.training import CompetenceOutcome
@@ -59,6 +60,7 @@ async def competence(
         valid_until=latest.valid_until if latest else None,
         reassessment_on=latest.reassessment_on if latest else None,
         instructed_on=await instructed_on(session, worker_id, task_code, person_id),
+        refresher_due_on=await refresher_due_on(session, latest.id) if latest else None,
     )
 
 

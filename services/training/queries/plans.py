@@ -2,10 +2,11 @@
 
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training.domain.plans import PlanStatus
+from services.training.domain.refreshers import Intervals, intervals_of, strictest
 from services.training.models import PlanWorker, TrainingPlan, TrainingRelease
 from services.training.queries.assessors import scope, sees_task_for, task_visible
 from services.training.schemas.plans import TrainingPlanContent, TrainingPlanRead
@@ -13,8 +14,11 @@ from shared.access import listed
 from shared.auth import CurrentUser
 from shared.db import now
 from shared.errors import NotFound
+from shared.events.vocabulary import RelationshipBasis
+from shared.relationships import relationships
 
 PLAN = "training_plan"
+ACCOUNTABLE = (RelationshipBasis.MDT.value, RelationshipBasis.OVERSIGHT.value)
 
 
 async def load_plan(session: AsyncSession, user: CurrentUser, plan_id: UUID) -> TrainingPlan:
@@ -35,6 +39,44 @@ async def own_plan(session: AsyncSession, user: CurrentUser, plan_id: UUID) -> T
     if plan is None or plan.provider_organisation != user.organisation:
         raise NotFound(f"no training plan {plan_id}")
     return plan
+
+
+async def accountable_for(session: AsyncSession, organisation: str, person_id: UUID) -> bool:
+    """R24: the organisation proposed a task for the person, sits on its MDT or keeps its
+    clinical oversight (its current relationships with the person say so)."""
+    at = now(session)
+    found = await session.scalar(
+        select(
+            exists().where(
+                relationships.c.person_id == person_id,
+                relationships.c.organisation == organisation,
+                relationships.c.basis.in_(ACCOUNTABLE),
+                relationships.c.since <= at,
+                or_(relationships.c.until.is_(None), relationships.c.until > at),
+            )
+        )
+    )
+    return bool(found)
+
+
+async def plan_intervals(
+    session: AsyncSession, worker_id: UUID, task_code: str, person_id: UUID | None
+) -> Intervals | None:
+    """R25: the strictest intervals of the plans in force naming the worker in the task (for
+    the person, when the competence is specific to one)."""
+    query = (
+        select(TrainingPlan.content)
+        .join(PlanWorker, PlanWorker.plan_id == TrainingPlan.id)
+        .where(
+            PlanWorker.worker_id == worker_id,
+            TrainingPlan.task_code == task_code,
+            TrainingPlan.status == PlanStatus.IN_FORCE.value,
+        )
+    )
+    if person_id is not None:
+        query = query.where(TrainingPlan.person_id == person_id)
+    contents = await session.scalars(query)
+    return strictest(intervals_of(content) for content in contents if content is not None)
 
 
 async def plan_worker_ids(session: AsyncSession, plan_id: UUID) -> list[UUID]:
@@ -63,6 +105,10 @@ async def plan_read(session: AsyncSession, plan: TrainingPlan) -> TrainingPlanRe
         worker_ids=await plan_worker_ids(session, plan.id),
         content=TrainingPlanContent.model_validate(plan.content) if plan.content else None,
         agreed_on=plan.agreed_on,
+        practitioner_agreed_on=plan.practitioner_agreed_on,
+        practitioner_organisation=plan.practitioner_organisation,
+        returned_on=plan.returned_on,
+        returned_reason=plan.returned_reason,
         backfill_total_pence=int(total or 0),
     )
 

@@ -54,6 +54,8 @@ class CompetenceRead(BaseModel):
     reassessment_on: date | None
     # A 5.13: for a task needing no specific training, the instruction counts instead.
     instructed_on: date | None = None
+    # R25: the refresher its training plan asks for, announced and not done yet: due by this day
+    refresher_due_on: date | None = None
 
 
 class WarningRead(Output):
@@ -64,6 +66,19 @@ class WarningRead(Output):
     expires_on: date
     days_before: int
     warned_on: date
+
+
+class RefresherDueRead(Output):
+    """R25: a refresher announced as due and not done: missed past `due_on`, the competence
+    lapses the day after."""
+
+    assessment_id: UUID
+    worker_id: UUID
+    task_code: str
+    person_id: UUID | None
+    provider_organisation: str
+    due_on: date
+    noticed_on: date
 
 
 class EscalationRead(Output):

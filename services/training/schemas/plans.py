@@ -51,8 +51,18 @@ class TrainingPlanRead(Output):
     required_on: date
     worker_ids: list[UUID]
     content: TrainingPlanContent | None
-    agreed_on: date | None
+    agreed_on: date | None  # by the provider
+    practitioner_agreed_on: date | None = None  # R24: by the accountable practitioner: in force
+    practitioner_organisation: str | None = None
+    returned_on: date | None = None  # R24: the practitioner asked the provider to write it again
+    returned_reason: str | None = None
     backfill_total_pence: int
+
+
+class PlanReturn(Input):
+    """R24: why the accountable practitioner does not agree the plan as written."""
+
+    reason: Text
 
 
 class ReleaseCreate(Input):

@@ -63,22 +63,32 @@ def go_live(
 
 def placement(
     direction: Direction,
+    section_22_met: bool | None,
     local_authority: str,
     oversight: Oversight,
     icb_organisation: str,
 ) -> Placement:
-    """R13, R19: the ICB is accountable for health tasks delegated to social care, else the
-    local authority; R17: oversight as `oversight_for` finds it."""
+    """R11, R13, R19: who is accountable for the task as `accountable_organisation` finds it;
+    R17: oversight as `oversight_for` finds it."""
     return Placement(
-        accountable_organisation(direction, icb_organisation, local_authority),
+        accountable_organisation(direction, section_22_met, icb_organisation, local_authority),
         local_authority,
         oversight,
     )
 
 
-def accountable_organisation(direction: Direction, icb: str, local_authority: str) -> str:
-    """R13, R19: the ICB for health tasks delegated to social care; else the local authority."""
-    return icb if direction is Direction.HEALTH_TO_SOCIAL else local_authority
+def accountable_organisation(
+    direction: Direction, section_22_met: bool | None, icb: str, local_authority: str
+) -> str:
+    """R19: the organisation the cost of additional time is apportioned to (A 1.3: the one
+    accountable for the task). The council for its own social care task delegated to Health,
+    and for a health task it may lawfully meet as social care (R11: the s.22 test met); the ICB
+    when the s.22 test failed, NHS-funded or a joint package alike, since the council may not meet
+    that need (R11); the ICB too for a health task with no test on record (never the council by
+    default)."""
+    if direction is Direction.SOCIAL_TO_HEALTH or section_22_met is True:
+        return local_authority
+    return icb
 
 
 def oversight_for(

@@ -63,6 +63,7 @@ def placement_of(settings: Settings, delegation: Delegation, person: Person) -> 
     )
     return rules.placement(
         Direction(delegation.direction),
+        delegation.section_22_met,
         person.local_authority,
         oversight,
         settings.icb_organisation,

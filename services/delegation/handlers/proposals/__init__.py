@@ -4,9 +4,11 @@ decides (or cannot agree), the Shared Care discussion's decision is applied."""
 from services.delegation.handlers.proposals.decisions import (
     decide_proposal,
     mdt_decision,
+    members_of,
     new_decision,
     new_delegation,
     record_terms,
+    risk_of,
 )
 from services.delegation.handlers.proposals.shared_care import (
     MDT_RECORD_MISSING,
@@ -31,11 +33,13 @@ __all__ = [
     "mdt_decision",
     "mdt_organisations",
     "mdt_record",
+    "members_of",
     "new_decision",
     "new_delegation",
     "on_shared_care_decision_recorded",
     "record_terms",
     "recorded_case",
+    "risk_of",
     "shared_care_rationale",
     "submit_proposal",
     "task_rules",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -12,12 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.delegation.domain import decisions as check
 from services.delegation.domain import proposals as rules
 from services.delegation.domain.delegations import DelegationState
+from services.delegation.domain.mdt import Involvement
 from services.delegation.domain.proposals import ProposalState
 from services.delegation.handlers import parties, record
 from services.delegation.handlers.proposals.submission import catalogue_entry, facts_of, task_rules
 from services.delegation.models import Decision, Delegation, Proposal
 from services.delegation.queries.catalogue import framework_version_in_force
-from services.delegation.schemas.proposals import DecisionCreate
+from services.delegation.schemas.proposals import DecisionCreate, Member, Risk
 from shared.audit import audit
 from shared.auth import CurrentUser
 from shared.db import now, today
@@ -27,14 +29,11 @@ from shared.events.vocabulary import Direction
 
 
 def mdt_decision(body: DecisionCreate, recorded_by: str = "") -> rules.MdtDecision:
-    risk = body.risk
-    s22 = body.section_22
+    s22, plan = body.section_22, body.new_support_plan
     return rules.MdtDecision(
         outcome=body.outcome,
-        members=tuple(check.Member(m.discipline, m.organisation, m.stance) for m in body.members),
-        risk=check.RiskAssessment(
-            risk.stability, risk.complexity, risk.expected_outcome, tuple(risk.mitigations)
-        ),
+        members=members_of(body.members),
+        risk=risk_of(body.risk),
         best_interests=body.best_interests,
         section_22=None
         if s22 is None
@@ -48,6 +47,31 @@ def mdt_decision(body: DecisionCreate, recorded_by: str = "") -> rules.MdtDecisi
         question=body.question,
         positions=tuple(body.positions),
         recorded_by=recorded_by,
+        involvement=Involvement(
+            body.person_involved,
+            body.family_or_carers_involved,
+            body.person_not_involved_reason,
+            body.family_not_involved_reason,
+        ),
+        new_support_plan=None if plan is None else check.SupportPlanRef(plan.plan_id, plan.version),
+    )
+
+
+def members_of(members: Sequence[Member]) -> tuple[check.Member, ...]:
+    """R9, R14: each member as the MDT recorded them."""
+    return tuple(
+        check.Member(m.discipline, m.organisation, m.stance, m.staff_id, m.present) for m in members
+    )
+
+
+def risk_of(risk: Risk) -> check.RiskAssessment:
+    """R12: the risk and benefit assessment as the MDT recorded it."""
+    return check.RiskAssessment(
+        risk.stability,
+        risk.complexity,
+        risk.expected_outcome,
+        tuple(risk.mitigations),
+        risk.oversight_interval_days,
     )
 
 
@@ -78,9 +102,11 @@ async def decide_proposal(
     session.add(decision)
     delegation = None
     if transition.state is ProposalState.APPROVED:
-        terms = check.terms(rules.case_of(facts, task, mdt))
+        case = rules.case_of(facts, task, mdt)
+        terms = check.terms(case)
         record_terms(decision, terms)
         delegation = new_delegation(session, proposal, version, task, terms, mdt.organisations)
+        record_plan(delegation, case)
     await record(session, proposal, transition)
     await audit(session, actor, "proposal.decide", proposal.id, body.outcome)
     return decision, delegation
@@ -90,6 +116,14 @@ def record_terms(decision: Decision, terms: check.Terms) -> None:
     """R11: the s.22 test and, when it failed, who funds the task instead of the council."""
     decision.section_22_met = terms.section_22_met
     decision.funding_basis = terms.funding
+
+
+def record_plan(delegation: Delegation, case: check.Case) -> None:
+    """R12, R19: the oversight interval and the new support plan the MDT agreed."""
+    delegation.oversight_interval_days = case.risk.oversight_interval_days
+    if case.new_support_plan is not None:
+        delegation.support_plan_id = case.new_support_plan.plan_id
+        delegation.support_plan_version = case.new_support_plan.version
 
 
 def new_decision(
@@ -129,6 +163,7 @@ def new_delegation(
         practitioner_id=proposal.practitioner_id,
         professional_body=proposal.professional_body,
         registration_number=proposal.registration_number,
+        competence_basis=proposal.competence_basis,
         additional_minutes_per_week=proposal.additional_minutes_per_week,
         frequency=proposal.frequency,
         contact_arrangements=proposal.contact_arrangements,

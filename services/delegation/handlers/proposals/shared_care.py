@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +18,7 @@ from services.delegation.handlers.proposals.decisions import (
     mdt_decision,
     new_decision,
     new_delegation,
+    record_plan,
     record_terms,
 )
 from services.delegation.handlers.proposals.submission import catalogue_entry, facts_of, task_rules
@@ -58,7 +60,7 @@ async def on_shared_care_decision_recorded(
     if transition.state is ProposalState.APPROVED and case is not None:
         terms = check.terms(case)
         record_terms(decision, terms)
-        new_delegation(session, proposal, version, task, terms, mdt)
+        record_plan(new_delegation(session, proposal, version, task, terms, mdt), case)
     elif event.decision is SharedCareDecision.DELEGATE and refusal is not None:
         decision.rule = proposal.refused_rule = refusal.rule
         proposal.refusal_reason = refusal.reason
@@ -86,7 +88,17 @@ async def mdt_record(session: AsyncSession, proposal_id: uuid.UUID) -> DecisionC
     record = await session.scalar(
         select(Decision.record).where(Decision.proposal_id == proposal_id, Decision.source == "mdt")
     )
-    return None if record is None else DecisionCreate.model_validate(record)
+    return None if record is None else DecisionCreate.model_validate(earlier(record))
+
+
+def earlier(record: dict[str, Any]) -> dict[str, Any]:
+    """A record made before R9 named each member and their presence: members taken as present,
+    identified by their place in the list."""
+    members = [
+        {"staff_id": f"member-{i}", "present": True} | m
+        for i, m in enumerate(record.get("members") or [])
+    ]
+    return record | {"members": members}
 
 
 async def mdt_organisations(session: AsyncSession, proposal_id: uuid.UUID) -> list[str]:

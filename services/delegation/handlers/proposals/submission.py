@@ -10,11 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain import decisions as check
 from services.delegation.domain import proposals as rules
+from services.delegation.domain.accountability import registration_number
 from services.delegation.domain.proposals import ProposalState
 from services.delegation.handlers import parties
 from services.delegation.handlers.catalogue import task_in_force
 from services.delegation.models import HealthNeed, Proposal, Task
 from services.delegation.schemas.proposals import ProposalCreate
+from shared.access import may_act_on
 from shared.audit import audit
 from shared.auth import CurrentUser
 from shared.db import today
@@ -45,15 +47,18 @@ async def catalogue_entry(session: AsyncSession, task_code: str) -> Task:
 async def submit_proposal(
     session: AsyncSession, actor: CurrentUser, body: ProposalCreate, idempotency_key: str | None
 ) -> tuple[Proposal, bool]:
-    """R1, R3, R13: a registered practitioner proposes; a repeated key returns the first."""
+    """R1, R3, R13: a registered practitioner of an organisation with a relationship with the
+    person proposes (else 404, as for any write about a person); a repeated key returns the
+    first."""
     if idempotency_key is not None:
         existing = await session.scalar(
             select(Proposal).where(Proposal.idempotency_key == idempotency_key)
         )
         if existing is not None:
             return existing, False
+    await may_act_on(session, actor, body.person_id)  # the proposer's organisation knows them
     task = await catalogue_entry(session, body.task_code)
-    rules.check_proposal(task_rules(task), body.direction, body.practitioner.competent_in_task)
+    rules.check_proposal(task_rules(task), body.direction, practitioner_of(body))
     await parties.check_provider(session, body.direction, body.provider_organisation)
     if body.health_need_id is not None:
         need = await session.get(HealthNeed, body.health_need_id)
@@ -64,6 +69,13 @@ async def submit_proposal(
     await publish(session, submitted(proposal))
     await audit(session, actor, "proposal.submit", proposal.id, body.task_code)
     return proposal, True
+
+
+def practitioner_of(body: ProposalCreate) -> rules.Practitioner:
+    found = body.practitioner
+    return rules.Practitioner(
+        found.professional_body, found.registration_number, found.competent_in_task
+    )
 
 
 def new_proposal(
@@ -78,7 +90,8 @@ def new_proposal(
         setting=body.setting,
         practitioner_id=actor.user_id,
         professional_body=body.practitioner.professional_body,
-        registration_number=body.practitioner.registration_number,
+        registration_number=registration_number(body.practitioner.registration_number),
+        competence_basis=body.practitioner.competence_basis,
         provider_organisation=body.provider_organisation,
         frequency=body.frequency,
         additional_minutes_per_week=body.additional_minutes_per_week,
@@ -116,4 +129,5 @@ def facts_of(proposal: Proposal) -> rules.Proposal:
         Setting(proposal.setting),
         ProposalState(proposal.status),
         proposal.registration_number,
+        proposal.additional_minutes_per_week,
     )
