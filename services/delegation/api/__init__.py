@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from services.delegation.api import (
     catalogue,
     delegations,
+    delivery,
     handbacks,
     occurrences,
     proposals,
@@ -12,5 +13,13 @@ from services.delegation.api import (
 )
 
 router = APIRouter()
-for module in (catalogue, proposals, delegations, handbacks, occurrences, reviews):
+for module in (
+    catalogue,
+    proposals,
+    delegations,
+    handbacks,
+    occurrences,
+    reviews,
+    delivery,
+):
     router.include_router(module.router)
