@@ -336,6 +336,34 @@ class HandbackClosed(DelegationEvent):
     closed_on: date
 
 
+class NoticedChange(StrEnum):
+    """What a care worker noticed while carrying out a delegated task (R8): a code, never words."""
+
+    SKIN_CONDITION_CHANGED = "skin_condition_changed"
+    NEW_BROKEN_SKIN = "new_broken_skin"
+    PAIN_OR_DISCOMFORT = "pain_or_discomfort"
+    REACTION_TO_TREATMENT = "reaction_to_treatment"
+    SWELLING = "swelling"
+    MOBILITY_CHANGED = "mobility_changed"
+    GENERAL_CONDITION_CHANGED = "general_condition_changed"
+    OTHER = "other"
+
+
+class ChangeNoticed(DelegationEvent):
+    """Emitted when a care worker records a change noticed at an application of a delegated
+    task: it reaches the clinical oversight owner as a change in need to consider (R8, R17),
+    with the review it raised (R26) unless one for a change in need is already due."""
+
+    delegation_id: UUID
+    record_id: UUID
+    task_code: str
+    change: NoticedChange
+    noticed_on: date
+    oversight_kind: OversightKind
+    oversight_owner: str
+    review_id: UUID | None = None
+
+
 PUBLISHED: Sequence[type[Event]] = (
     ProposalSubmitted,
     DelegationDecided,
@@ -354,4 +382,5 @@ PUBLISHED: Sequence[type[Event]] = (
     HandbackAcknowledged,
     HandbackOverdue,
     HandbackClosed,
+    ChangeNoticed,
 )

@@ -15,9 +15,9 @@ from datetime import date, timedelta
 from enum import StrEnum
 from uuid import UUID
 
-from services.delegation.domain.delegations import DelegationState, WorkerStanding
+from services.delegation.domain.delegations import Delegation, DelegationState, WorkerStanding
 from shared.errors import Conflict, InvalidInput, RuleViolation
-from shared.events.delegation import SuspensionReason
+from shared.events.delegation import ChangeNoticed, NoticedChange, SuspensionReason
 
 EVERY_DAY = frozenset(range(1, 8))  # ISO weekdays, Monday 1
 MAX_TIMES_PER_DAY = 24
@@ -184,3 +184,27 @@ def missed(
         for slot in range(1, schedule.times_per_day + 1)
         if slot not in recorded.get(day, set())
     ]
+
+
+def noticed(
+    delegation: Delegation,
+    record_id: UUID,
+    change: NoticedChange,
+    day: date,
+    review_id: UUID | None,
+) -> ChangeNoticed | None:
+    """R8, R17: a change noticed reaches the clinical oversight owner as a change in need to
+    consider (ids and codes only; the worker's words stay in the record)."""
+    if delegation.oversight is None:
+        return None
+    return ChangeNoticed(
+        person_id=delegation.person_id,
+        delegation_id=delegation.delegation_id,
+        record_id=record_id,
+        task_code=delegation.task_code,
+        change=change,
+        noticed_on=day,
+        oversight_kind=delegation.oversight.kind,
+        oversight_owner=delegation.oversight.owner,
+        review_id=review_id,
+    )

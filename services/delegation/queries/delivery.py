@@ -3,18 +3,35 @@ recorded, and the applications missed (R16); every read of a person's record aud
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import String, and_, cast, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from services.delegation.domain import delivery as rules
-from services.delegation.domain.delegations import ACTIVE
-from services.delegation.models import Delegation, DeliverySchedule, Proposal, Task
+from services.delegation.domain.delegations import ACTIVE, FINISHED, RUNNING
+from services.delegation.models import (
+    Delegation,
+    DeliveryRecord,
+    DeliverySchedule,
+    DeliveryVisit,
+    Handback,
+    Proposal,
+    Task,
+)
+from services.delegation.queries import delegations as delegation_queries
 from services.delegation.queries import pages
-from services.delegation.queries.delegations import people_filter, readable
+from services.delegation.queries.delegations import (
+    PROVIDER_ROLES,
+    concerning,
+    organisation_of,
+    people_filter,
+    readable,
+)
 from shared.access import listed
 from shared.auth import CurrentUser, Role
 from shared.errors import NotFound
@@ -105,3 +122,200 @@ async def conditions(session: AsyncSession, delegation: Delegation) -> list[str]
 async def task_name(session: AsyncSession, task_code: str) -> str | None:
     task = await session.get(Task, task_code)
     return task.name if task is not None else None
+
+
+def current() -> ColumnElement[bool]:
+    """Entries no later entry corrects: the record as it now stands."""
+    later = aliased(DeliveryRecord)
+    return ~exists().where(later.corrects == DeliveryRecord.id)
+
+
+async def slots_taken(session: AsyncSession, delegation_id: UUID, day: date) -> set[int]:
+    """The day's scheduled applications already recorded (by a current entry)."""
+    rows = await session.scalars(
+        select(DeliveryRecord.slot).where(
+            DeliveryRecord.delegation_id == delegation_id,
+            DeliveryRecord.due_on == day,
+            DeliveryRecord.slot.is_not(None),
+            current(),
+        )
+    )
+    return {s for s in rows if s is not None}
+
+
+async def visit_by_key(
+    session: AsyncSession, idempotency_key: str
+) -> tuple[DeliveryVisit, list[DeliveryRecord]] | None:
+    visit = await session.scalar(
+        select(DeliveryVisit).where(DeliveryVisit.idempotency_key == idempotency_key)
+    )
+    if visit is None:
+        return None
+    entries = await session.scalars(
+        select(DeliveryRecord)
+        .where(DeliveryRecord.visit_id == visit.id)
+        .order_by(DeliveryRecord.recorded_at, DeliveryRecord.id)
+    )
+    return visit, list(entries)
+
+
+async def corrections_of(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, UUID]:
+    """For each entry of `ids` that a later one corrects, that later entry's id."""
+    rows = await session.execute(
+        select(DeliveryRecord.corrects, DeliveryRecord.id).where(DeliveryRecord.corrects.in_(ids))
+    )
+    return {corrected: by for corrected, by in rows if corrected is not None}
+
+
+def visible_record(user: CurrentUser, record: DeliveryRecord) -> bool:
+    return user.role not in PROVIDER_ROLES or record.provider_organisation == user.organisation
+
+
+async def record(session: AsyncSession, user: CurrentUser, record_id: UUID) -> DeliveryRecord:
+    found = await session.get(DeliveryRecord, record_id)
+    if found is None or not visible_record(user, found):
+        raise NotFound(f"no delivery record {record_id}")
+    await readable(session, user, found.person_id, "delivery_record", f"record {record_id}")
+    return found
+
+
+async def records(
+    session: AsyncSession,
+    user: CurrentUser,
+    delegation_id: UUID,
+    days: tuple[date | None, date | None],
+    limit: int,
+    cursor: str | None,
+) -> tuple[Sequence[DeliveryRecord], str | None]:
+    """A delegation's entries, corrections included, in the order recorded, a page at a time."""
+    await delegation_queries.delegation(session, user, delegation_id, record="delivery_records")
+    query = (
+        select(DeliveryRecord)
+        .where(DeliveryRecord.delegation_id == delegation_id)
+        .order_by(DeliveryRecord.recorded_at, DeliveryRecord.id)
+        .limit(limit + 1)
+    )
+    if days[0] is not None:
+        query = query.where(DeliveryRecord.due_on >= days[0])
+    if days[1] is not None:
+        query = query.where(DeliveryRecord.due_on <= days[1])
+    if cursor is not None:
+        recorded_at, after = pages.decode(cursor, 2)
+        at, last = datetime.fromisoformat(str(recorded_at)), UUID(str(after))
+        query = query.where(
+            or_(
+                DeliveryRecord.recorded_at > at,
+                and_(DeliveryRecord.recorded_at == at, DeliveryRecord.id > last),
+            )
+        )
+    rows = (await session.scalars(query)).all()
+    page = rows[:limit]
+    more = len(rows) > limit
+    return page, pages.encode(page[-1].recorded_at.isoformat(), page[-1].id) if more else None
+
+
+# Missed applications (R16): computed from the schedule, never stored.
+
+
+@dataclass(frozen=True)
+class Missed:
+    delegation_id: UUID
+    person_id: UUID
+    task_code: str
+    due_on: date
+    slot: int
+
+
+@dataclass(frozen=True)
+class MissedFilter:
+    first: date
+    last: date
+    delegation_id: UUID | None = None
+    person_id: UUID | None = None
+    organisation: str | None = None
+
+
+async def missed_applications(
+    session: AsyncSession, user: CurrentUser, where: MissedFilter, limit: int, cursor: str | None
+) -> tuple[list[Missed], str | None]:
+    """The scheduled applications with no entry, by day, of the delegations the caller may see
+    (provider staff: their organisation's); each person shown audited."""
+    found: list[Missed] = []
+    for delegation in await _delivered(session, user, where):
+        found += await _missed_of(session, delegation, where.first, where.last)
+    found.sort(key=lambda m: (m.due_on, str(m.delegation_id), m.slot))
+    if cursor is not None:
+        day, after, slot = pages.decode(cursor, 3)
+        mark = (str(day), str(after), int(slot))
+        found = [m for m in found if (m.due_on.isoformat(), str(m.delegation_id), m.slot) > mark]
+    page = found[:limit]
+    await listed(session, user, "missed_applications", sorted({m.person_id for m in page}))
+    if len(found) <= limit:
+        return page, None
+    last = page[-1]
+    return page, pages.encode(last.due_on.isoformat(), last.delegation_id, last.slot)
+
+
+async def _delivered(
+    session: AsyncSession, user: CurrentUser, where: MissedFilter
+) -> Sequence[Delegation]:
+    """Delegations that were live in the window: started, and not ended before it."""
+    query = select(Delegation).where(
+        Delegation.start_date.is_not(None),
+        Delegation.start_date <= where.last,
+        or_(Delegation.ended_on.is_(None), Delegation.ended_on > where.first),
+        Delegation.status.in_((*RUNNING, *FINISHED)),
+    )
+    if (people := people_filter(session, user)) is not None:
+        query = query.where(Delegation.person_id.in_(people))
+    if (org := await organisation_of(session, user, where.organisation)) is not None:
+        query = concerning(query, org)
+    for column, value in (
+        (Delegation.id, where.delegation_id),
+        (Delegation.person_id, where.person_id),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    return (await session.scalars(query.order_by(Delegation.id))).all()
+
+
+async def _missed_of(
+    session: AsyncSession, delegation: Delegation, first: date, last: date
+) -> list[Missed]:
+    found, _source = await schedule(session, delegation)
+    assert delegation.start_date is not None  # only started delegations are delivered
+    first = max(first, delegation.start_date)
+    if delegation.ended_on is not None:
+        last = min(last, delegation.ended_on - timedelta(days=1))
+    if found is None or first > last:
+        return []
+    recorded: dict[date, set[int]] = {}
+    rows = await session.execute(
+        select(DeliveryRecord.due_on, DeliveryRecord.slot).where(
+            DeliveryRecord.delegation_id == delegation.id,
+            DeliveryRecord.due_on.between(first, last),
+            DeliveryRecord.slot.is_not(None),
+            current(),
+        )
+    )
+    for day, slot in rows:
+        if slot is not None:
+            recorded.setdefault(day, set()).add(slot)
+    covered = await _covered_days(session, delegation.id, last)
+    return [
+        Missed(delegation.id, delegation.person_id, delegation.task_code, day, slot)
+        for day, slot in rules.missed(found, first, last, recorded, covered)
+    ]
+
+
+async def _covered_days(
+    session: AsyncSession, delegation_id: UUID, last: date
+) -> Callable[[date], bool]:
+    """R18: the days Health covered the task after a handback (stopped, not yet closed)."""
+    rows = await session.execute(
+        select(Handback.stopped_on, Handback.closed_on).where(
+            Handback.delegation_id == delegation_id
+        )
+    )
+    spans = [(start, end or last + timedelta(days=1)) for start, end in rows]
+    return lambda day: any(start <= day < end for start, end in spans)

@@ -10,8 +10,13 @@ from uuid import UUID
 from pydantic import Field
 
 from services.delegation.domain.delegations import WorkerStanding
+from services.delegation.domain.delivery import ApplicationReason, Outcome
 from services.delegation.schemas import Input, Output
+from shared.dates import PastDate
+from shared.events.delegation import NoticedChange
 from shared.events.vocabulary import Setting, TaskCategory
+
+OBSERVATIONS = "The worker's observations, in their words: kept here, never published"
 
 
 class ScheduleRead(Output):
@@ -66,4 +71,88 @@ class DelegatedTaskPage(Output):
     next_cursor: str | None
 
 
+class Happened(Input):
+    """What happened at one application of a delegated task (a correction restates it whole)."""
 
+    outcome: Outcome
+    reason: ApplicationReason | None = Field(
+        default=None, description="Required, and only allowed, when not given or partly given"
+    )
+    worker_id: UUID | None = Field(
+        default=None,
+        description="R16: the worker who attended (required unless not given); a care worker "
+        "records as themselves when not said",
+    )
+    administered_at: datetime = Field(description="When, with its UTC offset")
+    observations: str | None = Field(default=None, max_length=4000, description=OBSERVATIONS)
+    change_noticed: bool = False
+    change: NoticedChange | None = Field(
+        default=None, description="R8: what changed, required when a change is noticed"
+    )
+
+
+class Entry(Happened):
+    """One application of one delegated task at a visit."""
+
+    delegation_id: UUID
+    due_on: PastDate | None = Field(
+        default=None, description="The day of the schedule it belongs to (administered_at's date)"
+    )
+    slot: int | None = Field(
+        default=None,
+        ge=1,
+        le=24,
+        description="Which of the day's scheduled applications (1 the first); the first not yet "
+        "recorded when not said",
+    )
+
+
+class VisitCreate(Input):
+    """One visit: the applications of one or more delegated tasks, recorded all or none."""
+
+    entries: list[Entry] = Field(min_length=1, max_length=20)
+
+
+class RecordRead(Output):
+    id: UUID
+    visit_id: UUID
+    delegation_id: UUID
+    person_id: UUID
+    due_on: date
+    slot: int | None
+    outcome: Outcome
+    reason: ApplicationReason | None
+    worker_id: UUID | None
+    administered_at: datetime
+    observations: str | None
+    change_noticed: bool
+    change: NoticedChange | None
+    corrects: UUID | None = Field(description="The entry this one corrects")
+    corrected_by: UUID | None = Field(
+        default=None, description="The entry that corrects this one: it is no longer current"
+    )
+    recorded_by: str
+    recorded_at: datetime
+
+
+class VisitRead(Output):
+    visit_id: UUID
+    entries: list[RecordRead]
+
+
+class RecordPage(Output):
+    items: list[RecordRead]
+    next_cursor: str | None
+
+
+class MissedRead(Output):
+    delegation_id: UUID
+    person_id: UUID
+    task_code: str
+    due_on: date
+    slot: int
+
+
+class MissedPage(Output):
+    items: list[MissedRead]
+    next_cursor: str | None
