@@ -410,3 +410,27 @@ class DeliveryRecord(Base):
     )
     recorded_by: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[datetime]
+
+
+class OversightVisit(Base):
+    """R17, A 5.12: a visit of the clinical oversight owner to a delegated task: its findings,
+    each worker's competence spot check and the actions, as codes; notes stay here."""
+
+    __tablename__ = "oversight_visits"
+    __table_args__ = (
+        Index("ix_oversight_visits_delegation_id_visited_on", "delegation_id", "visited_on"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    delegation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("delegations.id"))
+    person_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    oversight_owner: Mapped[str] = mapped_column(String(200))
+    visited_on: Mapped[date]
+    findings: Mapped[list[str]] = mapped_column(JSONDocument)
+    spot_checks: Mapped[list[dict[str, str]]] = mapped_column(JSONDocument)
+    actions: Mapped[list[str]] = mapped_column(JSONDocument)
+    notes: Mapped[str | None] = mapped_column(Text)  # the visitor's words: never published
+    next_due: Mapped[date | None]
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime]
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)

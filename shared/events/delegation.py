@@ -364,6 +364,64 @@ class ChangeNoticed(DelegationEvent):
     review_id: UUID | None = None
 
 
+class VisitFinding(StrEnum):
+    """What the clinical oversight owner found at a visit to a delegated task (R17, A 5.12)."""
+
+    NO_CONCERNS = "no_concerns"
+    RECORDS_COMPLETE = "records_complete"
+    RECORDS_INCOMPLETE = "records_incomplete"
+    APPLICATIONS_MISSED = "applications_missed"
+    CONDITION_IMPROVED = "condition_improved"
+    CONDITION_UNCHANGED = "condition_unchanged"
+    CONDITION_WORSE = "condition_worse"
+    TECHNIQUE_CORRECT = "technique_correct"
+    TECHNIQUE_NEEDS_SUPPORT = "technique_needs_support"
+    SUPPLIES_INSUFFICIENT = "supplies_insufficient"
+    PERSON_RAISED_CONCERN = "person_raised_concern"
+
+
+class SpotCheckOutcome(StrEnum):
+    """R16: a named worker's competence as the oversight owner saw it at a visit."""
+
+    COMPETENT = "competent"
+    NEEDS_SUPPORT = "needs_support"
+    NOT_COMPETENT = "not_competent"
+
+
+class VisitAction(StrEnum):
+    """What the oversight owner set in train at a visit."""
+
+    CONTINUE_AS_PLANNED = "continue_as_planned"
+    REFRESHER_TRAINING = "refresher_training"
+    REASSESS_COMPETENCE = "reassess_competence"
+    UPDATE_SUPPORT_PLAN = "update_support_plan"
+    REQUEST_REVIEW = "request_review"
+    VISIT_SOONER = "visit_sooner"
+    REFER_TO_GP = "refer_to_gp"
+    RESTOCK_SUPPLIES = "restock_supplies"
+
+
+class SpotCheck(EventPart):
+    """R16: one worker's competence spot check, as codes."""
+
+    worker_id: UUID
+    outcome: SpotCheckOutcome
+
+
+class OversightVisitRecorded(DelegationEvent):
+    """Emitted when the clinical oversight owner records a visit to a delegated task (R17, A
+    5.12): findings, spot checks and actions as codes; the next visit is due `next_due`."""
+
+    delegation_id: UUID
+    visit_id: UUID
+    visited_on: date
+    oversight_owner: str
+    findings: list[VisitFinding]
+    spot_checks: list[SpotCheck]
+    actions: list[VisitAction]
+    next_due: date | None = None
+
+
 PUBLISHED: Sequence[type[Event]] = (
     ProposalSubmitted,
     DelegationDecided,
@@ -383,4 +441,5 @@ PUBLISHED: Sequence[type[Event]] = (
     HandbackOverdue,
     HandbackClosed,
     ChangeNoticed,
+    OversightVisitRecorded,
 )

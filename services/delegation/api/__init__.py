@@ -8,6 +8,7 @@ from services.delegation.api import (
     delivery,
     handbacks,
     occurrences,
+    oversight_visits,
     proposals,
     reviews,
 )
@@ -21,5 +22,6 @@ for module in (
     occurrences,
     reviews,
     delivery,
+    oversight_visits,
 ):
     router.include_router(module.router)

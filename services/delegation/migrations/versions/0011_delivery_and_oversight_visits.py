@@ -63,9 +63,32 @@ def upgrade() -> None:
     op.create_index(
         "ix_delivery_records_delegation_id_due_on", "delivery_records", ["delegation_id", "due_on"]
     )
+    op.create_table(
+        "oversight_visits",
+        sa.Column("id", sa.Uuid, primary_key=True),
+        sa.Column("delegation_id", sa.Uuid, sa.ForeignKey("delegations.id"), nullable=False),
+        sa.Column("person_id", sa.Uuid, nullable=False),
+        sa.Column("oversight_owner", sa.String(200), nullable=False),
+        sa.Column("visited_on", sa.Date, nullable=False),
+        sa.Column("findings", JSONDocument, nullable=False),
+        sa.Column("spot_checks", JSONDocument, nullable=False),
+        sa.Column("actions", JSONDocument, nullable=False),
+        sa.Column("notes", sa.Text, nullable=True),
+        sa.Column("next_due", sa.Date, nullable=True),
+        sa.Column("recorded_by", sa.String(200), nullable=False),
+        sa.Column("recorded_at", UTCDateTime, nullable=False),
+        sa.Column("idempotency_key", sa.String(200), nullable=True, unique=True),
+    )
+    op.create_index("ix_oversight_visits_person_id", "oversight_visits", ["person_id"])
+    op.create_index(
+        "ix_oversight_visits_delegation_id_visited_on",
+        "oversight_visits",
+        ["delegation_id", "visited_on"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("oversight_visits")
     op.drop_table("delivery_records")
     op.drop_table("delivery_visits")
     op.drop_table("delivery_schedules")
