@@ -9,6 +9,7 @@ from services.delegation.api import (
     handbacks,
     occurrences,
     oversight_visits,
+    proposal_worklist,
     proposals,
     reviews,
 )
@@ -16,6 +17,7 @@ from services.delegation.api import (
 router = APIRouter()
 for module in (
     catalogue,
+    proposal_worklist,
     proposals,
     delegations,
     handbacks,
