@@ -5,7 +5,10 @@ missed applications computed from the schedule; a change noticed raised to the o
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from httpx import AsyncClient
@@ -16,7 +19,8 @@ from shared.auth import Role
 from shared.clock import MovableClock
 from shared.events.delegation import ChangeNoticed, NoticedChange, ReviewDue, ReviewReason
 from shared.testing.events import deliver, published
-from tests.conftest import ServiceClient, bearer, token
+from shared.web import create_app
+from tests.conftest import ServiceClient, bearer, given_client, given_runtime, token
 from tests.delegation.conftest import (
     MANAGER,
     MDT,
@@ -407,3 +411,57 @@ async def test_r8_a_change_noticed_reaches_the_oversight_owner_as_a_change_in_ne
     assert (review.reason, review.mdt_reassessment) == (ReviewReason.CHANGE_IN_NEED, False)
     assert one.review_id == two.review_id == review.review_id  # one review to consider
     assert "skin looks calmer" not in one.model_dump_json()
+
+
+# Standalone mode: the same code on SQLite
+
+
+@asynccontextmanager
+async def on_sqlite(tmp_path: Path, clock: MovableClock) -> AsyncIterator[tuple[AsyncClient, Any]]:
+    runtime = given_runtime(DELEGATION, f"sqlite+aiosqlite:///{tmp_path / 'delegation.db'}", clock)
+    await runtime.migrate()
+    try:
+        async with given_client(create_app(runtime)) as client:
+            yield client, runtime
+    finally:
+        await runtime.close()
+
+
+async def test_r16_r8_r17_delivery_and_oversight_visits_work_the_same_on_sqlite(
+    tmp_path: Path, clock: MovableClock
+) -> None:
+    async with on_sqlite(tmp_path, clock) as (client, runtime):
+        live = await given_live(client, runtime)
+        worker = as_worker(live.workers[0])
+        noticed = given_entry(live.delegation_id, change_noticed=True, change="swelling")
+        visit = await given_visit(client, worker, noticed, given_entry(live.delegation_id))
+        [first, _second] = visit.json()["entries"]
+        correction = {
+            "outcome": "partly_given",
+            "reason": "skin_broken",
+            "administered_at": MORNING,
+        }
+        corrected = await client.post(
+            f"/delivery-records/{first['id']}/correction", json=correction, headers=worker
+        )
+        tasks = await client.get("/delegated-tasks", headers=worker)
+        clock.move(timedelta(days=2))
+        missed = await client.get("/missed-applications", headers=MANAGER)
+        events = await published(runtime, ChangeNoticed)
+        oversight = {"visited_on": "2026-01-07", "findings": ["no_concerns"]}
+        visited = await client.post(
+            f"/delegations/{live.delegation_id}/oversight-visits",
+            json=oversight,
+            headers=PRACTITIONER,
+        )
+        due = await client.get("/oversight-visits/due", headers=PRACTITIONER)
+    assert visit.status_code == 201, visit.text
+    assert corrected.status_code == 201, corrected.text
+    assert [t["delegation_id"] for t in tasks.json()["items"]] == [live.delegation_id]
+    assert [(m["due_on"], m["slot"]) for m in missed.json()["items"]] == [
+        ("2026-01-06", 1),
+        ("2026-01-06", 2),
+    ]
+    assert len(events) == 1
+    assert visited.status_code == 201, visited.text
+    assert due.json() == {"items": [], "next_cursor": None}  # this decision set no interval
