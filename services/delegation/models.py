@@ -389,7 +389,19 @@ class DeliveryRecord(Base):
     names the one it corrects (each corrected at most once), never an update."""
 
     __tablename__ = "delivery_records"
-    __table_args__ = (Index("ix_delivery_records_delegation_id_due_on", "delegation_id", "due_on"),)
+    __table_args__ = (
+        Index("ix_delivery_records_delegation_id_due_on", "delegation_id", "due_on"),
+        # one first entry per scheduled application: two visits racing for it, one wins (409)
+        Index(
+            "uq_delivery_records_one_entry_per_application",
+            "delegation_id",
+            "due_on",
+            "slot",
+            unique=True,
+            postgresql_where=text("corrects IS NULL"),
+            sqlite_where=text("corrects IS NULL"),
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("delivery_visits.id"), index=True)

@@ -4,6 +4,7 @@ missed applications computed from the schedule; a change noticed raised to the o
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -275,6 +276,25 @@ async def test_a_care_worker_records_only_their_own_and_another_provider_nothing
     assert for_another.status_code == 403
     assert other_provider.status_code == 404
     assert practitioner.status_code == 403
+
+
+async def test_two_visits_racing_for_one_application_have_one_winner(
+    service_client: ServiceClient,
+) -> None:
+    async with service_client(DELEGATION) as (client, runtime):
+        live = await given_live(client, runtime)
+        entries = [
+            given_entry(live.delegation_id, slot=1, worker_id=str(worker))
+            for worker in live.workers
+        ]
+        responses = await asyncio.gather(
+            *(given_visit(client, MANAGER, entry) for entry in entries for _ in range(3))
+        )
+        listed = await client.get(
+            f"/delegations/{live.delegation_id}/delivery-records", headers=MANAGER
+        )
+    assert sorted(r.status_code for r in responses) == [201] + [409] * 5
+    assert len(listed.json()["items"]) == 1
 
 
 # Corrections

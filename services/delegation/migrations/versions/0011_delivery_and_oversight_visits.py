@@ -63,6 +63,14 @@ def upgrade() -> None:
     op.create_index(
         "ix_delivery_records_delegation_id_due_on", "delivery_records", ["delegation_id", "due_on"]
     )
+    op.create_index(
+        "uq_delivery_records_one_entry_per_application",
+        "delivery_records",
+        ["delegation_id", "due_on", "slot"],
+        unique=True,
+        postgresql_where=sa.text("corrects IS NULL"),
+        sqlite_where=sa.text("corrects IS NULL"),
+    )
     op.create_table(
         "oversight_visits",
         sa.Column("id", sa.Uuid, primary_key=True),
