@@ -140,12 +140,11 @@ async def standing_on(
 ) -> WorkerOnTask:
     """R16: one worker's standing on the delegation's task on a given day (the day of an
     application): named then (or left after it), competent and in date, or instructed."""
-    departed = await session.get(WorkerDeparture, (delegation.id, worker_id))
-    named = worker_id in workers_of(delegation)
-    if not named and (departed is None or departed.left_on <= on):
-        return WorkerOnTask(
-            worker_id, WorkerStanding.LEFT if departed else WorkerStanding.NOT_NAMED
-        )
+    if worker_id not in workers_of(delegation):
+        departed = await session.get(WorkerDeparture, (delegation.id, worker_id))
+        if departed is None or departed.left_on <= on:
+            standing = WorkerStanding.LEFT if departed else WorkerStanding.NOT_NAMED
+            return WorkerOnTask(worker_id, standing)
     rows = await session.scalars(
         select(Competence).where(
             Competence.worker_id == worker_id,
