@@ -402,6 +402,28 @@ async def test_the_schedule_the_support_plan_sets_is_what_missed_counts_against(
     ]
 
 
+async def test_r18_days_health_covered_after_a_handback_are_not_missed_by_social_care(
+    service_client: ServiceClient, clock: MovableClock
+) -> None:
+    async with service_client(DELEGATION) as (client, runtime):
+        live = await given_live(client, runtime)
+        clock.move(timedelta(days=1))  # 6 January: nobody competent is left; the task returns
+        for worker in live.workers:
+            await deliver(runtime, competence_lapsed(worker, on=date(2026, 1, 6)))
+        refused = await given_visit(
+            client,
+            as_worker(live.workers[0]),
+            given_entry(live.delegation_id, administered_at="2026-01-06T08:30:00+00:00"),
+        )
+        clock.move(timedelta(days=3))
+        missed = await client.get("/missed-applications", headers=MANAGER)
+    assert (refused.status_code, refused.json()["rule"]) == (422, "R16")
+    assert [(m["due_on"], m["slot"]) for m in missed.json()["items"]] == [
+        ("2026-01-05", 1),
+        ("2026-01-05", 2),
+    ]
+
+
 # A change noticed (R8)
 
 

@@ -3,12 +3,12 @@ recorded, and the applications missed (R16); every read of a person's record aud
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, String, and_, cast, exists, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, cast, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -240,9 +240,9 @@ async def missed_applications(
 ) -> tuple[list[Missed], str | None]:
     """The scheduled applications with no entry, by day, of the delegations the caller may see
     (provider staff: their organisation's); each person shown audited."""
-    found: list[Missed] = []
-    for delegation in await _delivered(session, user, where):
-        found += await _missed_of(session, delegation, where.first, where.last)
+    delivered = await _delivered(session, user, where)
+    facts = await _delivery_facts(session, delivered, where)
+    found = [m for d in (await session.scalars(delivered)).all() for m in facts.missed(d, where)]
     found.sort(key=lambda m: (m.due_on, str(m.delegation_id), m.slot))
     if cursor is not None:
         day, after, slot = pages.decode(cursor, 3)
@@ -258,7 +258,7 @@ async def missed_applications(
 
 async def _delivered(
     session: AsyncSession, user: CurrentUser, where: MissedFilter
-) -> Sequence[Delegation]:
+) -> Select[Delegation]:
     """Delegations that were live in the window: started, and not ended before it."""
     query = select(Delegation).where(
         Delegation.start_date.is_not(None),
@@ -276,46 +276,65 @@ async def _delivered(
     ):
         if value is not None:
             query = query.where(column == value)
-    return (await session.scalars(query.order_by(Delegation.id))).all()
+    return query.order_by(Delegation.id)
 
 
-async def _missed_of(
-    session: AsyncSession, delegation: Delegation, first: date, last: date
-) -> list[Missed]:
-    found, _source = await schedule(session, delegation)
-    assert delegation.start_date is not None  # only started delegations are delivered
-    first = max(first, delegation.start_date)
-    if delegation.ended_on is not None:
-        last = min(last, delegation.ended_on - timedelta(days=1))
-    if found is None or first > last:
-        return []
-    recorded: dict[date, set[int]] = {}
-    rows = await session.execute(
-        select(DeliveryRecord.due_on, DeliveryRecord.slot).where(
-            DeliveryRecord.delegation_id == delegation.id,
-            DeliveryRecord.due_on.between(first, last),
+@dataclass
+class DeliveryFacts:
+    """What missed applications are computed from, for every delegation of a list at once."""
+
+    schedules: dict[UUID, rules.Schedule]
+    recorded: dict[UUID, dict[date, set[int]]]
+    covered: dict[UUID, list[tuple[date, date | None]]]
+
+    def missed(self, delegation: Delegation, where: MissedFilter) -> list[Missed]:
+        found = self.schedules.get(delegation.id) or rules.schedule_from_frequency(
+            delegation.frequency
+        )
+        assert delegation.start_date is not None  # only started delegations are delivered
+        first, last = max(where.first, delegation.start_date), where.last
+        if delegation.ended_on is not None:
+            last = min(last, delegation.ended_on - timedelta(days=1))
+        if found is None or first > last:
+            return []
+        spans = [(a, b or last + timedelta(days=1)) for a, b in self.covered.get(delegation.id, [])]
+        recorded = self.recorded.get(delegation.id, {})
+        return [
+            Missed(delegation.id, delegation.person_id, delegation.task_code, day, slot)
+            for day, slot in rules.missed(
+                found, first, last, recorded, lambda d: any(a <= d < b for a, b in spans)
+            )
+        ]
+
+
+async def _delivery_facts(
+    session: AsyncSession, delivered: Select[Delegation], where: MissedFilter
+) -> DeliveryFacts:
+    """Schedules, current entries in the window and handbacks (R18), in three queries."""
+    ids = delivered.with_only_columns(Delegation.id).order_by(None).scalar_subquery()
+    facts = DeliveryFacts({}, {}, {})
+    for row in await session.scalars(
+        select(DeliverySchedule).where(DeliverySchedule.delegation_id.in_(ids))
+    ):
+        facts.schedules[row.delegation_id] = rules.Schedule(
+            row.times_per_day, frozenset(row.weekdays)
+        )
+    entries = await session.execute(
+        select(DeliveryRecord.delegation_id, DeliveryRecord.due_on, DeliveryRecord.slot).where(
+            DeliveryRecord.delegation_id.in_(ids),
+            DeliveryRecord.due_on.between(where.first, where.last),
             DeliveryRecord.slot.is_not(None),
             current(),
         )
     )
-    for day, slot in rows:
+    for delegation_id, day, slot in entries:
         if slot is not None:
-            recorded.setdefault(day, set()).add(slot)
-    covered = await _covered_days(session, delegation.id, last)
-    return [
-        Missed(delegation.id, delegation.person_id, delegation.task_code, day, slot)
-        for day, slot in rules.missed(found, first, last, recorded, covered)
-    ]
-
-
-async def _covered_days(
-    session: AsyncSession, delegation_id: UUID, last: date
-) -> Callable[[date], bool]:
-    """R18: the days Health covered the task after a handback (stopped, not yet closed)."""
-    rows = await session.execute(
-        select(Handback.stopped_on, Handback.closed_on).where(
-            Handback.delegation_id == delegation_id
+            facts.recorded.setdefault(delegation_id, {}).setdefault(day, set()).add(slot)
+    handbacks = await session.execute(
+        select(Handback.delegation_id, Handback.stopped_on, Handback.closed_on).where(
+            Handback.delegation_id.in_(ids)
         )
     )
-    spans = [(start, end or last + timedelta(days=1)) for start, end in rows]
-    return lambda day: any(start <= day < end for start, end in spans)
+    for delegation_id, stopped_on, closed_on in handbacks:
+        facts.covered.setdefault(delegation_id, []).append((stopped_on, closed_on))
+    return facts
