@@ -5,6 +5,8 @@ missed applications computed from the schedule; a change noticed raised to the o
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -194,6 +196,28 @@ async def test_an_application_not_given_needs_a_coded_reason_and_a_change_its_co
     assert no_reason.json()["errors"][0]["field"] == "entries[0].reason"
     assert no_code.json()["errors"][0]["field"] == "entries[0].change"
     assert future.json()["errors"][0]["field"] == "entries[0].administered_at"
+
+
+async def test_a_time_without_its_offset_and_a_forged_cursor_are_refused_naming_the_field(
+    service_client: ServiceClient,
+) -> None:
+    forged = base64.urlsafe_b64encode(json.dumps(["2026-01-05", "not-an-id", 1]).encode())
+    async with service_client(DELEGATION) as (client, runtime):
+        live = await given_live(client, runtime)
+        naive = await given_visit(
+            client,
+            as_worker(live.workers[0]),
+            given_entry(live.delegation_id, administered_at="2026-01-05T08:30:00"),
+        )
+        cursor = await client.get(
+            "/missed-applications", params={"cursor": forged.decode()}, headers=MANAGER
+        )
+        ancient = await client.get(
+            "/missed-applications", params={"to": "0001-01-01"}, headers=MANAGER
+        )
+    assert naive.json()["errors"][0]["field"] == "entries.0.administered_at"
+    assert cursor.json()["errors"][0]["field"] == "cursor"
+    assert ancient.json()["errors"][0]["field"] == "to"
 
 
 async def test_twice_a_day_takes_two_applications_then_asks_for_a_correction(

@@ -29,9 +29,10 @@ from services.delegation.schemas.delivery import (
     VisitRead,
 )
 from shared.auth import CurrentUser, Role, admits
+from shared.dates import EARLIEST, LATEST
 from shared.db import today
 from shared.errors import InvalidInput
-from shared.web import IdempotencyKey, Session, answer_replay, replayed
+from shared.web import IdempotencyKey, Session, answer_replay, problem_response, replayed
 
 router = APIRouter(tags=["delivery"])
 RECORDERS = (Role.CARE_WORKER, Role.PROVIDER_MANAGER)
@@ -83,6 +84,11 @@ async def task_read(
         oversight_interval_days=delegation.oversight_interval_days,
         conditions=await queries.conditions(session, delegation),
     )
+
+
+def plausible(field: str, day: date | None) -> None:
+    if day is not None and not EARLIEST <= day <= LATEST:
+        raise InvalidInput(field, f"a date from {EARLIEST} to {LATEST}")
 
 
 def me(user: CurrentUser) -> UUID:
@@ -150,7 +156,8 @@ async def records_read(
 @router.post(
     "/delivery-records",
     status_code=status.HTTP_201_CREATED,
-    responses=replayed(VisitRead),
+    responses=replayed(VisitRead)
+    | {404: problem_response("An entry names no delegation the caller's organisation carries")},
     summary="Record a visit's applications of delegated tasks (R16), all or none",
 )
 async def record_visit(
@@ -218,6 +225,8 @@ async def list_records(
     user: CurrentUser = admits(*READERS),
 ) -> RecordPage:
     """In the order recorded, a page at a time; within a legitimate relationship, audited."""
+    plausible("from", from_date)
+    plausible("to", to_date)
     found, next_cursor = await queries.records(
         session, user, delegation_id, (from_date, to_date), limit, cursor
     )
@@ -240,6 +249,8 @@ async def list_missed(
     not given for a coded reason is accounted for), by day; the four weeks to yesterday unless
     asked, at most 92 days; days Health covered after a handback are not counted (R18). Provider
     managers see their organisation's."""
+    plausible("from", from_date)
+    plausible("to", to_date)
     last = to_date or today(session) - timedelta(days=1)
     first = from_date or last - timedelta(days=27)
     if first > last or (last - first).days >= MAX_WINDOW_DAYS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, Select, String, and_, cast, exists, or_, select
@@ -72,8 +72,7 @@ async def named_tasks(
     if (people := people_filter(session, user)) is not None:
         query = query.where(Delegation.person_id.in_(people))
     if cursor is not None:
-        created_at, after = pages.decode(cursor, 2)
-        at, last = datetime.fromisoformat(str(created_at)), UUID(str(after))
+        at, last = pages.decode(cursor, pages.instant, UUID)
         query = query.where(
             or_(
                 Delegation.created_at > at,
@@ -200,8 +199,7 @@ async def records(
     if days[1] is not None:
         query = query.where(DeliveryRecord.due_on <= days[1])
     if cursor is not None:
-        recorded_at, after = pages.decode(cursor, 2)
-        at, last = datetime.fromisoformat(str(recorded_at)), UUID(str(after))
+        at, last = pages.decode(cursor, pages.instant, UUID)
         query = query.where(
             or_(
                 DeliveryRecord.recorded_at > at,
@@ -245,8 +243,8 @@ async def missed_applications(
     found = [m for d in (await session.scalars(delivered)).all() for m in facts.missed(d, where)]
     found.sort(key=lambda m: (m.due_on, str(m.delegation_id), m.slot))
     if cursor is not None:
-        day, after, slot = pages.decode(cursor, 3)
-        mark = (str(day), str(after), int(slot))
+        on, after, slot = pages.decode(cursor, pages.day, UUID, int)
+        mark = (on.isoformat(), str(after), slot)
         found = [m for m in found if (m.due_on.isoformat(), str(m.delegation_id), m.slot) > mark]
     page = found[:limit]
     await listed(session, user, "missed_applications", sorted({m.person_id for m in page}))

@@ -48,8 +48,7 @@ async def visits(
         .limit(limit + 1)
     )
     if cursor is not None:
-        day, after = pages.decode(cursor, 2)
-        on, last = date.fromisoformat(str(day)), UUID(str(after))
+        on, last = pages.decode(cursor, pages.day, UUID)
         query = query.where(
             or_(
                 OversightVisit.visited_on < on,
@@ -156,8 +155,9 @@ async def visits_due(
     if where.within_days is not None:
         found = [v for v in found if (v.next_due - on).days <= where.within_days]
     if cursor is not None:
-        day, after = pages.decode(cursor, 2)
-        found = [v for v in found if (v.next_due.isoformat(), str(v.delegation_id)) > (day, after)]
+        due_on, after = pages.decode(cursor, pages.day, UUID)
+        mark = (due_on.isoformat(), str(after))
+        found = [v for v in found if (v.next_due.isoformat(), str(v.delegation_id)) > mark]
     page = found[:limit]
     await listed(session, user, "oversight_visits_due", sorted({v.person_id for v in page}))
     if len(found) <= limit:

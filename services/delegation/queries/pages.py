@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
 
 from shared.errors import InvalidInput
 
@@ -14,12 +17,25 @@ def encode(*keys: object) -> str:
     return base64.urlsafe_b64encode(raw).decode()
 
 
-def decode(cursor: str, size: int) -> list[str | int]:
-    """The sort keys a cursor carries, as given; 422 naming `cursor` for anything else."""
+def decode(cursor: str, *parsers: Callable[[Any], Any]) -> list[Any]:
+    """The sort keys a cursor carries, each read by its parser (`date.fromisoformat`, `UUID`,
+    `int`); 422 naming `cursor` for anything this service did not give."""
     try:
         keys = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except ValueError:
-        keys = None
-    if not isinstance(keys, list) or len(keys) != size:
-        raise InvalidInput("cursor", "not a cursor this service gave")
-    return keys
+        if not isinstance(keys, list) or len(keys) != len(parsers):
+            raise ValueError(cursor)
+        return [parse(key) for parse, key in zip(parsers, keys, strict=True)]
+    except (ValueError, TypeError, AttributeError):
+        raise InvalidInput("cursor", "not a cursor this service gave") from None
+
+
+def instant(text: str) -> datetime:
+    """A timezone-aware instant, as `encode` wrote it."""
+    found = datetime.fromisoformat(text)
+    if found.tzinfo is None:
+        raise ValueError(text)
+    return found
+
+
+def day(text: str) -> date:
+    return date.fromisoformat(text)

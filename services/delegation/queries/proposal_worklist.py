@@ -62,8 +62,7 @@ async def proposals(
     if where.submitted_to is not None:
         query = query.where(Proposal.submitted_on <= where.submitted_to)
     if cursor is not None:
-        day, after = pages.decode(cursor, 2)
-        on, last = date.fromisoformat(str(day)), UUID(str(after))
+        on, last = pages.decode(cursor, pages.day, UUID)
         query = query.where(
             or_(
                 Proposal.submitted_on > on,

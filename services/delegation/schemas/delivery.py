@@ -4,19 +4,29 @@ schedule, each application recorded and those missed (R8, R16)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import AfterValidator, AwareDatetime, Field
 
 from services.delegation.domain.delegations import WorkerStanding
 from services.delegation.domain.delivery import ApplicationReason, Outcome
 from services.delegation.schemas import Input, Output
-from shared.dates import PastDate
+from shared.dates import EARLIEST, LATEST, PastDate
 from shared.events.delegation import NoticedChange
 from shared.events.vocabulary import Setting, TaskCategory
 
 OBSERVATIONS = "The worker's observations, in their words: kept here, never published"
+
+
+def _plausible(value: datetime) -> datetime:
+    if not EARLIEST <= value.date() <= LATEST:
+        raise ValueError(f"a time from {EARLIEST} to {LATEST}")
+    return value
+
+
+# A moment something happened, with its UTC offset (a time without one is refused).
+Instant = Annotated[AwareDatetime, AfterValidator(_plausible)]
 
 
 class ScheduleRead(Output):
@@ -83,7 +93,7 @@ class Happened(Input):
         description="R16: the worker who attended (required unless not given); a care worker "
         "records as themselves when not said",
     )
-    administered_at: datetime = Field(description="When, with its UTC offset")
+    administered_at: Instant = Field(description="When, with its UTC offset")
     observations: str | None = Field(default=None, max_length=4000, description=OBSERVATIONS)
     change_noticed: bool = False
     change: NoticedChange | None = Field(
