@@ -132,9 +132,30 @@ async def test_the_named_tasks_page_with_a_cursor(service_client: ServiceClient)
         bad = await client.get(
             "/delegated-tasks", params={"cursor": "x"}, headers=as_worker(worker)
         )
-    assert [t["delegation_id"] for t in first.json()["items"]] == [ids[0]]
-    assert [t["delegation_id"] for t in second.json()["items"]] == [ids[1]]
+    pages = first.json()["items"] + second.json()["items"]
+    assert sorted(t["delegation_id"] for t in pages) == sorted(ids)  # one clock tick: by id
     assert second.json()["next_cursor"] is None
     assert first.json()["items"][0]["may_carry_out_today"] is False  # awaiting its gates
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "cursor"
+
+
+async def test_r16_a_named_care_worker_reads_the_tasks_delivery_records_and_a_stranger_does_not(
+    service_client: ServiceClient,
+) -> None:
+    async with service_client(DELEGATION) as (client, runtime):
+        live = await given_live(client, runtime)
+        entry = {
+            "delegation_id": live.delegation_id,
+            "outcome": "given",
+            "administered_at": "2026-01-05T08:30:00+00:00",
+        }
+        recorded = await client.post(
+            "/delivery-records", json={"entries": [entry]}, headers=as_worker(live.workers[0])
+        )
+        url = f"/delegations/{live.delegation_id}/delivery-records"
+        colleague = await client.get(url, headers=as_worker(live.workers[1]))
+        stranger = await client.get(url, headers=as_worker(uuid.uuid4()))
+    assert recorded.status_code == 201, recorded.text
+    assert [e["worker_id"] for e in colleague.json()["items"]] == [str(live.workers[0])]
+    assert stranger.status_code == 404
