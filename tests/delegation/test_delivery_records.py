@@ -14,12 +14,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from httpx import AsyncClient
 
 from services.delegation.domain import delivery as rules
+from services.delegation.domain.delegations import DelegationState, WorkerStanding
 from services.delegation.main import SPEC as DELEGATION
 from shared.auth import Role
 from shared.clock import MovableClock
+from shared.errors import RuleViolation
 from shared.events.delegation import ChangeNoticed, NoticedChange, ReviewDue, ReviewReason
 from shared.testing.events import deliver, published
 from shared.web import create_app
@@ -87,6 +90,34 @@ def test_an_application_not_given_for_a_coded_reason_is_accounted_for_not_missed
         (day + timedelta(days=2), 1),
         (day + timedelta(days=2), 2),
     ]
+
+
+@pytest.mark.parametrize(
+    ("state", "suspension", "rule"),
+    [
+        (DelegationState.AWAITING_GATES, None, "R16"),
+        (DelegationState.SUSPENDED, "no_competent_worker", "R16"),
+        (DelegationState.SUSPENDED, "consent_withdrawn", "R7"),
+        (DelegationState.CLINICALLY_SUSPENDED, None, "R18"),
+        (DelegationState.HANDED_BACK, None, "R18"),
+    ],
+)
+def test_r16_an_application_of_a_task_not_live_names_the_rule_that_stopped_it(
+    state: DelegationState, suspension: str | None, rule: str
+) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        rules.check_live(state, suspension, "entries[0].delegation_id")
+    assert refused.value.rule == rule
+    rules.check_live(DelegationState.LIVE, None, "entries[0].delegation_id")
+
+
+def test_a_worker_must_be_competent_or_instructed_on_the_day() -> None:
+    day, worker = date(2026, 1, 5), uuid.uuid4()
+    for standing in (WorkerStanding.IN_DATE, WorkerStanding.INSTRUCTED):
+        rules.check_worker(worker, standing, day, "w")
+    for standing in (WorkerStanding.LAPSED, WorkerStanding.NOT_NAMED, WorkerStanding.LEFT):
+        with pytest.raises(RuleViolation, match="may not carry out"):
+            rules.check_worker(worker, standing, day, "w")
 
 
 # Recording
@@ -173,6 +204,7 @@ async def test_r16_a_delegation_that_is_not_live_takes_no_applications(
         await given_accepted(client, delegation_id, [worker])
         response = await given_visit(client, as_worker(worker), given_entry(delegation_id))
     assert (response.status_code, response.json()["rule"]) == (422, "R16")
+    assert response.json()["field"] == "entries[0].delegation_id"
     assert "awaiting_gates" in response.json()["detail"]
 
 

@@ -106,7 +106,7 @@ def check_application(entry: Application, field: str) -> None:
         raise InvalidInput(f"{field}.change", "a change noticed is given its code, and only then")
 
 
-def check_live(state: DelegationState, suspension: str | None) -> None:
+def check_live(state: DelegationState, suspension: str | None, field: str) -> None:
     """R16 (and the gate that stopped it): the task is carried out only while it is live."""
     if state is DelegationState.LIVE:
         return
@@ -116,7 +116,9 @@ def check_live(state: DelegationState, suspension: str | None) -> None:
     elif state in (DelegationState.CLINICALLY_SUSPENDED, DelegationState.HANDED_BACK):
         rule = "R18"
     raise RuleViolation(
-        rule, f"the delegation is {state.value}: its task may be carried out only while live"
+        rule,
+        f"the delegation is {state.value}: its task may be carried out only while live",
+        field=field,
     )
 
 

@@ -79,7 +79,8 @@ async def record_visit(
     recorded = []
     for index, entry in enumerate(entries):
         delegation, field = delegations[entry.delegation_id], f"entries[{index}]"
-        rules.check_live(DelegationState(delegation.status), delegation.suspension_reason)
+        state = DelegationState(delegation.status)
+        rules.check_live(state, delegation.suspension_reason, f"{field}.delegation_id")
         day = entry.due_on or entry.administered_at.date()
         slot_field = f"{field}.slot"
         taken = await queries.slots_taken(session, delegation.id, day)
