@@ -28,6 +28,7 @@ from shared.testing.events import deliver, published
 from shared.web import create_app
 from tests.conftest import ServiceClient, bearer, given_client, given_runtime, token
 from tests.delegation.conftest import (
+    GP_PRACTITIONER,
     MANAGER,
     MDT,
     PRACTITIONER,
@@ -563,3 +564,21 @@ async def test_r16_r8_r17_delivery_and_oversight_visits_work_the_same_on_sqlite(
     assert len(events) == 1
     assert visited.status_code == 201, visited.text
     assert due.json() == {"items": [], "next_cursor": None}  # this decision set no interval
+
+
+async def test_r8_the_oversight_owner_lists_the_changes_noticed_on_the_tasks_it_oversees(
+    service_client: ServiceClient,
+) -> None:
+    async with service_client(DELEGATION) as (client, runtime):
+        live = await given_live(client, runtime)
+        worker = as_worker(live.workers[0])
+        noticed = given_entry(live.delegation_id, change_noticed=True, change="swelling")
+        await given_visit(client, worker, noticed, given_entry(live.delegation_id))
+        owner = await client.get("/changes-noticed", headers=PRACTITIONER)
+        gp = await client.get("/changes-noticed", headers=GP_PRACTITIONER)
+        provider = await client.get("/changes-noticed", headers=MANAGER)
+    [change] = owner.json()["items"]
+    assert (change["change"], change["delegation_id"]) == ("swelling", live.delegation_id)
+    assert change["observations"] == "skin looks calmer"  # the owner reads the worker's words
+    assert gp.json()["items"] == []  # not the owner of this task
+    assert provider.status_code == 403

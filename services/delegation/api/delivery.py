@@ -262,3 +262,22 @@ async def list_missed(
     found, next_cursor = await queries.missed_applications(session, user, where, limit, cursor)
     items = [MissedRead.model_validate(m) for m in found]
     return MissedPage(items=items, next_cursor=next_cursor)
+
+
+@router.get(
+    "/changes-noticed", summary="Changes care workers noticed, for the oversight owner (R8)"
+)
+async def list_changes_noticed(
+    session: Session,
+    oversight_owner: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    user: CurrentUser = admits(Role.REGISTERED_PRACTITIONER, Role.MDT_MEMBER),
+) -> RecordPage:
+    """Each application at which a change was noticed (its current entry), oldest first, of the
+    tasks the owner oversees: a practitioner's own organisation's unless another is named. Each
+    raised a change-in-need review to consider (R26); each person shown audited."""
+    found, next_cursor = await queries.changes_noticed(
+        session, user, oversight_owner, limit, cursor
+    )
+    return RecordPage(items=await records_read(session, found), next_cursor=next_cursor)

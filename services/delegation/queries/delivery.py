@@ -32,6 +32,7 @@ from services.delegation.queries.delegations import (
     people_filter,
     readable,
 )
+from shared import organisations
 from shared.access import listed
 from shared.auth import CurrentUser, Role
 from shared.errors import NotFound
@@ -336,3 +337,44 @@ async def _delivery_facts(
     for delegation_id, stopped_on, closed_on in handbacks:
         facts.covered.setdefault(delegation_id, []).append((stopped_on, closed_on))
     return facts
+
+
+async def changes_noticed(
+    session: AsyncSession,
+    user: CurrentUser,
+    oversight_owner: str | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[Sequence[DeliveryRecord], str | None]:
+    """R8: the changes care workers noticed (current entries), oldest first, of the tasks an
+    owner oversees: a practitioner's own organisation's unless another is named; each person
+    shown audited."""
+    owner = oversight_owner
+    if owner is not None:
+        await organisations.named(session, owner, "oversight_owner")  # R2
+    elif user.role is Role.REGISTERED_PRACTITIONER:
+        owner = user.organisation
+    query = (
+        select(DeliveryRecord)
+        .join(Delegation, Delegation.id == DeliveryRecord.delegation_id)
+        .where(DeliveryRecord.change_noticed.is_(True), current())
+        .order_by(DeliveryRecord.recorded_at, DeliveryRecord.id)
+        .limit(limit + 1)
+    )
+    if owner is not None:
+        query = query.where(Delegation.oversight_owner == owner)
+    if (people := people_filter(session, user)) is not None:
+        query = query.where(DeliveryRecord.person_id.in_(people))
+    if cursor is not None:
+        at, last = pages.decode(cursor, pages.instant, UUID)
+        query = query.where(
+            or_(
+                DeliveryRecord.recorded_at > at,
+                and_(DeliveryRecord.recorded_at == at, DeliveryRecord.id > last),
+            )
+        )
+    rows = (await session.scalars(query)).all()
+    page = rows[:limit]
+    await listed(session, user, "changes_noticed", sorted({r.person_id for r in page}))
+    more = len(rows) > limit
+    return page, pages.encode(page[-1].recorded_at.isoformat(), page[-1].id) if more else None
