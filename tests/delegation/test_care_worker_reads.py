@@ -55,6 +55,7 @@ async def test_r16_r17_a_named_care_worker_reads_schedule_oversight_contact_and_
     assert (task["oversight_kind"], task["oversight_owner"]) == ("community_health_services", "LPT")
     assert (task["standing"], task["may_carry_out_today"]) == ("in_date", True)
     assert task["conditions"] == []
+    assert task["training_plan_id"] is not None  # R24: the plan they were trained under
     assert listed.json()["next_cursor"] is None
 
 

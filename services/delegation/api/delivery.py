@@ -13,7 +13,7 @@ from services.delegation.domain.delegations import DelegationState
 from services.delegation.domain.delivery import MAX_WINDOW_DAYS, MAY_CARRY_OUT
 from services.delegation.handlers import delivery as handlers
 from services.delegation.handlers import gates
-from services.delegation.models import Delegation, DeliveryRecord, Instruction
+from services.delegation.models import Delegation, DeliveryRecord, Instruction, TrainingPlan
 from services.delegation.queries import delivery as queries
 from services.delegation.schemas.delivery import (
     DelegatedTaskPage,
@@ -61,6 +61,7 @@ async def task_read(
     conditions, and whether they may do it today (R16)."""
     mine = await gates.standing_on(session, delegation, worker_id, today(session))
     instruction = await session.get(Instruction, (delegation.id, worker_id))
+    plan = await session.get(TrainingPlan, (delegation.id, worker_id))
     live = delegation.status == DelegationState.LIVE
     return DelegatedTaskRead(
         delegation_id=delegation.id,
@@ -75,6 +76,7 @@ async def task_read(
         may_carry_out_today=live and mine.standing in MAY_CARRY_OUT,
         competence_valid_until=mine.valid_until,
         instructed_on=instruction.instructed_on if instruction is not None else None,
+        training_plan_id=plan.plan_id if plan is not None else None,
         needs_specific_training=delegation.needs_specific_training,
         frequency=delegation.frequency,
         schedule=await schedule_read(session, delegation),

@@ -66,6 +66,9 @@ class DelegatedTaskRead(Output):
     instructed_on: date | None = Field(
         default=None, description="A 5.13: the instruction that stands for training"
     )
+    training_plan_id: UUID | None = Field(
+        default=None, description="R24: the caller's training plan for the task (training service)"
+    )
     needs_specific_training: bool
     frequency: str
     schedule: ScheduleRead | None
