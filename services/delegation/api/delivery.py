@@ -162,7 +162,7 @@ async def records_read(
     | {404: problem_response("An entry names no delegation the caller's organisation carries")},
     summary="Record a visit's applications of delegated tasks (R16), all or none",
 )
-async def record_visit(
+async def record_applications(
     body: VisitCreate,
     response: Response,
     session: Session,

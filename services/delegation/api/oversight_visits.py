@@ -36,7 +36,7 @@ Cursor = Annotated[str | None, Query(max_length=400)]
     responses=replayed(OversightVisitRead),
     summary="The clinical oversight owner records a visit to the task (R17)",
 )
-async def record_visit(
+async def record_oversight_visit(
     delegation_id: UUID,
     body: OversightVisitCreate,
     response: Response,
