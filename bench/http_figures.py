@@ -28,7 +28,7 @@ from shared.settings import ServiceSettings
 from shared.testing.servers import Server
 from shared.transport import ensure_topics
 from tests.assessment.conftest import given_person_body
-from tests.delegation.conftest import given_decision_body, given_proposal_body
+from tests.delegation.conftest import given_decision_body, given_proposal_body, given_related
 
 SERVICES = registry.by_name()
 
@@ -69,9 +69,11 @@ def service_process(name: str, url: str, port: int, extra: dict[str, str]) -> Pr
     return Process(python("-m", f"services.{name}.main"), f"http://127.0.0.1:{port}/ready", env)
 
 
-async def given_proposals(base: str, count: int) -> list[str]:
+async def given_proposals(base: str, count: int, runtime: Runtime) -> list[str]:
     people = [uuid.uuid4() for _ in range(50)]
     practitioner = bearer(Role.REGISTERED_PRACTITIONER, "LPT")
+    for person_id in people:  # LPT assessed them: the relationship a proposal needs
+        await given_related(runtime, person_id, "LPT")
 
     async def propose(client: httpx.AsyncClient, i: int) -> httpx.Response:
         body = given_proposal_body(people[i % len(people)])
@@ -97,7 +99,7 @@ async def decision_endpoint(pg: Server, broker: Server, quick: bool = False) -> 
     decision = given_decision_body()
     with service_process("delegation", runtime.settings.database_url, port, {}):
         api = f"http://127.0.0.1:{port}"
-        ids = await given_proposals(api, THROUGHPUT_REQUESTS + RATE * SECONDS)
+        ids = await given_proposals(api, THROUGHPUT_REQUESTS + RATE * SECONDS, runtime)
 
         async def decide(client: httpx.AsyncClient, i: int) -> httpx.Response:
             return await client.post(f"/proposals/{ids[i]}/decision", json=decision, headers=mdt)

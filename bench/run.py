@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from bench import http_figures, pipeline, start_figures
+from bench import http_figures, pipeline, recharge, start_figures
 from bench.common import Row
 from bench.cores import pin_load_generator
 from bench.processes import ROOT
@@ -33,6 +33,7 @@ SECTIONS: list[tuple[Section, bool]] = [
     (http_figures.commit_to_effect, True),
     (pipeline.relay_and_replay, True),
     (start_figures.cold_start_and_memory, False),
+    (recharge.monthly_recharge_run, False),
 ]
 
 

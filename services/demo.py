@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,22 @@ class Demo:
 
     def call(self, method: str, path: str, role: Role, org: str, body: Json | None = None) -> Json:
         response = self.http.request(method, path, json=body, headers=self.auth(role, org))
+        if response.status_code >= 400:
+            raise SystemExit(f"{method} {path} -> {response.status_code}: {response.text}")
+        result: Json = response.json()
+        return result
+
+    def call_once_known(
+        self, method: str, path: str, role: Role, org: str, body: Json | None = None
+    ) -> Json:
+        """A write about a person, sent as soon as this service has heard of the caller's
+        organisation's relationship with them (404 until then); one key makes it one write."""
+        headers = self.auth(role, org) | {"Idempotency-Key": str(uuid.uuid4())}
+        for _ in range(100):
+            response = self.http.request(method, path, json=body, headers=headers)
+            if response.status_code != 404:
+                break
+            time.sleep(0.1)
         if response.status_code >= 400:
             raise SystemExit(f"{method} {path} -> {response.status_code}: {response.text}")
         result: Json = response.json()
@@ -141,7 +158,7 @@ def play(demo: Demo) -> None:
         "The District Nurse proposes the steroid cream to the ward MDT (R9, R13)",
         "POST /delegation/proposals",
     )
-    proposal = demo.call(
+    proposal = demo.call_once_known(
         "POST",
         "/delegation/proposals",
         *practitioner,
@@ -157,6 +174,7 @@ def play(demo: Demo) -> None:
                 "professional_body": "NMC",
                 "registration_number": "12A3456E",
                 "competent_in_task": True,
+                "competence_basis": "core_professional_practice",
             },
             "contact_arrangements": "District Nurse visits every ten days; call the LPT hub",
         },
@@ -176,8 +194,24 @@ def play(demo: Demo) -> None:
             "person_involved": True,
             "family_or_carers_involved": True,
             "members": [
-                {"discipline": "registered_nurse", "organisation": CHS},
-                {"discipline": "social_worker", "organisation": CITY},
+                {
+                    "staff_id": "district-nurse-1",
+                    "discipline": "registered_nurse",
+                    "organisation": CHS,
+                    "present": True,
+                },
+                {
+                    "staff_id": "social-worker-1",
+                    "discipline": "social_worker",
+                    "organisation": CITY,
+                    "present": True,
+                },
+                {  # the ICB's continuing healthcare nurse, who records the decision
+                    "staff_id": "chc-nurse-1",
+                    "discipline": "registered_nurse",
+                    "organisation": ICB,
+                    "present": True,
+                },
             ],
             "risk": {
                 "stability": "stable",
@@ -233,7 +267,8 @@ def play(demo: Demo) -> None:
     demo.events()
 
     demo.step(
-        "The training plan is agreed (R24, R25)", "POST /training/training-plans/{id}/agreement"
+        "The provider, then the District Nurse, agree the training plan (R24, R25)",
+        "POST /training/training-plans/{id}/agreement, .../practitioner-agreement",
     )
     plans = demo.until(
         "GET",
@@ -243,6 +278,9 @@ def play(demo: Demo) -> None:
     )
     plan = next(p for p in plans if p["delegation_id"] == delegation)
     demo.call("POST", f"/training/training-plans/{plan['id']}/agreement", *manager, PLAN)
+    demo.call(
+        "POST", f"/training/training-plans/{plan['id']}/practitioner-agreement", *practitioner
+    )
     demo.events()
 
     demo.step(
@@ -291,14 +329,14 @@ def play(demo: Demo) -> None:
     demo.events()
 
     demo.step(
-        "It fits the support plan without alteration: no extra cost (R19)",
+        "It fits the support plan without alteration: no extra cost to the council (R11, R19)",
         "GET /funding/delegations/{id}/funding",
     )
     funded = demo.until(
         "GET",
         f"/funding/delegations/{delegation}/funding",
         Role.COMMISSIONER,
-        ICB,
+        CITY,
         lambda f: len(f.get("segments", [])) >= 1,
     )
     print(f"    extra minutes a week: {funded['minutes_per_week']}; payer {funded['payer']}")

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import NullPool
@@ -181,13 +181,13 @@ class SessionContext:
 _CONTEXT = "llr.context"
 
 
-def context_of(session: AsyncSession) -> SessionContext:
+def context_of(session: AsyncSession | Session) -> SessionContext:
     """The one accessor for the service, clock and settings a session was opened with."""
     context: SessionContext = session.info[_CONTEXT]
     return context
 
 
-def now(session: AsyncSession) -> datetime:
+def now(session: AsyncSession | Session) -> datetime:
     """The current instant on the service's clock (tests and journeys move it)."""
     return context_of(session).clock.now()
 

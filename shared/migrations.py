@@ -235,3 +235,35 @@ def drop_plumbing_p003() -> None:
     op.drop_index("ix_relationships_organisation", table_name="relationships")
     op.drop_table("relationships")
     op.drop_table("organisations")
+
+
+# Revision p004 of every service (frozen): the register's national ODS codes. The platform's own
+# code stays the key tokens carry; the national code is a column beside it, filled here for the
+# default register's entries (a register seeded from another file fills its own on seeding).
+_NATIONAL_ODS_CODES_P004 = {
+    "LLR-ICB": "QK1",
+    "LEICESTER-CITY-COUNCIL": "E06000016",
+    "LEICESTERSHIRE-COUNTY-COUNCIL": "E10000018",
+    "RUTLAND-COUNTY-COUNCIL": "E06000017",
+    "LPT": "RT5",
+    "UHL": "RWE",
+    "MLCSU": "0CX",
+    "C82001": "C82001",
+}
+
+
+def create_plumbing_p004() -> None:
+    with op.batch_alter_table("organisations", recreate="never") as batch:
+        batch.add_column(sa.Column("national_ods_code", sa.String(20), nullable=True))
+    register = sa.table(
+        "organisations", sa.column("ods_code", sa.String), sa.column("national_ods_code", sa.String)
+    )
+    for code, national in _NATIONAL_ODS_CODES_P004.items():
+        op.execute(
+            register.update().where(register.c.ods_code == code).values(national_ods_code=national)
+        )
+
+
+def drop_plumbing_p004() -> None:
+    with op.batch_alter_table("organisations") as batch:
+        batch.drop_column("national_ods_code")

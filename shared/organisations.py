@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Boolean, Column, String, Table, select
+from sqlalchemy import Boolean, Column, String, Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.auth import CurrentUser, Role
@@ -32,6 +32,9 @@ organisations = Table(
     Column("name", String(200), nullable=False),
     Column("kind", String(30), nullable=False),
     Column("ipcb_member", Boolean, nullable=False),
+    # The national ODS code (revision p004): `ods_code` is the platform's own key, which tokens
+    # carry and which is an ODS code only for some entries (RT5); this one is always national.
+    Column("national_ods_code", String(20), nullable=True),
 )
 
 
@@ -41,11 +44,13 @@ class Organisation:
     name: str
     kind: OrganisationKind
     ipcb_member: bool
+    national_ods_code: str | None = None
 
     @staticmethod
     def of(row: Any) -> Organisation:
         """The organisation a row of the register holds."""
-        return Organisation(row.ods_code, row.name, OrganisationKind(row.kind), row.ipcb_member)
+        kind = OrganisationKind(row.kind)
+        return Organisation(row.ods_code, row.name, kind, row.ipcb_member, row.national_ods_code)
 
     @property
     def is_health(self) -> bool:
@@ -62,7 +67,8 @@ class Organisation:
 
 
 def read_seed(path: Path) -> list[Organisation]:
-    """The register's first entries, from a CSV: ods_code, name, kind, ipcb_member."""
+    """The register's first entries, from a CSV: ods_code, name, kind, ipcb_member and the
+    optional national_ods_code (other columns, such as a note on a code's source, are ignored)."""
     with path.open(newline="") as handle:
         return [
             Organisation(
@@ -70,6 +76,7 @@ def read_seed(path: Path) -> list[Organisation]:
                 row["name"].strip(),
                 OrganisationKind(row["kind"].strip()),
                 row["ipcb_member"].strip().lower() == "true",
+                (row.get("national_ods_code") or "").strip() or None,
             )
             for row in csv.DictReader(handle)
         ]
@@ -81,18 +88,31 @@ def _row(organisation: Organisation) -> dict[str, object]:
         "name": organisation.name,
         "kind": organisation.kind.value,
         "ipcb_member": organisation.ipcb_member,
+        "national_ods_code": organisation.national_ods_code,
     }
 
 
 async def seed(session: AsyncSession, path: Path) -> None:
     """Add the file's organisations that are not in the register yet (entries changed since by
-    governance keep their change)."""
-    await insert_absent(session, organisations, [_row(o) for o in read_seed(path)])
+    governance keep their change), and the file's national ODS code to an entry without one."""
+    entries = read_seed(path)
+    await insert_absent(session, organisations, [_row(o) for o in entries])
+    for entry in (e for e in entries if e.national_ods_code):
+        await session.execute(
+            update(organisations)
+            .where(
+                organisations.c.ods_code == entry.ods_code,
+                organisations.c.national_ods_code.is_(None),
+            )
+            .values(national_ods_code=entry.national_ods_code)
+        )
 
 
 async def on_registered(session: AsyncSession, event: OrganisationRegistered) -> None:
     """Governance registered an organisation or changed its entry: every service keeps it."""
-    organisation = Organisation(event.ods_code, event.name, event.kind, event.ipcb_member)
+    organisation = Organisation(
+        event.ods_code, event.name, event.kind, event.ipcb_member, event.national_ods_code
+    )
     await upsert(session, organisations, _row(organisation))
 
 

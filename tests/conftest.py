@@ -104,10 +104,12 @@ def free_port() -> int:
 def standalone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     data = tmp_path_factory.mktemp("standalone")
     port = free_port()
+    # Its log goes to a file: a pipe nobody reads fills (64 KiB) and blocks the platform.
+    log = data / "standalone.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "services.standalone", "--port", str(port), "--data", str(data)],
         cwd=repo_root(),
-        stdout=subprocess.PIPE,
+        stdout=log.open("w"),
         stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -124,7 +126,7 @@ def standalone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
                 except httpx.HTTPError:
                     pass
                 if process.poll() is not None:
-                    raise AssertionError(process.stdout.read() if process.stdout else "exited")
+                    raise AssertionError(log.read_text())
                 if time.monotonic() > deadline:
                     raise AssertionError("the standalone platform did not answer in 120 s")
                 time.sleep(0.1)

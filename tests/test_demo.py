@@ -26,4 +26,4 @@ def test_the_demo_plays_the_case_study_to_a_live_delegation_at_no_extra_cost(
     assert "already running" in done.stdout
     for event in ("PersonRegistered", "DelegationDecided", "TaskDelegated", "FundingApportioned"):
         assert event in done.stdout
-    assert "extra minutes a week: 0; payer LLR-ICB" in done.stdout
+    assert "extra minutes a week: 0; payer LEICESTER-CITY-COUNCIL" in done.stdout  # R11, R19

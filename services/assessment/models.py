@@ -165,3 +165,18 @@ class EqualityReport(Base):
     period_start: Mapped[date]
     period_end: Mapped[date]
     compiled_at: Mapped[datetime]
+
+
+class PersonIdentifier(Base):
+    """A local system's identifier for a person (LAS, Mosaic, SystmOne, RiO): one person per
+    value in each system. Kept here only, like the NHS number."""
+
+    __tablename__ = "person_identifiers"
+    __table_args__ = (UniqueConstraint("system", "value"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    person_id: Mapped[UUID] = mapped_column(ForeignKey("people.id"), index=True)
+    system: Mapped[str] = mapped_column(String(20))  # IdentifierSystem
+    value: Mapped[str] = mapped_column(String(20))
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime]

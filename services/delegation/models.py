@@ -6,10 +6,10 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text, true
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, text, true
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session
 
-from shared.db import TYPE_ANNOTATION_MAP, JSONDocument, Versioned, new_metadata
+from shared.db import TYPE_ANNOTATION_MAP, JSONDocument, Versioned, new_metadata, now
 
 
 class Base(DeclarativeBase):
@@ -39,6 +39,9 @@ class Task(Base):
     # A 5.13: medication prompts, eye drops need an instruction record, not a training plan.
     needs_specific_training: Mapped[bool] = mapped_column(default=True, server_default=true())
     ruled_from: Mapped[date | None]  # the effective date of the ruling that shaped the entry
+    # The SNOMED CT concept the IPCB chose for the task (data from its ruling, never code's).
+    snomed_concept_id: Mapped[str | None] = mapped_column(String(18), default=None)
+    snomed_display: Mapped[str | None] = mapped_column(String(255), default=None)
 
 
 class Person(Base):
@@ -225,6 +228,18 @@ class Delegation(Versioned, Base):
     # R19: the new support plan the MDT agreed when the task does not fit the one it had
     support_plan_id: Mapped[uuid.UUID | None]
     support_plan_version: Mapped[int | None]
+    # when it last changed (FHIR meta.lastUpdated, _lastUpdated search); stamped on every update
+    updated_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+@event.listens_for(Delegation, "before_insert")
+@event.listens_for(Delegation, "before_update")
+def _stamp_update(_mapper: Any, _connection: Any, delegation: Delegation) -> None:
+    """Every change to a delegation is a versioned update: the same flush records when, on
+    the service's clock, so no handler can forget it (a column, not a handler's duty)."""
+    session = object_session(delegation)
+    if session is not None:
+        delegation.updated_at = now(session)
 
 
 class Review(Versioned, Base):
@@ -289,6 +304,8 @@ class CatalogueRuling(Base):
     effective_from: Mapped[date] = mapped_column(index=True)
     received_on: Mapped[date]
     applied_on: Mapped[date | None]
+    snomed_concept_id: Mapped[str | None] = mapped_column(String(18), default=None)
+    snomed_display: Mapped[str | None] = mapped_column(String(255), default=None)
 
 
 class Handback(Versioned, Base):

@@ -28,4 +28,10 @@ Information governance: a person's funding, packages and disputes are read only 
 organisation concerned that has a legitimate relationship with the person (others get 404), and
 every read is audited; a statement shows the caller's organisation's own lines. Events carry
 codes and fixed words: a dispute's note, a gap's reason and a delegation's end reason stay here.
+Recharge statements (`/recharges`, docs/finance-export.md): per commissioning organisation and
+monthly or four-weekly period, the lines a finance system imports (commissioner, payer, provider
+and the organisation's reference for it, service element and its cost code, units, rate, amount
+in pence), as JSON or CSV. A finance officer issues a period once it has ended; it is frozen, and
+later changes to its days come as adjustment lines, naming it, in the period after the latest
+issued one.
 """

@@ -222,3 +222,37 @@ class Settlement(Base):
     settled_on: Mapped[date]
     lines: Mapped[dict[str, Any]]
     framework_version: Mapped[int | None] = mapped_column(default=None)  # R29
+
+
+class RechargeStatement(Base):
+    """An organisation's recharge statement for a period, issued: frozen, its lines as issued
+    and the finance codes they carried then."""
+
+    __tablename__ = "recharge_statements"
+    __table_args__ = (UniqueConstraint("organisation", "period_start"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    organisation: Mapped[str] = mapped_column(String(200), index=True)
+    cadence: Mapped[str] = mapped_column(String(20))  # Cadence
+    period_start: Mapped[date]
+    period_end: Mapped[date]  # excluded
+    # {"lines": [...], "codes": {"provider": {...}, "service_element": {...}}}
+    document: Mapped[dict[str, Any]]
+    total_pence: Mapped[int]
+    issued_by: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[datetime]
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+
+class FinanceCode(Base):
+    """An organisation's own code in its finance system: its reference for a provider, or its
+    cost code for a service element."""
+
+    __tablename__ = "finance_codes"
+
+    organisation: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # FinanceCodeKind
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    code: Mapped[str] = mapped_column(String(50))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime]

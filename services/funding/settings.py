@@ -1,5 +1,7 @@
 """The funding service's settings (environment variables prefixed FUNDING_)."""
 
+from datetime import date
+
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -16,3 +18,5 @@ class Settings(ServiceSettings):
     health_commissioner: str = "LLR-ICB"
     # What a TaskDelegated's accountable_organisation says when the funding decision is pending.
     undecided_organisations: tuple[str, ...] = ("UNDECIDED", "PENDING", "")
+    # Recharge statements: four-weekly periods run 28 days at a time from this Monday.
+    four_weekly_anchor: date = date(2025, 3, 31)

@@ -160,6 +160,8 @@ class DisputeCase(Versioned, Base):
     # its weekly cost when raised (an outcome in weekly pence adds up to it)
     subject_kind: Mapped[str | None] = mapped_column(String(30))
     weekly_cost_pence: Mapped[int | None]
+    # R11: parties the outcome may not name to pay (a council, for a task failing the s.22 test)
+    may_not_pay: Mapped[list[str] | None] = mapped_column(JSONDocument)
     raised_on: Mapped[date]
     opened_at: Mapped[datetime]
     stage: Mapped[str] = mapped_column(String(30))

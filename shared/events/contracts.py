@@ -309,6 +309,8 @@ EXAMPLE_STRINGS = {
     "ce_type": "uk.nhs.llr.assessment.PersonRegistered.v1",
     "ce_id": "0b7e6a52-3f7c-4f0e-9a57-3d1f0c2b9e11",
     "error": "ValueError('example')",
+    "snomed_concept_id": "404684003",
+    "snomed_display": "Clinical finding",
 }
 EXAMPLE_DATE = date(2026, 4, 1)
 EXAMPLE_TIME = datetime(2026, 4, 1, 9, 30, tzinfo=UTC)

@@ -160,6 +160,8 @@ class DisputeRaised(FundingEvent):
     subject_id: UUID | None = None
     # The subject's weekly cost when raised: an outcome in weekly pence adds up to it (R22).
     weekly_cost_pence: int | None = None
+    # R11: parties an outcome may not name to pay (the council, for a task failing the s.22 test)
+    may_not_pay: list[str] = []
 
 
 class DisputeSettled(FundingEvent):

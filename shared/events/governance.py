@@ -6,6 +6,8 @@ from enum import StrEnum
 from typing import ClassVar
 from uuid import UUID
 
+from pydantic import Field
+
 from shared.events import Event
 from shared.events.funding import Share
 from shared.events.vocabulary import (
@@ -51,6 +53,7 @@ class OrganisationRegistered(BoardEvent):
     kind: OrganisationKind
     ipcb_member: bool
     effective_from: date
+    national_ods_code: str | None = None  # the national ODS code, when `ods_code` is not one
 
 
 class CatalogueChange(StrEnum):
@@ -72,6 +75,10 @@ class TaskCatalogueChanged(BoardEvent):
     # A 5.13: False for tasks needing an instruction record, not a training plan; None: unchanged
     # (a new task needs specific training unless the ruling says otherwise).
     needs_specific_training: bool | None = None
+    # The SNOMED CT concept the IPCB chose for the task (an SCTID and its display term); None:
+    # the ruling does not say, and the entry keeps the concept it had.
+    snomed_concept_id: str | None = Field(default=None, pattern=r"^[1-9][0-9]{5,17}$")
+    snomed_display: str | None = Field(default=None, max_length=255)
 
 
 class SharedCareDecision(StrEnum):

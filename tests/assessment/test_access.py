@@ -132,6 +132,10 @@ async def test_writes_about_a_person_need_a_relationship(service_client: Service
         person = records.reads["person"]
         before = len(await published(runtime))
         consent_url = records.reads["consent"]
+        identifier = await client.post(
+            f"{person}/identifiers", json={"system": "las", "value": "5150"}, headers=PRACTITIONER
+        )
+        identifier_id = identifier.json()["id"]
         writes = [
             (
                 "PUT",
@@ -152,6 +156,8 @@ async def test_writes_about_a_person_need_a_relationship(service_client: Service
                 f"{person}/support-plan/versions",
                 {"visits_per_day": 1, "minutes_per_visit": 15, "days_per_week": 7, "reason": "x"},
             ),
+            ("POST", f"{person}/identifiers", {"system": "las", "value": "6160"}),
+            ("DELETE", f"{person}/identifiers/{identifier_id}", None),
         ]
         answers = [
             (await client.request(m, url, json=body, headers=UNRELATED_PRACTITIONER)).status_code
@@ -168,7 +174,11 @@ async def test_writes_about_a_person_need_a_relationship(service_client: Service
         for method in item
         if method in ("post", "put", "patch", "delete")
     }
-    ids = {records.person_id: "{person_id}", consent_url.rsplit("/", 1)[1]: "{consent_id}"}
+    ids = {
+        records.person_id: "{person_id}",
+        consent_url.rsplit("/", 1)[1]: "{consent_id}",
+        identifier_id: "{identifier_id}",
+    }
     tried = set()
     for method, url, _ in writes:
         for value, name in ids.items():

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from httpx import AsyncClient
+from httpx import AsyncClient, Response
 
 from services.delegation.handlers.reviews import raise_due_reviews
 from shared.auth import Role
@@ -161,9 +161,10 @@ def given_plan() -> dict[str, Any]:
 def given_decision_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "outcome": "approved",
-        "members": [
+        "members": [  # MDT (the ICB's continuing healthcare nurse) records the decision
             given_member("registered_nurse", "LPT"),
             given_member("social_worker", CITY),
+            given_member("registered_nurse", "LLR-ICB"),
         ],
         "person_involved": True,
         "family_or_carers_involved": True,
@@ -190,6 +191,7 @@ def given_no_consensus_body(**overrides: Any) -> dict[str, Any]:
             members=[
                 given_member("registered_nurse", "LPT", stance="delegate"),
                 given_member("social_worker", CITY, stance="do_not_delegate"),
+                given_member("registered_nurse", "LLR-ICB", stance="delegate"),
             ],
             question_code="may_delegate",
         )
@@ -223,7 +225,18 @@ def runtime_of(client: AsyncClient) -> Runtime:
     return runtime
 
 
+async def post_proposal(
+    client: AsyncClient, body: dict[str, Any], headers: dict[str, str] = PRACTITIONER
+) -> Response:
+    """POST /proposals as LPT's District Nurse, whose trust assessed the person (the relationship
+    a proposal needs)."""
+    await given_related(runtime_of(client), uuid.UUID(str(body["person_id"])), "LPT")
+    return await client.post("/proposals", json=body, headers=headers)
+
+
 async def given_proposal(client: AsyncClient, person_id: uuid.UUID, **overrides: Any) -> str:
+    """A proposal by LPT's District Nurse, whose trust assessed the person (a relationship)."""
+    await given_related(runtime_of(client), person_id, "LPT")
     response = await client.post(
         "/proposals", json=given_proposal_body(person_id, **overrides), headers=PRACTITIONER
     )

@@ -11,7 +11,7 @@ from shared.events.governance import CatalogueChange, TaskCatalogueChanged
 from shared.events.vocabulary import Delegability, TaskCategory
 from shared.testing.events import deliver
 from tests.conftest import ServiceClient, bearer
-from tests.delegation.conftest import PRACTITIONER, given_proposal_body
+from tests.delegation.conftest import given_proposal_body, post_proposal
 
 
 def ruling(change: CatalogueChange, delegability: Delegability) -> TaskCatalogueChanged:
@@ -59,10 +59,8 @@ async def test_r10_a_governance_ruling_adds_changes_and_removes_a_task(
         changed = {t["code"]: t for t in (await client.get("/tasks", headers=headers)).json()}
         await deliver(runtime, ruling(CatalogueChange.REMOVED, Delegability.CASE_BY_CASE))
         removed = {t["code"] for t in (await client.get("/tasks", headers=headers)).json()}
-        proposal = await client.post(
-            "/proposals",
-            json=given_proposal_body(uuid.uuid4(), task_code="insulin-pen"),
-            headers=PRACTITIONER,
+        proposal = await post_proposal(
+            client, given_proposal_body(uuid.uuid4(), task_code="insulin-pen")
         )
     assert added["insulin-pen"]["delegability"] == "routine"
     assert changed["insulin-pen"]["delegability"] == "case_by_case"

@@ -21,11 +21,11 @@ from shared.testing.events import deliver
 from tests.conftest import ServiceClient, bearer
 from tests.delegation.conftest import (
     MDT,
-    PRACTITIONER,
     given_approved,
     given_decision_body,
     given_proposal,
     given_proposal_body,
+    post_proposal,
 )
 
 AUDITOR = bearer(Role.AUDITOR)
@@ -73,10 +73,8 @@ async def pending(runtime: Runtime) -> list[str]:
 async def propose(
     client: AsyncClient, task_code: str, direction: str = "health_to_social"
 ) -> Response:
-    return await client.post(
-        "/proposals",
-        json=given_proposal_body(uuid.uuid4(), task_code=task_code, direction=direction),
-        headers=PRACTITIONER,
+    return await post_proposal(
+        client, given_proposal_body(uuid.uuid4(), task_code=task_code, direction=direction)
     )
 
 

@@ -205,10 +205,12 @@ async def test_r14_the_shared_care_request_carries_codes_and_words_made_from_the
     assert [(p.organisation, p.stance) for p in requested.stances] == [
         ("LPT", Stance.DELEGATE),
         (CITY, Stance.DO_NOT_DELEGATE),
+        ("LLR-ICB", Stance.DELEGATE),
     ]
     assert requested.positions == [
         "registered_nurse (LPT): delegate",
         f"social_worker ({CITY}): do not delegate",
+        "registered_nurse (LLR-ICB): delegate",
     ]
     assert leaked(sent) == []
 
@@ -221,6 +223,7 @@ async def test_r14_members_who_all_stood_the_same_are_no_failed_consensus(
         members = [
             given_member("registered_nurse", "LPT", stance="delegate"),
             given_member("social_worker", CITY, stance="delegate"),
+            given_member("registered_nurse", "LLR-ICB", stance="delegate"),
         ]
         response = await client.post(
             f"/proposals/{proposal_id}/decision",

@@ -200,6 +200,7 @@ def test_r9_r12_the_mdt_route_uses_the_same_check() -> None:
         risk=CASE.risk,
         best_interests=False,
         section_22=FAILED_S22,
+        recorded_by="LPT",
     )
     with pytest.raises(RuleViolation) as refused:
         rules.decide(proposal, CREAM, approval, 1, TODAY)

@@ -35,6 +35,7 @@ from tests.delegation.conftest import (
     given_proposal,
     given_proposal_body,
     given_relationships,
+    post_proposal,
 )
 
 
@@ -96,10 +97,8 @@ async def test_r10_an_absolute_non_delegable_task_is_refused_at_proposal_and_not
 ) -> None:
     """Changed by issue 13: refused when proposed (422 R10), no longer only at the MDT."""
     async with service_client(DELEGATION) as (client, runtime):
-        response = await client.post(
-            "/proposals",
-            json=given_proposal_body(uuid.uuid4(), task_code="iv-drug-administration"),
-            headers=PRACTITIONER,
+        response = await post_proposal(
+            client, given_proposal_body(uuid.uuid4(), task_code="iv-drug-administration")
         )
         proposals = await count(runtime, Proposal)
         submitted = await published(runtime, ProposalSubmitted)
@@ -246,6 +245,7 @@ async def test_r14_no_consensus_requests_shared_care_and_its_decision_is_applied
     assert request.positions == [
         "registered_nurse (LPT): delegate",
         f"social_worker ({CITY}): do not delegate",
+        "registered_nurse (LLR-ICB): delegate",
     ]
     assert applied["status"] == "approved"
     assert applied["shared_care_conditions"] == ["dietitian reviews monthly"]

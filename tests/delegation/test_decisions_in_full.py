@@ -22,7 +22,6 @@ from tests.conftest import ServiceClient
 from tests.delegation.conftest import (
     CITY,
     MDT,
-    PRACTITIONER,
     Live,
     given_decision_body,
     given_live,
@@ -32,6 +31,7 @@ from tests.delegation.conftest import (
     given_proposal,
     given_proposal_body,
     given_relationships,
+    post_proposal,
 )
 
 
@@ -53,7 +53,7 @@ async def decide(client: AsyncClient, proposal_id: str, **overrides: Any) -> Res
 async def propose(client: AsyncClient, **practitioner: Any) -> Response:
     body = given_proposal_body(uuid.uuid4())
     body["practitioner"] |= practitioner
-    return await client.post("/proposals", json=body, headers=PRACTITIONER)
+    return await post_proposal(client, body)
 
 
 # R13 -----------------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ async def test_r13_competence_in_the_task_is_evidenced_by_a_coded_basis_that_is_
     async with service_client(DELEGATION) as (client, runtime):
         body = given_proposal_body(uuid.uuid4())
         del body["practitioner"]["competence_basis"]
-        bare_flag = await client.post("/proposals", json=body, headers=PRACTITIONER)
+        bare_flag = await post_proposal(client, body)
         live = await given_live(client, runtime)
         delegation = await client.get(f"/delegations/{live.delegation_id}", headers=MDT)
     assert problem(bare_flag)[0::2] == (422, "practitioner.competence_basis")

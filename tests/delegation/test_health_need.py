@@ -19,7 +19,7 @@ from shared.events.assessment import (
 )
 from shared.testing.events import deliver
 from tests.conftest import ServiceClient
-from tests.delegation.conftest import PRACTITIONER, given_proposal_body
+from tests.delegation.conftest import given_proposal_body, post_proposal
 from tests.delegation.test_rules import rule_of
 
 
@@ -50,7 +50,7 @@ def assessed(
 
 async def propose(client: AsyncClient, person_id: uuid.UUID, need_id: uuid.UUID) -> Any:
     body = given_proposal_body(person_id, health_need_id=str(need_id))
-    return await client.post("/proposals", json=body, headers=PRACTITIONER)
+    return await post_proposal(client, body)
 
 
 def test_r4_a_cited_need_must_be_current_and_list_the_task() -> None:

@@ -38,9 +38,11 @@ from tests.delegation.conftest import (
     given_proposal,
     given_proposal_body,
     given_related,
+    post_proposal,
     withdrawn,
 )
 
+LPT_MDT = bearer(Role.MDT_MEMBER, "LPT")
 ELSEWHERE = "LEICESTERSHIRE-COUNTY-COUNCIL"  # a partner with no part in these people's care
 OTHER_PROVIDER = "ANOTHER-PROVIDER"
 REASON = "A&E: unconscious, the carers' records are needed now"
@@ -74,7 +76,7 @@ async def test_r2_a_proposals_provider_is_a_partner_of_a_kind_that_carries_the_t
 
         async def propose(**overrides: Any) -> Any:
             body = given_proposal_body(uuid.uuid4(), **overrides)
-            return await client.post("/proposals", json=body, headers=PRACTITIONER)
+            return await post_proposal(client, body)
 
         unknown = await propose(provider_organisation="NOT-A-PARTNER")
         commissioner = await propose(provider_organisation="LLR-ICB")
@@ -108,8 +110,9 @@ async def test_r2_r9_each_mdt_members_organisation_is_a_partner_that_fits_their_
         nurse = given_member("registered_nurse", "LPT")
 
         async def decide(second: dict[str, Any]) -> Any:
+            members = [nurse, second]  # LPT's member records the decision
             return await client.post(
-                url, json=given_decision_body(members=[nurse, second]), headers=MDT
+                url, json=given_decision_body(members=members), headers=LPT_MDT
             )
 
         unknown = await decide(given_member("social_worker", "NOWHERE"))

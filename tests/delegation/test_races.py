@@ -202,8 +202,20 @@ class Standalone:
         return found[0]
 
     async def proposal(self, person_id: uuid.UUID | str) -> str:
+        """Proposed as soon as delegation has heard of LPT's relationship with the person (404
+        until then); the key makes the retries one proposal."""
         body = given_proposal_body(uuid.UUID(str(person_id)))
-        return str((await self.post("/delegation/proposals", body, self.practitioner, 201))["id"])
+        headers = self.practitioner | {"Idempotency-Key": f"propose-{person_id}"}
+        found: list[Json] = []
+
+        async def proposed() -> bool:
+            response = await self.client.post("/delegation/proposals", json=body, headers=headers)
+            assert response.status_code in (201, 404), response.text
+            found[:] = [response.json()]
+            return response.status_code == 201
+
+        await eventually(proposed, seconds=30)
+        return str(found[0]["id"])
 
     async def approved(self, person_id: uuid.UUID | str) -> str:
         proposal_id = await self.proposal(person_id)
@@ -211,8 +223,8 @@ class Standalone:
         decided = await self.post(path, given_decision_body(), self.mdt, 201)
         return str(decided["delegation_id"])
 
-    async def live(self) -> tuple[str, str]:
-        """The case study through every gate, over the five services' APIs."""
+    async def person(self) -> str:
+        """A person LPT's District Nurse registers (her trust's relationship with them)."""
         person = {
             "nhs_number": nhs_number(),
             "local_authority": CITY,
@@ -220,9 +232,11 @@ class Standalone:
             "setting": "own_home",
             "open_to_community_health_services": True,
         }
-        person_id = str(
-            (await self.post("/assessment/people", person, self.practitioner, 201))["id"]
-        )
+        return str((await self.post("/assessment/people", person, self.practitioner, 201))["id"])
+
+    async def live(self) -> tuple[str, str]:
+        """The case study through every gate, over the five services' APIs."""
+        person_id = await self.person()
         delegation_id = await self.approved(person_id)
         await self.related(person_id, "LLR-ICB")
         worker = await self.post("/training/workers", {"role": "carer"}, self.manager, 201)
@@ -272,6 +286,13 @@ class Standalone:
         [plan] = [p for p in plans if p["delegation_id"] == delegation_id]
         path = f"/training/training-plans/{plan['id']}/agreement"
         await self.post(path, plan_content(), self.manager, 200)
+        practitioner = f"/training/training-plans/{plan['id']}/practitioner-agreement"
+
+        async def agreed() -> bool:  # R24: once training has heard of LPT's relationship
+            response = await self.client.post(practitioner, headers=self.practitioner)
+            return response.status_code == 200
+
+        await eventually(agreed, seconds=30)
 
     async def competent(self, worker_id: str) -> None:
         today = datetime.now(UTC).date()
@@ -299,7 +320,7 @@ async def test_standalone_of_ten_acceptances_and_ten_declines_exactly_one_wins(
     standalone: tuple[str, Path],
 ) -> None:
     platform = Standalone(*standalone)
-    delegation_id = await platform.approved(uuid.uuid4())
+    delegation_id = await platform.approved(await platform.person())
     before = platform.outbox()
 
     async def call(i: int) -> httpx.Response:
@@ -317,7 +338,7 @@ async def test_standalone_of_twenty_ends_of_one_delegation_exactly_one_wins(
     standalone: tuple[str, Path],
 ) -> None:
     platform = Standalone(*standalone)
-    delegation_id = await platform.approved(uuid.uuid4())
+    delegation_id = await platform.approved(await platform.person())
     before = platform.outbox()
     responses = await race(
         lambda i: platform.client.post(
@@ -335,7 +356,7 @@ async def test_standalone_of_twenty_mdt_decisions_on_one_proposal_exactly_one_wi
     standalone: tuple[str, Path],
 ) -> None:
     platform = Standalone(*standalone)
-    proposal_id = await platform.proposal(uuid.uuid4())
+    proposal_id = await platform.proposal(await platform.person())
     before = platform.outbox()
     responses = await race(
         lambda i: platform.client.post(

@@ -20,7 +20,7 @@ from services.delegation.domain.reviews import (
     regular_review_due,
     regular_reviews_due,
 )
-from shared.errors import InvalidInput, RuleViolation
+from shared.errors import Forbidden, InvalidInput, RuleViolation
 from shared.events.delegation import (
     DecisionOutcome,
     DelegationDecided,
@@ -66,6 +66,7 @@ APPROVAL = rules.MdtDecision(
     ),
     best_interests=True,
     section_22=check.Section22Test(True, True),
+    recorded_by="LPT",  # R9: a member of an organisation at the MDT records it
 )
 TODAY = date(2026, 1, 5)
 NURSE = rules.Practitioner(ProfessionalBody.NMC, "12A3456E", True)
@@ -90,6 +91,19 @@ def test_r13_an_incompetent_delegating_practitioner_cannot_propose() -> None:
     incompetent = replace(NURSE, competent_in_task=False)
     to_social = Direction.HEALTH_TO_SOCIAL
     assert rule_of(lambda: rules.check_proposal(CREAM, to_social, incompetent)) == "R13"
+
+
+def test_r9_the_member_recording_the_decision_is_of_an_organisation_present_at_the_mdt() -> None:
+    absent = (*APPROVAL.members, check.Member(check.Discipline.DOCTOR, "UHL", present=False))
+    for decision in (
+        replace(APPROVAL, recorded_by="LLR-ICB"),  # not at the meeting
+        replace(APPROVAL, members=absent, recorded_by="UHL"),  # named, but not present
+    ):
+        with pytest.raises(Forbidden):
+            rules.decide(PROPOSAL, CREAM, decision, 1, TODAY)
+    [decided] = rules.decide(PROPOSAL, CREAM, replace(APPROVAL, members=absent), 1, TODAY).events
+    assert isinstance(decided, DelegationDecided)
+    assert decided.mdt_organisations == ["LPT", "RUTLAND-COUNTY-COUNCIL"]  # UHL was not there
 
 
 def test_r9_the_mdt_needs_health_and_social_care_disciplines() -> None:

@@ -166,3 +166,25 @@ async def test_r22_an_apportionment_is_disputed_at_the_csu_and_its_outcome_settl
     assert settled.settlements == [Settlement(payer=CITY, payee=ICB, amount_pence=7_200)]
     assert city["pays_pence"] == 3_600  # the week from the 19th
     assert city["recharged_by_pence"] == {ICB: 7_200}  # and the two weeks before it
+
+
+async def test_r11_r22_the_csu_is_told_the_council_may_not_pay_for_a_task_failing_s22(
+    service_client: ServiceClient,
+) -> None:
+    """The CSU can only refuse an outcome naming the council if funding tells it who may not pay."""
+    failed = given_task_delegated(additional_minutes_per_week=90, section_22_met=False)
+    met = given_task_delegated(additional_minutes_per_week=90, section_22_met=True)
+    async with service_client(FUNDING) as (client, runtime):
+        await given_rate(client, 2400)
+        for delegated in (failed, met):
+            await deliver(runtime, delegated)
+            await given_related(runtime, delegated.person_id, ICB, CITY)
+            raised = await client.post(
+                f"/delegations/{delegated.delegation_id}/funding/disputes",
+                json={"subject_kind": "apportionment", "reason_code": "health_need"},
+                headers=finance(ICB),
+            )
+            assert raised.status_code == 201, raised.text
+        events = await published(runtime, DisputeRaised)
+    told = {e.subject_id: e.may_not_pay for e in events if isinstance(e, DisputeRaised)}
+    assert told == {failed.delegation_id: [CITY], met.delegation_id: []}

@@ -318,3 +318,36 @@ async def test_r22_a_dispute_about_an_apportionment_names_one_payer_at_the_csu(
     assert (split.status_code, problem_field(split)) == (422, "shares")
     assert case["subject_kind"] == "apportionment"
     assert one.status_code == 200
+
+
+async def test_r11_r22_the_csu_cannot_name_the_council_to_pay_for_a_task_failing_s22(
+    service_client: ServiceClient,
+) -> None:
+    """Found writing journey 12: governance accepted the council as the payer of a task whose
+    s.22 test failed, and funding then refused the outcome (R11) and parked it, the case
+    resolved and the dispute open. The case now knows who may not pay, as funding said."""
+    raised = given_dispute(
+        subject_kind=DisputeSubject.APPORTIONMENT,
+        weekly_cost_pence=4_000,
+        may_not_pay=["LEICESTER-CITY-COUNCIL"],
+    )
+    async with service_client(GOVERNANCE) as (client, runtime):
+        council = await resolved_at_the_csu(
+            client, runtime, raised, [{"organisation": "LEICESTER-CITY-COUNCIL", "percent": 100}]
+        )
+        case = await given_only(client, "/disputes", CSU)
+        nhs = await client.post(
+            f"/disputes/{case['case_id']}/resolution",
+            json={
+                "shares": [{"organisation": "LLR-ICB", "percent": 100}],
+                "effective_from": "2026-01-05",
+                "rationale": "r",
+            },
+            headers=CSU,
+        )
+        [sent] = await published_as(runtime, DisputeResolved)
+    assert council.status_code == 422, council.text
+    assert council.json()["rule"] == "R11"
+    assert problem_field(council) == "shares.0.organisation"
+    assert nhs.status_code == 200, nhs.text
+    assert [s.organisation for s in sent.shares] == ["LLR-ICB"]

@@ -366,7 +366,7 @@ async def test_r2_the_board_registers_an_organisation_once_and_every_service_is_
         register = await client.get("/organisations", headers=bearer(Role.CARE_WORKER, "LPT"))
         events = await published_as(runtime, OrganisationRegistered)
     assert (first.status_code, again.status_code, changed.status_code) == (201, 200, 201)
-    assert first.json() == {"ods_code": "SUNRISE-HOMECARE", **entry}
+    assert first.json() == {"ods_code": "SUNRISE-HOMECARE", **entry, "national_ods_code": None}
     assert [(e.ods_code, e.name) for e in events] == [
         ("SUNRISE-HOMECARE", "Sunrise Homecare"),
         ("SUNRISE-HOMECARE", "Sunrise Homecare Ltd"),
@@ -374,6 +374,27 @@ async def test_r2_the_board_registers_an_organisation_once_and_every_service_is_
     assert {"SUNRISE-HOMECARE", "LLR-ICB", "MLCSU"} <= {o["ods_code"] for o in register.json()}
     sunrise = next(o for o in register.json() if o["ods_code"] == "SUNRISE-HOMECARE")
     assert sunrise["name"] == "Sunrise Homecare Ltd"
+
+
+async def test_r2_an_organisation_carries_its_national_ods_code_to_every_service(
+    service_client: ServiceClient,
+) -> None:
+    entry = {"name": "Sunset Care", "kind": "care_provider", "ipcb_member": False}
+    async with service_client(GOVERNANCE) as (client, runtime):
+        made = await client.put(
+            "/organisations/SUNSET-CARE",
+            json=entry | {"national_ods_code": "ZZ9001"},
+            headers=BOARD,
+        )
+        bad = await client.put(
+            "/organisations/SUNSET-CARE", json=entry | {"national_ods_code": "zz 9"}, headers=BOARD
+        )
+        events = await published_as(runtime, OrganisationRegistered)
+    assert made.status_code == 201, made.text
+    assert made.json()["national_ods_code"] == "ZZ9001"
+    assert [e.national_ods_code for e in events] == ["ZZ9001"]
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"].endswith("national_ods_code")
 
 
 @pytest.mark.parametrize(

@@ -81,11 +81,25 @@ async def given_old_rows(runtime: Runtime) -> None:
         )
 
 
+async def given_register_as_at_p003(runtime: Runtime) -> None:
+    """The register's columns as p003 made them (p004 adds the national ODS code)."""
+    rows = [
+        {"ods_code": o.ods_code, "name": o.name, "kind": o.kind.value, "ipcb_member": o.ipcb_member}
+        for o in organisations.read_seed(runtime.settings.organisations_file)
+    ]
+    async with runtime.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO organisations (ods_code, name, kind, ipcb_member) "
+                "VALUES (:ods_code, :name, :kind, :ipcb_member)"
+            ),
+            rows,
+        )
+
+
 async def migrated_from_p003(runtime: Runtime) -> list[str]:
     await migrations.upgrade(runtime.engine, GOVERNANCE.migrations_dir, "p003")
-    async with runtime.sessions() as session:
-        await organisations.seed(session, runtime.settings.organisations_file)
-        await session.commit()
+    await given_register_as_at_p003(runtime)
     await given_old_rows(runtime)
     await runtime.migrate()
     async with runtime.sessions() as session:

@@ -26,15 +26,44 @@ from services.assessment.domain.people import check_digit
 from shared.auth import Role
 from tests.journeys.platform import Platform, problem
 
+Json = dict[str, Any]
+
 ICB = "LLR-ICB"
 CHS = "LPT"  # Community Health Services
 CITY = "LEICESTER-CITY-COUNCIL"
 CSU_ORG = "MLCSU"
-Json = dict[str, Any]
+# R13: the District Nurse delegating, on the NMC register, competent in the task by her practice.
+PRACTITIONER: Json = {
+    "professional_body": "NMC",
+    "registration_number": "12A3456E",
+    "competent_in_task": True,
+    "competence_basis": "core_professional_practice",
+}
 
 
 # ----------------------------------------------------------------------------------------------
 # Figures worked out here, independently of the services' code
+
+
+# R11: the s.22 test fails (not merely incidental to the council's care), so the NHS funds the task
+# and the ICB is accountable for its extra minutes (R19).
+NHS_FUNDED: Json = {
+    "section_22": {
+        "merely_incidental_or_ancillary": False,
+        "of_a_nature_a_local_authority_could_provide": True,
+    },
+    "section_22_funding": "nhs_funded",
+}
+
+
+def member(discipline: str, organisation: str, **extra: Any) -> Json:
+    """R9: an MDT member present at the meeting, named by a staff id."""
+    staff_id = f"{discipline}-{organisation}".lower()
+    return (
+        {"staff_id": staff_id, "discipline": discipline, "organisation": organisation}
+        | {"present": True}
+        | extra
+    )
 
 
 def add_months(start: date, months: int) -> date:
@@ -189,27 +218,34 @@ class Steps:
             "task_code": task_code,
             "direction": "health_to_social",
             "setting": "own_home",
-            "practitioner": {
-                "professional_body": "NMC",
-                "registration_number": "12A3456E",
-                "competent_in_task": True,
-            },
+            "practitioner": PRACTITIONER,
             "provider_organisation": self.provider,
             "frequency": "twice a day",
             "additional_minutes_per_week": 0,
             "contact_arrangements": "District Nurse visits every ten days; call the LPT hub",
         } | extra
-        response = await self.delegation.post("/proposals", json=body, headers=self.practitioner)
+        response = await self.post_proposal(body)
         assert response.status_code == 201, response.text
         return str(response.json()["id"])
+
+    async def post_proposal(self, body: Json) -> httpx.Response:
+        """POST /proposals as soon as delegation has heard of the District Nurse's trust's
+        relationship with the person (404 until then); one key makes the retries one request."""
+        headers = self.practitioner | {"Idempotency-Key": f"propose-{uuid.uuid4()}"}
+
+        async def post() -> httpx.Response:
+            return await self.delegation.post("/proposals", json=body, headers=headers)
+
+        return await self.p.until(post, lambda r: r.status_code != 404, seconds=15)
 
     @staticmethod
     def decision_body(**overrides: Any) -> Json:
         body: Json = {
             "outcome": "approved",
-            "members": [
-                {"discipline": "registered_nurse", "organisation": CHS},
-                {"discipline": "social_worker", "organisation": CITY},
+            "members": [  # the ICB's continuing healthcare nurse records the decision (R9)
+                member("registered_nurse", CHS),
+                member("social_worker", CITY),
+                member("registered_nurse", ICB),
             ],
             "person_involved": True,
             "family_or_carers_involved": True,
@@ -234,8 +270,8 @@ class Steps:
             headers=self.mdt,
         )
 
-    async def approve(self, proposal_id: str) -> str:
-        response = await self.decide(proposal_id)
+    async def approve(self, proposal_id: str, **overrides: Any) -> str:
+        response = await self.decide(proposal_id, **overrides)
         assert response.status_code == 201, response.text
         return str(response.json()["delegation_id"])
 
@@ -307,13 +343,25 @@ class Steps:
         [plan] = await self.p.until(plans, lambda found: len(found) == 1)
         return plan
 
-    async def agree_training_plan(self, delegation_id: str) -> Json:
+    async def agree_training_plan(self, delegation_id: str, **content: Any) -> Json:
+        """R24: the provider agrees the plan, then the District Nurse accountable for the task
+        (as soon as training has heard of her trust's relationship with the person)."""
         plan = await self.training_plan(delegation_id)
         response = await self.training.post(
-            f"/training-plans/{plan['id']}/agreement", json=plan_content(), headers=self.manager
+            f"/training-plans/{plan['id']}/agreement",
+            json=plan_content() | content,
+            headers=self.manager,
         )
         assert response.status_code == 200, response.text
-        body: Json = response.json()
+        assert response.json()["status"] == "agreed_by_provider"
+
+        async def agree() -> httpx.Response:
+            path = f"/training-plans/{plan['id']}/practitioner-agreement"
+            return await self.training.post(path, headers=self.practitioner)
+
+        agreed = await self.p.until(agree, lambda r: r.status_code not in (403, 404), seconds=15)
+        assert agreed.status_code == 200, agreed.text
+        body: Json = agreed.json()
         return body
 
     async def train(self, worker_id: str, task_code: str) -> None:
@@ -370,10 +418,15 @@ class Steps:
         )
         assert response.status_code == 201, response.text
 
-    async def funding_of(self, delegation_id: str, ok: Callable[[Json], bool]) -> Json:
+    async def funding_of(
+        self, delegation_id: str, ok: Callable[[Json], bool], by: str = ICB
+    ) -> Json:
+        """The delegation's funding as the commissioner `by` sees it."""
+
         async def fetch() -> Json | None:
             response = await self.funding.get(
-                f"/delegations/{delegation_id}/funding", headers=self.commissioner
+                f"/delegations/{delegation_id}/funding",
+                headers=self.p.auth(Role.COMMISSIONER, by),
             )
             if response.status_code == 404:
                 return None
@@ -404,16 +457,22 @@ class Steps:
         minutes: int = 0,
         open_to_chs: bool = True,
         valid_until: list[date] | None = None,
+        decision: Json | None = None,
+        plan: Json | None = None,
     ) -> Live:
         """The case study through every gate; one worker per expiry date given."""
         expiries = valid_until or [self.p.today() + timedelta(days=365)]
         person_id = await self.person(open_to_chs=open_to_chs)
         proposal_id = await self.propose(person_id, task_code, additional_minutes_per_week=minutes)
-        delegation_id = await self.approve(proposal_id)
+        replan: Json = decision or {}
+        if minutes:  # R19, A 5.9: extra minutes come with the new support plan the MDT agreed
+            support = await self.support_plan(person_id)
+            replan |= {"new_support_plan": {k: support[k] for k in ("plan_id", "version")}}
+        delegation_id = await self.approve(proposal_id, **replan)
         workers = await self.workers(len(expiries))
         await self.accept(delegation_id, workers)
         consent_id = await self.consent(person_id, delegation_id, task_code)
-        await self.agree_training_plan(delegation_id)
+        await self.agree_training_plan(delegation_id, **(plan or {}))
         for worker, expiry in zip(workers, expiries, strict=True):
             await self.train(worker, task_code)
             await self.assess(worker, task_code, expiry)
@@ -492,7 +551,7 @@ async def test_journey_1_case_study_r7_r9_r15_r16_r17_r19_r24(platform: Platform
 
     consent_id = await steps.consent(person_id, delegation_id, "topical-cream")  # R7
     agreed = await steps.agree_training_plan(delegation_id)  # R24
-    assert agreed["status"] == "agreed"
+    assert agreed["status"] == "in_force"
     assert sorted(agreed["worker_ids"]) == sorted(carers)
     for carer in carers:  # trained and assessed before discharge (R16)
         await steps.train(carer, "topical-cream")
@@ -504,7 +563,8 @@ async def test_journey_1_case_study_r7_r9_r15_r16_r17_r19_r24(platform: Platform
     assert all(gates(live).values()), live["waiting_for"]
     assert sorted(live["worker_ids"]) == sorted(carers)
     assert (live["oversight_kind"], live["oversight_owner"]) == ("community_health_services", CHS)
-    assert live["accountable_organisation"] == ICB  # R13: health task delegated to social care
+    # R11, R19: the council may meet the cream as social care (s.22 met), so it is the council's.
+    assert live["accountable_organisation"] == CITY
     assert live["nhs_duty_of_care_retained"] is True  # R18
     assert live["accountable_practitioner"]["professional_body"] == "NMC"
     assert live["framework_version"] >= 1  # R29
@@ -534,13 +594,13 @@ async def test_journey_1_case_study_r7_r9_r15_r16_r17_r19_r24(platform: Platform
     assert [incorporated[k] for k in visits] == [plan_before[k] for k in visits] == [2, 30, 7]
     assert consent_id in incorporated["consent_ids"]
 
-    funded = await steps.funding_of(delegation_id, lambda f: len(f["segments"]) >= 1)
+    funded = await steps.funding_of(delegation_id, lambda f: len(f["segments"]) >= 1, by=CITY)
     assert funded["minutes_per_week"] == 0
-    assert funded["payer"] == ICB
+    assert funded["payer"] == CITY
     assert funded["funding_pending"] is False
     assert date.fromisoformat(funded["start_date"]) == start
     assert all(s["minutes_per_week"] == 0 for s in funded["segments"])
-    statement = await steps.statement(ICB, start, start + timedelta(days=28))
+    statement = await steps.statement(CITY, start, start + timedelta(days=28))
     assert sum(ln["amount_pence"] for ln in lines_for(statement, delegation_id)) == 0
 
 
@@ -551,7 +611,7 @@ async def test_journey_2_thirty_extra_minutes_apportioned_to_the_icb_from_the_st
     steps = await Steps.start(platform)
     hourly = 2317  # 30 minutes at 23.17 an hour is 11.585: the half penny rounds up
     await steps.rate(hourly)
-    live = await steps.live(minutes=30)
+    live = await steps.live(minutes=30, decision=NHS_FUNDED)
     assert live.delegation["additional_minutes_per_week"] == 30
     assert live.delegation["accountable_organisation"] == ICB
 
@@ -591,24 +651,18 @@ async def test_journey_3_iv_drug_administration_refused_with_the_rule_r10(
 
     # Issue 13: an absolute entry is refused as soon as it is proposed (R10), not at the MDT.
     person_id = await steps.person()
-    refused = await steps.delegation.post(
-        "/proposals",
-        json={
+    refused = await steps.post_proposal(
+        {
             "person_id": person_id,
             "task_code": "iv-drug-administration",
             "direction": "health_to_social",
             "setting": "own_home",
-            "practitioner": {
-                "professional_body": "NMC",
-                "registration_number": "12A3456E",
-                "competent_in_task": True,
-            },
+            "practitioner": PRACTITIONER,
             "provider_organisation": steps.provider,
             "frequency": "daily",
             "additional_minutes_per_week": 0,
             "contact_arrangements": "District Nurse visits every ten days; call the LPT hub",
-        },
-        headers=steps.practitioner,
+        }
     )
     assert refused.status_code == 422, refused.text
     body = problem(refused)
@@ -634,8 +688,9 @@ async def test_journey_4_no_consensus_goes_to_shared_care_and_becomes_a_case_exa
     # The MDT's question and stances are codes: what reaches Shared Care (and partners) is
     # made from them, never from words typed about the person.
     members = [
-        {"discipline": "registered_nurse", "organisation": CHS, "stance": "delegate"},
-        {"discipline": "social_worker", "organisation": CITY, "stance": "do_not_delegate"},
+        member("registered_nurse", CHS, stance="delegate"),
+        member("social_worker", CITY, stance="do_not_delegate"),
+        member("registered_nurse", ICB, stance="delegate"),
     ]
     undecided = await steps.decide(
         proposal_id, outcome="no_consensus", members=members, question_code="conditions"
@@ -657,6 +712,7 @@ async def test_journey_4_no_consensus_goes_to_shared_care_and_becomes_a_case_exa
     [discussion] = await platform.until(discussions, lambda found: len(found) == 1)
     assert "conditions" in discussion["question"]
     assert sorted(discussion["positions"]) == [
+        f"registered_nurse ({ICB}): delegate",
         f"registered_nurse ({CHS}): delegate",
         f"social_worker ({CITY}): do not delegate",
     ]
@@ -873,7 +929,7 @@ async def test_journey_6_consent_withdrawn_suspends_and_the_extra_cost_stops_r7_
     """Consent withdrawn: the delegation suspends and the provider's extra cost stops."""
     steps = await Steps.start(platform)
     await steps.rate(2400)
-    live = await steps.live(minutes=60)
+    live = await steps.live(minutes=60, decision=NHS_FUNDED)
     await steps.funding_of(live.delegation_id, lambda f: f["status"] == "live")
 
     today = platform.today()
@@ -933,7 +989,7 @@ async def test_journey_10_consent_withdrawn_handed_back_health_covers_consent_re
     delegation and closes the handback as resumed."""
     steps = await Steps.start(platform)
     await steps.rate(2400)
-    live = await steps.live(minutes=60)
+    live = await steps.live(minutes=60, decision=NHS_FUNDED)
     await steps.funding_of(live.delegation_id, lambda f: f["status"] == "live")
     today = platform.today()
 
@@ -1032,34 +1088,29 @@ async def test_journey_11_shared_care_cannot_delegate_what_the_decision_check_re
     discussion shows it."""
     steps = await Steps.start(platform)
     person_id = await steps.person()
-    never = await steps.delegation.post(
-        "/proposals",
-        json={
+    never = await steps.post_proposal(
+        {
             "person_id": person_id,
             "task_code": "syringe-driver",
             "direction": "health_to_social",
             "setting": "own_home",
-            "practitioner": {
-                "professional_body": "NMC",
-                "registration_number": "12A3456E",
-                "competent_in_task": True,
-            },
+            "practitioner": PRACTITIONER,
             "provider_organisation": steps.provider,
             "frequency": "daily",
             "additional_minutes_per_week": 0,
             "contact_arrangements": "District Nurse visits every ten days; call the LPT hub",
-        },
-        headers=steps.practitioner,
+        }
     )
     assert never.status_code == 422, never.text
     assert problem(never)["rule"] == "R10"
 
     # The MDT cannot agree; Shared Care decides "delegate"; the decision check, run on the MDT's
-    # record, refuses: without the s.22 test (R11), or with the person's condition unstable (R12).
+    # record, refuses: without the s.22 test (R11), or with the person's condition unstable and no
+    # closer oversight set (R12, A 5.12).
     unstable = Steps.decision_body()["risk"] | {"stability": "unstable"}
     for task_code, overrides, rule, reason in (
         ("complex-wound-dressing", {"section_22": None}, "R11", "s.22"),
-        ("pressure-area-care", {"risk": unstable}, "R12", "not stable"),
+        ("pressure-area-care", {"risk": unstable}, "R12", "at least every 7 days"),
     ):
         proposal_id = await steps.propose(person_id, task_code)
         await refused_after_shared_care(steps, proposal_id, overrides, rule, reason)
@@ -1138,7 +1189,9 @@ async def test_journey_7_competence_lapses_suspension_then_reassessment_resumes_
     await steps.rate(2400)
     today = platform.today()
     first_expiry, second_expiry = today + timedelta(days=1), today + timedelta(days=2)
-    live = await steps.live(minutes=30, valid_until=[first_expiry, second_expiry])
+    live = await steps.live(
+        minutes=30, valid_until=[first_expiry, second_expiry], decision=NHS_FUNDED
+    )
     first, second = live.workers
 
     async def lapsed(worker: str) -> bool:
@@ -1188,7 +1241,11 @@ async def test_journey_9_reviews_at_three_then_twelve_months_and_on_a_change_of_
     """Reviews with a moved clock: due three months after the start, then twelve months on;
     a significant change of need makes one due at once, with an MDT."""
     steps = await Steps.start(platform)
-    live = await steps.live(valid_until=[platform.today() + timedelta(days=2 * 365)])
+    # R25: a two-year competence needs a plan that asks for reassessment (and refreshers) no sooner.
+    live = await steps.live(
+        valid_until=[platform.today() + timedelta(days=2 * 365)],
+        plan={"refresher_interval_months": 24, "reassessment_interval_months": 24},
+    )
     start = live.start_date
 
     async def reviews() -> list[Json]:
@@ -1249,3 +1306,142 @@ async def test_journey_9_reviews_at_three_then_twelve_months_and_on_a_change_of_
     [at_once] = [r for r in every if r["reason"] == "change_in_need"]
     assert date.fromisoformat(at_once["due_date"]) == platform.today() == fifteen
     assert at_once["mdt_reassessment"] is True  # R8: a significant change calls for an MDT
+
+
+async def test_journey_12_an_apportionment_disputed_at_the_csu_is_settled_back_to_the_start_r19_r22(
+    platform: Platform,
+) -> None:
+    """The council pays a delegated task's extra hour, the s.22 test met (R11, R19), and disputes
+    the apportionment as a health need: the CSU names the ICB the one payer from the start; the
+    funding carried on meanwhile (R20) and the ICB is recharged for every day the council paid."""
+    steps = await Steps.start(platform)
+    hourly = 2400
+    await steps.rate(hourly)
+    await steps.rate(hourly, by=CITY)
+    live = await steps.live(minutes=60)
+    assert live.delegation["accountable_organisation"] == CITY
+    funded = await steps.funding_of(live.delegation_id, lambda f: len(f["segments"]) >= 1, by=CITY)
+    assert funded["payer"] == CITY
+    start = live.start_date
+    platform.move_clock(timedelta(days=14))
+    today = platform.today()
+
+    raised = await steps.funding.post(
+        f"/delegations/{live.delegation_id}/funding/disputes",
+        json={"subject_kind": "apportionment", "reason_code": "health_need"},
+        headers=platform.auth(Role.FINANCE_OFFICER, CITY),
+    )
+    assert raised.status_code == 201, raised.text
+    dispute_id = raised.json()["id"]
+    assert raised.json()["subject_kind"] == "apportionment"
+
+    async def cases() -> list[Json]:
+        response = await steps.governance.get("/disputes", headers=steps.csu)
+        assert response.status_code == 200, response.text
+        return [c for c in response.json() if c["dispute_id"] == dispute_id]
+
+    [case] = await platform.until(cases, lambda found: len(found) == 1)
+    assert sorted(case["parties"]) == sorted([ICB, CITY])
+
+    # R20: while the CSU has it, the council goes on paying for every day.
+    weekly = weekly_pence(60, hourly)
+    during = lines_for(await steps.statement(CITY, start, today), live.delegation_id)
+    assert sum(ln["amount_pence"] for ln in during) == accrued(weekly, 14)
+
+    for stage in ("local_resolution", "csu_review"):
+        moved = await steps.governance.post(
+            f"/disputes/{case['case_id']}/stage",
+            json={"stage": stage, "note": f"moved to {stage}"},
+            headers=steps.csu,
+        )
+        assert moved.status_code == 200, moved.text
+    resolved = await steps.governance.post(
+        f"/disputes/{case['case_id']}/resolution",
+        json={
+            "shares": [{"organisation": ICB, "percent": 100}],
+            "effective_from": start.isoformat(),
+            "rationale": "the extra hour meets a health need",
+        },
+        headers=steps.csu,
+    )
+    assert resolved.status_code == 200, resolved.text
+
+    async def dispute() -> Json | None:
+        """None until funding knows the CSU holds the case (the relationship comes by event)."""
+        response = await steps.funding.get(f"/disputes/{dispute_id}", headers=steps.csu)
+        if response.status_code == 404:
+            return None
+        assert response.status_code == 200, response.text
+        body: Json = response.json()
+        return body
+
+    found = await platform.until(dispute, lambda d: d is not None and d["status"] == "settled")
+    assert found is not None
+    assert [(s["organisation"], s["percent"]) for s in found["outcome"]] == [(ICB, 100)]
+
+    icb = await steps.statement(ICB, today, today + timedelta(days=1))
+    [owed] = [s for s in icb["recharged_by"] if s["source_id"] == dispute_id]
+    assert (owed["counterparty"], owed["amount_pence"]) == (CITY, accrued(weekly, 14))
+    council = await steps.statement(CITY, today, today + timedelta(days=1))
+    [due] = [s for s in council["recharges"] if s["source_id"] == dispute_id]
+    assert (due["counterparty"], due["amount_pence"]) == (ICB, accrued(weekly, 14))
+    # From the day of the outcome the ICB pays the hour itself.
+    ahead = lines_for(
+        await steps.statement(ICB, today, today + timedelta(days=7)), live.delegation_id
+    )
+    assert sum(ln["amount_pence"] for ln in ahead) == accrued(weekly, 7)
+
+
+async def test_journey_13_a_refresher_falls_due_and_missed_the_workers_competence_lapses_r25_r16(
+    platform: Platform,
+) -> None:
+    """The training plan asks for a refresher every three months: both carers are told 30 days
+    ahead; one does it in time and carries on; the other misses it and her competence lapses
+    the day after, while the task stays live with the carer still competent (R16)."""
+    steps = await Steps.start(platform)
+    expiry = platform.today() + timedelta(days=300)
+    live = await steps.live(
+        valid_until=[expiry, expiry],
+        plan={"refresher_interval_months": 3, "reassessment_interval_months": 12},
+    )
+    keeps_up, misses = live.workers
+    due = add_months(platform.today(), 3)
+
+    async def refreshers_due() -> list[Json]:
+        response = await steps.training.get("/refreshers-due", headers=steps.manager)
+        assert response.status_code == 200, response.text
+        return [r for r in response.json() if r["worker_id"] in live.workers]
+
+    platform.move_clock(timedelta(days=(due - platform.today()).days - 20))
+    announced = await platform.until(refreshers_due, lambda found: len(found) == 2)
+    assert {r["due_on"] for r in announced} == {due.isoformat()}
+
+    refresher = await steps.training.post(
+        f"/workers/{keeps_up}/training-records",
+        json={
+            "task_code": "topical-cream",
+            "kind": "refresher",
+            "completed_on": platform.today().isoformat(),
+            "delivered_by": "District Nurse",
+        },
+        headers=steps.manager,
+    )
+    assert refresher.status_code == 201, refresher.text
+    [left] = await platform.until(refreshers_due, lambda found: len(found) == 1)
+    assert left["worker_id"] == misses
+
+    async def lapsed(worker: str) -> bool:
+        response = await steps.training.get(
+            f"/workers/{worker}/assessments", headers=steps.practitioner
+        )
+        assert response.status_code == 200, response.text
+        return any(a["lapsed_on"] is not None for a in response.json())
+
+    platform.move_clock(timedelta(days=(due - platform.today()).days + 1))
+    await platform.eventually(lambda: lapsed(misses))
+    assert not await lapsed(keeps_up)
+    held = await steps.delegation_where(live.delegation_id, lambda d: not gates(d)["competence"])
+    assert held["status"] == "live"  # the carer who kept up is still competent
+    [competence] = [g for g in held["waiting_for"] if g["gate"] == "competence"]
+    assert misses in competence["waiting_for"]
+    assert keeps_up not in competence["waiting_for"]

@@ -20,7 +20,7 @@ from shared.service import Runtime
 from shared.testing.events import published
 from tests.assessment.conftest import PRACTITIONER, given_person
 from tests.conftest import ServiceClient, bearer
-from tests.delegation.conftest import given_proposal_body
+from tests.delegation.conftest import given_proposal_body, given_related
 
 LPT = bearer(Role.REGISTERED_PRACTITIONER, "LPT")
 UHL = bearer(Role.REGISTERED_PRACTITIONER, "UHL")
@@ -34,8 +34,11 @@ async def keys_in(runtime: Runtime) -> int:
 async def test_a_repeated_key_returns_the_first_resource_and_another_organisations_does_not(
     service_client: ServiceClient,
 ) -> None:
-    body = given_proposal_body(uuid.uuid4())
-    async with service_client(DELEGATION) as (client, _):
+    person_id = uuid.uuid4()
+    body = given_proposal_body(person_id)
+    async with service_client(DELEGATION) as (client, runtime):
+        for organisation in ("LPT", "UHL"):  # both know the person (issue 14)
+            await given_related(runtime, person_id, organisation)
         first = await client.post("/proposals", json=body, headers=LPT | {"Idempotency-Key": "p"})
         again = await client.post("/proposals", json=body, headers=LPT | {"Idempotency-Key": "p"})
         elsewhere = await client.post(
@@ -51,12 +54,11 @@ async def test_a_key_sent_again_with_a_different_body_is_refused_naming_the_head
 ) -> None:
     headers = LPT | {"Idempotency-Key": "proposal-1"}
     async with service_client(DELEGATION) as (client, runtime):
-        first = await client.post(
-            "/proposals", json=given_proposal_body(uuid.uuid4()), headers=headers
-        )
-        other = await client.post(
-            "/proposals", json=given_proposal_body(uuid.uuid4()), headers=headers
-        )
+        bodies = [given_proposal_body(uuid.uuid4()) for _ in range(2)]
+        for body in bodies:
+            await given_related(runtime, uuid.UUID(body["person_id"]), "LPT")
+        first = await client.post("/proposals", json=bodies[0], headers=headers)
+        other = await client.post("/proposals", json=bodies[1], headers=headers)
         sent = await published(runtime, ProposalSubmitted)
         keys = await keys_in(runtime)
     assert (first.status_code, other.status_code) == (201, 422)

@@ -18,7 +18,7 @@ from jsonschema_rs import Draft202012Validator
 from sqlalchemy import MetaData
 
 from services import cli
-from shared import openapi
+from shared import fhir, openapi
 from shared.auth import Role, admits
 from shared.problems import PROBLEM_MEDIA_TYPE
 from shared.service import Runtime, ServiceSpec
@@ -29,6 +29,13 @@ Document = dict[str, Any]
 DOCUMENTS: dict[str, Document] = {k: dict(v) for k, v in cli.openapi_documents().items()}
 SERVICES = sorted(DOCUMENTS)
 METHODS = {"get", "put", "post", "delete", "patch"}
+OUTCOME = {
+    "schema": {"$ref": "#/components/schemas/OperationOutcome"},
+    "example": {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "severity", "code": "code", "diagnostics": "diagnostics"}],
+    },
+}
 
 
 def operations(document: Document) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -62,6 +69,9 @@ def test_every_error_response_references_the_one_problem_schema(service: str) ->
             if int(status) < 400:
                 continue
             errors += 1
+            if path.startswith(fhir.BASE):  # FHIR clients read an OperationOutcome instead
+                assert response["content"] == {fhir.MEDIA_TYPE: OUTCOME}, f"{method} {path}"
+                continue
             assert list(response["content"]) == [PROBLEM_MEDIA_TYPE], f"{method} {path} {status}"
             schema = response["content"][PROBLEM_MEDIA_TYPE]["schema"]
             assert schema == openapi.PROBLEM_REF, f"{method} {path} {status}"

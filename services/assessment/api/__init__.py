@@ -2,10 +2,12 @@
 
 from fastapi import APIRouter
 
-from services.assessment.api import assessments, consents, people, plans
+from services.assessment.api import assessments, consents, fhir, identifiers, people, plans
 
 router = APIRouter()
 router.include_router(people.router)
+router.include_router(identifiers.router)
 router.include_router(assessments.router)
 router.include_router(consents.router)
 router.include_router(plans.router)
+router.include_router(fhir.router)

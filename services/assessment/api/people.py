@@ -10,9 +10,11 @@ from services.assessment.api.roles import (
     EQUALITY_READERS,
     READERS,
 )
+from services.assessment.domain.identifiers import parse_token
 from services.assessment.handlers import people as handlers
 from services.assessment.models import Person
 from services.assessment.queries import people as queries
+from services.assessment.queries.identifiers import holder_of
 from services.assessment.schemas.people import (
     CommunityHealthServicesUpdate,
     EqualityProfileRead,
@@ -68,11 +70,20 @@ async def list_people(
     user: CurrentUser = admits(*READERS),
     after: str | None = Query(default=None, max_length=200, description="The `next` of a page"),
     limit: int = Query(default=100, ge=1, le=500),
+    identifier: str | None = Query(
+        default=None,
+        max_length=64,
+        description="`system|value`: only the person holding this local system identifier "
+        "(las, mosaic, systmone, rio)",
+    ),
 ) -> PeoplePage:
     """The people the caller's organisation has a legitimate relationship with now (a provider:
-    while its delegation lasts and for the grace period after), oldest registration first.
-    Every person listed is audited as read."""
-    people, after_last = await queries.people(session, user, limit, after)
+    while its delegation lasts and for the grace period after), oldest registration first;
+    with `identifier`, only the one who holds it. Every person listed is audited as read."""
+    only = None
+    if identifier is not None:
+        only = holder_of(parse_token(identifier, "query.identifier"))
+    people, after_last = await queries.people(session, user, limit, after, only)
     return PeoplePage(items=[_read(p) for p in people], next=after_last)
 
 

@@ -8,9 +8,10 @@ audited before it is answered. Without either the person is answered 404, as if 
 import base64
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.assessment.models import EqualityProfile, Person
@@ -59,11 +60,18 @@ async def person_by_nhs_number(
 
 
 async def people(
-    session: AsyncSession, user: CurrentUser, limit: int, after: str | None
+    session: AsyncSession,
+    user: CurrentUser,
+    limit: int,
+    after: str | None,
+    only: Select[Any] | None = None,
 ) -> tuple[Sequence[Person], str | None]:
-    """A page of the people the caller's organisation may see now, oldest registration first,
-    and the cursor of the next page (None: the last); every person shown is audited."""
+    """A page of the people the caller's organisation may see now (of `only`, when given),
+    oldest registration first, and the cursor of the next page (None: the last); every person
+    shown is audited."""
     query = select(Person).order_by(Person.registered_at, Person.id).limit(limit + 1)
+    if only is not None:
+        query = query.where(Person.id.in_(only))
     visible = access.visible_people(user, now(session))
     if visible is not None:
         query = query.where(Person.id.in_(visible))

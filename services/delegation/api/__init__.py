@@ -6,6 +6,7 @@ from services.delegation.api import (
     catalogue,
     delegations,
     delivery,
+    fhir,
     handbacks,
     occurrences,
     oversight_visits,
@@ -25,5 +26,6 @@ for module in (
     reviews,
     delivery,
     oversight_visits,
+    fhir,
 ):
     router.include_router(module.router)

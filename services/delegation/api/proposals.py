@@ -14,7 +14,7 @@ from services.delegation.schemas.proposals import (
 )
 from shared.access import BreakGlass
 from shared.auth import CurrentUser, Role, admits
-from shared.web import IdempotencyKey, Session, answer_replay, replayed
+from shared.web import IdempotencyKey, Session, answer_replay, problem_response, replayed
 
 router = APIRouter(tags=["proposals"])
 
@@ -27,7 +27,8 @@ def _read(proposal: object, delegation_id: UUID | None) -> ProposalRead:
 @router.post(
     "/proposals",
     status_code=status.HTTP_201_CREATED,
-    responses=replayed(ProposalRead),
+    responses=replayed(ProposalRead)
+    | {404: problem_response("No such person, or none your organisation has a relationship with")},
     summary="Propose a delegation to the MDT (R1, R3, R13)",
 )
 async def submit_proposal(

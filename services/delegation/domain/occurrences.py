@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from services.delegation.domain.delegations import RUNNING, Delegation
-from shared.errors import Conflict, InvalidInput
+from shared.dates import not_in_future
+from shared.errors import Conflict
 from shared.events.delegation import CarePlanReevaluationFlagged
 
 
@@ -21,8 +22,7 @@ class RegularUse:
 
 def check_occurrence(delegation: Delegation, occurred_on: date, today: date) -> None:
     """R23: an ad hoc occurrence is of a running delegation, and not in the future."""
-    if occurred_on > today:
-        raise InvalidInput("occurred_on", "an occurrence cannot be in the future")
+    not_in_future("occurred_on", occurred_on, today)
     if delegation.state not in RUNNING:
         raise Conflict(f"delegation {delegation.delegation_id} is {delegation.state}, not live")
 

@@ -56,10 +56,21 @@ def check_member(field: str, discipline: Discipline, ods_code: str, kind: Organi
     check_kind(field, ods_code, kind, MEMBER_KINDS[discipline])
 
 
-def mdt_organisations(recorded_by: str, members: Iterable[str]) -> list[str]:
-    """The organisations of the MDT members who decided: those named and the recording member's,
-    once each, in a stable order."""
-    return sorted({o for o in (recorded_by, *members) if o})
+def mdt_organisations(present: Iterable[str]) -> list[str]:
+    """The organisations of the MDT members present when it decided, once each, in a stable
+    order. The member recording the decision adds nothing: their organisation must be one of
+    these (`check_recorder`), so recording a decision never makes a relationship by itself."""
+    return sorted({o for o in present if o})
+
+
+def check_recorder(recorded_by: str, mdt: Iterable[str]) -> None:
+    """R9: the MDT records its own decision: the recording member's organisation was at it."""
+    if recorded_by in set(mdt):
+        return
+    raise Forbidden(
+        "the member recording an MDT decision must be of an organisation present at the MDT; "
+        f"{recorded_by or 'no organisation'} is not among its members"
+    )
 
 
 def check_decider(

@@ -28,7 +28,7 @@ from services.delegation.domain.decisions import (
     refused_at_proposal,
 )
 from services.delegation.domain.mdt import Involvement, check_involvement, check_staff_ids
-from services.delegation.domain.parties import mdt_organisations
+from services.delegation.domain.parties import check_recorder, mdt_organisations
 from services.delegation.domain.reasons import position_wording, shared_care_question
 from shared.errors import Conflict, InvalidInput, RuleViolation
 from shared.events.delegation import (
@@ -127,7 +127,7 @@ class MdtDecision:
     @property
     def organisations(self) -> list[str]:
         """The organisations of the MDT members who decided."""
-        return mdt_organisations(self.recorded_by, (m.organisation for m in self.members))
+        return mdt_organisations(m.organisation for m in self.members if m.present)
 
 
 def check_proposal(task: Task, direction: Direction, practitioner: Practitioner) -> None:
@@ -201,6 +201,7 @@ def decide(
     """R9-R14, R29: the MDT's decision, as the proposal's new state and the events it causes."""
     state = next_state(proposal, MDT_COMMAND[decision.outcome])
     check_mdt(decision.members, decision.involvement)
+    check_recorder(decision.recorded_by, decision.organisations)
     if decision.outcome is DecisionOutcome.APPROVED:
         check(case_of(proposal, task, decision))
     if decision.outcome is DecisionOutcome.REFUSED and not (decision.reasons or "").strip():

@@ -42,6 +42,8 @@ async def on_task_catalogue_changed(session: AsyncSession, event: TaskCatalogueC
             needs_specific_training=event.needs_specific_training,
             effective_from=event.effective_from,
             received_on=today(session),
+            snomed_concept_id=event.snomed_concept_id,
+            snomed_display=event.snomed_display,
         )
     )
     await audit(session, SYSTEM, "task.ruling", event.task_code, str(event.ruling_id))
@@ -65,6 +67,11 @@ async def apply_ruling(session: AsyncSession, ruling: CatalogueRuling) -> None:
     task.ruled_from = ruling.effective_from
     if ruling.needs_specific_training is not None:
         task.needs_specific_training = ruling.needs_specific_training
+    if ruling.snomed_concept_id is not None:  # the IPCB's choice; a ruling silent on it keeps it
+        task.snomed_concept_id, task.snomed_display = (
+            ruling.snomed_concept_id,
+            ruling.snomed_display,
+        )
     await session.flush()
     await audit(session, SYSTEM, f"task.{ruling.change}", ruling.task_code, str(ruling.ruling_id))
 

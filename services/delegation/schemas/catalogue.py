@@ -24,6 +24,10 @@ class TaskRead(Output):
     needs_specific_training: bool = Field(
         description="A 5.13: False when an instruction record suffices (medication prompts)"
     )
+    snomed_concept_id: str | None = Field(
+        default=None, description="The SNOMED CT concept the IPCB chose for the task"
+    )
+    snomed_display: str | None = Field(default=None, description="The concept's display term")
 
 
 class CatalogueRulingRead(Output):
@@ -37,3 +41,5 @@ class CatalogueRulingRead(Output):
     effective_from: date
     received_on: date
     applied_on: date | None
+    snomed_concept_id: str | None = None
+    snomed_display: str | None = None

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from services.delegation.domain.delegations import WorkerStanding
 from services.delegation.schemas import Input, Output
-from shared.dates import PastDate
+from shared.dates import ExpiryDate
 from shared.events.delegation import DeclineReason, EndReason
 from shared.events.vocabulary import Direction, Setting, TaskCategory
 
@@ -71,7 +71,7 @@ class ClinicalSuspensionCreate(Input):
 class HandbackNoticeCreate(Input):
     """R18: the provider hands the task back from this date (today stops it at once)."""
 
-    notice_date: PastDate
+    notice_date: ExpiryDate = Field(description="today or later, within a year")
     reason: str = Field(min_length=1, max_length=2000)
 
 

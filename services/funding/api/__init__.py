@@ -2,8 +2,20 @@
 
 from fastapi import APIRouter
 
-from services.funding.api import apportionment, disputes, packages, rates, segments, statements
+from services.funding.api import (
+    apportionment,
+    disputes,
+    packages,
+    rates,
+    recharges,
+    segments,
+    statements,
+)
 
 router = APIRouter()
-for topic in (rates, segments, apportionment, packages, disputes, statements):
+for topic in (rates, segments, apportionment, packages, disputes, statements, recharges):
     router.include_router(topic.router)
+
+from services.funding.api import fhir  # noqa: E402  (the FHIR views: metadata, Organization)
+
+router.include_router(fhir.router)

@@ -67,7 +67,14 @@ async def raise_delegation_dispute(
     )
     session.add(dispute)
     weekly = await weekly_cost(session, delegation_id, dispute.raised_on)
-    await publish(session, raised(dispute, parties, weekly))
+    barred = [
+        party
+        for party in parties
+        if apportionment.charges_the_council(
+            delegation.section_22_met, party, delegation.local_authority
+        )
+    ]
+    await publish(session, raised(dispute, parties, weekly, barred))
     await audit(session, actor, "dispute.raise", dispute.id, f"R22 {body.subject_kind} to the CSU")
     return dispute
 
@@ -81,8 +88,11 @@ async def open_dispute_on(session: AsyncSession, subject_id: UUID) -> UUID | Non
     )
 
 
-def raised(dispute: Dispute, parties: list[str], weekly_cost: int | None) -> events.DisputeRaised:
-    """R22: the CSU is told the subject (its kind and id) and its weekly cost, never the note."""
+def raised(
+    dispute: Dispute, parties: list[str], weekly_cost: int | None, may_not_pay: list[str]
+) -> events.DisputeRaised:
+    """R22: the CSU is told the subject (its kind and id), its weekly cost and who may not pay
+    it (R11), never the note."""
     return events.DisputeRaised(
         person_id=dispute.person_id,
         dispute_id=dispute.id,
@@ -95,6 +105,7 @@ def raised(dispute: Dispute, parties: list[str], weekly_cost: int | None) -> eve
         subject_kind=DisputeSubject(dispute.subject_kind),
         subject_id=dispute.subject_id,
         weekly_cost_pence=weekly_cost,
+        may_not_pay=may_not_pay,
     )
 
 

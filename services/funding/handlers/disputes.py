@@ -78,7 +78,8 @@ async def raise_dispute(
     )
     session.add(dispute)
     in_force = [t for t in terms if t.effective_from <= dispute.raised_on] or terms[:1]
-    await publish(session, raised(dispute, parties, in_force[-1].weekly_cost_pence))
+    # R21: every party to a joint package may pay a share of it.
+    await publish(session, raised(dispute, parties, in_force[-1].weekly_cost_pence, []))
     await audit(session, actor, "dispute.raise", dispute.id, "R22 to the CSU")
     return dispute
 

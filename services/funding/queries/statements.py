@@ -57,18 +57,7 @@ async def statement(
     segments, rates, terms, settlements = await statement_sources(
         session, organisation, period_start, end
     )
-    lines: list[CostLine] = [
-        line
-        for s in segments
-        for line in apportionment.cost_lines(
-            as_funded(s), rates[s.provider_organisation], period_start, end
-        )
-    ]
-    lines += [
-        line
-        for line in packages.package_lines(terms, period_start, end)
-        if line.organisation == organisation
-    ]
+    lines = paid_lines(organisation, segments, rates, terms, period_start, end)
     recharges = [_settled(s, s.payer) for s in settlements if s.payee == organisation]
     recharged_by = [_settled(s, s.payee) for s in settlements if s.payer == organisation]
     pays = sum(line.amount_pence for line in lines)
@@ -88,6 +77,29 @@ async def statement(
         recharges=recharges,
         recharged_by=recharged_by,
     )
+
+
+def paid_lines(
+    organisation: str,
+    segments: Sequence[FundingSegment],
+    rates: dict[str, list[RateTerm]],
+    terms: list[Terms],
+    start: date,
+    end: date,
+) -> list[CostLine]:
+    """What `organisation` pays for the days [start, end): its runs and its package shares."""
+    lines: list[CostLine] = [
+        line
+        for s in segments
+        for line in apportionment.cost_lines(
+            as_funded(s), rates[s.provider_organisation], start, end
+        )
+    ]
+    return lines + [
+        line
+        for line in packages.package_lines(terms, start, end)
+        if line.organisation == organisation
+    ]
 
 
 def _settled(settlement: Settlement, counterparty: str) -> StatementSettlement:

@@ -15,3 +15,7 @@ from services.governance.api import (
 router = APIRouter()
 for part in (versions, organisations, board, shared_care, disputes, monitoring, webhooks):
     router.include_router(part.router)
+
+from services.governance.api import fhir  # noqa: E402  (the FHIR views: metadata, Organization)
+
+router.include_router(fhir.router)

@@ -6,6 +6,7 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
+from services.governance.domain import snomed
 from shared.errors import Conflict, InvalidInput, RuleViolation
 from shared.events.governance import (
     BoardEvent,
@@ -112,6 +113,9 @@ class CatalogueEdit:
     category: TaskCategory
     delegability: Delegability
     needs_specific_training: bool | None = None  # A 5.13; None: the ruling does not say
+    # The SNOMED CT concept the IPCB says the task is; None: the ruling does not say.
+    snomed_concept_id: str | None = None
+    snomed_display: str | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,8 @@ def issue_ruling(ruling: Ruling, issued_on: date) -> list[BoardEvent]:
             delegability=edit.delegability,
             effective_from=ruling.effective_from,
             needs_specific_training=edit.needs_specific_training,
+            snomed_concept_id=edit.snomed_concept_id,
+            snomed_display=edit.snomed_display,
         )
         for edit in ruling.catalogue_changes
     ]
@@ -168,6 +174,8 @@ def issue_ruling(ruling: Ruling, issued_on: date) -> list[BoardEvent]:
 def _check_edit(index: int, edit: CatalogueEdit, earlier: Sequence[CatalogueEdit]) -> None:
     if any(e.task_code == edit.task_code for e in earlier):
         raise InvalidInput(f"catalogue_changes.{index}.task_code", "changed twice in one ruling")
+    field = f"catalogue_changes.{index}.snomed_concept"
+    snomed.check_concept(edit.snomed_concept_id, edit.snomed_display, field)
     # A 5.11 per direction: only a social care task can be the exclusive remit of Adult Social
     # Care (never delegated to Health), and only a health task can be for a registered nurse
     # only (never delegated to social care); a social care task may otherwise go to Health.

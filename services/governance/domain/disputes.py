@@ -96,6 +96,7 @@ class Case:
     stage: Stage
     subject: DisputeSubject = DisputeSubject.JOINT_PACKAGE
     weekly_cost_pence: int | None = None  # the subject's weekly cost when the dispute was raised
+    may_not_pay: tuple[str, ...] = ()  # R11: a council, for a task failing the s.22 test
 
 
 def resolve(
@@ -156,6 +157,12 @@ def check_outcome(case: Case, shares: Sequence[Share]) -> None:
         raise InvalidInput(
             "shares", f"a dispute about {case.subject.value} names one organisation paying all"
         )
+    for index, share in enumerate(shares):
+        if share.organisation in case.may_not_pay:
+            why = "the s.22 test failed for this task: the council may not be charged for it"
+            raise RuleViolation(
+                "R11", why, errors=[{"field": f"shares.{index}.organisation", "reason": why}]
+            )
     pence = [s.weekly_pence for s in shares if s.weekly_pence is not None]
     cost = case.weekly_cost_pence
     if pence and cost is not None and sum(pence) != cost:

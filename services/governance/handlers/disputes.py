@@ -44,6 +44,7 @@ async def on_dispute_raised(session: AsyncSession, event: DisputeRaised) -> None
         reason_code=event.reason_code.value if event.reason_code else None,
         subject_kind=(event.subject_kind or DisputeSubject.JOINT_PACKAGE).value,
         weekly_cost_pence=event.weekly_cost_pence,
+        may_not_pay=list(event.may_not_pay),
         raised_on=event.raised_on,
         opened_at=at,
         stage=disputes.Stage.RAISED,  # a case is born raised: no transition leads here
@@ -125,6 +126,7 @@ def _case(case: DisputeCase) -> disputes.Case:
         disputes.Stage(case.stage),
         DisputeSubject(case.subject_kind or DisputeSubject.JOINT_PACKAGE),
         case.weekly_cost_pence,
+        tuple(case.may_not_pay or ()),
     )
 
 

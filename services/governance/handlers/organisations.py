@@ -18,7 +18,7 @@ async def register(
     """Add an organisation or change its entry: only an IPCB member of a board organisation may;
     the same entry again changes nothing (False)."""
     await require_board_member(session, actor)
-    entry = Organisation(ods_code, body.name, body.kind, body.ipcb_member)
+    entry = Organisation(ods_code, body.name, body.kind, body.ipcb_member, body.national_ods_code)
     if await organisations.find(session, ods_code) == entry:
         return entry, False
     event = OrganisationRegistered(
@@ -28,6 +28,7 @@ async def register(
         kind=entry.kind,
         ipcb_member=entry.ipcb_member,
         effective_from=body.effective_from or today(session),
+        national_ods_code=entry.national_ods_code,
     )
     await organisations.on_registered(session, event)
     await publish(session, event)

@@ -76,6 +76,20 @@ class CatalogueChangeIn(Input):
         description="R16, A 5.13: false for a task needing only a recorded instruction "
         "(medication prompts, eye drops); omitted when the ruling does not say",
     )
+    snomed_concept_id: str | None = Field(
+        default=None,
+        max_length=18,
+        description="The SNOMED CT concept the board says the task is (an SCTID: 6 to 18 "
+        "digits, a concept's partition, Verhoeff check digit); omitted: unchanged",
+        examples=["404684003"],
+    )
+    snomed_display: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=255,
+        pattern=r"^[A-Za-z0-9 ()\-,/'.+&]+$",
+        description="The concept's display term, with the concept id",
+    )
 
 
 class RulingCreate(Input):

@@ -6,12 +6,18 @@ from services.governance.schemas.common import EffectiveDate, Input, Output
 from shared.events.vocabulary import OrganisationKind
 
 ODS_CODE = r"^[A-Z0-9][A-Z0-9-]{1,99}$"
+NATIONAL_ODS_CODE = r"^[A-Z0-9]{3,12}$"
 
 
 class OrganisationWrite(Input):
     name: str = Field(min_length=1, max_length=200)
     kind: OrganisationKind
     ipcb_member: bool = Field(description="whether it sits on the IPCB (a board organisation)")
+    national_ods_code: str | None = Field(
+        default=None,
+        pattern=NATIONAL_ODS_CODE,
+        description="its national ODS code (QK1, RT5), when the register's code is not one",
+    )
     effective_from: EffectiveDate | None = Field(default=None, description="today when absent")
 
 
@@ -20,3 +26,4 @@ class OrganisationRead(Output):
     name: str
     kind: OrganisationKind
     ipcb_member: bool
+    national_ods_code: str | None = None

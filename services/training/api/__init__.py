@@ -14,3 +14,7 @@ from services.training.api import (
 router = APIRouter()
 for part in (workers, assessors, plans, instructions, competence, reports):
     router.include_router(part.router)
+
+from services.training.api import fhir  # noqa: E402  (the FHIR views: metadata, Organization)
+
+router.include_router(fhir.router)

@@ -15,6 +15,7 @@ from services.delegation.domain.delegations.lifecycle import (
     DelegationState,
 )
 from services.delegation.domain.reasons import end_wording
+from shared.dates import expiry_within
 from shared.errors import Forbidden, RuleViolation
 from shared.events.delegation import (
     DelegationEnded,
@@ -26,6 +27,10 @@ from shared.events.delegation import (
 )
 
 _S, _C = DelegationState, DelegationCommand
+
+
+# R18: a handback notice runs from today to at most a year ahead (a later date is a slip).
+NOTICE_YEARS = 1
 
 
 def end(delegation: Delegation, reason: EndReason, on: date) -> Transition[DelegationState]:
@@ -125,6 +130,7 @@ def give_notice(
     carries on as it is."""
     if notice_date < on:
         raise RuleViolation("R18", "the notice date cannot be in the past", field="notice_date")
+    expiry_within("notice_date", notice_date, on, years=NOTICE_YEARS)
     if not reason.strip():
         raise RuleViolation("R18", "handing a task back needs a reason")
     return Transition(LIFECYCLE.next(delegation.state, _C.GIVE_NOTICE), ())

@@ -16,6 +16,7 @@ from services.delegation.handlers import parties
 from services.delegation.handlers.catalogue import task_in_force
 from services.delegation.models import HealthNeed, Proposal, Task
 from services.delegation.schemas.proposals import ProposalCreate
+from shared.access import may_act_on
 from shared.audit import audit
 from shared.auth import CurrentUser
 from shared.db import today
@@ -46,13 +47,16 @@ async def catalogue_entry(session: AsyncSession, task_code: str) -> Task:
 async def submit_proposal(
     session: AsyncSession, actor: CurrentUser, body: ProposalCreate, idempotency_key: str | None
 ) -> tuple[Proposal, bool]:
-    """R1, R3, R13: a registered practitioner proposes; a repeated key returns the first."""
+    """R1, R3, R13: a registered practitioner of an organisation with a relationship with the
+    person proposes (else 404, as for any write about a person); a repeated key returns the
+    first."""
     if idempotency_key is not None:
         existing = await session.scalar(
             select(Proposal).where(Proposal.idempotency_key == idempotency_key)
         )
         if existing is not None:
             return existing, False
+    await may_act_on(session, actor, body.person_id)  # the proposer's organisation knows them
     task = await catalogue_entry(session, body.task_code)
     rules.check_proposal(task_rules(task), body.direction, practitioner_of(body))
     await parties.check_provider(session, body.direction, body.provider_organisation)

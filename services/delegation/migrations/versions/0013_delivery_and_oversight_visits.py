@@ -1,8 +1,8 @@
 """R16, R8: the schedule a live task is carried out to, each application recorded (corrections
 as new entries), the visits that recorded them; oversight visits (R17, A 5.12).
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 """
 
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ from alembic import op
 
 from shared.db import JSONDocument, UTCDateTime
 
-revision = "0011"
-down_revision = "0010"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
