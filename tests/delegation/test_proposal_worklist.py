@@ -119,7 +119,8 @@ async def test_r9_r12_r29_the_full_mdt_decision_record_reads_back_for_mdt_and_ov
         1,
     )
     record = decision["record"]
-    assert [m["discipline"] for m in record["members"]] == ["registered_nurse", "social_worker"]
+    disciplines = [m["discipline"] for m in record["members"]]
+    assert disciplines == ["registered_nurse", "social_worker", "registered_nurse"]
     assert record["risk"]["stability"] == "stable"
     assert record["section_22"]["merely_incidental_or_ancillary"] is True
     assert decision["section_22_met"] is True
