@@ -9,6 +9,7 @@ from services.delegation import api
 from services.delegation.handlers.catalogue import apply_due_rulings
 from services.delegation.handlers.delegations import hand_back_on_notice, judge_competence_today
 from services.delegation.handlers.handbacks import raise_overdue_handbacks
+from services.delegation.handlers.oversight_visits import count_overdue_visits
 from services.delegation.handlers.reviews import raise_due_reviews
 from services.delegation.models import Base
 from services.delegation.settings import Settings
@@ -33,6 +34,7 @@ SPEC = ServiceSpec(
         hand_back_on_notice,
         judge_competence_today,
         raise_overdue_handbacks,
+        count_overdue_visits,
     ),
 )
 

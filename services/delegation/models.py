@@ -374,3 +374,92 @@ class FundingSettlement(Base):
 
     delegation_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     decided_on: Mapped[date]
+
+
+class DeliverySchedule(Base):
+    """How often a live task is carried out, when the support plan says more than the proposal's
+    words do (else `domain.delivery.schedule_from_frequency` reads them)."""
+
+    __tablename__ = "delivery_schedules"
+
+    delegation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("delegations.id"), primary_key=True)
+    times_per_day: Mapped[int]
+    weekdays: Mapped[list[int]] = mapped_column(JSONDocument)
+    set_by: Mapped[str] = mapped_column(String(200))
+    set_at: Mapped[datetime]
+
+
+class DeliveryVisit(Base):
+    """One request that recorded one or more applications at a visit: its Idempotency-Key."""
+
+    __tablename__ = "delivery_visits"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    organisation: Mapped[str] = mapped_column(String(200))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime]
+
+
+class DeliveryRecord(Base):
+    """R16: one application of a delegated task, as recorded; a correction is a new entry that
+    names the one it corrects (each corrected at most once), never an update."""
+
+    __tablename__ = "delivery_records"
+    __table_args__ = (
+        Index("ix_delivery_records_delegation_id_due_on", "delegation_id", "due_on"),
+        # one first entry per scheduled application: two visits racing for it, one wins (409)
+        Index(
+            "uq_delivery_records_one_entry_per_application",
+            "delegation_id",
+            "due_on",
+            "slot",
+            unique=True,
+            postgresql_where=text("corrects IS NULL"),
+            sqlite_where=text("corrects IS NULL"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("delivery_visits.id"), index=True)
+    delegation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("delegations.id"))
+    person_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    provider_organisation: Mapped[str] = mapped_column(String(200), index=True)
+    due_on: Mapped[date]
+    slot: Mapped[int | None]
+    outcome: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str | None] = mapped_column(String(40))
+    worker_id: Mapped[uuid.UUID | None]
+    administered_at: Mapped[datetime]
+    observations: Mapped[str | None] = mapped_column(Text)  # the worker's words: never published
+    change_noticed: Mapped[bool]
+    change: Mapped[str | None] = mapped_column(String(40))
+    corrects: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("delivery_records.id"), unique=True
+    )
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime]
+
+
+class OversightVisit(Base):
+    """R17, A 5.12: a visit of the clinical oversight owner to a delegated task: its findings,
+    each worker's competence spot check and the actions, as codes; notes stay here."""
+
+    __tablename__ = "oversight_visits"
+    __table_args__ = (
+        Index("ix_oversight_visits_delegation_id_visited_on", "delegation_id", "visited_on"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    delegation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("delegations.id"))
+    person_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    oversight_owner: Mapped[str] = mapped_column(String(200))
+    visited_on: Mapped[date]
+    findings: Mapped[list[str]] = mapped_column(JSONDocument)
+    spot_checks: Mapped[list[dict[str, str]]] = mapped_column(JSONDocument)
+    actions: Mapped[list[str]] = mapped_column(JSONDocument)
+    notes: Mapped[str | None] = mapped_column(Text)  # the visitor's words: never published
+    next_due: Mapped[date | None]
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime]
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)

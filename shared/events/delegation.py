@@ -336,6 +336,92 @@ class HandbackClosed(DelegationEvent):
     closed_on: date
 
 
+class NoticedChange(StrEnum):
+    """What a care worker noticed while carrying out a delegated task (R8): a code, never words."""
+
+    SKIN_CONDITION_CHANGED = "skin_condition_changed"
+    NEW_BROKEN_SKIN = "new_broken_skin"
+    PAIN_OR_DISCOMFORT = "pain_or_discomfort"
+    REACTION_TO_TREATMENT = "reaction_to_treatment"
+    SWELLING = "swelling"
+    MOBILITY_CHANGED = "mobility_changed"
+    GENERAL_CONDITION_CHANGED = "general_condition_changed"
+    OTHER = "other"
+
+
+class ChangeNoticed(DelegationEvent):
+    """Emitted when a care worker records a change noticed at an application of a delegated
+    task: it reaches the clinical oversight owner as a change in need to consider (R8, R17),
+    with the review it raised (R26) unless one for a change in need is already due."""
+
+    delegation_id: UUID
+    record_id: UUID
+    task_code: str
+    change: NoticedChange
+    noticed_on: date
+    oversight_kind: OversightKind
+    oversight_owner: str
+    review_id: UUID | None = None
+
+
+class VisitFinding(StrEnum):
+    """What the clinical oversight owner found at a visit to a delegated task (R17, A 5.12)."""
+
+    NO_CONCERNS = "no_concerns"
+    RECORDS_COMPLETE = "records_complete"
+    RECORDS_INCOMPLETE = "records_incomplete"
+    APPLICATIONS_MISSED = "applications_missed"
+    CONDITION_IMPROVED = "condition_improved"
+    CONDITION_UNCHANGED = "condition_unchanged"
+    CONDITION_WORSE = "condition_worse"
+    TECHNIQUE_CORRECT = "technique_correct"
+    TECHNIQUE_NEEDS_SUPPORT = "technique_needs_support"
+    SUPPLIES_INSUFFICIENT = "supplies_insufficient"
+    PERSON_RAISED_CONCERN = "person_raised_concern"
+
+
+class SpotCheckOutcome(StrEnum):
+    """R16: a named worker's competence as the oversight owner saw it at a visit."""
+
+    COMPETENT = "competent"
+    NEEDS_SUPPORT = "needs_support"
+    NOT_COMPETENT = "not_competent"
+
+
+class VisitAction(StrEnum):
+    """What the oversight owner set in train at a visit."""
+
+    CONTINUE_AS_PLANNED = "continue_as_planned"
+    REFRESHER_TRAINING = "refresher_training"
+    REASSESS_COMPETENCE = "reassess_competence"
+    UPDATE_SUPPORT_PLAN = "update_support_plan"
+    REQUEST_REVIEW = "request_review"
+    VISIT_SOONER = "visit_sooner"
+    REFER_TO_GP = "refer_to_gp"
+    RESTOCK_SUPPLIES = "restock_supplies"
+
+
+class SpotCheck(EventPart):
+    """R16: one worker's competence spot check, as codes."""
+
+    worker_id: UUID
+    outcome: SpotCheckOutcome
+
+
+class OversightVisitRecorded(DelegationEvent):
+    """Emitted when the clinical oversight owner records a visit to a delegated task (R17, A
+    5.12): findings, spot checks and actions as codes; the next visit is due `next_due`."""
+
+    delegation_id: UUID
+    visit_id: UUID
+    visited_on: date
+    oversight_owner: str
+    findings: list[VisitFinding]
+    spot_checks: list[SpotCheck]
+    actions: list[VisitAction]
+    next_due: date | None = None
+
+
 PUBLISHED: Sequence[type[Event]] = (
     ProposalSubmitted,
     DelegationDecided,
@@ -354,4 +440,6 @@ PUBLISHED: Sequence[type[Event]] = (
     HandbackAcknowledged,
     HandbackOverdue,
     HandbackClosed,
+    ChangeNoticed,
+    OversightVisitRecorded,
 )

@@ -333,6 +333,9 @@ STRUCTURED = {
     ("HandbackOpened", "provider_organisation"): "ODS code",
     ("HandbackAcknowledged", "oversight_owner"): "ODS code",
     ("HandbackOverdue", "oversight_owner"): "ODS code",
+    ("ChangeNoticed", "task_code"): "catalogue code",
+    ("ChangeNoticed", "oversight_owner"): "ODS code",
+    ("OversightVisitRecorded", "oversight_owner"): "ODS code",
 }
 
 

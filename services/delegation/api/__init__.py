@@ -5,13 +5,27 @@ from fastapi import APIRouter
 from services.delegation.api import (
     catalogue,
     delegations,
+    delivery,
     fhir,
     handbacks,
     occurrences,
+    oversight_visits,
+    proposal_worklist,
     proposals,
     reviews,
 )
 
 router = APIRouter()
-for module in (catalogue, proposals, delegations, handbacks, occurrences, reviews, fhir):
+for module in (
+    catalogue,
+    proposal_worklist,
+    proposals,
+    delegations,
+    handbacks,
+    occurrences,
+    reviews,
+    delivery,
+    oversight_visits,
+    fhir,
+):
     router.include_router(module.router)

@@ -11,6 +11,7 @@ from services.delegation.domain.reasons import decline_wording, end_wording
 from services.delegation.handlers import delegations, gates
 from services.delegation.models import Delegation
 from services.delegation.queries import delegations as queries
+from services.delegation.queries import delivery
 from services.delegation.schemas.delegations import (
     AcceptanceCreate,
     AccountablePractitioner,
@@ -48,6 +49,7 @@ async def read(session: AsyncSession, delegation: Delegation) -> DelegationRead:
     data["waiting_for"] = [GateRead.model_validate(g) for g in waiting]
     data["workers"] = [WorkerRead.model_validate(w) for w in workers]
     data |= reasons(delegation)
+    data["conditions"] = await delivery.conditions(session, delegation)
     return DelegationRead.model_validate(data)
 
 

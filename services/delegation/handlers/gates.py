@@ -133,3 +133,26 @@ def _on_task(
     dates = [c.valid_until for c in competences if c.competent]
     latest = None if not dates or None in dates else max(d for d in dates if d is not None)
     return WorkerOnTask(worker_id, standing(records, False, on, instructed), latest)
+
+
+async def standing_on(
+    session: AsyncSession, delegation: Delegation, worker_id: UUID, on: date
+) -> WorkerOnTask:
+    """R16: one worker's standing on the delegation's task on a given day (the day of an
+    application): named then (or left after it), competent and in date, or instructed."""
+    if worker_id not in workers_of(delegation):
+        departed = await session.get(WorkerDeparture, (delegation.id, worker_id))
+        if departed is None or departed.left_on <= on:
+            standing = WorkerStanding.LEFT if departed else WorkerStanding.NOT_NAMED
+            return WorkerOnTask(worker_id, standing)
+    rows = await session.scalars(
+        select(Competence).where(
+            Competence.worker_id == worker_id,
+            Competence.task_code == delegation.task_code,
+            Competence.scope.in_(("*", str(delegation.person_id))),
+        )
+    )
+    instructed = not delegation.needs_specific_training and worker_id in (
+        await instructed_workers(session, delegation)
+    )
+    return _on_task(worker_id, list(rows), on, instructed)

@@ -149,3 +149,7 @@ class DelegationRead(Output):
         default=None, description="R19: the new support plan the MDT agreed for extra minutes"
     )
     support_plan_version: int | None = None
+    conditions: list[str] = Field(
+        default=[],
+        description="R14: the conditions of the Shared Care decision that bind the provider",
+    )

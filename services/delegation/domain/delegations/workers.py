@@ -24,6 +24,7 @@ class WorkerStanding(StrEnum):
     NOT_COMPETENT = "not_competent"
     NOT_ASSESSED = "not_assessed"
     LEFT = "left"
+    NOT_NAMED = "not_named"  # not one of the delegation's named workers
 
 
 @dataclass(frozen=True)
