@@ -450,6 +450,43 @@ class Steps:
         body: Json = response.json()
         return body
 
+    async def csu_case(self, dispute_id: str) -> Json:
+        """The CSU's case for a funding dispute, once governance has opened it (R22)."""
+
+        async def cases() -> list[Json]:
+            response = await self.governance.get("/disputes", headers=self.csu)
+            assert response.status_code == 200, response.text
+            return [c for c in response.json() if c["dispute_id"] == dispute_id]
+
+        [case] = await self.p.until(cases, lambda found: len(found) == 1)
+        return case
+
+    async def to_csu_review(self, case_id: str) -> None:
+        """R22: the CSU takes the case through local resolution to its own review."""
+        for stage in ("local_resolution", "csu_review"):
+            moved = await self.governance.post(
+                f"/disputes/{case_id}/stage",
+                json={"stage": stage, "note": f"moved to {stage}"},
+                headers=self.csu,
+            )
+            assert moved.status_code == 200, moved.text
+
+    async def settled_dispute(self, dispute_id: str) -> Json:
+        """The dispute as funding holds it once settled (404 until funding knows the CSU holds
+        the case: the relationship comes by event)."""
+
+        async def dispute() -> Json | None:
+            response = await self.funding.get(f"/disputes/{dispute_id}", headers=self.csu)
+            if response.status_code == 404:
+                return None
+            assert response.status_code == 200, response.text
+            body: Json = response.json()
+            return body
+
+        found = await self.p.until(dispute, lambda d: d is not None and d["status"] == "settled")
+        assert found is not None
+        return found
+
     async def live(
         self,
         *,
@@ -806,12 +843,7 @@ async def test_journey_5_joint_package_dispute_settled_back_to_the_penny_r20_r21
     dispute_id = raised.json()["id"]
     assert raised.json()["status"] == "open"
 
-    async def cases() -> list[Json]:
-        response = await steps.governance.get("/disputes", headers=steps.csu)
-        assert response.status_code == 200, response.text
-        return [c for c in response.json() if c["dispute_id"] == dispute_id]
-
-    [case] = await platform.until(cases, lambda found: len(found) == 1)
+    case = await steps.csu_case(dispute_id)
     assert case["stage"] == "raised"
     assert sorted(case["parties"]) == sorted([ICB, CITY])
 
@@ -822,13 +854,7 @@ async def test_journey_5_joint_package_dispute_settled_back_to_the_penny_r20_r21
     assert sum(ln["days"] for ln in paid) == days
     assert sum(ln["amount_pence"] for ln in paid) == first_share(accrued(weekly, days), 60)
 
-    for stage in ("local_resolution", "csu_review"):
-        moved = await steps.governance.post(
-            f"/disputes/{case['case_id']}/stage",
-            json={"stage": stage, "note": f"moved to {stage}"},
-            headers=steps.csu,
-        )
-        assert moved.status_code == 200, moved.text
+    await steps.to_csu_review(case["case_id"])
     # R22: an outcome in weekly pence must make the package's weekly cost; it is never
     # re-proportioned (£300 and £200 of a £700.01 package is refused).
     short = await steps.governance.post(
@@ -860,17 +886,7 @@ async def test_journey_5_joint_package_dispute_settled_back_to_the_penny_r20_r21
     assert resolved.status_code == 200, resolved.text
     assert resolved.json()["stage"] == "resolved"
 
-    async def dispute() -> Json | None:
-        """None until funding knows the CSU holds the case (the relationship comes by event)."""
-        response = await steps.funding.get(f"/disputes/{dispute_id}", headers=steps.csu)
-        if response.status_code == 404:
-            return None
-        assert response.status_code == 200, response.text
-        body: Json = response.json()
-        return body
-
-    found = await platform.until(dispute, lambda d: d is not None and d["status"] == "settled")
-    assert found is not None
+    found = await steps.settled_dispute(dispute_id)
     settled = found
     assert date.fromisoformat(settled["effective_from"]) == start
 
@@ -1335,12 +1351,7 @@ async def test_journey_12_an_apportionment_disputed_at_the_csu_is_settled_back_t
     dispute_id = raised.json()["id"]
     assert raised.json()["subject_kind"] == "apportionment"
 
-    async def cases() -> list[Json]:
-        response = await steps.governance.get("/disputes", headers=steps.csu)
-        assert response.status_code == 200, response.text
-        return [c for c in response.json() if c["dispute_id"] == dispute_id]
-
-    [case] = await platform.until(cases, lambda found: len(found) == 1)
+    case = await steps.csu_case(dispute_id)
     assert sorted(case["parties"]) == sorted([ICB, CITY])
 
     # R20: while the CSU has it, the council goes on paying for every day.
@@ -1348,13 +1359,7 @@ async def test_journey_12_an_apportionment_disputed_at_the_csu_is_settled_back_t
     during = lines_for(await steps.statement(CITY, start, today), live.delegation_id)
     assert sum(ln["amount_pence"] for ln in during) == accrued(weekly, 14)
 
-    for stage in ("local_resolution", "csu_review"):
-        moved = await steps.governance.post(
-            f"/disputes/{case['case_id']}/stage",
-            json={"stage": stage, "note": f"moved to {stage}"},
-            headers=steps.csu,
-        )
-        assert moved.status_code == 200, moved.text
+    await steps.to_csu_review(case["case_id"])
     resolved = await steps.governance.post(
         f"/disputes/{case['case_id']}/resolution",
         json={
@@ -1366,17 +1371,7 @@ async def test_journey_12_an_apportionment_disputed_at_the_csu_is_settled_back_t
     )
     assert resolved.status_code == 200, resolved.text
 
-    async def dispute() -> Json | None:
-        """None until funding knows the CSU holds the case (the relationship comes by event)."""
-        response = await steps.funding.get(f"/disputes/{dispute_id}", headers=steps.csu)
-        if response.status_code == 404:
-            return None
-        assert response.status_code == 200, response.text
-        body: Json = response.json()
-        return body
-
-    found = await platform.until(dispute, lambda d: d is not None and d["status"] == "settled")
-    assert found is not None
+    found = await steps.settled_dispute(dispute_id)
     assert [(s["organisation"], s["percent"]) for s in found["outcome"]] == [(ICB, 100)]
 
     icb = await steps.statement(ICB, today, today + timedelta(days=1))
