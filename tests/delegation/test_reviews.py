@@ -222,7 +222,13 @@ async def test_r23_ad_hoc_occurrences_becoming_regular_flag_a_reevaluation_once(
             response = await client.post(url, json={"occurred_on": str(day)}, headers=MANAGER)
             answers.append(response.json()["care_plan_reevaluation_flagged"])
         flagged = await published(runtime, CarePlanReevaluationFlagged)
+        due = await published(runtime, ReviewDue)
+        reviews = await client.get(f"/delegations/{live.delegation_id}/reviews", headers=MDT)
     assert answers == [False, False, False, True, True]  # 2 January is outside the 28 days
+    # Issue 16: the flag has a purpose: the re-evaluation is a review due that day, raised once.
+    [review] = [r for r in reviews.json() if r["reason"] == "change_in_need"]
+    assert (review["due_date"], review["completed_on"]) == ("2026-02-04", None)
+    assert len(due) == 1
     assert len(flagged) == 1
     event = flagged[0]
     assert isinstance(event, CarePlanReevaluationFlagged)

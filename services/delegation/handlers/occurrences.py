@@ -8,8 +8,10 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain import occurrences as rules
+from services.delegation.domain import reviews as review_rules
 from services.delegation.domain.parties import check_decider
 from services.delegation.handlers.delegations import delegation_for_update, facts_of
+from services.delegation.handlers.reviews import raise_review
 from services.delegation.models import Delegation, Occurrence, RegularUsePolicy
 from services.delegation.queries import occurrences as queries
 from services.delegation.queries.delegations import PROVIDER_ROLES
@@ -17,6 +19,7 @@ from services.delegation.schemas.occurrences import OccurrenceCreate, RegularUse
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
 from shared.db import now, today
+from shared.events.delegation import ReviewReason
 from shared.organisations import require_board_member
 from shared.outbox import publish
 
@@ -59,7 +62,8 @@ async def record_occurrence(
 async def flag_if_regular(
     session: AsyncSession, delegation: Delegation, occurred_on: date, on: date
 ) -> None:
-    """R23: flag the care plan for re-evaluation once, when the threshold is reached."""
+    """R23: flag the care plan for re-evaluation once, when the threshold is reached, and
+    raise the review that re-evaluates it."""
     if delegation.reevaluation_flagged_on is not None:
         return
     policy = await queries.regular_use_policy(session)
@@ -72,6 +76,9 @@ async def flag_if_regular(
     delegation.reevaluation_flagged_on = on
     await publish(session, flagged)
     await audit(session, SYSTEM, "delegation.reevaluation_flagged", delegation.id, "R23")
+    # R23, R26: the care plan's re-evaluation is a review due at once, on the MDT's worklist.
+    due = review_rules.Due(on, ReviewReason.CHANGE_IN_NEED)
+    await raise_review(session, delegation, f"regular-use-{delegation.id}", due)
 
 
 async def set_regular_use_policy(
