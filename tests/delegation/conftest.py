@@ -27,13 +27,14 @@ from shared.events.delegation import (
     ProposalSubmitted,
     TaskDelegated,
 )
+from shared.events.governance import SharedCareDecision, SharedCareDecisionRecorded
 from shared.events.training import (
     CompetenceAssessed,
     CompetenceLapsed,
     CompetenceOutcome,
     TrainingPlanAgreed,
 )
-from shared.events.vocabulary import RelationshipBasis, Setting
+from shared.events.vocabulary import Direction, RelationshipBasis, Setting, TaskCategory
 from shared.relationships import relationship
 from shared.service import Job, Runtime
 from shared.testing.events import deliver, published
@@ -439,3 +440,25 @@ async def run_job(runtime: Runtime, job: Job) -> int:
     """One scheduler job in its own transaction, as the worker runs it."""
     async with runtime.sessions() as session, session.begin():
         return await job(session)
+
+
+def shared_care_decided(
+    proposal_id: str, person_id: uuid.UUID, **overrides: Any
+) -> SharedCareDecisionRecorded:
+    """R14: the Shared Care panel's decision on a proposal the MDT could not agree (by default:
+    delegate the case study's cream, with no conditions)."""
+    fields: dict[str, Any] = {
+        "subject_id": proposal_id,
+        "discussion_id": uuid.uuid4(),
+        "proposal_id": uuid.UUID(proposal_id),
+        "person_id": person_id,
+        "decision": SharedCareDecision.DELEGATE,
+        "conditions": [],
+        "rationale": "stable",
+        "task_code": "topical-cream",
+        "category": TaskCategory.SKIN_INTEGRITY_AND_WOUNDS,
+        "direction": Direction.HEALTH_TO_SOCIAL,
+        "setting": Setting.OWN_HOME,
+        "decided_on": date(2026, 1, 20),
+    }
+    return SharedCareDecisionRecorded(**(fields | overrides))

@@ -28,8 +28,7 @@ from shared.events.delegation import (
     SharedCareRequested,
     Stance,
 )
-from shared.events.governance import SharedCareDecision, SharedCareDecisionRecorded
-from shared.events.vocabulary import Direction, Setting, TaskCategory
+from shared.events.governance import SharedCareDecisionRecorded
 from shared.service import Runtime
 from shared.testing.events import deliver, published
 from tests.conftest import ServiceClient
@@ -44,6 +43,7 @@ from tests.delegation.conftest import (
     given_no_consensus_body,
     given_proposal,
     given_relationships,
+    shared_care_decided,
 )
 
 # What a user might type into a reason or a question: a name, an NHS number, a postcode.
@@ -269,20 +269,7 @@ async def test_the_proposing_organisation_and_the_mdts_organisations_are_named(
 
 
 def shared_care_delegates(proposal_id: str, person_id: uuid.UUID) -> SharedCareDecisionRecorded:
-    return SharedCareDecisionRecorded(
-        subject_id=proposal_id,
-        discussion_id=uuid.uuid4(),
-        proposal_id=uuid.UUID(proposal_id),
-        person_id=person_id,
-        decision=SharedCareDecision.DELEGATE,
-        conditions=[],
-        rationale="stable",
-        task_code="topical-cream",
-        category=TaskCategory.SKIN_INTEGRITY_AND_WOUNDS,
-        direction=Direction.HEALTH_TO_SOCIAL,
-        setting=Setting.OWN_HOME,
-        decided_on=date(2026, 1, 20),
-    )
+    return shared_care_decided(proposal_id, person_id)
 
 
 async def test_the_mdts_organisations_see_the_person_from_the_decision(

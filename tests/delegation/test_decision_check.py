@@ -41,6 +41,7 @@ from tests.delegation.conftest import (
     given_proposal,
     given_relationships,
     runtime_of,
+    shared_care_decided,
 )
 
 TODAY = date(2026, 1, 5)
@@ -218,19 +219,13 @@ def shared_care(
     task_code: str = "peg-feeding",
     rationale: str = "stable feeding regime",
 ) -> SharedCareDecisionRecorded:
-    return SharedCareDecisionRecorded(
-        subject_id=proposal_id,
-        discussion_id=uuid.uuid4(),
-        proposal_id=uuid.UUID(proposal_id),
-        person_id=person_id,
+    return shared_care_decided(
+        proposal_id,
+        person_id,
         decision=decision,
-        conditions=[],
         rationale=rationale,
         task_code=task_code,
         category=TaskCategory.FEEDING_AND_DIGESTIVE,
-        direction=Direction.HEALTH_TO_SOCIAL,
-        setting=Setting.OWN_HOME,
-        decided_on=date(2026, 1, 20),
     )
 
 

@@ -19,9 +19,8 @@ from shared.events.delegation import (
 from shared.events.governance import (
     FrameworkVersionPublished,
     SharedCareDecision,
-    SharedCareDecisionRecorded,
 )
-from shared.events.vocabulary import Direction, Setting, TaskCategory
+from shared.events.vocabulary import TaskCategory
 from shared.service import Runtime
 from shared.testing.events import deliver, published
 from tests.conftest import ServiceClient
@@ -36,6 +35,7 @@ from tests.delegation.conftest import (
     given_proposal_body,
     given_relationships,
     post_proposal,
+    shared_care_decided,
 )
 
 
@@ -217,19 +217,13 @@ async def test_r14_no_consensus_requests_shared_care_and_its_decision_is_applied
         )
         await given_relationships(runtime)
         waiting = (await client.get(f"/proposals/{proposal_id}", headers=MDT)).json()
-        ruling = SharedCareDecisionRecorded(
-            subject_id=str(proposal_id),
-            discussion_id=uuid.uuid4(),
-            proposal_id=uuid.UUID(proposal_id),
-            person_id=person_id,
-            decision=SharedCareDecision.DELEGATE,
+        ruling = shared_care_decided(
+            proposal_id,
+            person_id,
             conditions=["dietitian reviews monthly"],
             rationale="stable feeding regime",
             task_code="peg-feeding",
             category=TaskCategory.FEEDING_AND_DIGESTIVE,
-            direction=Direction.HEALTH_TO_SOCIAL,
-            setting=Setting.OWN_HOME,
-            decided_on=date(2026, 1, 20),
         )
         await deliver(runtime, ruling, ruling)  # a second delivery changes nothing
         applied = (await client.get(f"/proposals/{proposal_id}", headers=MDT)).json()
@@ -269,19 +263,11 @@ async def test_r14_shared_care_may_decide_not_to_delegate(service_client: Servic
         await given_relationships(runtime)
         await deliver(
             runtime,
-            SharedCareDecisionRecorded(
-                subject_id=str(proposal_id),
-                discussion_id=uuid.uuid4(),
-                proposal_id=uuid.UUID(proposal_id),
-                person_id=person_id,
+            shared_care_decided(
+                proposal_id,
+                person_id,
                 decision=SharedCareDecision.DO_NOT_DELEGATE,
-                conditions=[],
                 rationale="too complex",
-                task_code="topical-cream",
-                category=TaskCategory.SKIN_INTEGRITY_AND_WOUNDS,
-                direction=Direction.HEALTH_TO_SOCIAL,
-                setting=Setting.OWN_HOME,
-                decided_on=date(2026, 1, 20),
             ),
         )
         applied = (await client.get(f"/proposals/{proposal_id}", headers=MDT)).json()

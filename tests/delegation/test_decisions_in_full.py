@@ -14,8 +14,7 @@ from services.delegation.main import SPEC as DELEGATION
 from services.delegation.models import Decision, Delegation, Proposal
 from shared.events.assessment import NeedChanged
 from shared.events.delegation import DelegationDecided, ProposalSubmitted
-from shared.events.governance import SharedCareDecision, SharedCareDecisionRecorded
-from shared.events.vocabulary import Direction, Setting, TaskCategory
+from shared.events.governance import SharedCareDecisionRecorded
 from shared.service import Runtime
 from shared.testing.events import deliver, published
 from tests.conftest import ServiceClient
@@ -32,6 +31,7 @@ from tests.delegation.conftest import (
     given_proposal_body,
     given_relationships,
     post_proposal,
+    shared_care_decided,
 )
 
 
@@ -276,19 +276,8 @@ async def test_r19_a_review_that_changes_the_minutes_needs_a_new_support_plan(
 
 
 def delegate(proposal_id: str, person_id: uuid.UUID) -> SharedCareDecisionRecorded:
-    return SharedCareDecisionRecorded(
-        subject_id=proposal_id,
-        discussion_id=uuid.uuid4(),
-        proposal_id=uuid.UUID(proposal_id),
-        person_id=person_id,
-        decision=SharedCareDecision.DELEGATE,
-        conditions=[],
-        rationale="the carers already apply other creams",
-        task_code="topical-cream",
-        category=TaskCategory.SKIN_INTEGRITY_AND_WOUNDS,
-        direction=Direction.HEALTH_TO_SOCIAL,
-        setting=Setting.OWN_HOME,
-        decided_on=date(2026, 1, 20),
+    return shared_care_decided(
+        proposal_id, person_id, rationale="the carers already apply other creams"
     )
 
 

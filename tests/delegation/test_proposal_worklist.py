@@ -5,12 +5,10 @@ that bind the provider, read on the delegation by the provider."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from services.delegation.main import SPEC as DELEGATION
 from shared.auth import Role
-from shared.events.governance import SharedCareDecision, SharedCareDecisionRecorded
-from shared.events.vocabulary import Direction, Setting, TaskCategory
+from shared.events.vocabulary import TaskCategory
 from shared.testing.events import deliver
 from tests.conftest import ServiceClient, bearer
 from tests.delegation.conftest import (
@@ -23,6 +21,7 @@ from tests.delegation.conftest import (
     given_person,
     given_proposal,
     given_relationships,
+    shared_care_decided,
 )
 
 LPT_MDT = bearer(Role.MDT_MEMBER, "LPT")
@@ -143,19 +142,13 @@ async def test_r14_shared_care_conditions_travel_to_the_delegation_and_the_provi
         await given_relationships(runtime)
         await deliver(
             runtime,
-            SharedCareDecisionRecorded(
-                subject_id=str(proposal_id),
-                discussion_id=uuid.uuid4(),
-                proposal_id=uuid.UUID(proposal_id),
-                person_id=person_id,
-                decision=SharedCareDecision.DELEGATE,
+            shared_care_decided(
+                proposal_id,
+                person_id,
                 conditions=["dietitian reviews monthly"],
                 rationale="stable feeding regime",
                 task_code="peg-feeding",
                 category=TaskCategory.FEEDING_AND_DIGESTIVE,
-                direction=Direction.HEALTH_TO_SOCIAL,
-                setting=Setting.OWN_HOME,
-                decided_on=date(2026, 1, 20),
             ),
         )
         await given_relationships(runtime)
