@@ -10,7 +10,6 @@ entries, a platform auditor (the host organisation's) sees all.
 
 from __future__ import annotations
 
-import base64
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
@@ -21,9 +20,10 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared import pages
 from shared.audit import Purpose, audit_log, audit_reads
 from shared.auth import CurrentUser, Role, admits
-from shared.errors import Forbidden, InvalidInput, NotFound
+from shared.errors import Forbidden, NotFound
 from shared.relationships import NEVER_PERSONAL, people_visible_to, related
 
 BREAK_GLASS_HEADER = "X-Break-Glass-Reason"
@@ -122,17 +122,6 @@ class AuditPage(BaseModel):
     next: str | None  # pass as `after` for the next (older) page; None: the last page
 
 
-def _cursor(entry_id: int) -> str:
-    return base64.urlsafe_b64encode(str(entry_id).encode()).decode()
-
-
-def _after(cursor: str) -> int:
-    try:
-        return int(base64.urlsafe_b64decode(cursor.encode()).decode())
-    except ValueError:
-        raise InvalidInput("after", "not a cursor this service gave") from None
-
-
 router = APIRouter()
 
 
@@ -187,8 +176,8 @@ async def read_audit_trail(
     if purpose is not None:
         query = query.where(audit_log.c.purpose == purpose.value)
     if after is not None:
-        query = query.where(audit_log.c.id < _after(after))
+        query = query.where(audit_log.c.id < pages.decode(after, int, field="after")[0])
     async with request.app.state.runtime.sessions() as session:
         rows = (await session.execute(query)).all()
     items = [AuditEntry.model_validate(r, from_attributes=True) for r in rows[:limit]]
-    return AuditPage(items=items, next=_cursor(items[-1].id) if len(rows) > limit else None)
+    return AuditPage(items=items, next=pages.encode(items[-1].id) if len(rows) > limit else None)

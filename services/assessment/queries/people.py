@@ -5,9 +5,7 @@ caller's organisation, or outside one by a registered practitioner who breaks th
 audited before it is answered. Without either the person is answered 404, as if unknown.
 """
 
-import base64
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -15,11 +13,11 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.assessment.models import EqualityProfile, Person
-from shared import access
+from shared import access, pages
 from shared.audit import Purpose
 from shared.auth import CurrentUser
 from shared.db import now
-from shared.errors import InvalidInput, NotFound
+from shared.errors import NotFound
 
 NOT_REGISTERED = "no person is registered with this NHS number"
 
@@ -76,30 +74,14 @@ async def people(
     if visible is not None:
         query = query.where(Person.id.in_(visible))
     if after is not None:
-        at, last = _position(after)
+        at, last = pages.decode(after, pages.instant, UUID, field="after")
         query = query.where(
             or_(Person.registered_at > at, and_(Person.registered_at == at, Person.id > last))
         )
     found = (await session.scalars(query)).all()
     page = found[:limit]
     await access.listed(session, user, "person", [p.id for p in page])
-    return page, _cursor(page[-1]) if len(found) > limit else None
-
-
-def _cursor(last: Person) -> str:
-    position = f"{last.registered_at.isoformat()}|{last.id}"
-    return base64.urlsafe_b64encode(position.encode()).decode()
-
-
-def _position(cursor: str) -> tuple[datetime, UUID]:
-    try:
-        at, last = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        registered_at = datetime.fromisoformat(at)
-        if registered_at.tzinfo is None:
-            raise ValueError("a cursor's instant is in UTC")
-        return registered_at.astimezone(UTC), UUID(last)
-    except (ValueError, OverflowError):  # binascii and Unicode errors are ValueErrors
-        raise InvalidInput("after", "not a cursor this service gave") from None
+    return page, pages.encode(page[-1].registered_at, page[-1].id) if len(found) > limit else None
 
 
 async def equality_profile(

@@ -24,7 +24,6 @@ from services.delegation.models import (
     Task,
 )
 from services.delegation.queries import delegations as delegation_queries
-from services.delegation.queries import pages
 from services.delegation.queries.delegations import (
     PROVIDER_ROLES,
     concerning,
@@ -32,7 +31,7 @@ from services.delegation.queries.delegations import (
     people_filter,
     readable,
 )
-from shared import organisations
+from shared import organisations, pages
 from shared.access import listed
 from shared.auth import CurrentUser, Role
 from shared.errors import NotFound

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from uuid import UUID
 
 from sqlalchemy import and_, func, or_, select
@@ -19,10 +17,10 @@ from services.delegation.queries.delegations import (
     people_filter,
     readable,
 )
-from shared import organisations
+from shared import organisations, pages
 from shared.access import listed
 from shared.auth import CurrentUser
-from shared.errors import NotFound, RuleViolation
+from shared.errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -51,21 +49,6 @@ async def handback(
         session, user, found.person_id, "handback", f"handback {handback_id}", break_glass
     )
     return found
-
-
-def encode_cursor(row: Handback) -> str:
-    raw = json.dumps([row.created_at.isoformat(), str(row.id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode()
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
-    try:
-        created_at, handback_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(created_at), UUID(handback_id)
-    except (ValueError, TypeError) as exc:
-        raise RuleViolation(
-            "R18", "the cursor is not one this service gave", field="cursor"
-        ) from exc
 
 
 async def handbacks(
@@ -97,7 +80,7 @@ async def handbacks(
         overdue = and_(Handback.status == HandbackState.OPEN, Handback.acknowledge_by < on)
         query = query.where(overdue if where.overdue else ~overdue)
     if cursor is not None:
-        created_at, after = decode_cursor(cursor)
+        created_at, after = pages.decode(cursor, pages.instant, UUID)
         query = query.where(
             or_(
                 Handback.created_at > created_at,
@@ -107,7 +90,7 @@ async def handbacks(
     rows = (await session.scalars(query)).all()
     page = rows[:limit]
     await listed(session, user, "handback", [h.person_id for h in page])
-    return page, encode_cursor(page[-1]) if len(rows) > limit else None
+    return page, pages.encode(page[-1].created_at, page[-1].id) if len(rows) > limit else None
 
 
 async def unclosed_for(session: AsyncSession, delegation_id: UUID) -> Handback | None:

@@ -14,9 +14,8 @@ from services.delegation.domain import oversight_visits as rules
 from services.delegation.domain.delegations import RUNNING
 from services.delegation.models import Delegation, OversightVisit
 from services.delegation.queries import delegations as delegation_queries
-from services.delegation.queries import pages
 from services.delegation.queries.delegations import concerning, people_filter
-from shared import organisations
+from shared import organisations, pages
 from shared.access import listed
 from shared.auth import CurrentUser, Role
 

@@ -13,9 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain.proposals import ProposalState
 from services.delegation.models import Decision, Delegation, Proposal
-from services.delegation.queries import pages
 from services.delegation.queries.delegations import PROVIDER_ROLES, people_filter, readable
-from shared import organisations
+from shared import organisations, pages
 from shared.access import listed
 from shared.auth import CurrentUser
 from shared.errors import NotFound

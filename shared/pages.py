@@ -1,4 +1,5 @@
-"""Cursors for the lists that page by a sort key and an id: opaque to callers, checked here."""
+"""Cursors for every list that pages by its sort keys (and an id): opaque to callers, checked
+here, in every service."""
 
 from __future__ import annotations
 
@@ -17,16 +18,16 @@ def encode(*keys: object) -> str:
     return base64.urlsafe_b64encode(raw).decode()
 
 
-def decode(cursor: str, *parsers: Callable[[Any], Any]) -> list[Any]:
+def decode(cursor: str, *parsers: Callable[[Any], Any], field: str = "cursor") -> list[Any]:
     """The sort keys a cursor carries, each read by its parser (`date.fromisoformat`, `UUID`,
-    `int`); 422 naming `cursor` for anything this service did not give."""
+    `int`); 422 naming `field` (the query parameter) for anything this service did not give."""
     try:
         keys = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         if not isinstance(keys, list) or len(keys) != len(parsers):
             raise ValueError(cursor)
         return [parse(key) for parse, key in zip(parsers, keys, strict=True)]
-    except (ValueError, TypeError, AttributeError):
-        raise InvalidInput("cursor", "not a cursor this service gave") from None
+    except (ValueError, TypeError, AttributeError, OverflowError):
+        raise InvalidInput(field, "not a cursor this service gave") from None
 
 
 def instant(text: str) -> datetime:
