@@ -71,7 +71,7 @@ async def record_visit(
     session: AsyncSession, actor: CurrentUser, entries: list[Entry], idempotency_key: str | None
 ) -> Recorded:
     """A visit's applications, one or more tasks, all recorded or none (R16 for each)."""
-    repeated = await _repeated(session, actor, idempotency_key)
+    repeated = await _repeated(session, idempotency_key)
     if repeated is not None:
         return repeated
     visit = await _new_visit(session, actor, idempotency_key)
@@ -101,7 +101,7 @@ async def correct(
 ) -> Recorded:
     """A correction: a new entry for the same application that names the one it corrects;
     the corrected entry stays as it was."""
-    repeated = await _repeated(session, actor, idempotency_key)
+    repeated = await _repeated(session, idempotency_key)
     if repeated is not None:
         return repeated
     original = await session.get(DeliveryRecord, record_id)
@@ -123,17 +123,15 @@ async def correct(
     return Recorded(visit, [entry], True)
 
 
-async def _repeated(
-    session: AsyncSession, actor: CurrentUser, idempotency_key: str | None
-) -> Recorded | None:
+async def _repeated(session: AsyncSession, idempotency_key: str | None) -> Recorded | None:
     if idempotency_key is None:
         return None
+    # The key is already the caller organisation's own (shared.web scopes it): no other
+    # organisation's visit can be found by it.
     found = await queries.visit_by_key(session, idempotency_key)
     if found is None:
         return None
     visit, entries = found
-    if visit.organisation != actor.organisation:
-        raise Conflict("this Idempotency-Key was used by another organisation")
     return Recorded(visit, entries, False)
 
 
