@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -117,9 +117,8 @@ class AuditEntry(BaseModel):
     purpose: str | None
 
 
-class AuditPage(BaseModel):
-    items: list[AuditEntry]
-    next: str | None  # pass as `after` for the next (older) page; None: the last page
+class AuditPage(pages.Page[AuditEntry]):
+    """The audit trail, newest first."""
 
 
 router = APIRouter()
@@ -155,14 +154,15 @@ def _sees_all(request: Request, user: CurrentUser) -> bool:
 @router.get("/audit", tags=["audit"], summary="Read the audit trail (paginated, newest first)")
 async def read_audit_trail(
     request: Request,
+    response: Response,
     user: CurrentUser = admits(Role.AUDITOR),
     person_id: str | None = Query(default=None, max_length=64),
     subject: str | None = Query(default=None, max_length=200),
     purpose: Purpose | None = Query(
         default=None, description="`break_glass`: the reads to review (the Caldicott view)"
     ),
-    after: str | None = Query(default=None, max_length=40),
-    limit: int = Query(default=100, ge=1, le=500),
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
 ) -> AuditPage:
     """Who did or read what, when, whose and why. An auditor sees their own organisation's
     entries; an auditor of a platform organisation (setting) sees every organisation's."""
@@ -175,9 +175,12 @@ async def read_audit_trail(
         query = query.where(audit_log.c.subject == subject)
     if purpose is not None:
         query = query.where(audit_log.c.purpose == purpose.value)
-    if after is not None:
-        query = query.where(audit_log.c.id < pages.decode(after, int, field="after")[0])
+    if cursor is not None:
+        query = query.where(audit_log.c.id < pages.decode(cursor, pages.number)[0])
     async with request.app.state.runtime.sessions() as session:
         rows = (await session.execute(query)).all()
     items = [AuditEntry.model_validate(r, from_attributes=True) for r in rows[:limit]]
-    return AuditPage(items=items, next=pages.encode(items[-1].id) if len(rows) > limit else None)
+    next_cursor = pages.encode(items[-1].id) if len(rows) > limit else None
+    return AuditPage(
+        items=items, next_cursor=next_cursor, next=pages.link(request, response, next_cursor)
+    )

@@ -4,7 +4,7 @@ IPCB's time to acknowledge."""
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain.handbacks import HandbackState, is_overdue
@@ -18,6 +18,7 @@ from services.delegation.schemas.handbacks import (
     HandbackPolicyUpdate,
     HandbackRead,
 )
+from shared import pages
 from shared.access import BreakGlass
 from shared.auth import CurrentUser, Role, admits
 from shared.db import today
@@ -45,14 +46,16 @@ def read(session: AsyncSession, handback: Handback) -> HandbackRead:
 
 @router.get("/handbacks", summary="Handbacks, by owner, delegation, person or state (R18)")
 async def list_handbacks(
+    request: Request,
+    response: Response,
     session: Session,
     oversight_owner: Annotated[str | None, Query(max_length=200)] = None,
     delegation_id: UUID | None = None,
     person_id: UUID | None = None,
     state: HandbackState | None = None,
     overdue: bool | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=400)] = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
     user: CurrentUser = admits(*READERS),
 ) -> HandbackPage:
     """Oldest first, a page at a time, of the people the caller's organisation has a legitimate
@@ -61,7 +64,11 @@ async def list_handbacks(
     found, next_cursor = await queries.handbacks(
         session, user, where, today(session), limit, cursor
     )
-    return HandbackPage(items=[read(session, h) for h in found], next_cursor=next_cursor)
+    return HandbackPage(
+        items=[read(session, h) for h in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get("/handbacks/{handback_id}", summary="A handback: which task, for whom, since when, why")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain.handbacks import UNCLOSED, HandbackState
@@ -51,6 +51,9 @@ async def handback(
     return found
 
 
+ORDER = (pages.Key(Handback.created_at, datetime), pages.Key(Handback.id, UUID))
+
+
 async def handbacks(
     session: AsyncSession,
     user: CurrentUser,
@@ -61,7 +64,7 @@ async def handbacks(
 ) -> tuple[Sequence[Handback], str | None]:
     """Oldest first, of the people the caller may see (each read audited); the next page's
     cursor, or None on the last page."""
-    query = select(Handback).order_by(Handback.created_at, Handback.id).limit(limit + 1)
+    query = select(Handback)
     if user.role in PROVIDER_ROLES:
         query = query.where(Handback.provider_organisation == user.organisation)
     if (people := people_filter(session, user)) is not None:
@@ -79,18 +82,9 @@ async def handbacks(
     if where.overdue is not None:
         overdue = and_(Handback.status == HandbackState.OPEN, Handback.acknowledge_by < on)
         query = query.where(overdue if where.overdue else ~overdue)
-    if cursor is not None:
-        created_at, after = pages.decode(cursor, pages.instant, UUID)
-        query = query.where(
-            or_(
-                Handback.created_at > created_at,
-                and_(Handback.created_at == created_at, Handback.id > after),
-            )
-        )
-    rows = (await session.scalars(query)).all()
-    page = rows[:limit]
+    page, next_cursor = await pages.keyset(session, query, ORDER, limit, cursor)
     await listed(session, user, "handback", [h.person_id for h in page])
-    return page, pages.encode(page[-1].created_at, page[-1].id) if len(rows) > limit else None
+    return page, next_cursor
 
 
 async def unclosed_for(session: AsyncSession, delegation_id: UUID) -> Handback | None:

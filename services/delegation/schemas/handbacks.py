@@ -10,6 +10,7 @@ from pydantic import Field
 from services.delegation.schemas import Input, Output
 from shared.events.delegation import CoverArrangement, HandbackClosure, StopReason
 from shared.events.vocabulary import Direction
+from shared.pages import Page
 
 
 class AcknowledgementCreate(Input):
@@ -41,9 +42,8 @@ class HandbackRead(Output):
     closed_on: date | None
 
 
-class HandbackPage(Output):
-    items: list[HandbackRead]
-    next_cursor: str | None
+class HandbackPage(Page[HandbackRead]):
+    """Handbacks, oldest first."""
 
 
 class HandbackPolicyUpdate(Input):
