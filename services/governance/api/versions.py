@@ -2,12 +2,17 @@
 
 from datetime import date
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, Response, status
 
 from services.governance.api.common import EVERYONE
 from services.governance.handlers import versions as handlers
 from services.governance.queries import versions as queries
-from services.governance.schemas.versions import FrameworkVersionCreate, FrameworkVersionRead
+from services.governance.schemas.versions import (
+    FrameworkVersionCreate,
+    FrameworkVersionPage,
+    FrameworkVersionRead,
+)
+from shared import pages
 from shared.auth import CurrentUser, Role, admits
 from shared.web import Session, problem_response
 
@@ -32,12 +37,20 @@ async def publish_framework_version(
 
 @router.get("/framework-versions", summary="List the Framework's versions")
 async def list_framework_versions(
-    session: Session, user: CurrentUser = admits(*EVERYONE)
-) -> list[FrameworkVersionRead]:
-    """Every version of the Framework, oldest first."""
-    return [
-        FrameworkVersionRead.model_validate(v) for v in await queries.framework_versions(session)
-    ]
+    request: Request,
+    response: Response,
+    session: Session,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*EVERYONE),
+) -> FrameworkVersionPage:
+    """Every version of the Framework, oldest first, a page at a time."""
+    found, next_cursor = await queries.versions_page(session, limit, cursor)
+    return FrameworkVersionPage(
+        items=[FrameworkVersionRead.model_validate(v) for v in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get(

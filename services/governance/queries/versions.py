@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.governance.domain.versions import version_in_force as in_force_on
 from services.governance.models import FrameworkVersion
+from shared import pages
 from shared.errors import NotFound
 
 
@@ -15,6 +16,14 @@ async def framework_versions(session: AsyncSession) -> Sequence[FrameworkVersion
     return (
         await session.scalars(select(FrameworkVersion).order_by(FrameworkVersion.version))
     ).all()
+
+
+async def versions_page(
+    session: AsyncSession, limit: int, cursor: str | None
+) -> tuple[list[FrameworkVersion], str | None]:
+    """The Framework's versions, oldest first."""
+    order = (pages.Key(FrameworkVersion.version, int),)
+    return await pages.keyset(session, select(FrameworkVersion), order, limit, cursor)
 
 
 async def version_number_in_force(session: AsyncSession, on: date) -> int | None:
