@@ -114,7 +114,9 @@ async def test_one_commissioners_rate_never_blocks_anothers_and_each_pays_at_its
     assert (city_rate.status_code, icb_rate.status_code) == (201, 201)
     assert [ln["hourly_rate_pence"] for ln in icb["lines"]] == [2400]
     assert [ln["hourly_rate_pence"] for ln in city["lines"]] == [3000]
-    assert [(r["commissioner"], r["hourly_rate_pence"]) for r in city_sees.json()["items"]] == [(CITY, 3000)]
+    assert [(r["commissioner"], r["hourly_rate_pence"]) for r in city_sees.json()["items"]] == [
+        (CITY, 3000)
+    ]
     assert sorted(r["commissioner"] for r in provider_sees.json()["items"]) == sorted([ICB, CITY])
 
 
