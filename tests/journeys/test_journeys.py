@@ -456,7 +456,7 @@ class Steps:
         async def cases() -> list[Json]:
             response = await self.governance.get("/disputes", headers=self.csu)
             assert response.status_code == 200, response.text
-            return [c for c in response.json() if c["dispute_id"] == dispute_id]
+            return [c for c in response.json()["items"] if c["dispute_id"] == dispute_id]
 
         [case] = await self.p.until(cases, lambda found: len(found) == 1)
         return case
@@ -744,7 +744,7 @@ async def test_journey_4_no_consensus_goes_to_shared_care_and_becomes_a_case_exa
             "/shared-care/discussions", params={"open_only": True}, headers=mdt_lpt
         )
         assert response.status_code == 200, response.text
-        return [d for d in response.json() if d["proposal_id"] == proposal_id]
+        return [d for d in response.json()["items"] if d["proposal_id"] == proposal_id]
 
     [discussion] = await platform.until(discussions, lambda found: len(found) == 1)
     assert "conditions" in discussion["question"]
@@ -793,7 +793,7 @@ async def test_journey_4_no_consensus_goes_to_shared_care_and_becomes_a_case_exa
         headers=steps.practitioner,
     )
     assert found.status_code == 200, found.text
-    [example] = found.json()
+    [example] = found.json()["items"]
     assert example["decision"] == "delegate"
     assert example["summary"].startswith("Home carers may take on pressure area care")
     # A precedent is structured facts and the panel's summary: no words from the MDT or the panel
@@ -1159,7 +1159,7 @@ async def refused_after_shared_care(
     async def discussions() -> list[Json]:
         response = await steps.governance.get("/shared-care/discussions", headers=mdt_lpt)
         assert response.status_code == 200, response.text
-        return [d for d in response.json() if d["proposal_id"] == proposal_id]
+        return [d for d in response.json()["items"] if d["proposal_id"] == proposal_id]
 
     [discussion] = await platform.until(discussions, lambda found: len(found) == 1)
     decided = await steps.governance.post(
