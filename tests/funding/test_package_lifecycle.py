@@ -195,4 +195,4 @@ async def test_r21_an_overdue_review_is_listed_and_a_recorded_review_sets_the_ne
     assert reviewed.json()["next_review_due"] == "2027-" + clock.now().date().isoformat()[5:]
     assert after.json()["items"] == []
     assert isinstance(event, JointPackageReviewed)
-    assert [r["id"] for r in history.json()] == [reviewed.json()["id"]]
+    assert [r["id"] for r in history.json()["items"]] == [reviewed.json()["id"]]
