@@ -34,7 +34,7 @@ from shared.web import Session
 router = APIRouter(tags=["people"])
 
 
-def _read(person: Person, purpose: Purpose = Purpose.DIRECT_CARE) -> PersonRead:
+def read(person: Person, purpose: Purpose = Purpose.DIRECT_CARE) -> PersonRead:
     """The NHS number only for an organisation with a relationship, never in a break-glass read."""
     read = PersonRead.model_validate(person)
     return read if purpose is Purpose.DIRECT_CARE else read.model_copy(update={"nhs_number": None})
@@ -48,7 +48,7 @@ async def register_person(
     caller's organisation holds a relationship with them from now."""
     person = await handlers.register_person(session, user, body)
     await session.commit()
-    return _read(person)
+    return read(person)
 
 
 @router.post("/people/lookup", summary="Find a person's pseudonymous id by NHS number")
@@ -63,7 +63,7 @@ async def look_up_person(
     person, purpose = await queries.person_by_nhs_number(
         session, user, body.nhs_number, break_glass
     )
-    return _read(person, purpose)
+    return read(person, purpose)
 
 
 @router.get("/people", summary="List the people the caller's organisation may see (paginated)")
@@ -96,7 +96,7 @@ async def list_people(
     )
     found, next_cursor = await queries.people(session, user, where, limit, cursor)
     return PeoplePage(
-        items=[_read(p) for p in found],
+        items=[read(p) for p in found],
         next_cursor=next_cursor,
         next=pages.link(request, response, next_cursor),
     )
@@ -111,7 +111,7 @@ async def read_person(
 ) -> PersonRead:
     """One person, for an organisation with a relationship with them, or a registered
     practitioner breaking the glass; otherwise 404, as if unknown. The read is audited."""
-    return _read(*await queries.person(session, user, person_id, break_glass))
+    return read(*await queries.person(session, user, person_id, break_glass))
 
 
 @router.put(
@@ -127,7 +127,7 @@ async def set_community_health_services(
     """A change is published for delegation's clinical oversight; the same status is a no-op."""
     person = await handlers.set_community_health_services(session, user, person_id, body)
     await session.commit()
-    return _read(person)
+    return read(person)
 
 
 @router.put("/people/{person_id}/equality-profile", summary="Record the equality profile (R28)")
