@@ -135,7 +135,7 @@ async def test_r6_the_record_keeps_who_assessed_for_which_partner_and_when(
     assert body["assessed_by"].startswith("registered_practitioner")
     assert body["partner_organisation"] == "LEICESTER-CITY-COUNCIL"
     assert body["assessed_on"] == "2026-01-04"
-    assert [a["id"] for a in reused.json()] == [body["id"]]
+    assert [a["id"] for a in reused.json()["items"]] == [body["id"]]
 
 
 async def test_r6_a_second_assessment_of_the_same_kind_is_a_409_pointing_to_the_current(
