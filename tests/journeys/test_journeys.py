@@ -336,7 +336,9 @@ class Steps:
 
     async def training_plan(self, delegation_id: str) -> Json:
         async def plans() -> list[Json]:
-            response = await self.training.get("/training-plans", headers=self.manager)
+            response = await self.training.get(
+                "/training-plans", params={"delegation_id": delegation_id}, headers=self.manager
+            )
             assert response.status_code == 200, response.text
             return [p for p in response.json()["items"] if p["delegation_id"] == delegation_id]
 
