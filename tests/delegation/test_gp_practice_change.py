@@ -56,7 +56,7 @@ async def test_r17_the_same_practice_again_transfers_nothing(
     assert transfers == []
 
 
-async def test_r17_a_person_open_to_chs_keeps_chs_oversight_and_a_discharge_goes_to_the_new_practice(
+async def test_r17_a_person_open_to_chs_keeps_chs_oversight_and_discharged_goes_to_the_new_gp(
     service_client: ServiceClient,
 ) -> None:
     async with service_client(DELEGATION) as (client, runtime):
