@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from sqlalchemy import select
 
+from services.assessment.domain.people import PersonFacts, change_gp_practice
 from services.assessment.main import SPEC as ASSESSMENT
 from shared.audit import audit_log
 from shared.auth import Role
@@ -15,6 +17,15 @@ from tests.assessment.conftest import MDT, PRACTITIONER, given_mdt, given_person
 from tests.conftest import ServiceClient, bearer
 
 UNRELATED = bearer(Role.REGISTERED_PRACTITIONER, "UHL")
+
+
+def test_r17_a_new_practice_is_a_change_and_the_same_practice_is_none() -> None:
+    person = PersonFacts(uuid.uuid4(), "C82001", open_to_community_health_services=True)
+    moved = change_gp_practice(person, "C82002", date(2026, 1, 4))
+    assert change_gp_practice(person, "C82001", date(2026, 1, 4)) is None
+    assert moved == GpPracticeChanged(
+        person_id=person.person_id, gp_practice="C82002", effective_date=date(2026, 1, 4)
+    )
 
 
 async def test_r17_a_new_gp_practice_is_recorded_published_once_and_audited(
