@@ -139,3 +139,19 @@ async def test_r17_without_a_relationship_or_the_role_the_person_is_not_changed(
     assert unrelated.status_code == unrelated_mdt.status_code == unknown.status_code == 404
     assert manager.status_code == 403
     assert events == []
+
+
+async def test_r17_a_chs_change_from_a_day_after_today_is_a_422_naming_effective_date(
+    service_client: ServiceClient,
+) -> None:
+    async with service_client(ASSESSMENT) as (client, runtime):
+        person_id = await given_person(client, open_to_community_health_services=True)
+        future = await client.put(
+            f"/people/{person_id}/community-health-services",
+            json={"open_to_community_health_services": False, "effective_date": "2099-01-01"},
+            headers=PRACTITIONER,
+        )
+        events = await published(runtime, CommunityHealthServicesStatusChanged)
+    assert future.status_code == 422
+    assert future.json()["errors"][0]["field"] == "effective_date"
+    assert events == []
