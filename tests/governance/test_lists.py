@@ -400,3 +400,22 @@ async def test_webhook_endpoints_event_types_and_deliveries_walk_in_order_and_fi
     assert len(pending) == len(of_type) == 3
     assert parked == of_subject == []
     assert another.status_code == 404
+
+
+async def test_r22_a_partys_cases_page_whole_when_few_of_many_are_its_own(
+    service_client: ServiceClient,
+) -> None:
+    """A party's cases are kept a row at a time (its name is in a JSON list): a page is read
+    across as many batches as it takes, and nothing is skipped or repeated at their edges."""
+    raised = [
+        given_dispute(parties=["LLR-ICB" if n % 10 == 0 else "LEICESTERSHIRE-COUNTY-COUNCIL"])
+        for n in range(70)
+    ]
+    async with service_client(GOVERNANCE) as (client, runtime):
+        await deliver(runtime, *raised)
+        everything = await items(client, "/disputes", CSU, limit=200)
+        walked = await walk(client, "/disputes", bearer(Role.FINANCE_OFFICER, "LLR-ICB"), limit=5)
+    own = [c["dispute_id"] for c in everything if "LLR-ICB" in c["parties"]]
+    assert len(everything) == 70
+    assert len(own) == 7
+    assert of(walked, "dispute_id") == own
