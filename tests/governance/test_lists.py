@@ -122,6 +122,8 @@ async def test_r2_r29_the_register_partners_and_versions_walk_in_order_and_filte
             )
             assert published.status_code == 201, published.text
         versions = await walk(client, "/framework-versions", AUDITOR, limit=1)
+        later = await items(client, "/framework-versions", AUDITOR, effective_since="2026-04-01")
+        earlier = await items(client, "/framework-versions", AUDITOR, effective_until="2026-04-01")
         register = await items(client, "/organisations", ANYONE, limit=200)
         walked = await walk(client, "/organisations", ANYONE, limit=7)
         councils = await items(client, "/organisations", ANYONE, kind="local_authority")
@@ -129,6 +131,7 @@ async def test_r2_r29_the_register_partners_and_versions_walk_in_order_and_filte
         partners = await walk(client, "/board/partners", ANYONE, limit=3)
         board_councils = await items(client, "/board/partners", ANYONE, kind="local_authority")
     assert of(versions, "version") == [1, 2, 3]
+    assert (of(later, "version"), of(earlier, "version")) == ([2, 3], [1, 2])
     codes = of(register, "ods_code")
     assert codes == sorted(codes)
     assert len(codes) > 14  # more than two pages of 7

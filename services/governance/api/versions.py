@@ -1,8 +1,9 @@
 """Routes for the Framework's versions (R29)."""
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from services.governance.api.common import EVERYONE
 from services.governance.handlers import versions as handlers
@@ -40,12 +41,15 @@ async def list_framework_versions(
     request: Request,
     response: Response,
     session: Session,
+    effective_since: Annotated[date | None, Query(description="In force from on or after")] = None,
+    effective_until: Annotated[date | None, Query(description="In force from on or before")] = None,
     limit: pages.Limit = pages.DEFAULT_LIMIT,
     cursor: pages.Cursor = None,
     user: CurrentUser = admits(*EVERYONE),
 ) -> FrameworkVersionPage:
     """Every version of the Framework, oldest first, a page at a time."""
-    found, next_cursor = await queries.versions_page(session, limit, cursor)
+    effective = (effective_since, effective_until)
+    found, next_cursor = await queries.versions_page(session, effective, limit, cursor)
     return FrameworkVersionPage(
         items=[FrameworkVersionRead.model_validate(v) for v in found],
         next_cursor=next_cursor,

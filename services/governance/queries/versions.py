@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.governance.domain.versions import version_in_force as in_force_on
 from services.governance.models import FrameworkVersion
+from services.governance.queries.ranges import on_days
 from shared import pages
 from shared.errors import NotFound
 
@@ -19,11 +20,16 @@ async def framework_versions(session: AsyncSession) -> Sequence[FrameworkVersion
 
 
 async def versions_page(
-    session: AsyncSession, limit: int, cursor: str | None
+    session: AsyncSession,
+    effective: tuple[date | None, date | None],
+    limit: int,
+    cursor: str | None,
 ) -> tuple[list[FrameworkVersion], str | None]:
-    """The Framework's versions, oldest first."""
+    """The Framework's versions, oldest first, taking effect from `effective[0]` to
+    `effective[1]`."""
     order = (pages.Key(FrameworkVersion.version, int),)
-    return await pages.keyset(session, select(FrameworkVersion), order, limit, cursor)
+    query = on_days(select(FrameworkVersion), FrameworkVersion.effective_from, *effective)
+    return await pages.keyset(session, query, order, limit, cursor)
 
 
 async def version_number_in_force(session: AsyncSession, on: date) -> int | None:
