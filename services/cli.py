@@ -17,6 +17,7 @@ from services import registry, standalone
 from services.assessment.handlers import relationships
 from services.governance.handlers import webhooks
 from services.governance.queries import webhooks as webhook_queries
+from services.onboarding import command as onboarding
 from shared import auth
 from shared.events import Event, contracts, operations
 from shared.service import Runtime
@@ -220,6 +221,13 @@ def parser() -> argparse.ArgumentParser:
     minting.add_argument(
         "--create-key", action="store_true", help="make the key file when it does not exist"
     )
+    importing = command("import", "Bring existing records at go-live (docs/onboarding.md)")
+    importing.add_argument("kind", choices=list(onboarding.KINDS), help="the file's kind")
+    importing.add_argument("file", type=Path, help="the CSV file")
+    importing.add_argument("--data", type=Path, help="standalone: the SQLite files' directory")
+    importing.add_argument("--operator", help="who imports, for the audit (default: $USER)")
+    importing.add_argument("--batch", type=int, default=500, help="rows per transaction")
+    importing.add_argument("--from-start", action="store_true", help="ignore the checkpoint")
     running = command("run", "Run the whole platform in one process (SQLite files, in-process)")
     running.add_argument("--host", default="127.0.0.1", help="address (default: %(default)s)")
     running.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
@@ -308,6 +316,19 @@ def run_command(args: argparse.Namespace) -> int:
                 print(document)
         case "openapi":
             write_documents(args.out)
+        case "import":
+            summary = asyncio.run(
+                onboarding.run(
+                    args.kind,
+                    args.file,
+                    data=args.data,
+                    user_id=args.operator,
+                    batch_size=args.batch,
+                    from_start=args.from_start,
+                )
+            )
+            print(summary.line())
+            return 1 if summary.refused else 0
         case "token":
             mint_tokens(args.role, args.org, args.user, args.key, args.create_key)
         case "run":

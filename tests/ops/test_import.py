@@ -1,0 +1,218 @@
+"""`llr import` at go-live (docs/onboarding.md): every row checked and named by row and column,
+idempotent, resumable after an interruption, the API path's events and audit."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy import func, select
+
+from services.delegation.main import SPEC as DELEGATION
+from services.delegation.models import Delegation
+from services.onboarding import delegations, examples
+from services.onboarding.runner import Kind, Summary, import_file
+from shared.audit import audit_log
+from shared.outbox import outbox
+from shared.service import Runtime
+from shared.testing.events import deliver, published
+from tests.conftest import ServiceClient
+from tests.delegation.conftest import given_live, given_person
+
+EXAMPLES = Path(__file__).parents[2] / "docs" / "onboarding"
+PEOPLE = [uuid.UUID(f"00000000-0000-4000-8000-00000000000{i}") for i in range(1, 6)]
+Rows = list[dict[str, str]]
+
+
+@pytest.fixture
+async def delegation(service_client: ServiceClient) -> AsyncIterator[tuple[AsyncClient, Runtime]]:
+    async with service_client(DELEGATION) as (client, runtime):
+        yield client, runtime
+
+
+async def given_people(runtime: Runtime, people: list[uuid.UUID]) -> None:
+    """Assessment's PersonRegistered for each, as the people file's import publishes it."""
+    for person in people:
+        await given_person(runtime, person)
+
+
+async def imported(
+    runtime: Runtime, path: Path, out: Path, kind: Kind = delegations.KIND, **options: Any
+) -> Summary:
+    return await import_file(
+        runtime, kind, path, "onboarding-operator", out_dir=out, progress=io.StringIO(), **options
+    )
+
+
+def read(path: Path) -> Rows:
+    with path.open(newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def errors_of(summary: Summary) -> Rows:
+    return read(summary.outputs["errors"])
+
+
+async def count(runtime: Runtime, query: Any) -> int:
+    async with runtime.sessions() as session:
+        return int(await session.scalar(query) or 0)
+
+
+async def test_example_file_imports_good_rows_and_names_each_bad_field_by_row(
+    delegation: tuple[AsyncClient, Runtime], tmp_path: Path
+) -> None:
+    _, runtime = delegation
+    await given_people(runtime, PEOPLE)
+
+    summary = await imported(runtime, EXAMPLES / "delegations.csv", tmp_path)
+
+    assert (summary.rows, summary.imported, summary.refused) == (5, 2, 3)
+    errors = {(e["row"], e["field"]) for e in errors_of(summary)}
+    assert {("5", "direction"), ("5", "consent_id"), ("5", "workers"), ("5", "decided_on")} <= errors
+    live = await count(runtime, select(func.count()).where(Delegation.status == "live"))
+    assert live == 2
+
+
+async def test_r1_r10_a_never_delegable_task_is_refused_and_leaves_nothing(
+    delegation: tuple[AsyncClient, Runtime], tmp_path: Path
+) -> None:
+    _, runtime = delegation
+    await given_people(runtime, PEOPLE)
+
+    summary = await imported(runtime, EXAMPLES / "delegations.csv", tmp_path)
+
+    [refusal] = [e for e in errors_of(summary) if e["source_id"] == "RIO-1003"]
+    assert (refusal["row"], refusal["field"]) == ("4", "task_code")
+    assert refusal["rule"] in {"R1", "R10"}
+    async with runtime.sessions() as session:
+        tasks = set(await session.scalars(select(Delegation.task_code)))
+    assert "iv-drug-administration" not in tasks
+
+
+async def test_r16_a_worker_whose_competence_has_lapsed_keeps_the_delegation_out(
+    delegation: tuple[AsyncClient, Runtime], tmp_path: Path
+) -> None:
+    _, runtime = delegation
+    await given_people(runtime, PEOPLE)
+
+    summary = await imported(runtime, EXAMPLES / "delegations.csv", tmp_path)
+
+    [refusal] = [e for e in errors_of(summary) if e["source_id"] == "RIO-1005"]
+    assert (refusal["row"], refusal["field"], refusal["rule"]) == ("6", "workers", "R16")
+
+
+async def test_a_person_delegation_does_not_know_is_refused_naming_person_id(
+    delegation: tuple[AsyncClient, Runtime], tmp_path: Path
+) -> None:
+    _, runtime = delegation
+    await given_people(runtime, PEOPLE[1:])
+
+    summary = await imported(runtime, EXAMPLES / "delegations.csv", tmp_path)
+
+    [refusal] = [e for e in errors_of(summary) if e["source_id"] == "RIO-1001"]
+    assert (refusal["row"], refusal["field"]) == ("2", "person_id")
+
+
+def given_file(path: Path, count: int, seed: str) -> tuple[Path, list[uuid.UUID]]:
+    made = list(examples.generated(count, seed))
+    examples.write(path, (row for _, row in made))
+    return path, [person for person, _ in made]
+
+
+async def test_a_second_run_imports_nothing_again(
+    delegation: tuple[AsyncClient, Runtime], tmp_path: Path
+) -> None:
+    _, runtime = delegation
+    path, people = given_file(tmp_path / "delegations.csv", 12, "again")
+    await given_people(runtime, people)
+    first = await imported(runtime, path, tmp_path, batch_size=5)
+    events = await count(runtime, select(func.count()).select_from(outbox))
+
+    again = await imported(runtime, path, tmp_path, batch_size=5, from_start=True)
+
+    assert (first.imported, again.imported, again.already) == (12, 0, 12)
+    assert await count(runtime, select(func.count()).select_from(Delegation)) == 12
+    assert await count(runtime, select(func.count()).select_from(outbox)) == events
+
+
+class Interrupted(Exception):
+    pass
+
+
+async def test_an_interrupted_run_resumes_after_its_last_commit_without_duplicates(
+    delegation: tuple[AsyncClient, Runtime], tmp_path: Path
+) -> None:
+    _, runtime = delegation
+    path, people = given_file(tmp_path / "delegations.csv", 23, "resume")
+    await given_people(runtime, people)
+    applied = delegations.KIND.apply
+    calls = 0
+
+    async def dies_at_the_twelfth(*args: Any) -> str:
+        nonlocal calls
+        calls += 1
+        if calls == 12:
+            raise Interrupted  # the process dies mid-batch: that batch rolls back
+        return await applied(*args)
+
+    dying = dataclasses.replace(delegations.KIND, apply=dies_at_the_twelfth)
+    with pytest.raises(Interrupted):
+        await imported(runtime, path, tmp_path, dying, batch_size=5)
+    committed = await count(runtime, select(func.count()).select_from(Delegation))
+
+    resumed = await imported(runtime, path, tmp_path, batch_size=5)
+
+    assert committed == 10  # two batches of five
+    assert (resumed.resumed_after, resumed.imported, resumed.already) == (10, 13, 0)
+    assert await count(runtime, select(func.count()).select_from(Delegation)) == 23
+    delegated = await published(runtime)
+    live = [e for e in delegated if type(e).__name__ == "TaskDelegated"]
+    assert sorted(str(e.person_id) for e in live) == sorted(map(str, people))  # type: ignore[attr-defined]
+    ids = read(resumed.outputs["ids"])
+    assert [int(r["row"]) for r in ids] == list(range(2, 25))
+
+
+async def test_an_imported_delegation_publishes_the_api_paths_events(
+    delegation: tuple[AsyncClient, Runtime], tmp_path: Path
+) -> None:
+    client, runtime = delegation
+    live = await given_live(client, runtime)
+    api_events = [type(e).__name__ for e in await published(runtime)]
+    path, people = given_file(tmp_path / "delegations.csv", 1, "events")
+    await given_people(runtime, people)
+    before = len(api_events)
+
+    await imported(runtime, path, tmp_path)
+
+    import_events = [type(e).__name__ for e in (await published(runtime))[before:]]
+    assert import_events == api_events
+    assert live.delegation_id
+
+
+async def test_each_imported_row_is_audited_as_the_operator_for_onboarding(
+    delegation: tuple[AsyncClient, Runtime], tmp_path: Path
+) -> None:
+    _, runtime = delegation
+    path, people = given_file(tmp_path / "delegations.csv", 3, "audit")
+    await given_people(runtime, people)
+
+    summary = await imported(runtime, path, tmp_path)
+
+    async with runtime.sessions() as session:
+        rows = (await session.execute(select(audit_log))).mappings().all()
+    onboarding = [r for r in rows if r["purpose"] == "onboarding"]
+    made = {r["id"] for r in read(summary.outputs["ids"])}
+    assert {r["subject"] for r in onboarding} == made
+    assert {r["action"] for r in rows if r["user_id"] == "onboarding-operator"} >= {
+        "proposal.submit",
+        "proposal.decide",
+        "delegation.accept",
+        "onboarding.import.delegations",
+    }
