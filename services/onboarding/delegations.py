@@ -279,7 +279,9 @@ def consent_of(
     try:
         consent_id = uuid.UUID(cell(row, "consent_id") or "")
     except ValueError:
-        problems.append(FieldProblem("consent_id", "required (R7): the consent's id (a UUID)", "R7"))
+        problems.append(
+            FieldProblem("consent_id", "required (R7): the consent's id (a UUID)", "R7")
+        )
     try:
         given_by = ConsentGivenBy(cell(row, "consent_given_by") or "")
     except ValueError:
@@ -444,6 +446,12 @@ def explain(exc: DomainError) -> RowRefused:
     return from_domain(exc, ALL_PATHS, guess)
 
 
+def bulk_path() -> Any:
+    from services.onboarding import bulk  # it imports this module's row type
+
+    return bulk.apply_batch
+
+
 KIND = Kind(
     name="delegations",
     service="delegation",
@@ -452,6 +460,7 @@ KIND = Kind(
     existing=existing,
     apply=apply,
     explain=explain,
+    apply_batch=lambda *args: bulk_path()(*args),
 )
 
 __all__ = ["KIND", "LIST_SEPARATOR"]

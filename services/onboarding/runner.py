@@ -38,6 +38,12 @@ def operator(user_id: str, organisation: str) -> CurrentUser:
 
 Existing = Callable[[AsyncSession, Sequence[str]], Awaitable[dict[str, str]]]
 Apply = Callable[[AsyncSession, str, str, Any], Awaitable[str]]
+Numbered = tuple[int, str, Any]  # row number, key, parsed row
+# (session, operator, file name, rows) → ids made by row number, and rows left to `apply`
+ApplyBatch = Callable[
+    [AsyncSession, str, str, Sequence[Numbered]],
+    Awaitable[tuple[dict[int, str], list[Numbered]]],
+]
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,7 @@ class Kind:
     existing: Existing  # source keys already imported → the id made for each
     apply: Apply  # (session, operator, key, parsed) → the id made; raises RowRefused/DomainError
     explain: Callable[[DomainError], RowRefused]
+    apply_batch: ApplyBatch | None = None  # a batch in a few statements; `apply` for the rest
 
     def key(self, source_id: str) -> str:
         """The idempotency key the service keeps for the row: its natural key."""
@@ -182,6 +189,7 @@ async def import_file(
     commit of an interrupted run."""
     total = check_header(path, kind)
     outputs = Outputs.beside(path, out_dir)
+    outputs.errors.parent.mkdir(parents=True, exist_ok=True)
     file_digest = digest(path)
     done = resume_point(outputs, file_digest, from_start)
     summary = Summary(kind.name, resumed_after=done, outputs=vars(outputs))
@@ -245,20 +253,55 @@ async def run_batch(
     async with runtime.sessions() as session, session.begin():
         keys = [kind.key(s) for _, s, _ in parsed]
         existing = await kind.existing(session, keys)
+        todo: list[Numbered] = []
+        first: dict[str, int] = {}
         for number, source_id, facts in parsed:
             key = kind.key(source_id)
             if key in existing:
                 outcomes.already += 1
                 outcomes.ids.append([number, source_id, existing[key], "already_imported"])
-                continue
+            elif key in first:
+                problem = FieldProblem(SOURCE_ID, f"the same source_id as row {first[key]}")
+                outcomes.refuse(number, source_id, [problem])
+            else:
+                first[key] = number
+                todo.append((number, key, facts))
+        if kind.apply_batch is not None:
+            todo = await in_bulk(session, kind, path, user_id, todo, outcomes)
+        for number, key, facts in todo:
+            source_id = key.removeprefix(kind.key(""))
             made = await import_row(session, kind, path, user_id, (number, source_id, facts))
             if isinstance(made, RowRefused):
                 outcomes.refuse(number, source_id, made.problems)
                 continue
-            existing[key] = made
             outcomes.imported += 1
             outcomes.ids.append([number, source_id, made, "imported"])
+    outcomes.ids.sort(key=lambda r: int(str(r[0])))
+    outcomes.errors.sort(key=lambda r: int(str(r[0])))
     return outcomes
+
+
+async def in_bulk(
+    session: AsyncSession,
+    kind: Kind,
+    path: Path,
+    user_id: str,
+    todo: list[Numbered],
+    outcomes: Outcomes,
+) -> list[Numbered]:
+    """The kind's batch path in a savepoint; if it fails, every row goes to the row path."""
+    assert kind.apply_batch is not None
+    try:
+        async with session.begin_nested():
+            made, left = await kind.apply_batch(session, user_id, path.name, todo)
+    except (DomainError, IntegrityError, ValidationError):
+        session.expunge_all()
+        return todo
+    for number, key, _ in todo:
+        if number in made:
+            outcomes.imported += 1
+            outcomes.ids.append([number, key.removeprefix(kind.key("")), made[number], "imported"])
+    return left
 
 
 async def import_row(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import json
+import re
 import io
 import uuid
 from collections.abc import AsyncIterator
@@ -17,9 +19,10 @@ from sqlalchemy import func, select
 
 from services.delegation.main import SPEC as DELEGATION
 from services.delegation.models import Delegation
-from services.onboarding import delegations, examples
+from services.onboarding import bulk, delegations, examples
 from services.onboarding.runner import Kind, Summary, import_file
 from shared.audit import audit_log
+from shared.events.delegation import TaskDelegated
 from shared.outbox import outbox
 from shared.service import Runtime
 from shared.testing.events import deliver, published
@@ -75,7 +78,12 @@ async def test_example_file_imports_good_rows_and_names_each_bad_field_by_row(
 
     assert (summary.rows, summary.imported, summary.refused) == (5, 2, 3)
     errors = {(e["row"], e["field"]) for e in errors_of(summary)}
-    assert {("5", "direction"), ("5", "consent_id"), ("5", "workers"), ("5", "decided_on")} <= errors
+    assert {
+        ("5", "direction"),
+        ("5", "consent_id"),
+        ("5", "workers"),
+        ("5", "decided_on"),
+    } <= errors
     live = await count(runtime, select(func.count()).where(Delegation.status == "live"))
     assert live == 2
 
@@ -146,37 +154,112 @@ class Interrupted(Exception):
     pass
 
 
-async def test_an_interrupted_run_resumes_after_its_last_commit_without_duplicates(
-    delegation: tuple[AsyncClient, Runtime], tmp_path: Path
-) -> None:
-    _, runtime = delegation
-    path, people = given_file(tmp_path / "delegations.csv", 23, "resume")
-    await given_people(runtime, people)
-    applied = delegations.KIND.apply
+def dying(path: str) -> Kind:
+    """The delegations kind whose process dies in the third batch (a batch is five rows)."""
     calls = 0
 
-    async def dies_at_the_twelfth(*args: Any) -> str:
+    def third(on: int) -> None:
         nonlocal calls
         calls += 1
-        if calls == 12:
-            raise Interrupted  # the process dies mid-batch: that batch rolls back
-        return await applied(*args)
+        if calls == on:
+            raise Interrupted  # mid-batch: that batch rolls back
 
-    dying = dataclasses.replace(delegations.KIND, apply=dies_at_the_twelfth)
+    if path == "rows":
+
+        async def row(*args: Any) -> str:
+            third(12)
+            return await delegations.apply(*args)
+
+        return dataclasses.replace(delegations.KIND, apply=row, apply_batch=None)
+
+    async def batch(*args: Any) -> Any:
+        third(3)
+        return await bulk.apply_batch(*args)
+
+    return dataclasses.replace(delegations.KIND, apply_batch=batch)
+
+
+@pytest.mark.parametrize("path", ["bulk", "rows"])
+async def test_an_interrupted_run_resumes_after_its_last_commit_without_duplicates(
+    delegation: tuple[AsyncClient, Runtime], tmp_path: Path, path: str
+) -> None:
+    _, runtime = delegation
+    file, people = given_file(tmp_path / "delegations.csv", 23, "resume")
+    await given_people(runtime, people)
     with pytest.raises(Interrupted):
-        await imported(runtime, path, tmp_path, dying, batch_size=5)
+        await imported(runtime, file, tmp_path, dying(path), batch_size=5)
     committed = await count(runtime, select(func.count()).select_from(Delegation))
 
-    resumed = await imported(runtime, path, tmp_path, batch_size=5)
+    resumed = await imported(runtime, file, tmp_path, batch_size=5)
 
     assert committed == 10  # two batches of five
     assert (resumed.resumed_after, resumed.imported, resumed.already) == (10, 13, 0)
     assert await count(runtime, select(func.count()).select_from(Delegation)) == 23
-    delegated = await published(runtime)
-    live = [e for e in delegated if type(e).__name__ == "TaskDelegated"]
-    assert sorted(str(e.person_id) for e in live) == sorted(map(str, people))  # type: ignore[attr-defined]
+    delegated = await published(runtime, TaskDelegated)
+    assert sorted(e.person_id for e in delegated) == sorted(people)  # type: ignore[attr-defined]
     ids = read(resumed.outputs["ids"])
     assert [int(r["row"]) for r in ids] == list(range(2, 25))
+
+
+UUID_SHAPED = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def shape(value: Any) -> str:
+    """A value with its ids blanked: two imports of the same facts compare equal."""
+    return UUID_SHAPED.sub("<id>", json.dumps(value, default=str, sort_keys=True))
+
+
+async def what_was_written(runtime: Runtime, people: list[uuid.UUID]) -> dict[str, Any]:
+    async with runtime.sessions() as session:
+        found = await session.scalars(
+            select(Delegation)
+            .where(Delegation.person_id.in_(people))
+            .order_by(Delegation.person_id)
+        )
+        rows = [
+            {c: getattr(d, c) for c in Delegation.__table__.columns.keys() if c not in {"created_at", "version"}}
+            for d in found
+        ]
+        audits = (
+            await session.execute(
+                select(
+                    audit_log.c.action,
+                    audit_log.c.user_id,
+                    audit_log.c.role,
+                    audit_log.c.organisation,
+                ).order_by(audit_log.c.id)
+            )
+        ).all()
+    events = [
+        (type(e).__name__, e.model_dump(mode="json"))
+        for e in await published(runtime)
+        if getattr(e, "person_id", None) in people
+    ]
+    return {
+        "delegations": shape(rows),
+        "events": shape(events),
+        "audit": [tuple(a) for a in audits],
+    }
+
+
+async def test_the_bulk_path_writes_what_the_handlers_write_for_the_same_facts(
+    service_client: ServiceClient, tmp_path: Path
+) -> None:
+    """The batch path (domain decisions, multi-row inserts) and the row path (the handlers the
+    API calls) leave the same delegations, events and audit rows for the same file."""
+    file, people = given_file(tmp_path / "delegations.csv", 7, "same")
+    written = []
+    for kind in (delegations.KIND, dataclasses.replace(delegations.KIND, apply_batch=None)):
+        async with service_client(DELEGATION) as (_client, runtime):
+            await given_people(runtime, people)
+            summary = await imported(runtime, file, tmp_path / kind.name, kind, from_start=True)
+            assert summary.imported == 7
+            written.append(await what_was_written(runtime, people))
+
+    bulk_written, handlers_written = written
+    assert bulk_written["events"] == handlers_written["events"]
+    assert bulk_written["audit"] == handlers_written["audit"]
+    assert bulk_written["delegations"] == handlers_written["delegations"]  # but their versions
 
 
 async def test_an_imported_delegation_publishes_the_api_paths_events(
