@@ -450,6 +450,7 @@ def accept_and_go_live(
     delegation.oversight_owner = placement.oversight.owner
     delegation.start_date, delegation.next_review_due = on, regular_review_due(on, 0)
     delegation.status = going.state
+    delegation.updated_at = now(session)  # as the model's before_insert hook stamps it
     out.events.extend(accepted.events)
     out.audits.append(
         audit_row(
