@@ -228,6 +228,7 @@ def parser() -> argparse.ArgumentParser:
     importing.add_argument("--operator", help="who imports, for the audit (default: $USER)")
     importing.add_argument("--batch", type=int, default=500, help="rows per transaction")
     importing.add_argument("--from-start", action="store_true", help="ignore the checkpoint")
+    importing.add_argument("--out", type=Path, help="errors, ids and checkpoint (default: beside)")
     running = command("run", "Run the whole platform in one process (SQLite files, in-process)")
     running.add_argument("--host", default="127.0.0.1", help="address (default: %(default)s)")
     running.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
@@ -325,6 +326,7 @@ def run_command(args: argparse.Namespace) -> int:
                     user_id=args.operator,
                     batch_size=args.batch,
                     from_start=args.from_start,
+                    out_dir=args.out,
                 )
             )
             print(summary.line())

@@ -8,11 +8,9 @@ from pathlib import Path
 from typing import TextIO
 
 from services import registry, standalone
-from services.onboarding import delegations
-from services.onboarding.runner import Kind, Summary, import_file
+from services.onboarding.kinds import KINDS
+from services.onboarding.runner import Summary, import_file
 from shared.service import Runtime
-
-KINDS: dict[str, Kind] = {k.name: k for k in (delegations.KIND,)}
 
 
 def runtime_for(service: str, data: Path | None) -> Runtime:

@@ -22,7 +22,6 @@ from services.delegation.models import Delegation, Person, Proposal
 from services.delegation.schemas.delegations import AcceptanceCreate
 from services.delegation.schemas.proposals import DecisionCreate, ProposalCreate
 from services.onboarding.rows import (
-    LIST_SEPARATOR,
     PART_SEPARATOR,
     FieldProblem,
     Path,
@@ -34,7 +33,7 @@ from services.onboarding.rows import (
     items,
     refused,
 )
-from services.onboarding.runner import Kind, operator
+from services.onboarding.runner import operator
 from shared.errors import DomainError
 from shared.events import Event
 from shared.events.assessment import ConsentGivenBy, ConsentRecorded
@@ -297,8 +296,9 @@ def check_dates(dates: dict[str, date | None], problems: list[FieldProblem]) -> 
         problems.append(FieldProblem("started_on", "before decided_on: the MDT decides first"))
 
 
-async def existing(session: AsyncSession, keys: Sequence[str]) -> dict[str, str]:
+async def existing(session: AsyncSession, rows: Sequence[tuple[str, Any]]) -> dict[str, str]:
     """Rows already imported: their proposal carries the row's key as its Idempotency-Key."""
+    keys = [key for key, _ in rows]
     found = await session.execute(
         select(Proposal.idempotency_key, Delegation.id)
         .join(Delegation, Delegation.proposal_id == Proposal.id)
@@ -444,23 +444,3 @@ ALL_PATHS = PROPOSAL | DECISION | ACCEPTANCE
 
 def explain(exc: DomainError) -> RowRefused:
     return from_domain(exc, ALL_PATHS, guess)
-
-
-def bulk_path() -> Any:
-    from services.onboarding import bulk  # it imports this module's row type
-
-    return bulk.apply_batch
-
-
-KIND = Kind(
-    name="delegations",
-    service="delegation",
-    columns=COLUMNS,
-    parse=parse,
-    existing=existing,
-    apply=apply,
-    explain=explain,
-    apply_batch=lambda *args: bulk_path()(*args),
-)
-
-__all__ = ["KIND", "LIST_SEPARATOR"]

@@ -36,7 +36,8 @@ def operator(user_id: str, organisation: str) -> CurrentUser:
     return CurrentUser(user_id=user_id, organisation=organisation, role=Role.SERVICE)
 
 
-Existing = Callable[[AsyncSession, Sequence[str]], Awaitable[dict[str, str]]]
+# (session, [(key, parsed row)]) → the keys of rows already imported, and the id made for each
+Existing = Callable[[AsyncSession, Sequence[tuple[str, Any]]], Awaitable[dict[str, str]]]
 Apply = Callable[[AsyncSession, str, str, Any], Awaitable[str]]
 Numbered = tuple[int, str, Any]  # row number, key, parsed row
 # (session, operator, file name, rows) → ids made by row number, and rows left to `apply`
@@ -54,7 +55,7 @@ class Kind:
     service: str
     columns: tuple[str, ...]  # every column the header must have (optional ones may be empty)
     parse: Callable[[dict[str, str]], Any]  # raises RowRefused
-    existing: Existing  # source keys already imported → the id made for each
+    existing: Existing
     apply: Apply  # (session, operator, key, parsed) → the id made; raises RowRefused/DomainError
     explain: Callable[[DomainError], RowRefused]
     apply_batch: ApplyBatch | None = None  # a batch in a few statements; `apply` for the rest
@@ -251,8 +252,7 @@ async def run_batch(
         except RowRefused as exc:
             outcomes.refuse(number, source_id, exc.problems)
     async with runtime.sessions() as session, session.begin():
-        keys = [kind.key(s) for _, s, _ in parsed]
-        existing = await kind.existing(session, keys)
+        existing = await kind.existing(session, [(kind.key(s), f) for _, s, f in parsed])
         todo: list[Numbered] = []
         first: dict[str, int] = {}
         for number, source_id, facts in parsed:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 import json
 import re
-import io
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -17,15 +18,19 @@ import pytest
 from httpx import AsyncClient
 from sqlalchemy import func, select
 
+from services import cli
+from services.assessment.main import SPEC as ASSESSMENT
 from services.delegation.main import SPEC as DELEGATION
 from services.delegation.models import Delegation
-from services.onboarding import bulk, delegations, examples
+from services.funding.main import SPEC as FUNDING
+from services.onboarding import bulk, delegations, examples, kinds
 from services.onboarding.runner import Kind, Summary, import_file
 from shared.audit import audit_log
+from shared.events.assessment import PersonRegistered
 from shared.events.delegation import TaskDelegated
 from shared.outbox import outbox
 from shared.service import Runtime
-from shared.testing.events import deliver, published
+from shared.testing.events import published
 from tests.conftest import ServiceClient
 from tests.delegation.conftest import given_live, given_person
 
@@ -47,7 +52,7 @@ async def given_people(runtime: Runtime, people: list[uuid.UUID]) -> None:
 
 
 async def imported(
-    runtime: Runtime, path: Path, out: Path, kind: Kind = delegations.KIND, **options: Any
+    runtime: Runtime, path: Path, out: Path, kind: Kind = kinds.DELEGATIONS, **options: Any
 ) -> Summary:
     return await import_file(
         runtime, kind, path, "onboarding-operator", out_dir=out, progress=io.StringIO(), **options
@@ -170,13 +175,13 @@ def dying(path: str) -> Kind:
             third(12)
             return await delegations.apply(*args)
 
-        return dataclasses.replace(delegations.KIND, apply=row, apply_batch=None)
+        return dataclasses.replace(kinds.DELEGATIONS, apply=row, apply_batch=None)
 
     async def batch(*args: Any) -> Any:
         third(3)
         return await bulk.apply_batch(*args)
 
-    return dataclasses.replace(delegations.KIND, apply_batch=batch)
+    return dataclasses.replace(kinds.DELEGATIONS, apply_batch=batch)
 
 
 @pytest.mark.parametrize("path", ["bulk", "rows"])
@@ -219,7 +224,7 @@ async def what_was_written(runtime: Runtime, people: list[uuid.UUID]) -> dict[st
         rows = [
             {
                 c: getattr(d, c)
-                for c in Delegation.__table__.columns.keys()
+                for c in (column.key for column in Delegation.__table__.columns)
                 if c not in {"created_at", "version"}
             }
             for d in found
@@ -253,7 +258,7 @@ async def test_the_bulk_path_writes_what_the_handlers_write_for_the_same_facts(
     API calls) leave the same delegations, events and audit rows for the same file."""
     file, people = given_file(tmp_path / "delegations.csv", 7, "same")
     written = []
-    for kind in (delegations.KIND, dataclasses.replace(delegations.KIND, apply_batch=None)):
+    for kind in (kinds.DELEGATIONS, dataclasses.replace(kinds.DELEGATIONS, apply_batch=None)):
         async with service_client(DELEGATION) as (_client, runtime):
             await given_people(runtime, people)
             summary = await imported(runtime, file, tmp_path / kind.name, kind, from_start=True)
@@ -308,3 +313,83 @@ async def test_each_imported_row_is_audited_as_the_operator_for_onboarding(
         "delegation.accept",
         "onboarding.import.delegations",
     }
+
+
+# ----------------------------------------------------------------------------------------------
+# People and support plans (assessment), joint packages (funding)
+
+
+async def test_people_are_registered_once_each_and_a_bad_row_is_named_by_field(
+    service_client: ServiceClient, tmp_path: Path
+) -> None:
+    async with service_client(ASSESSMENT) as (_client, runtime):
+        first = await import_file(
+            runtime, kinds.KINDS["people"], EXAMPLES / "people.csv", "op", out_dir=tmp_path,
+            progress=io.StringIO(),
+        )  # fmt: skip
+        again = await import_file(
+            runtime, kinds.KINDS["people"], EXAMPLES / "people.csv", "op", out_dir=tmp_path,
+            progress=io.StringIO(), from_start=True,
+        )  # fmt: skip
+        registered = await published(runtime, PersonRegistered)
+
+    assert (first.imported, first.refused, again.imported, again.already) == (2, 1, 0, 2)
+    assert {(e["row"], e["field"]) for e in errors_of(first)} == {
+        ("4", "nhs_number"),
+        ("4", "setting"),
+    }
+    assert len(registered) == 2
+
+
+async def test_support_plans_are_versioned_for_imported_people(
+    service_client: ServiceClient, tmp_path: Path
+) -> None:
+    async with service_client(ASSESSMENT) as (_client, runtime):
+        people = await import_file(
+            runtime, kinds.KINDS["people"], EXAMPLES / "people.csv", "op", out_dir=tmp_path,
+            progress=io.StringIO(),
+        )  # fmt: skip
+        ids = [r["id"] for r in read(people.outputs["ids"])]
+        text = (EXAMPLES / "plans.csv").read_text()
+        for n, person_id in enumerate(ids, 1):
+            text = text.replace(f"00000000-0000-4000-8000-00000000000{n}", person_id)
+        (tmp_path / "plans.csv").write_text(text)
+
+        plans = await import_file(
+            runtime, kinds.KINDS["plans"], tmp_path / "plans.csv", "op", progress=io.StringIO()
+        )
+
+    assert (plans.imported, plans.refused) == (1, 1)
+    assert [(e["row"], e["field"]) for e in errors_of(plans)] == [("3", "visits_per_day")]
+
+
+async def test_r21_joint_packages_are_agreed_and_shares_not_adding_up_are_refused(
+    service_client: ServiceClient, tmp_path: Path
+) -> None:
+    async with service_client(FUNDING) as (_client, runtime):
+        summary = await import_file(
+            runtime, kinds.KINDS["packages"], EXAMPLES / "packages.csv", "op", out_dir=tmp_path,
+            progress=io.StringIO(),
+        )  # fmt: skip
+
+    assert (summary.imported, summary.refused) == (1, 1)
+    [refusal] = errors_of(summary)
+    assert (refusal["row"], refusal["field"]) == ("3", "shares")
+
+
+def test_standalone_llr_import_registers_people_in_the_sqlite_files(tmp_path: Path) -> None:
+    """`llr import people FILE --data DIR`: standalone mode, its SQLite file migrated first."""
+    code = cli.main(
+        ["import", "people", str(EXAMPLES / "people.csv"), "--data", str(tmp_path / "data"),
+         "--out", str(tmp_path), "--operator", "go-live-operator"]
+    )  # fmt: skip
+
+    assert code == 1  # a row was refused: the operator mends it and runs again
+    ids = read(tmp_path / "people.csv.ids.csv")
+    assert [r["outcome"] for r in ids] == ["imported", "imported"]
+    with sqlite3.connect(tmp_path / "data" / "assessment.db") as db:
+        audited = db.execute(
+            "SELECT count(*) FROM audit_log WHERE user_id = 'go-live-operator' "
+            "AND purpose = 'onboarding'"
+        ).fetchone()[0]
+    assert audited == 2
