@@ -28,7 +28,7 @@ from bench.common import Row, fresh_database
 from services.delegation import main
 from services.delegation.models import Person
 from services.delegation.settings import Settings
-from services.onboarding import delegations, examples
+from services.onboarding import delegations, examples, kinds
 from services.onboarding.runner import import_file
 from shared.service import Runtime
 from shared.testing.servers import Server, postgres, running
@@ -68,9 +68,7 @@ async def bare_copy(url: str, path: Path) -> float:
         columns = ", ".join(f'"{c}" text' for c in delegations.COLUMNS)
         await connection.execute(f"CREATE TABLE bare_delegations ({columns})")
         started = time.perf_counter()
-        await connection.copy_to_table(
-            "bare_delegations", source=path, format="csv", header=True
-        )
+        await connection.copy_to_table("bare_delegations", source=path, format="csv", header=True)
         return time.perf_counter() - started
     finally:
         await connection.close()
@@ -86,7 +84,7 @@ async def onboarding_import(pg: Server, _broker: Server, quick: bool) -> list[Ro
             await runtime.migrate()
             await seed_people(runtime, people)
             started = time.perf_counter()
-            summary = await import_file(runtime, delegations.KIND, path, "bench")
+            summary = await import_file(runtime, kinds.DELEGATIONS, path, "bench")
             seconds = time.perf_counter() - started
         finally:
             await runtime.close()

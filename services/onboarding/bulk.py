@@ -59,8 +59,8 @@ from services.delegation.models import (
 )
 from services.delegation.queries.catalogue import framework_version_in_force
 from services.delegation.settings import Settings
-from services.onboarding.delegations import NAMESPACE, LiveDelegation
-from services.onboarding.runner import operator
+from services.onboarding.delegations import NAMESPACE, LiveDelegation, describe
+from services.onboarding.runner import operator, origin
 from shared import organisations, tracing
 from shared.audit import Purpose, audit_log
 from shared.auth import SYSTEM, CurrentUser
@@ -173,7 +173,7 @@ async def crowded(session: AsyncSession, rows: Sequence[Numbered]) -> set[str]:
 
 
 async def apply_batch(
-    session: AsyncSession, user_id: str, origin: str, rows: Sequence[Numbered]
+    session: AsyncSession, user_id: str, file: str, rows: Sequence[Numbered]
 ) -> tuple[dict[int, str], list[Numbered]]:
     """Import what the domain lets through in bulk; return the ids made by row number and the
     rows left to the handler path."""
@@ -191,10 +191,9 @@ async def apply_batch(
         if delegation is None:
             left.append((number, key, facts))
             continue
-        source_id = key.rsplit(":", 1)[-1]
-        attempt.audits.append(
-            onboarding_row(session, user_id, delegation.id, f"{origin} row {number} {source_id}")
-        )
+        source_id = key.split(":", 2)[-1]
+        where = origin(file, number, source_id, describe(facts))
+        attempt.audits.append(onboarding_row(session, user_id, delegation.id, where))
         written.rows += attempt.rows
         written.events += attempt.events
         written.audits += attempt.audits
@@ -274,7 +273,7 @@ def submit(
     rules.check_proposal(task_rules(task), body.direction, practitioner_of(body))
     kind = known.kinds.get(body.provider_organisation)
     if kind is None:
-        return refuse()
+        raise NotPlain("not in the register: the handlers name the field (R2)")
     party_rules.check_provider(body.direction, body.provider_organisation, kind)
     proposal = new_proposal(actor, body, task, key, today(session))
     out.events.append(submitted(proposal))
@@ -284,10 +283,6 @@ def submit(
 
 class NotPlain(DomainError):
     """Left to the handler path, which names what is wrong."""
-
-
-def refuse() -> Any:
-    raise NotPlain("left to the handlers")
 
 
 def decide(
@@ -304,7 +299,7 @@ def decide(
     for index, member in enumerate(body.members):
         kind = known.kinds.get(member.organisation)
         if kind is None:
-            return refuse()
+            raise NotPlain("not in the register: the handlers name the field (R2)")
         name = f"members.{index}.organisation"
         party_rules.check_member(name, member.discipline, member.organisation, kind)
     on, checked = today(session), task_rules(task)

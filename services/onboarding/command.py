@@ -20,6 +20,9 @@ def runtime_for(service: str, data: Path | None) -> Runtime:
     return next(r for r in standalone.runtimes(data) if r.spec.name == service)
 
 
+__all__ = ["KINDS", "run"]
+
+
 async def run(
     kind_name: str,
     path: Path,

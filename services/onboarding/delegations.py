@@ -289,6 +289,11 @@ def consent_of(
     return consent_id, given_by
 
 
+def describe(row: LiveDelegation) -> str:
+    """The old system's dates: every record here is dated the day of the import."""
+    return f"decided_on {row.decided_on}, started_on {row.started_on}"
+
+
 def check_dates(dates: dict[str, date | None], problems: list[FieldProblem]) -> None:
     """What happened before go-live happened in order: decided, then consent and start."""
     decided, started = dates.get("decided_on"), dates.get("started_on")

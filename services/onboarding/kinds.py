@@ -14,5 +14,6 @@ DELEGATIONS = Kind(
     apply=delegations.apply,
     explain=delegations.explain,
     apply_batch=bulk.apply_batch,
+    describe=delegations.describe,
 )
 KINDS: dict[str, Kind] = {k.name: k for k in (people.KIND, plans.KIND, DELEGATIONS, packages.KIND)}

@@ -59,6 +59,7 @@ class Kind:
     apply: Apply  # (session, operator, key, parsed) → the id made; raises RowRefused/DomainError
     explain: Callable[[DomainError], RowRefused]
     apply_batch: ApplyBatch | None = None  # a batch in a few statements; `apply` for the rest
+    describe: Callable[[Any], str] = lambda _row: ""  # facts kept only in the audit's reason
 
     def key(self, source_id: str) -> str:
         """The idempotency key the service keeps for the row: its natural key."""
@@ -312,7 +313,8 @@ async def import_row(
     try:
         async with session.begin_nested():
             made = await kind.apply(session, user_id, kind.key(source_id), facts)
-            await onboarded(session, kind, user_id, made, f"{path.name} row {number} {source_id}")
+            where = origin(path.name, number, source_id, kind.describe(facts))
+            await onboarded(session, kind, user_id, made, where)
     except RowRefused as exc:
         return exc
     except DomainError as exc:
@@ -322,6 +324,11 @@ async def import_row(
     except IntegrityError as exc:
         return refused("row", str(exc.orig).splitlines()[0])
     return made
+
+
+def origin(file: str, number: int, source_id: str, described: str) -> str:
+    """The audit reason of an imported row: where it came from, and what else it said."""
+    return f"{file} row {number} source_id {source_id}" + (f"; {described}" if described else "")
 
 
 async def onboarded(session: AsyncSession, kind: Kind, user_id: str, made: str, at: str) -> None:

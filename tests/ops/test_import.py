@@ -236,6 +236,8 @@ async def what_was_written(runtime: Runtime, people: list[uuid.UUID]) -> dict[st
                     audit_log.c.user_id,
                     audit_log.c.role,
                     audit_log.c.organisation,
+                    audit_log.c.reason,
+                    audit_log.c.purpose,
                 ).order_by(audit_log.c.id)
             )
         ).all()
@@ -247,7 +249,7 @@ async def what_was_written(runtime: Runtime, people: list[uuid.UUID]) -> dict[st
     return {
         "delegations": shape(rows),
         "events": shape(events),
-        "audit": [tuple(a) for a in audits],
+        "audit": shape([tuple(a) for a in audits]),
     }
 
 
