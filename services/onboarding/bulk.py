@@ -10,6 +10,7 @@ audit."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import Counter
 from collections.abc import Sequence
@@ -470,20 +471,29 @@ ORDER: tuple[type[Any], ...] = (
 )
 
 
+@functools.cache
+def columns_of(model: type[Any]) -> tuple[tuple[str, str, Any], ...]:
+    """Each column's key, its attribute's name and its default (a callable, a value or None)."""
+    found = []
+    for attribute in inspect(model).column_attrs:
+        column = attribute.columns[0]
+        default = column.default
+        value = None if default is None else default.arg
+        if default is not None and default.is_callable:
+            value = functools.partial(default.arg, None)
+        found.append((column.key, attribute.key, value))
+    return tuple(found)
+
+
 def as_row(made: Any) -> tuple[type[Any], dict[str, Any]]:
     """An object a handler's constructor made, as the row the ORM would insert (its defaults
     filled in)."""
-    row = {}
-    for attribute in inspect(type(made)).column_attrs:
-        column, key = attribute.columns[0], attribute.key
-        if key in made.__dict__:
-            row[column.key] = made.__dict__[key]
-        elif column.default is None:
-            row[column.key] = None
-        elif column.default.is_callable:
-            row[column.key] = column.default.arg(None)
+    state, row = made.__dict__, {}
+    for column, name, default in columns_of(type(made)):
+        if name in state:
+            row[column] = state[name]
         else:
-            row[column.key] = column.default.arg
+            row[column] = default() if callable(default) else default
     return type(made), row
 
 
