@@ -18,6 +18,7 @@ from services.assessment.handlers import relationships
 from services.governance.handlers import webhooks
 from services.governance.queries import webhooks as webhook_queries
 from services.onboarding import command as onboarding
+from services.onboarding.runner import Part
 from shared import auth
 from shared.events import Event, contracts, operations
 from shared.service import Runtime
@@ -229,6 +230,8 @@ def parser() -> argparse.ArgumentParser:
     importing.add_argument("--batch", type=int, default=500, help="rows per transaction")
     importing.add_argument("--from-start", action="store_true", help="ignore the checkpoint")
     importing.add_argument("--out", type=Path, help="errors, ids and checkpoint (default: beside)")
+    importing.add_argument("--workers", type=int, default=1, help="processes (PostgreSQL only)")
+    importing.add_argument("--part", type=Part.parse, help="K/N: one worker's part (--workers)")
     running = command("run", "Run the whole platform in one process (SQLite files, in-process)")
     running.add_argument("--host", default="127.0.0.1", help="address (default: %(default)s)")
     running.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
@@ -278,6 +281,27 @@ def explained(exc: Exception, args: argparse.Namespace) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def import_file(args: argparse.Namespace) -> int:
+    """`llr import`: in this process, or in `--workers` processes each importing a part."""
+    options = {
+        "user_id": args.operator,
+        "batch_size": args.batch,
+        "from_start": args.from_start,
+        "out_dir": args.out,
+    }
+    if args.workers > 1 and args.data is not None:
+        raise CommandError("--workers needs PostgreSQL: standalone imports in one process")
+    if args.workers > 1:
+        run = onboarding.run_in_parts(args.kind, args.file, args.workers, **options)
+    else:
+        run = onboarding.run(
+            args.kind, args.file, data=args.data, part=args.part or Part(), **options
+        )
+    summary = asyncio.run(run)
+    print(summary.line())
+    return 1 if summary.refused else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -318,19 +342,7 @@ def run_command(args: argparse.Namespace) -> int:
         case "openapi":
             write_documents(args.out)
         case "import":
-            summary = asyncio.run(
-                onboarding.run(
-                    args.kind,
-                    args.file,
-                    data=args.data,
-                    user_id=args.operator,
-                    batch_size=args.batch,
-                    from_start=args.from_start,
-                    out_dir=args.out,
-                )
-            )
-            print(summary.line())
-            return 1 if summary.refused else 0
+            return import_file(args)
         case "token":
             mint_tokens(args.role, args.org, args.user, args.key, args.create_key)
         case "run":

@@ -471,9 +471,14 @@ ORDER: tuple[type[Any], ...] = (
 )
 
 
-@functools.cache
+_COLUMNS: dict[type[Any], tuple[tuple[str, str, Any], ...]] = {}
+
+
 def columns_of(model: type[Any]) -> tuple[tuple[str, str, Any], ...]:
-    """Each column's key, its attribute's name and its default (a callable, a value or None)."""
+    """Each column's key, its attribute's name and its default (a callable, a value or None),
+    read once per model."""
+    if model in _COLUMNS:
+        return _COLUMNS[model]
     found = []
     for attribute in inspect(model).column_attrs:
         column = attribute.columns[0]
@@ -482,7 +487,8 @@ def columns_of(model: type[Any]) -> tuple[tuple[str, str, Any], ...]:
         if default is not None and default.is_callable:
             value = functools.partial(default.arg, None)
         found.append((column.key, attribute.key, value))
-    return tuple(found)
+    _COLUMNS[model] = tuple(found)
+    return _COLUMNS[model]
 
 
 def as_row(made: Any) -> tuple[type[Any], dict[str, Any]]:

@@ -88,6 +88,25 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class Part:
+    """Part `index` of `count` of the file's rows (`llr import --workers`): a contiguous slice."""
+
+    index: int = 0
+    count: int = 1
+
+    def bounds(self, total: int) -> tuple[int, int]:
+        return total * self.index // self.count, total * (self.index + 1) // self.count
+
+    @classmethod
+    def parse(cls, text: str) -> Part:
+        index, _, count = text.partition("/")
+        part = cls(int(index), int(count))
+        if not 0 <= part.index < part.count:
+            raise ValueError(f"part {text}: K/N with 0 <= K < N")
+        return part
+
+
+@dataclass(frozen=True)
 class Outputs:
     """Beside the file: its errors, the ids made, and the checkpoint of the last commit."""
 
@@ -96,8 +115,10 @@ class Outputs:
     checkpoint: Path
 
     @classmethod
-    def beside(cls, path: Path, directory: Path | None) -> Outputs:
+    def beside(cls, path: Path, directory: Path | None, part: Part | None = None) -> Outputs:
         base = (directory or path.parent) / path.name
+        if part is not None and part.count > 1:
+            base = base.with_name(f"{base.name}.part{part.index}of{part.count}")
         return cls(
             Path(f"{base}.errors.csv"), Path(f"{base}.ids.csv"), Path(f"{base}.checkpoint.json")
         )
@@ -115,12 +136,15 @@ def digest(path: Path) -> str:
     return found.hexdigest()
 
 
-def resume_point(outputs: Outputs, file_digest: str, from_start: bool) -> int:
-    """Rows committed by an earlier run of this same file (0: start afresh)."""
+def resume_point(outputs: Outputs, file_digest: str, part: Part, from_start: bool) -> int:
+    """Rows committed by an earlier run of this same file and part (0: start afresh)."""
     if from_start or not outputs.checkpoint.exists():
         return 0
     saved = json.loads(outputs.checkpoint.read_text())
-    return int(saved["rows"]) if saved.get("sha256") == file_digest else 0
+    same = saved.get("sha256") == file_digest and saved.get("part", [0, 1]) == list(
+        vars(part).values()
+    )
+    return int(saved["rows"]) if same else 0
 
 
 def keep_rows_before(path: Path, header: list[str], last_row: int) -> TextIO:
@@ -163,11 +187,14 @@ class Batch:
     rows: list[dict[str, str]]
 
 
-def batches(path: Path, size: int, skip: int) -> Iterator[Batch]:
+def batches(path: Path, size: int, skip: int, end: int) -> Iterator[Batch]:
+    """The rows from index `skip` to `end`, `size` at a time."""
     current = Batch(FIRST_ROW + skip, [])
     for index, row in enumerate(records(path)):
         if index < skip:
             continue
+        if index >= end:
+            break
         current.rows.append(row)
         if len(current.rows) == size:
             yield current
@@ -186,42 +213,46 @@ async def import_file(
     out_dir: Path | None = None,
     from_start: bool = False,
     progress: TextIO | None = None,
+    part: Part = Part(),
 ) -> Summary:
-    """Import every row of `path`; re-running skips what is done, resuming after the last
-    commit of an interrupted run."""
+    """Import every row of `path` (or of its `part`); re-running skips what is done, resuming
+    after the last commit of an interrupted run."""
     total = check_header(path, kind)
-    outputs = Outputs.beside(path, out_dir)
+    start, end = part.bounds(total)
+    outputs = Outputs.beside(path, out_dir, part)
     outputs.errors.parent.mkdir(parents=True, exist_ok=True)
     file_digest = digest(path)
-    done = resume_point(outputs, file_digest, from_start)
+    done = resume_point(outputs, file_digest, part, from_start)
     summary = Summary(kind.name, resumed_after=done, outputs=vars(outputs))
-    bar = Progress(f"{kind.name}", total, progress)
+    bar = Progress(f"{kind.name}", end - start, progress)
     bar.advance(done)
     started = time.monotonic()
+    last_kept = FIRST_ROW + start + done - 1
     with (
-        keep_rows_before(outputs.errors, ERROR_HEADER, done + 1) as errors,
-        keep_rows_before(outputs.ids, IDS_HEADER, done + 1) as ids,
+        keep_rows_before(outputs.errors, ERROR_HEADER, last_kept) as errors,
+        keep_rows_before(outputs.ids, IDS_HEADER, last_kept) as ids,
     ):
-        for batch in batches(path, batch_size, done):
+        for batch in batches(path, batch_size, start + done, end):
             found = await run_batch(runtime, kind, path, user_id, batch)
             csv.writer(errors).writerows(found.errors)
             csv.writer(ids).writerows(found.ids)
             errors.flush()
             ids.flush()
             done += len(batch.rows)
-            save_checkpoint(outputs.checkpoint, file_digest, done)
+            save_checkpoint(outputs.checkpoint, file_digest, done, part)
             summary.imported += found.imported
             summary.already += found.already
             summary.refused += found.refused
             bar.advance(len(batch.rows))
-    summary.rows = total
+    summary.rows = end - start
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def save_checkpoint(path: Path, file_digest: str, rows: int) -> None:
+def save_checkpoint(path: Path, file_digest: str, rows: int, part: Part) -> None:
     partial = path.with_suffix(".tmp")
-    partial.write_text(json.dumps({"sha256": file_digest, "rows": rows}))
+    saved = {"sha256": file_digest, "rows": rows, "part": [part.index, part.count]}
+    partial.write_text(json.dumps(saved))
     partial.replace(path)  # atomic: a crash leaves the old checkpoint or the new one
 
 

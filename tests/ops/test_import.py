@@ -3,6 +3,7 @@ idempotent, resumable after an interruption, the API path's events and audit."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import dataclasses
 import io
@@ -395,3 +396,23 @@ def test_standalone_llr_import_registers_people_in_the_sqlite_files(tmp_path: Pa
             "AND purpose = 'onboarding'"
         ).fetchone()[0]
     assert audited == 2
+
+
+async def test_workers_import_a_part_each_and_their_files_are_merged(
+    delegation: tuple[AsyncClient, Runtime], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`llr import --workers 2`: two processes, one part of the file each, one merged result."""
+    _, runtime = delegation
+    file, people = given_file(tmp_path / "delegations.csv", 11, "workers")
+    await given_people(runtime, people)
+    monkeypatch.setenv("DELEGATION_DATABASE_URL", runtime.settings.database_url)
+    command = ["import", "delegations", str(file), "--workers", "2", "--batch", "4"]
+
+    code = await asyncio.to_thread(cli.main, [*command, "--out", str(tmp_path)])
+    again = await asyncio.to_thread(cli.main, [*command, "--out", str(tmp_path), "--from-start"])
+
+    assert (code, again) == (0, 0)
+    ids = read(tmp_path / "delegations.csv.ids.csv")
+    assert [int(r["row"]) for r in ids] == list(range(2, 13))
+    assert {r["outcome"] for r in ids} == {"already_imported"}
+    assert await count(runtime, select(func.count()).select_from(Delegation)) == 11
