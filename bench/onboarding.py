@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import tempfile
 import time
@@ -28,7 +29,7 @@ from bench.common import Row, fresh_database
 from services.delegation import main
 from services.delegation.models import Person
 from services.delegation.settings import Settings
-from services.onboarding import delegations, examples, kinds
+from services.onboarding import command, delegations, examples, kinds
 from services.onboarding.runner import import_file
 from shared.service import Runtime
 from shared.testing.servers import Server, postgres, running
@@ -74,43 +75,58 @@ async def bare_copy(url: str, path: Path) -> float:
         await connection.close()
 
 
-async def onboarding_import(pg: Server, _broker: Server, quick: bool) -> list[Row]:
-    count = QUICK_ROWS if quick else ROWS
-    url = await fresh_database(pg.address, "bench_onboarding")
+async def timed_import(pg: Server, count: int, workers: int) -> tuple[float, float, Path]:
+    """Wall seconds and this process's CPU seconds of `llr import` of `count` delegations
+    (`workers` processes when more than one), on a fresh database."""
+    url = await fresh_database(pg.address, f"bench_onboarding_{workers}")
     runtime = Runtime(main.SPEC, Settings(database_url=url))
-    with tempfile.TemporaryDirectory() as directory:
-        path, people = given_file(Path(directory), count)
-        try:
-            await runtime.migrate()
-            await seed_people(runtime, people)
-            started = time.perf_counter()
+    directory = Path(tempfile.mkdtemp())
+    path, people = given_file(directory, count)
+    try:
+        await runtime.migrate()
+        await seed_people(runtime, people)
+        wall, cpu = time.perf_counter(), time.process_time()
+        if workers == 1:
             summary = await import_file(runtime, kinds.DELEGATIONS, path, "bench")
-            seconds = time.perf_counter() - started
-        finally:
-            await runtime.close()
-        copy_seconds = await bare_copy(url, path)
-    print(f"    {summary.line()}; COPY {copy_seconds:.2f} s", file=sys.stderr)
+        else:
+            os.environ["DELEGATION_DATABASE_URL"] = url
+            summary = await command.run_in_parts("delegations", path, workers, user_id="bench")
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    finally:
+        await runtime.close()
+    print(f"    {workers} process(es): {summary.line()}", file=sys.stderr)
     if summary.imported != count:
         raise RuntimeError(f"only {summary.imported} of {count} rows imported: {summary.line()}")
-    scaled = seconds * ROWS / count  # the quick run's time for the issue's 100,000 rows
+    return wall, cpu, path
+
+
+async def onboarding_import(pg: Server, _broker: Server, quick: bool) -> list[Row]:
+    count = QUICK_ROWS if quick else ROWS
+    one, cpu, path = await timed_import(pg, count, 1)
+    two, _, _ = await timed_import(pg, count, 2)
+    url = await fresh_database(pg.address, "bench_onboarding_copy")
+    copy_seconds = await bare_copy(url, path)
+    print(f"    COPY {copy_seconds:.2f} s; the import's own CPU {cpu:.0f} s", file=sys.stderr)
+    baseline = f"bare COPY of the same {count:,} rows"
+    target = "100,000 rows in at most 300 s"
     return [
         Row(
-            f"llr import, {count:,} live delegations (rows/s)",
-            count / seconds,
-            "rows/s",
-            f"bare COPY of the same {count:,} rows",
-            count / copy_seconds,
+            f"llr import, {count:,} live delegations",
+            count / one, "rows/s", baseline, count / copy_seconds,
         ),
         Row(
-            f"llr import, {count:,} live delegations (time; for 100,000: {scaled:,.0f} s)",
-            seconds,
-            "s",
-            f"bare COPY of the same {count:,} rows",
-            copy_seconds,
-            target="100,000 rows in at most 300 s",
-            met=scaled <= TARGET_SECONDS,
+            f"the same, time (for 100,000: {one * ROWS / count:,.0f} s)",
+            one, "s", baseline, copy_seconds, target, one * ROWS / count <= TARGET_SECONDS,
         ),
-    ]
+        Row(
+            f"the same, its process's CPU time (for 100,000: {cpu * ROWS / count:,.0f} s)",
+            cpu, "s", baseline, copy_seconds,
+        ),
+        Row(
+            f"llr import --workers 2, time (for 100,000: {two * ROWS / count:,.0f} s)",
+            two, "s", baseline, copy_seconds, target, two * ROWS / count <= TARGET_SECONDS,
+        ),
+    ]  # fmt: skip
 
 
 def main_cli() -> None:
