@@ -8,8 +8,13 @@ import csv
 import dataclasses
 import io
 import json
+import os
 import re
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -416,3 +421,38 @@ async def test_workers_import_a_part_each_and_their_files_are_merged(
     assert [int(r["row"]) for r in ids] == list(range(2, 13))
     assert {r["outcome"] for r in ids} == {"already_imported"}
     assert await count(runtime, select(func.count()).select_from(Delegation)) == 11
+
+
+def first_commit(checkpoint: Path) -> None:
+    deadline = time.monotonic() + 120
+    while not checkpoint.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+async def test_a_killed_import_resumes_from_its_checkpoint_with_each_event_once(
+    delegation: tuple[AsyncClient, Runtime], tmp_path: Path
+) -> None:
+    """SIGKILL mid-file, then the same command again: no duplicate, no missing row."""
+    _, runtime = delegation
+    file, people = given_file(tmp_path / "delegations.csv", 300, "killed")
+    await given_people(runtime, people)
+    env = {**os.environ, "DELEGATION_DATABASE_URL": runtime.settings.database_url}
+    command = [sys.executable, "-m", "services.cli", "import", "delegations", str(file)]
+    command += ["--batch", "5", "--out", str(tmp_path)]
+    checkpoint = tmp_path / "delegations.csv.checkpoint.json"
+    running = await asyncio.create_subprocess_exec(
+        *command, env=env, stderr=asyncio.subprocess.DEVNULL
+    )
+    await asyncio.to_thread(first_commit, checkpoint)
+    running.send_signal(signal.SIGKILL)
+    await running.wait()
+
+    resumed = await asyncio.to_thread(
+        subprocess.run, command, env=env, capture_output=True, text=True, check=False
+    )
+
+    assert running.returncode == -signal.SIGKILL
+    assert "resumed after row" in resumed.stdout, resumed.stdout + resumed.stderr
+    assert await count(runtime, select(func.count()).select_from(Delegation)) == 300
+    delegated = await published(runtime, TaskDelegated)
+    assert sorted(e.person_id for e in delegated) == sorted(people)  # type: ignore[attr-defined]
