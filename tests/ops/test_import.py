@@ -264,7 +264,11 @@ async def test_the_bulk_path_writes_what_the_handlers_write_for_the_same_facts(
 ) -> None:
     """The batch path (domain decisions, multi-row inserts) and the row path (the handlers the
     API calls) leave the same delegations, events and audit rows for the same file."""
-    file, people = given_file(tmp_path / "delegations.csv", 7, "same")
+    made = list(examples.generated(7, "same"))
+    for _, row in made[::2]:  # eye drops need an instruction, not training (A 5.13)
+        row.update(task_code="eye-drops", training_plans_agreed_on="")
+    file = examples.write(tmp_path / "delegations.csv", (row for _, row in made))
+    people = [person for person, _ in made]
     written = []
     for kind in (kinds.DELEGATIONS, dataclasses.replace(kinds.DELEGATIONS, apply_batch=None)):
         async with service_client(DELEGATION) as (_client, runtime):
