@@ -18,7 +18,7 @@ from services.assessment.handlers import relationships
 from services.governance.handlers import webhooks
 from services.governance.queries import webhooks as webhook_queries
 from services.onboarding import command as onboarding
-from services.onboarding.runner import Part
+from services.onboarding.runner import FileRefused, Part
 from shared import auth
 from shared.events import Event, contracts, operations
 from shared.service import Runtime
@@ -289,6 +289,8 @@ def import_file(args: argparse.Namespace) -> int:
         "from_start": args.from_start,
         "out_dir": args.out,
     }
+    if not args.file.is_file():
+        raise CommandError(f"no file {args.file}: give the CSV file to import (docs/onboarding.md)")
     if args.workers > 1 and args.data is not None:
         raise CommandError("--workers needs PostgreSQL: standalone imports in one process")
     if args.workers > 1:
@@ -297,7 +299,10 @@ def import_file(args: argparse.Namespace) -> int:
         run = onboarding.run(
             args.kind, args.file, data=args.data, part=args.part or Part(), **options
         )
-    summary = asyncio.run(run)
+    try:
+        summary = asyncio.run(run)
+    except FileRefused as exc:  # the header lacks a column, or a worker's part did not finish
+        raise CommandError(str(exc)) from None
     print(summary.line())
     return 1 if summary.refused else 0
 

@@ -460,3 +460,17 @@ async def test_a_killed_import_resumes_from_its_checkpoint_with_each_event_once(
     assert await count(runtime, select(func.count()).select_from(Delegation)) == 300
     delegated = await published(runtime, TaskDelegated)
     assert sorted(e.person_id for e in delegated) == sorted(people)  # type: ignore[attr-defined]
+
+
+def test_a_file_lacking_a_column_is_refused_whole_naming_the_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "people.csv"
+    file.write_text("source_id,nhs_number\nSYS-1,9434765919\n")
+
+    code = cli.main(["import", "people", str(file), "--data", str(tmp_path / "data")])
+
+    assert code == 1
+    said = capsys.readouterr().err
+    assert "the header lacks local_authority, gp_practice" in said
+    assert not (tmp_path / "people.csv.ids.csv").exists()
