@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from services.onboarding import bulk, delegations, packages, people, plans
+from services.onboarding import delegations, packages, people, plans
+from services.onboarding.delegations import bulk
 from services.onboarding.runner import Kind
 
 DELEGATIONS = Kind(

@@ -29,7 +29,8 @@ from services.assessment.main import SPEC as ASSESSMENT
 from services.delegation.main import SPEC as DELEGATION
 from services.delegation.models import Delegation
 from services.funding.main import SPEC as FUNDING
-from services.onboarding import bulk, delegations, examples, kinds
+from services.onboarding import delegations, examples, kinds
+from services.onboarding.delegations import bulk
 from services.onboarding.runner import Kind, Summary, import_file
 from shared.audit import audit_log
 from shared.events.assessment import PersonRegistered
