@@ -475,3 +475,22 @@ def test_a_file_lacking_a_column_is_refused_whole_naming_the_columns(
     said = capsys.readouterr().err
     assert "the header lacks local_authority, gp_practice" in said
     assert not (tmp_path / "people.csv.ids.csv").exists()
+
+
+async def test_r2_an_organisation_not_in_the_register_is_refused_naming_its_column(
+    delegation: tuple[AsyncClient, Runtime], tmp_path: Path
+) -> None:
+    _, runtime = delegation
+    made = list(examples.generated(3, "register"))
+    made[1][1]["provider_organisation"] = "NOT-A-PARTNER"
+    made[2][1]["mdt_members"] += "|registered_nurse:NOBODY-KNOWN:rn-x"
+    file = examples.write(tmp_path / "delegations.csv", (row for _, row in made))
+    await given_people(runtime, [person for person, _ in made])
+
+    summary = await imported(runtime, file, tmp_path)
+
+    assert (summary.imported, summary.refused) == (1, 2)
+    assert [(e["row"], e["field"]) for e in errors_of(summary)] == [
+        ("3", "provider_organisation"),
+        ("4", "mdt_members"),
+    ]
