@@ -17,6 +17,8 @@ from services import registry, standalone
 from services.assessment.handlers import relationships
 from services.governance.handlers import webhooks
 from services.governance.queries import webhooks as webhook_queries
+from services.onboarding import command as onboarding
+from services.onboarding.runner import FileRefused, Part
 from shared import auth
 from shared.events import Event, contracts, operations
 from shared.service import Runtime
@@ -220,6 +222,16 @@ def parser() -> argparse.ArgumentParser:
     minting.add_argument(
         "--create-key", action="store_true", help="make the key file when it does not exist"
     )
+    importing = command("import", "Bring existing records at go-live (docs/onboarding.md)")
+    importing.add_argument("kind", choices=list(onboarding.KINDS), help="the file's kind")
+    importing.add_argument("file", type=Path, help="the CSV file")
+    importing.add_argument("--data", type=Path, help="standalone: the SQLite files' directory")
+    importing.add_argument("--operator", help="who imports, for the audit (default: $USER)")
+    importing.add_argument("--batch", type=int, default=500, help="rows per transaction")
+    importing.add_argument("--from-start", action="store_true", help="ignore the checkpoint")
+    importing.add_argument("--out", type=Path, help="errors, ids and checkpoint (default: beside)")
+    importing.add_argument("--workers", type=int, default=1, help="processes (PostgreSQL only)")
+    importing.add_argument("--part", type=Part.parse, help="K/N: one worker's part (--workers)")
     running = command("run", "Run the whole platform in one process (SQLite files, in-process)")
     running.add_argument("--host", default="127.0.0.1", help="address (default: %(default)s)")
     running.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
@@ -269,6 +281,32 @@ def explained(exc: Exception, args: argparse.Namespace) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def import_file(args: argparse.Namespace) -> int:
+    """`llr import`: in this process, or in `--workers` processes each importing a part."""
+    options = {
+        "user_id": args.operator,
+        "batch_size": args.batch,
+        "from_start": args.from_start,
+        "out_dir": args.out,
+    }
+    if not args.file.is_file():
+        raise CommandError(f"no file {args.file}: give the CSV file to import (docs/onboarding.md)")
+    if args.workers > 1 and args.data is not None:
+        raise CommandError("--workers needs PostgreSQL: standalone imports in one process")
+    if args.workers > 1:
+        run = onboarding.run_in_parts(args.kind, args.file, args.workers, **options)
+    else:
+        run = onboarding.run(
+            args.kind, args.file, data=args.data, part=args.part or Part(), **options
+        )
+    try:
+        summary = asyncio.run(run)
+    except FileRefused as exc:  # the header lacks a column, or a worker's part did not finish
+        raise CommandError(str(exc)) from None
+    print(summary.line())
+    return 1 if summary.refused else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -308,6 +346,8 @@ def run_command(args: argparse.Namespace) -> int:
                 print(document)
         case "openapi":
             write_documents(args.out)
+        case "import":
+            return import_file(args)
         case "token":
             mint_tokens(args.role, args.org, args.user, args.key, args.create_key)
         case "run":

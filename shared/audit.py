@@ -73,6 +73,7 @@ class Purpose(StrEnum):
     DIRECT_CARE = "direct_care"  # within a legitimate relationship
     BREAK_GLASS = "break_glass"  # outside one, with a stated reason: for the Caldicott guardian
     SERVICE = "service"  # a machine-to-machine call of the platform itself
+    ONBOARDING = "onboarding"  # `llr import`: an operator brings existing records at go-live
 
 
 async def audit_reads(
