@@ -195,7 +195,9 @@ class Delegation(Versioned, Base):
     category: Mapped[str] = mapped_column(String(60))
     direction: Mapped[str] = mapped_column(String(30))
     setting: Mapped[str] = mapped_column(String(40))
-    provider_organisation: Mapped[str] = mapped_column(String(200), index=True)
+    provider_organisation: Mapped[str] = mapped_column(
+        String(200)
+    )  # indexed with the list order (0015)
     practitioner_id: Mapped[str] = mapped_column(String(200))
     professional_body: Mapped[str] = mapped_column(String(20))
     registration_number: Mapped[str] = mapped_column(String(40))
@@ -338,6 +340,7 @@ class Handback(Versioned, Base):
             sqlite_where=text("status <> 'closed'"),
         ),
         Index("ix_handbacks_created_at_id", "created_at", "id"),
+        Index("ix_handbacks_delegation_id", "delegation_id"),  # closed ones too (0015)
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
