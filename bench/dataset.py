@@ -97,7 +97,7 @@ def nhs_number(serial: int) -> str | None:
     return None if check == 10 else digits + str(check)
 
 
-class _Rows:
+class Rows:
     """Rows by table, in column order, ready for COPY."""
 
     def __init__(self) -> None:
@@ -106,6 +106,10 @@ class _Rows:
     def add(self, table: str, row: Mapping[str, Any]) -> None:
         columns, rows = self.tables.setdefault(table, (list(row), []))
         rows.append(tuple(row[c] for c in columns))
+
+    def dicts(self, table: str) -> list[dict[str, Any]]:
+        columns, rows = self.tables.get(table, ([], []))
+        return [dict(zip(columns, r, strict=True)) for r in rows]
 
 
 def _weighted(rng: random.Random, choices: Sequence[tuple[str, float]]) -> str:
@@ -121,7 +125,7 @@ def _at(day: date, hour: int = 9, minute: int = 0) -> datetime:
 
 
 def _relationship(
-    rows: _Rows,
+    rows: Rows,
     person: uuid.UUID,
     organisation: str,
     basis: RelationshipBasis,
@@ -141,12 +145,12 @@ def _relationship(
     )
 
 
-def build(size: Size, today: date, seed: int = 20) -> tuple[dict[str, _Rows], Dataset]:
+def build(size: Size, today: date, seed: int = 20) -> tuple[dict[str, Rows], Dataset]:
     """Every row of the data set, by service, and what the readers need of it."""
     rng = random.Random(seed)
-    out = {s: _Rows() for s in SERVICES}
+    out = {s: Rows() for s in SERVICES}
     assessment, delegation, training = out["assessment"], out["delegation"], out["training"]
-    shared_relationships = _Rows()
+    shared_relationships = Rows()
     dataset = Dataset(today, size)
     council_of: dict[uuid.UUID, str] = {}
     serial = 400_000_000
@@ -362,7 +366,7 @@ def build(size: Size, today: date, seed: int = 20) -> tuple[dict[str, _Rows], Da
 
 
 def _reviews(
-    rows: _Rows, rng: random.Random, delegation_id: uuid.UUID, start: date, today: date, due: date
+    rows: Rows, rng: random.Random, delegation_id: uuid.UUID, start: date, today: date, due: date
 ) -> None:
     """A year of reviews: the three-month one if within the year, the twelve-monthly one done,
     the next one due; now and then a change in need considered."""
@@ -382,7 +386,7 @@ def _reviews(
 
 
 def _review(
-    rows: _Rows,
+    rows: Rows,
     rng: random.Random,
     delegation_id: uuid.UUID,
     trigger: str,
@@ -409,7 +413,7 @@ def _review(
 
 
 def _oversight(
-    rows: _Rows,
+    rows: Rows,
     rng: random.Random,
     delegation_id: uuid.UUID,
     person: uuid.UUID,
@@ -444,7 +448,7 @@ def _oversight(
 
 
 def _delivery(
-    rows: _Rows,
+    rows: Rows,
     rng: random.Random,
     task: tuple[uuid.UUID, uuid.UUID, str],
     workers: Sequence[uuid.UUID],
@@ -523,7 +527,7 @@ def driver_url(url: str) -> str:
     return url.replace("postgresql+asyncpg://", "postgresql://")
 
 
-async def write(urls: Mapping[str, str], rows: Mapping[str, _Rows]) -> None:
+async def write(urls: Mapping[str, str], rows: Mapping[str, Rows]) -> None:
     """COPY each table's rows into its service's (migrated) database, then ANALYZE it."""
 
     async def one(service: str) -> None:
