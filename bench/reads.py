@@ -40,6 +40,7 @@ FRACTION, QUICK_FRACTION = 1.0, 0.05
 WARM_UP = 20
 SLOW_MS = 500  # a list slower than this alone is asked SLOW_REPEATS times in turn
 SLOW_REPEATS = 5
+ALONE_TIMEOUT = 120  # seconds
 TARGET_MS = 50
 PROVIDER = "CAREWELL-HOMECARE"
 PORTS = {"assessment": BASE_PORT + 51, "delegation": BASE_PORT + 52, "training": BASE_PORT + 53}
@@ -129,10 +130,14 @@ async def measure(read: Read, data: Dataset, seconds: float) -> tuple[str, load.
         statuses[response.status_code] += 1
         return response
 
-    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
-        await client.get(read.path, headers=headers)  # statements prepared, pages cached
-        started = time.perf_counter()
-        first = await client.get(read.path, headers=headers)
+    async with httpx.AsyncClient(base_url=base, timeout=ALONE_TIMEOUT) as client:
+        try:
+            await client.get(read.path, headers=headers)  # statements prepared, pages cached
+            started = time.perf_counter()
+            first = await client.get(read.path, headers=headers)
+        except httpx.TimeoutException:
+            timed_out = ALONE_TIMEOUT * 1000
+            return f"no answer within {ALONE_TIMEOUT} s", load.Result(1, 1, [timed_out], 1)
         alone = (time.perf_counter() - started) * 1000
     if first.status_code in (404, 405):
         return None
