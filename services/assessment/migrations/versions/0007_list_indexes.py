@@ -1,5 +1,4 @@
-"""Issue 20: the people list on an index at LLR scale (100,000 people): by registration, the
-list's order and its cursor.
+"""The list of people is read a page at a time in registration order: an index on its keys.
 
 Revision ID: 0007
 Revises: p004
