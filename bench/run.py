@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from bench import http_figures, pipeline, recharge, start_figures
+from bench import delivery, http_figures, pipeline, reads, recharge, start_figures
 from bench.common import Row
 from bench.cores import pin_load_generator
 from bench.processes import ROOT
@@ -34,6 +34,8 @@ SECTIONS: list[Section] = [
     pipeline.relay_and_replay,
     start_figures.cold_start_and_memory,
     recharge.monthly_recharge_run,
+    reads.reads_at_scale,
+    delivery.delivery_records,
 ]
 
 

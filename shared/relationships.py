@@ -61,11 +61,12 @@ def _current(at: datetime) -> Any:
 
 
 def people_visible_to(organisation: str, at: datetime) -> Select[tuple[uuid.UUID]]:
-    """The ids of the people an organisation has a relationship with now: filter lists by it."""
-    return (
-        select(relationships.c.person_id)
-        .where(relationships.c.organisation == organisation, _current(at))
-        .distinct()
+    """The ids of the people an organisation has a relationship with now: filter lists by it
+    (`IN`). Not DISTINCT: that made PostgreSQL gather and hash every id the organisation sees
+    before the first row of a page; without it the list walks its own index in order and probes
+    the relationship per row (a semi-join), stopping at the page's end (issue 20)."""
+    return select(relationships.c.person_id).where(
+        relationships.c.organisation == organisation, _current(at)
     )
 
 

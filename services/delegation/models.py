@@ -120,6 +120,10 @@ class Proposal(Versioned, Base):
     """A registered practitioner's proposal to the MDT (R1, R3, R9, R13, R19)."""
 
     __tablename__ = "proposals"
+    __table_args__ = (  # the MDT's queue, by day submitted (0015)
+        Index("ix_proposals_submitted_on_id", "submitted_on", "id"),
+        Index("ix_proposals_status_submitted_on_id", "status", "submitted_on", "id"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     person_id: Mapped[uuid.UUID] = mapped_column(index=True)
@@ -172,6 +176,17 @@ class Delegation(Versioned, Base):
     """An approved delegation from provider acceptance to its end (R13, R15-R18, R26)."""
 
     __tablename__ = "delegations"
+    __table_args__ = (  # the lists, in their order, by organisation (0015)
+        Index("ix_delegations_created_at_id", "created_at", "id"),
+        Index(
+            "ix_delegations_provider_organisation_created_at_id",
+            "provider_organisation",
+            "created_at",
+            "id",
+        ),
+        Index("ix_delegations_accountable_organisation", "accountable_organisation"),
+        Index("ix_delegations_oversight_owner_status", "oversight_owner", "status"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     proposal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("proposals.id"), unique=True)
@@ -180,7 +195,9 @@ class Delegation(Versioned, Base):
     category: Mapped[str] = mapped_column(String(60))
     direction: Mapped[str] = mapped_column(String(30))
     setting: Mapped[str] = mapped_column(String(40))
-    provider_organisation: Mapped[str] = mapped_column(String(200), index=True)
+    provider_organisation: Mapped[str] = mapped_column(
+        String(200)
+    )  # indexed with the list order (0015)
     practitioner_id: Mapped[str] = mapped_column(String(200))
     professional_body: Mapped[str] = mapped_column(String(20))
     registration_number: Mapped[str] = mapped_column(String(40))
@@ -248,6 +265,7 @@ class Review(Versioned, Base):
     __tablename__ = "reviews"
     __table_args__ = (
         UniqueConstraint("delegation_id", "trigger", name="uq_reviews_delegation_id_trigger"),
+        Index("ix_reviews_status_due_date", "status", "due_date"),  # reviews due (0015)
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
@@ -322,6 +340,7 @@ class Handback(Versioned, Base):
             sqlite_where=text("status <> 'closed'"),
         ),
         Index("ix_handbacks_created_at_id", "created_at", "id"),
+        Index("ix_handbacks_delegation_id", "delegation_id"),  # closed ones too (0015)
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)

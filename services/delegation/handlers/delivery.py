@@ -5,30 +5,40 @@ change noticed raised to the oversight owner (R8, R26)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain import delivery as rules
 from services.delegation.domain import reviews as review_rules
-from services.delegation.domain.delegations import RUNNING, DelegationState
+from services.delegation.domain.delegations import (
+    RUNNING,
+    CompetenceRecord,
+    DelegationState,
+    WorkerStanding,
+    standing,
+)
 from services.delegation.domain.parties import check_decider
 from services.delegation.domain.reviews import ReviewState
 from services.delegation.handlers import gates
 from services.delegation.handlers.delegations import delegation_for_update, facts_of
 from services.delegation.handlers.reviews import raise_review
 from services.delegation.models import (
+    Competence,
     Delegation,
     DeliveryRecord,
     DeliverySchedule,
     DeliveryVisit,
+    Instruction,
     Review,
 )
 from services.delegation.queries import delivery as queries
+from services.delegation.queries.delegations import visible_to
 from services.delegation.schemas.delivery import Entry, Happened, ScheduleUpdate
-from shared.audit import audit
+from shared.audit import audit, audit_log
 from shared.auth import CurrentUser, Role
 from shared.db import now, today
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -70,25 +80,40 @@ class Recorded:
 async def record_visit(
     session: AsyncSession, actor: CurrentUser, entries: list[Entry], idempotency_key: str | None
 ) -> Recorded:
-    """A visit's applications, one or more tasks, all recorded or none (R16 for each)."""
+    """A visit's applications, one or more tasks, all recorded or none (R16 for each).
+
+    What each entry is checked against is loaded once for the visit, one statement each (the
+    delegations locked with their schedules, the slots already taken, the workers' competence),
+    and the visit, its entries and their audit rows are written together at the end."""
     repeated = await _repeated(session, idempotency_key)
     if repeated is not None:
         return repeated
-    visit = await _new_visit(session, actor, idempotency_key)
-    delegations = await _locked(session, actor, sorted({e.delegation_id for e in entries}))
+    locked = await _locked(session, actor, sorted({e.delegation_id for e in entries}))
+    days = [(e.delegation_id, e.due_on or e.administered_at.date()) for e in entries]
+    taken = await _slots_taken(session, days)
+    wanted = [
+        (locked[e.delegation_id].delegation, e, day)
+        for e, (_, day) in zip(entries, days, strict=True)
+    ]
+    standings = await _standings(session, actor, wanted)
+    visit = _visit(session, actor, idempotency_key)
     recorded = []
-    for index, entry in enumerate(entries):
-        delegation, field = delegations[entry.delegation_id], f"entries[{index}]"
+    for index, (delegation, entry, day) in enumerate(wanted):
+        field = f"entries[{index}]"
         state = DelegationState(delegation.status)
         rules.check_live(state, delegation.suspension_reason, f"{field}.delegation_id")
-        day = entry.due_on or entry.administered_at.date()
-        slot_field = f"{field}.slot"
-        taken = await queries.slots_taken(session, delegation.id, day)
-        schedule, _source = await queries.schedule(session, delegation)
-        slot = rules.slot_for(schedule, entry.slot, taken, slot_field)
-        recorded.append(
-            await _entry(session, actor, delegation, visit, entry, (day, slot, None), field)
-        )
+        schedule = locked[delegation.id].schedule
+        day_taken = taken.setdefault((delegation.id, day), set())
+        slot = rules.slot_for(schedule, entry.slot, day_taken, f"{field}.slot")
+        if slot is not None:
+            day_taken.add(slot)  # this visit's next entry for that day takes the next slot
+        where = (day, slot, None)
+        recorded.append(_entry(session, actor, delegation, visit, entry, where, field, standings))
+    await _written(session, actor, visit, recorded)
+    for record in recorded:
+        if record.change is not None:
+            delegation = locked[record.delegation_id].delegation
+            await notice_change(session, delegation, record, NoticedChange(record.change))
     return Recorded(visit, recorded, True)
 
 
@@ -117,9 +142,13 @@ async def correct(
             "correct that one",
             existing=f"/delivery-records/{by[original.id]}",
         )
-    visit = await _new_visit(session, actor, idempotency_key)
+    visit = _visit(session, actor, idempotency_key)
     where = (original.due_on, original.slot, original.id)
-    entry = await _entry(session, actor, delegation, visit, body, where, "body")
+    standings = await _standings(session, actor, [(delegation, body, original.due_on)])
+    entry = _entry(session, actor, delegation, visit, body, where, "body", standings)
+    await _written(session, actor, visit, [entry])
+    if entry.change is not None:
+        await notice_change(session, delegation, entry, NoticedChange(entry.change))
     return Recorded(visit, [entry], True)
 
 
@@ -135,9 +164,7 @@ async def _repeated(session: AsyncSession, idempotency_key: str | None) -> Recor
     return Recorded(visit, entries, False)
 
 
-async def _new_visit(
-    session: AsyncSession, actor: CurrentUser, idempotency_key: str | None
-) -> DeliveryVisit:
+def _visit(session: AsyncSession, actor: CurrentUser, idempotency_key: str | None) -> DeliveryVisit:
     visit = DeliveryVisit(
         id=uuid.uuid4(),
         idempotency_key=idempotency_key,
@@ -145,16 +172,134 @@ async def _new_visit(
         recorded_by=actor.user_id,
         recorded_at=now(session),
     )
-    session.add(visit)
-    await session.flush()
     return visit
+
+
+@dataclass(frozen=True)
+class _Locked:
+    delegation: Delegation
+    schedule: rules.Schedule | None
 
 
 async def _locked(
     session: AsyncSession, actor: CurrentUser, ids: list[uuid.UUID]
-) -> dict[uuid.UUID, Delegation]:
-    """Each delegation of the visit, locked in id order (two visits never deadlock)."""
-    return {i: await delegation_for_update(session, i, actor) for i in ids}
+) -> dict[uuid.UUID, _Locked]:
+    """Each delegation of the visit with its schedule, locked in id order (two visits never
+    deadlock), in one statement; another organisation's is 'not found'."""
+    rows = await session.execute(
+        select(Delegation, DeliverySchedule)
+        .outerjoin(DeliverySchedule, DeliverySchedule.delegation_id == Delegation.id)
+        .where(Delegation.id.in_(ids))
+        .order_by(Delegation.id)
+        .with_for_update(of=Delegation)
+    )
+    found = {d.id: (d, s) for d, s in rows.all()}
+    locked = {}
+    for i in ids:
+        delegation, row = found.get(i, (None, None))
+        if delegation is None or not visible_to(actor, delegation):
+            raise NotFound(f"no delegation {i}")
+        locked[i] = _Locked(delegation, _schedule(delegation, row))
+    return locked
+
+
+async def _slots_taken(
+    session: AsyncSession, days: list[tuple[uuid.UUID, date]]
+) -> dict[tuple[uuid.UUID, date], set[int]]:
+    """The scheduled applications of those days already recorded (by a current entry)."""
+    rows = await session.execute(
+        select(DeliveryRecord.delegation_id, DeliveryRecord.due_on, DeliveryRecord.slot).where(
+            DeliveryRecord.delegation_id.in_({d for d, _ in days}),
+            DeliveryRecord.due_on.in_({day for _, day in days}),
+            DeliveryRecord.slot.is_not(None),
+            queries.current(),
+        )
+    )
+    taken: dict[tuple[uuid.UUID, date], set[int]] = {}
+    for delegation_id, day, slot in rows.all():
+        if slot is not None:
+            taken.setdefault((delegation_id, day), set()).add(slot)
+    return taken
+
+
+Standings = dict[tuple[uuid.UUID, uuid.UUID, date], gates.WorkerOnTask]
+
+
+async def _standings(
+    session: AsyncSession,
+    actor: CurrentUser,
+    wanted: Sequence[tuple[Delegation, Happened, date]],
+) -> Standings:
+    """R16: the standing on the day of each worker who carried out (or offered) an entry's
+    application, for the whole visit at once: one statement for the competences of the named
+    workers, one for instructions only when a competence does not already stand."""
+    asked = {
+        (d, w, day)
+        for d, happened, day in wanted
+        if happened.outcome in rules.CARRIED_OUT
+        and (w := _worker_or_none(actor, happened)) is not None
+    }
+    found: Standings = {}
+    named = []
+    for delegation, worker, day in asked:
+        if worker in gates.workers_of(delegation):
+            named.append((delegation, worker, day))
+        else:  # not named (or left after that day): the departure decides, one by one
+            found[(delegation.id, worker, day)] = await gates.standing_on(
+                session, delegation, worker, day
+            )
+    if not named:
+        return found
+    competences = await session.scalars(
+        select(Competence).where(
+            Competence.worker_id.in_({w for _, w, _ in named}),
+            Competence.task_code.in_({d.task_code for d, _, _ in named}),
+        )
+    )
+    records: dict[tuple[uuid.UUID, str], list[Competence]] = {}
+    for c in competences:
+        records.setdefault((c.worker_id, c.task_code), []).append(c)
+    instructed: set[tuple[uuid.UUID, uuid.UUID]] | None = None
+    for delegation, worker, day in named:
+        scopes = ("*", str(delegation.person_id))
+        mine = [
+            CompetenceRecord(c.competent, c.valid_until)
+            for c in records.get((worker, delegation.task_code), [])
+            if c.scope in scopes
+        ]
+        on_plan = False
+        if (
+            not delegation.needs_specific_training
+            and standing(mine, False, day) is not WorkerStanding.IN_DATE
+        ):
+            if instructed is None:
+                instructed = await _instructed(session, [d for d, _, _ in named])
+            on_plan = (delegation.id, worker) in instructed
+        found[(delegation.id, worker, day)] = gates.WorkerOnTask(
+            worker, standing(mine, False, day, on_plan)
+        )
+    return found
+
+
+async def _instructed(
+    session: AsyncSession, delegations: list[Delegation]
+) -> set[tuple[uuid.UUID, uuid.UUID]]:
+    """A 5.13: the (delegation, worker) pairs with an instruction in the delegation's task."""
+    tasks = {d.id: d.task_code for d in delegations}
+    rows = await session.execute(
+        select(Instruction.delegation_id, Instruction.worker_id, Instruction.task_code).where(
+            Instruction.delegation_id.in_(tasks)
+        )
+    )
+    return {(d, w) for d, w, task in rows.all() if tasks[d] == task}
+
+
+def _worker_or_none(actor: CurrentUser, happened: Happened) -> uuid.UUID | None:
+    """The worker an entry is recorded for, None when `_worker` will refuse it."""
+    if actor.role is not Role.CARE_WORKER:
+        return happened.worker_id
+    me = queries.worker_of(actor)
+    return me if me is not None and happened.worker_id in (None, me) else None
 
 
 def _worker(actor: CurrentUser, happened: Happened, field: str) -> uuid.UUID | None:
@@ -167,7 +312,7 @@ def _worker(actor: CurrentUser, happened: Happened, field: str) -> uuid.UUID | N
     return me
 
 
-async def _entry(
+def _entry(
     session: AsyncSession,
     actor: CurrentUser,
     delegation: Delegation,
@@ -175,6 +320,7 @@ async def _entry(
     happened: Happened,
     where: tuple[date, int | None, uuid.UUID | None],
     field: str,
+    standings: Standings,
 ) -> DeliveryRecord:
     """One entry, checked: its codes, its day, the worker's competence on that day (R16)."""
     day, slot, corrects = where
@@ -187,9 +333,9 @@ async def _entry(
         raise InvalidInput(f"{field}.administered_at", "an application cannot be in the future")
     rules.check_day(day, delegation.start_date, today(session), f"{field}.due_on")
     if worker is not None and happened.outcome in rules.CARRIED_OUT:
-        standing = await gates.standing_on(session, delegation, worker, day)
-        rules.check_worker(worker, standing.standing, day, f"{field}.worker_id")
-    entry = DeliveryRecord(
+        standing_then = standings[(delegation.id, worker, day)]
+        rules.check_worker(worker, standing_then.standing, day, f"{field}.worker_id")
+    return DeliveryRecord(
         id=uuid.uuid4(),
         visit_id=visit.id,
         delegation_id=delegation.id,
@@ -208,12 +354,37 @@ async def _entry(
         recorded_by=actor.user_id,
         recorded_at=now(session),
     )
-    session.add(entry)
+
+
+async def _written(
+    session: AsyncSession, actor: CurrentUser, visit: DeliveryVisit, entries: list[DeliveryRecord]
+) -> None:
+    """The visit, then its entries in one statement, then their audit rows in one."""
+    session.add(visit)
+    await session.flush()  # first: the entries' foreign key names it
+    session.add_all(entries)
     await session.flush()
-    await audit(session, actor, "delivery.record", entry.id, f"{happened.outcome} on {day}")
-    if happened.change is not None:
-        await notice_change(session, delegation, entry, NoticedChange(happened.change))
-    return entry
+    at = now(session)
+    rows = [
+        {
+            "at": at,
+            "user_id": actor.user_id,
+            "role": actor.role.value,
+            "organisation": actor.organisation,
+            "action": "delivery.record",
+            "subject": str(e.id),
+            "reason": f"{e.outcome} on {e.due_on}",
+        }
+        for e in entries
+    ]
+    await session.execute(insert(audit_log), rows)
+
+
+def _schedule(delegation: Delegation, row: DeliverySchedule | None) -> rules.Schedule | None:
+    """The support plan's schedule, else the proposal's frequency in the usual words."""
+    if row is not None:
+        return rules.Schedule(row.times_per_day, frozenset(row.weekdays))
+    return rules.schedule_from_frequency(delegation.frequency)
 
 
 async def notice_change(
