@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from bench import delivery, http_figures, pipeline, reads, recharge, start_figures
+from bench import delivery, http_figures, onboarding, pipeline, reads, recharge, start_figures
 from bench.common import Row
 from bench.cores import pin_load_generator
 from bench.processes import ROOT
@@ -36,6 +36,7 @@ SECTIONS: list[Section] = [
     recharge.monthly_recharge_run,
     reads.reads_at_scale,
     delivery.delivery_records,
+    onboarding.onboarding_import,
 ]
 
 
