@@ -1,14 +1,14 @@
 """R16: a care worker who leaves their provider is inactive from the day they left.
 
 Revision ID: 0007_worker_departure
-Revises: 0006
+Revises: p004
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_worker_departure"
-down_revision = "0006"
+down_revision = "p004"
 branch_labels = None
 depends_on = None
 
