@@ -47,7 +47,7 @@ async def remove_worker(
     user: CurrentUser = admits(Role.PROVIDER_MANAGER),
 ) -> DelegationRead:
     """The others carry on; with nobody competent left the delegation suspends and the task is
-    handed back (R18). Taking the same worker off again has no second effect."""
+    handed back (R18). A worker not named (or taken off already) is a 422 naming R16."""
     delegation = await handlers.change_workers(session, user, delegation_id, None, worker_id)
     await session.commit()
     return await read(session, delegation)

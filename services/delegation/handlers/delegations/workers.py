@@ -85,10 +85,6 @@ async def _take_off(
     on: date,
     cause: WorkerRemovalCause = WorkerRemovalCause.REMOVED,
 ) -> None:
-    if str(worker_id) not in delegation.worker_ids and await _already_off(
-        session, delegation, worker_id
-    ):
-        return  # taken off before: no second effect
     removed = rules.remove_worker(facts_of(delegation), worker_id, on, cause)
     delegation.worker_ids = [w for w in delegation.worker_ids if w != str(worker_id)]
     await session.merge(
@@ -103,10 +99,6 @@ async def _take_off(
     await session.flush()
     await publish(session, removed)
     await audit(session, actor, "delegation.worker_left", delegation.id, str(worker_id))
-
-
-async def _already_off(session: AsyncSession, delegation: Delegation, worker_id: UUID) -> bool:
-    return await session.get(WorkerDeparture, (delegation.id, worker_id)) is not None
 
 
 async def on_worker_registered(session: AsyncSession, event: WorkerRegistered) -> None:
