@@ -218,6 +218,7 @@ async def test_r16_a_replacement_names_the_new_worker_and_takes_the_old_one_off_
         first, second = live.workers
         newcomer = await given_registered(runtime)
         response = await add(client, live.delegation_id, newcomer, replaces=first)
+        again = await add(client, live.delegation_id, newcomer, replaces=first)
         removed = await published(runtime, NamedWorkerRemoved)
         handbacks = await given_handbacks(client, live.delegation_id)
     assert response.status_code == 200, response.text
@@ -225,6 +226,8 @@ async def test_r16_a_replacement_names_the_new_worker_and_takes_the_old_one_off_
     assert body["status"] == "live"  # the second worker is competent: it carries on
     assert body["worker_ids"] == [str(second), str(newcomer)]
     assert standings(body)[str(first)] == "left"
+    assert again.status_code == 200  # the same replacement again: no second effect
+    assert again.json()["worker_ids"] == body["worker_ids"]
     [event] = removed
     assert isinstance(event, NamedWorkerRemoved)
     assert (event.worker_id, event.cause) == (first, WorkerRemovalCause.REMOVED)

@@ -31,6 +31,7 @@ from tests.training.builders import (
     given_trained,
     given_worker,
 )
+from tests.training.test_instructions import given_eye_drops_accepted, instruction
 
 Json = dict[str, Any]
 
@@ -217,10 +218,10 @@ async def test_workers_are_listed_a_page_at_a_time_by_active_and_role(
         leads = await client.get("/workers", params={"role": "lead"}, headers=MANAGER)
         bad = await client.get("/workers", params={"cursor": "nonsense"}, headers=MANAGER)
     ids = [w["id"] for w in first.json()["items"] + second.json()["items"]]
-    assert ids == [str(w) for w in workers]
+    assert ids == sorted(str(w) for w in workers)  # registered at one instant: by id
     assert first.headers["Link"].startswith("</workers?")
     assert second.json()["next"] is None
-    assert [w["id"] for w in active.json()["items"]] == [str(w) for w in workers[1:]]
+    assert {w["id"] for w in active.json()["items"]} == {str(w) for w in workers[1:]}
     assert [w["id"] for w in gone.json()["items"]] == [str(workers[0])]
     assert [w["id"] for w in leads.json()["items"]] == [str(workers[1])]
     assert bad.status_code == 422
@@ -301,3 +302,26 @@ async def test_the_events_of_a_worker_leaving_carry_only_ids_codes_and_dates() -
     fields = set(WorkerLeft.model_fields) | set(WorkerRegistered.model_fields)
     assert fields == {"worker_id", "provider_organisation", "left_on", "registered_on"}
     assert {"worker_id", "delegation_id", "cause"} <= set(NamedWorkerRemoved.model_fields)
+
+
+async def test_r16_a_worker_named_later_on_a_task_needing_no_training_is_to_be_instructed(
+    service_client: ServiceClient,
+) -> None:
+    async with service_client(TRAINING) as (client, runtime):
+        first, newcomer = await given_worker(client), await given_worker(client)
+        accepted = await given_eye_drops_accepted(runtime, [first])
+        [requirement] = (await client.get("/instruction-requirements", headers=MANAGER)).json()
+        url = f"/instruction-requirements/{requirement['id']}"
+        done = await client.post(f"{url}/instructions", json=instruction(first), headers=MANAGER)
+        named = added(accepted.delegation_id, newcomer)
+        await deliver(runtime, named.model_copy(update={"task_code": accepted.task_code}))
+        reopened = (await client.get(url, headers=MANAGER)).json()
+        instructed = await client.post(
+            f"{url}/instructions", json=instruction(newcomer), headers=MANAGER
+        )
+        after = (await client.get(url, headers=MANAGER)).json()
+    assert done.status_code == 201, done.text
+    assert reopened["status"] == "required"
+    assert reopened["worker_ids"] == [str(first), str(newcomer)]
+    assert instructed.status_code == 201, instructed.text
+    assert after["status"] == "instructed"

@@ -9,7 +9,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
+from services.training.domain import instructions
 from services.training.domain import workers as domain
+from services.training.domain.instructions import InstructionStatus
 from services.training.domain.plans import PlanStatus
 from services.training.handlers.plans import _ensure_workers
 from services.training.models import (
@@ -86,6 +88,7 @@ async def on_named_worker_added(session: AsyncSession, event: NamedWorkerAdded) 
     if task is not None and str(event.worker_id) not in task.worker_ids:
         task.worker_ids = [*task.worker_ids, str(event.worker_id)]
         flag_modified(task, "worker_ids")
+    await _to_instruct(session, event)
     plan = await session.scalar(
         select(TrainingPlan).where(TrainingPlan.delegation_id == event.delegation_id)
     )
@@ -97,6 +100,24 @@ async def on_named_worker_added(session: AsyncSession, event: NamedWorkerAdded) 
     await audit(session, SYSTEM, "training_plan.add_worker", plan.id, str(event.worker_id))
     if plan.status == PlanStatus.IN_FORCE and plan.practitioner_agreed_on is not None:
         await publish(session, _covered(plan, event.worker_id))
+
+
+async def _to_instruct(session: AsyncSession, event: NamedWorkerAdded) -> None:
+    """A 5.13: in a task needing no specific training the new worker is to be instructed."""
+    requirement = await session.scalar(
+        select(InstructionRequirement).where(
+            InstructionRequirement.delegation_id == event.delegation_id
+        )
+    )
+    if requirement is None or str(event.worker_id) in requirement.worker_ids:
+        return
+    status = instructions.worker_named(InstructionStatus(requirement.status))
+    if status is None:
+        return
+    requirement.status = status
+    requirement.worker_ids = [*requirement.worker_ids, str(event.worker_id)]
+    flag_modified(requirement, "worker_ids")
+    await audit(session, SYSTEM, "instruction.add_worker", requirement.id, str(event.worker_id))
 
 
 def _covered(plan: TrainingPlan, worker_id: UUID) -> TrainingPlanAgreed:

@@ -47,6 +47,8 @@ async def change_workers(
     replacement); the delegation stays live while a competent worker remains."""
     delegation = await delegation_for_update(session, delegation_id, actor)
     rules.check_running(facts_of(delegation))
+    if add is not None and remove is not None and await _replaced(session, delegation, add, remove):
+        return delegation  # the same replacement again: no second effect
     on = today(session)
     if add is not None:
         await _name(session, actor, delegation, add, on)
@@ -54,6 +56,12 @@ async def change_workers(
         await _take_off(session, actor, delegation, remove, on)
     await reassess(session, delegation)
     return delegation
+
+
+async def _replaced(session: AsyncSession, delegation: Delegation, add: UUID, remove: UUID) -> bool:
+    if str(add) not in delegation.worker_ids or str(remove) in delegation.worker_ids:
+        return False
+    return await session.get(WorkerDeparture, (delegation.id, remove)) is not None
 
 
 async def _name(
