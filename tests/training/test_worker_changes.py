@@ -30,6 +30,7 @@ from tests.training.builders import (
     given_required_plan,
     given_trained,
     given_worker,
+    run_expiry_job,
 )
 from tests.training.test_instructions import given_eye_drops_accepted, instruction
 
@@ -325,3 +326,23 @@ async def test_r16_a_worker_named_later_on_a_task_needing_no_training_is_to_be_i
     assert reopened["worker_ids"] == [str(first), str(newcomer)]
     assert instructed.status_code == 201, instructed.text
     assert after["status"] == "instructed"
+
+
+async def test_r16_a_worker_who_left_is_warned_of_no_expiry(
+    service_client: ServiceClient,
+) -> None:
+    async with service_client(TRAINING) as (client, runtime):
+        stayer, leaver = await given_worker(client), await given_worker(client)
+        for worker in (stayer, leaver):
+            await given_trained(client, worker)
+            assessed = await assess(client, worker, valid_until="2026-03-01")
+            assert assessed.status_code == 201, assessed.text
+        await client.post(f"/workers/{leaver}/departure", json=left_on(), headers=MANAGER)
+        await run_expiry_job(runtime)
+        warned = (await client.get("/competence-warnings", headers=MANAGER)).json()
+    assert {w["worker_id"] for w in items_of(warned)} == {str(stayer)}
+
+
+def items_of(body: Any) -> list[Json]:
+    found: list[Json] = body["items"] if isinstance(body, dict) else body
+    return found
