@@ -336,9 +336,11 @@ class Steps:
 
     async def training_plan(self, delegation_id: str) -> Json:
         async def plans() -> list[Json]:
-            response = await self.training.get("/training-plans", headers=self.manager)
+            response = await self.training.get(
+                "/training-plans", params={"delegation_id": delegation_id}, headers=self.manager
+            )
             assert response.status_code == 200, response.text
-            return [p for p in response.json() if p["delegation_id"] == delegation_id]
+            return [p for p in response.json()["items"] if p["delegation_id"] == delegation_id]
 
         [plan] = await self.p.until(plans, lambda found: len(found) == 1)
         return plan
@@ -611,7 +613,7 @@ async def test_journey_1_case_study_r7_r9_r15_r16_r17_r19_r24(platform: Platform
             f"/workers/{carer}/assessments", headers=steps.practitioner
         )
         assert assessments.status_code == 200, assessments.text
-        [assessed] = assessments.json()
+        [assessed] = assessments.json()["items"]
         assert assessed["outcome"] == "competent"
         assert date.fromisoformat(assessed["assessed_on"]) <= start  # trained before it starts
 
@@ -1215,7 +1217,7 @@ async def test_journey_7_competence_lapses_suspension_then_reassessment_resumes_
             f"/workers/{worker}/assessments", headers=steps.practitioner
         )
         assert response.status_code == 200, response.text
-        return any(a["lapsed_on"] is not None for a in response.json())
+        return any(a["lapsed_on"] is not None for a in response.json()["items"])
 
     platform.move_clock(timedelta(days=1))
     await platform.eventually(lambda: lapsed(first))
@@ -1405,7 +1407,7 @@ async def test_journey_13_a_refresher_falls_due_and_missed_the_workers_competenc
     async def refreshers_due() -> list[Json]:
         response = await steps.training.get("/refreshers-due", headers=steps.manager)
         assert response.status_code == 200, response.text
-        return [r for r in response.json() if r["worker_id"] in live.workers]
+        return [r for r in response.json()["items"] if r["worker_id"] in live.workers]
 
     platform.move_clock(timedelta(days=(due - platform.today()).days - 20))
     announced = await platform.until(refreshers_due, lambda found: len(found) == 2)
@@ -1430,7 +1432,7 @@ async def test_journey_13_a_refresher_falls_due_and_missed_the_workers_competenc
             f"/workers/{worker}/assessments", headers=steps.practitioner
         )
         assert response.status_code == 200, response.text
-        return any(a["lapsed_on"] is not None for a in response.json())
+        return any(a["lapsed_on"] is not None for a in response.json()["items"])
 
     platform.move_clock(timedelta(days=(due - platform.today()).days + 1))
     await platform.eventually(lambda: lapsed(misses))

@@ -311,7 +311,9 @@ async def test_r16_a_worker_named_later_on_a_task_needing_no_training_is_to_be_i
     async with service_client(TRAINING) as (client, runtime):
         first, newcomer = await given_worker(client), await given_worker(client)
         accepted = await given_eye_drops_accepted(runtime, [first])
-        [requirement] = (await client.get("/instruction-requirements", headers=MANAGER)).json()
+        [requirement] = items_of(
+            (await client.get("/instruction-requirements", headers=MANAGER)).json()
+        )
         url = f"/instruction-requirements/{requirement['id']}"
         done = await client.post(f"{url}/instructions", json=instruction(first), headers=MANAGER)
         named = added(accepted.delegation_id, newcomer)

@@ -1,14 +1,14 @@
 """R16: a care worker who leaves their provider is inactive from the day they left.
 
-Revision ID: 0007_worker_departure
-Revises: p004
+Revision ID: 0008_worker_departure
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_worker_departure"
-down_revision = "p004"
+revision = "0008_worker_departure"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
