@@ -384,6 +384,19 @@ class WorkerDeparture(Base):
     worker_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     left_on: Mapped[date]
     recorded_by: Mapped[str] = mapped_column(String(200))
+    # removed by the provider, or gone with leaving it (shared.events.delegation.WorkerRemovalCause)
+    cause: Mapped[str] = mapped_column(String(20), server_default="removed")
+
+
+class ProviderWorker(Base):
+    """Projection of training's workers: whose worker each is, and whether they have left, so a
+    provider names only its own working staff on a delegation (R16)."""
+
+    __tablename__ = "provider_workers"
+
+    worker_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    provider_organisation: Mapped[str] = mapped_column(String(200))
+    left_on: Mapped[date | None]
 
 
 class FundingSettlement(Base):

@@ -1,6 +1,7 @@
 """The events the delegation service reacts to, and its handler for each."""
 
 from services.delegation.handlers import catalogue, handbacks, projections, proposals, reviews
+from services.delegation.handlers.delegations import workers
 from shared import organisations, relationships
 from shared.events.assessment import (
     CommunityHealthServicesStatusChanged,
@@ -25,6 +26,8 @@ from shared.events.training import (
     CompetenceLapsed,
     InstructionRecorded,
     TrainingPlanAgreed,
+    WorkerLeft,
+    WorkerRegistered,
 )
 from shared.inbox import Subscriptions
 
@@ -46,5 +49,7 @@ SUBSCRIPTIONS: Subscriptions = {
     InstructionRecorded: projections.on_instruction_recorded,
     CompetenceAssessed: projections.on_competence_assessed,
     CompetenceLapsed: projections.on_competence_lapsed,
+    WorkerRegistered: workers.on_worker_registered,
+    WorkerLeft: workers.on_worker_left,
     WithoutPrejudiceSettled: handbacks.on_without_prejudice_settled,
 }

@@ -37,6 +37,7 @@ class Worker(Versioned, Base):
     organisation: Mapped[str] = mapped_column(String(200), index=True)
     role: Mapped[str] = mapped_column(String(100))
     registered_at: Mapped[datetime]
+    left_on: Mapped[date | None]  # left the provider: inactive from this day (R16)
 
 
 class TrainingPlan(Versioned, Base):

@@ -1,9 +1,15 @@
 """The events the training service reacts to, and its handler for each."""
 
-from services.training.handlers import plans, versions
+from services.training.handlers import departures, plans, versions
 from shared import organisations, relationships
 from shared.events.assessment import RelationshipChanged
-from shared.events.delegation import DelegationAccepted, DelegationEnded, TaskDelegated
+from shared.events.delegation import (
+    DelegationAccepted,
+    DelegationEnded,
+    NamedWorkerAdded,
+    NamedWorkerRemoved,
+    TaskDelegated,
+)
 from shared.events.governance import FrameworkVersionPublished, OrganisationRegistered
 from shared.inbox import Subscriptions
 
@@ -13,5 +19,7 @@ SUBSCRIPTIONS: Subscriptions = {
     DelegationAccepted: plans.on_delegation_accepted,
     TaskDelegated: plans.on_task_delegated,
     DelegationEnded: plans.on_delegation_ended,
+    NamedWorkerAdded: departures.on_named_worker_added,
+    NamedWorkerRemoved: departures.on_named_worker_removed,
     FrameworkVersionPublished: versions.on_framework_version_published,
 }

@@ -422,6 +422,34 @@ class OversightVisitRecorded(DelegationEvent):
     next_due: date | None = None
 
 
+class NamedWorkerAdded(DelegationEvent):
+    """Emitted when the provider names another worker on a delegation it carries (R16, R24):
+    training puts them on the delegation's training plan; they carry out the task only once
+    competent and in date and on that plan."""
+
+    delegation_id: UUID
+    worker_id: UUID
+    task_code: str
+    provider_organisation: str
+    added_on: date
+
+
+class WorkerRemovalCause(StrEnum):
+    REMOVED = "removed"  # the provider took the worker off this delegation
+    LEFT_PROVIDER = "left_provider"  # the worker left the provider (training's WorkerLeft)
+
+
+class NamedWorkerRemoved(DelegationEvent):
+    """Emitted when a named worker comes off a delegation (R16): removed or replaced by the
+    provider, or gone with their leaving the provider; training takes them off its plan."""
+
+    delegation_id: UUID
+    worker_id: UUID
+    provider_organisation: str
+    removed_on: date
+    cause: WorkerRemovalCause
+
+
 PUBLISHED: Sequence[type[Event]] = (
     ProposalSubmitted,
     DelegationDecided,
@@ -442,4 +470,6 @@ PUBLISHED: Sequence[type[Event]] = (
     HandbackClosed,
     ChangeNoticed,
     OversightVisitRecorded,
+    NamedWorkerAdded,
+    NamedWorkerRemoved,
 )

@@ -139,6 +139,22 @@ class InstructionRecorded(WorkerEvent):
     delegation_id: UUID
 
 
+class WorkerRegistered(WorkerEvent):
+    """Emitted when a provider registers a care worker: delegation learns whose worker it is,
+    so that a provider names only its own workers on a live delegation (R16)."""
+
+    provider_organisation: str
+    registered_on: date
+
+
+class WorkerLeft(WorkerEvent):
+    """Emitted when a care worker leaves their provider: inactive from `left_on`, off every
+    training plan; delegation takes them off every delegation naming them (R16)."""
+
+    provider_organisation: str
+    left_on: date
+
+
 PUBLISHED: Sequence[type[Event]] = (
     TrainingPlanAgreed,
     CompetenceAssessed,
@@ -148,4 +164,6 @@ PUBLISHED: Sequence[type[Event]] = (
     InstructionRecorded,
     RefresherDue,
     TrainingPlanOnSupportPlan,
+    WorkerRegistered,
+    WorkerLeft,
 )

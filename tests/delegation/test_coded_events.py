@@ -323,6 +323,9 @@ STRUCTURED = {
     ("ChangeNoticed", "task_code"): "catalogue code",
     ("ChangeNoticed", "oversight_owner"): "ODS code",
     ("OversightVisitRecorded", "oversight_owner"): "ODS code",
+    ("NamedWorkerAdded", "task_code"): "catalogue code",
+    ("NamedWorkerAdded", "provider_organisation"): "ODS code",
+    ("NamedWorkerRemoved", "provider_organisation"): "ODS code",
 }
 
 

@@ -323,8 +323,8 @@ async def test_a_provider_sees_its_own_workers_and_an_unrelated_organisation_non
         ours, theirs = await given_worker(client), await given_worker(client, OTHER_PROVIDER)
         await given_trained(client, ours)
         await assess(client, ours)
-        own = (await client.get("/workers", headers=MANAGER)).json()
-        nurse = (await client.get("/workers", headers=PRACTITIONER)).json()
+        own = (await client.get("/workers", headers=MANAGER)).json()["items"]
+        nurse = (await client.get("/workers", headers=PRACTITIONER)).json()["items"]
         stranger = await client.get("/workers", headers=STRANGER)
         reads = [
             await client.get(path, params=params, headers=STRANGER)
@@ -341,7 +341,7 @@ async def test_a_provider_sees_its_own_workers_and_an_unrelated_organisation_non
     assert [w["id"] for w in own] == [str(ours)]
     # The district nurse acts for both providers (each approved her), so sees both.
     assert {w["id"] for w in nurse} == {str(ours), str(theirs)}
-    assert stranger.json() == []
+    assert stranger.json()["items"] == []
     assert [r.status_code for r in reads] == [404, 404, 404]
     assert warnings.json()["items"] == []
     assert board.status_code == 200  # the IPCB oversees competence sign-off (R27)

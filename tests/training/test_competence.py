@@ -183,7 +183,7 @@ async def test_another_organisations_worker_is_not_found_for_a_provider_manager(
         listed = await client.get("/workers", headers=other)
     assert read.status_code == 404
     assert train.status_code == 404
-    assert listed.json() == []
+    assert listed.json()["items"] == []
 
 
 async def test_r16_training_recorded_twice_is_kept_once(service_client: ServiceClient) -> None:

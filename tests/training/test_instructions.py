@@ -155,7 +155,7 @@ async def test_r16_a5_13_a_task_needing_no_specific_training_requires_instructio
         event = await given_eye_drops_accepted(runtime, workers)
         plans = (await client.get("/training-plans", headers=MANAGER)).json()["items"]
         required = (await client.get("/instruction-requirements", headers=MANAGER)).json()["items"]
-        known = (await client.get("/workers", headers=MANAGER)).json()
+        known = (await client.get("/workers", headers=MANAGER)).json()["items"]
     assert plans == []
     [requirement] = required
     assert requirement["status"] == "required"

@@ -95,8 +95,15 @@ def test_r16_a_required_instruction_is_given_worker_by_worker_or_withdrawn(
     assert INSTRUCTION.next(InstructionStatus.REQUIRED, command) is after
 
 
-@pytest.mark.parametrize("state", [InstructionStatus.INSTRUCTED, InstructionStatus.WITHDRAWN])
-@pytest.mark.parametrize("command", list(InstructionCommand))
+@pytest.mark.parametrize(
+    ("state", "command"),
+    [(InstructionStatus.WITHDRAWN, c) for c in InstructionCommand]
+    + [
+        (InstructionStatus.INSTRUCTED, c)
+        for c in InstructionCommand
+        if c is not InstructionCommand.NAME_WORKER
+    ],
+)
 def test_r16_an_instructed_or_withdrawn_requirement_moves_no_further(
     state: InstructionStatus, command: InstructionCommand
 ) -> None:
@@ -104,6 +111,11 @@ def test_r16_an_instructed_or_withdrawn_requirement_moves_no_further(
         INSTRUCTION.next(state, command)
 
 
-def test_r16_the_instruction_table_has_three_transitions_over_three_states() -> None:
-    assert len(INSTRUCTION.table) == 3
+@pytest.mark.parametrize("state", [InstructionStatus.REQUIRED, InstructionStatus.INSTRUCTED])
+def test_r16_a_worker_named_later_is_to_be_instructed_too(state: InstructionStatus) -> None:
+    assert INSTRUCTION.next(state, InstructionCommand.NAME_WORKER) is InstructionStatus.REQUIRED
+
+
+def test_r16_the_instruction_table_has_five_transitions_over_three_states() -> None:
+    assert len(INSTRUCTION.table) == 5
     assert INSTRUCTION.states() == set(InstructionStatus)

@@ -39,7 +39,7 @@ async def test_r24_an_accepted_delegation_requires_a_plan_listing_its_workers_on
         event = await given_accepted_delegation(runtime, workers)
         await deliver(runtime, event)  # the same fact again, under a new event id
         plans = (await client.get("/training-plans", headers=MANAGER)).json()["items"]
-        known = (await client.get("/workers", headers=MANAGER)).json()
+        known = (await client.get("/workers", headers=MANAGER)).json()["items"]
     [plan] = plans
     assert plan["status"] == "required"
     assert plan["delegation_id"] == str(event.delegation_id)

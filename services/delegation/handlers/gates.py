@@ -11,7 +11,12 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain import gates as rules
-from services.delegation.domain.delegations import CompetenceRecord, WorkerStanding, standing
+from services.delegation.domain.delegations import (
+    RUNNING,
+    CompetenceRecord,
+    WorkerStanding,
+    standing,
+)
 from services.delegation.models import (
     Competence,
     Consent,
@@ -116,7 +121,11 @@ async def worker_standings(session: AsyncSession, delegation: Delegation) -> lis
     instructed: frozenset[UUID] = frozenset()
     if not delegation.needs_specific_training:
         instructed = await instructed_workers(session, delegation)
-    named = [_on_task(w, by_worker.get(w, []), on, w in instructed) for w in workers_of(delegation)]
+    off_plan = await off_plan_workers(session, delegation)
+    named = [
+        _on_task(w, by_worker.get(w, []), on, w in instructed, w not in off_plan)
+        for w in workers_of(delegation)
+    ]
     departures = await session.scalars(
         select(WorkerDeparture)
         .where(WorkerDeparture.delegation_id == delegation.id)
@@ -127,12 +136,28 @@ async def worker_standings(session: AsyncSession, delegation: Delegation) -> lis
 
 
 def _on_task(
-    worker_id: UUID, competences: list[Competence], on: date, instructed: bool
+    worker_id: UUID,
+    competences: list[Competence],
+    on: date,
+    instructed: bool,
+    on_plan: bool = True,
 ) -> WorkerOnTask:
     records = [CompetenceRecord(c.competent, c.valid_until) for c in competences]
     dates = [c.valid_until for c in competences if c.competent]
     latest = None if not dates or None in dates else max(d for d in dates if d is not None)
-    return WorkerOnTask(worker_id, standing(records, False, on, instructed), latest)
+    return WorkerOnTask(worker_id, standing(records, False, on, instructed, on_plan), latest)
+
+
+async def off_plan_workers(session: AsyncSession, delegation: Delegation) -> frozenset[UUID]:
+    """R24: named workers of a running delegation whose task needs specific training who are not
+    (yet) on its training plan in force: they may not carry it out, however competent. Before
+    it runs, the training plan gate says the same for every worker."""
+    if not delegation.needs_specific_training or delegation.status not in RUNNING:
+        return frozenset()
+    planned = await session.scalars(
+        select(TrainingPlan.worker_id).where(TrainingPlan.delegation_id == delegation.id)
+    )
+    return frozenset(workers_of(delegation)) - frozenset(planned)
 
 
 async def standing_on(
@@ -155,4 +180,5 @@ async def standing_on(
     instructed = not delegation.needs_specific_training and worker_id in (
         await instructed_workers(session, delegation)
     )
-    return _on_task(worker_id, list(rows), on, instructed)
+    on_plan = worker_id not in await off_plan_workers(session, delegation)
+    return _on_task(worker_id, list(rows), on, instructed, on_plan)

@@ -24,6 +24,7 @@ class InstructionStatus(StrEnum):
 class InstructionCommand(StrEnum):
     INSTRUCT = "instructed"  # one worker, others still to go
     INSTRUCT_LAST = "instructed (the last worker)"
+    NAME_WORKER = "another worker named on the live task"
     WITHDRAW = "withdrawn"
 
 
@@ -36,6 +37,12 @@ INSTRUCTION: Lifecycle[InstructionStatus, InstructionCommand] = Lifecycle(
             InstructionCommand.INSTRUCT_LAST,
         ): InstructionStatus.INSTRUCTED,
         (InstructionStatus.REQUIRED, InstructionCommand.WITHDRAW): InstructionStatus.WITHDRAWN,
+        # R16: a worker named later is to be instructed too, before they carry out the task
+        (InstructionStatus.REQUIRED, InstructionCommand.NAME_WORKER): InstructionStatus.REQUIRED,
+        (
+            InstructionStatus.INSTRUCTED,
+            InstructionCommand.NAME_WORKER,
+        ): InstructionStatus.REQUIRED,
     },
 )
 
@@ -118,6 +125,14 @@ def record_instruction(
         instructed_on=given.instructed_on,
         delegation_id=requirement.delegation_id,
     )
+
+
+def worker_named(status: InstructionStatus) -> InstructionStatus | None:
+    """R16: a worker named on the live task is to be instructed too; None when the requirement
+    is withdrawn (the delegation ended)."""
+    if INSTRUCTION.allows(status, InstructionCommand.NAME_WORKER):
+        return INSTRUCTION.next(status, InstructionCommand.NAME_WORKER)
+    return None
 
 
 def after_delegation_ended(status: InstructionStatus) -> InstructionStatus:

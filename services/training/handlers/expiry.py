@@ -9,7 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training.domain import expiry as domain
 from services.training.domain import refreshers
-from services.training.models import CompetenceAssessment, CompetenceWarning, RefresherNotice
+from services.training.models import (
+    CompetenceAssessment,
+    CompetenceWarning,
+    RefresherNotice,
+    Worker,
+)
 from services.training.queries.plans import plan_intervals
 from services.training.queries.refreshers import refreshers_done
 from shared.audit import audit
@@ -74,13 +79,16 @@ async def _warn(
 
 
 async def _held_competences(session: AsyncSession) -> list[CompetenceAssessment]:
-    """Current competent outcomes not lapsed yet."""
+    """Current competent outcomes not lapsed yet, of workers still with their provider (one
+    who left is warned of nothing)."""
+    leavers = select(Worker.id).where(Worker.left_on.is_not(None))
     held = await session.scalars(
         select(CompetenceAssessment)
         .where(
             CompetenceAssessment.current.is_(True),
             CompetenceAssessment.outcome == CompetenceOutcome.COMPETENT.value,
             CompetenceAssessment.lapsed_on.is_(None),
+            CompetenceAssessment.worker_id.not_in(leavers),
         )
         .order_by(CompetenceAssessment.id)
         .with_for_update()  # jobs running at once take turns; the version still guards the row

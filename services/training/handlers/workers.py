@@ -22,7 +22,9 @@ from services.training.schemas.workers import TrainingRecordCreate, WorkerCreate
 from shared.audit import audit
 from shared.auth import CurrentUser
 from shared.db import now, today
+from shared.events.training import WorkerRegistered
 from shared.organisations import require_board_member
+from shared.outbox import publish
 
 
 def claim(worker: Worker) -> None:
@@ -37,6 +39,10 @@ async def register_worker(session: AsyncSession, actor: CurrentUser, body: Worke
     )
     session.add(worker)
     await session.flush()
+    registered = WorkerRegistered(
+        worker_id=worker.id, provider_organisation=worker.organisation, registered_on=today(session)
+    )
+    await publish(session, registered)
     await audit(session, actor, "worker.register", worker.id)
     return worker
 

@@ -8,6 +8,7 @@ from pydantic import Field
 from services.training.domain.competence import TrainingKind
 from services.training.schemas.common import Input, Name, Output, TaskCode
 from shared.dates import PastDate
+from shared.pages import Page
 
 
 class WorkerCreate(Input):
@@ -18,6 +19,20 @@ class WorkerRead(Output):
     id: UUID
     organisation: str
     role: str
+    active: bool = Field(description="false once the worker has left the provider")
+    left_on: date | None = None
+
+
+class WorkerPage(Page[WorkerRead]):
+    """Care workers, a page at a time, oldest registration first."""
+
+
+class DepartureCreate(Input):
+    left_on: PastDate = Field(description="the day the worker left; on or before today")
+
+
+class RoleUpdate(Input):
+    role: Name
 
 
 class TrainingRecordCreate(Input):

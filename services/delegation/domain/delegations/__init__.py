@@ -44,8 +44,12 @@ from services.delegation.domain.delegations.stops import (
 )
 from services.delegation.domain.delegations.workers import (
     CompetenceRecord,
+    ProviderWorker,
     WorkerStanding,
+    add_worker,
     check_departure,
+    check_running,
+    remove_worker,
     standing,
 )
 
@@ -62,12 +66,15 @@ __all__ = [
     "DelegationState",
     "Oversight",
     "Placement",
+    "ProviderWorker",
     "WorkerStanding",
     "accept",
     "accountable_organisation",
+    "add_worker",
     "check_acceptance",
     "check_departure",
     "check_oversight_owner",
+    "check_running",
     "decline",
     "end",
     "give_notice",
@@ -77,6 +84,7 @@ __all__ = [
     "oversight_for",
     "placement",
     "reassess",
+    "remove_worker",
     "standing",
     "stop_reason",
     "stops",
