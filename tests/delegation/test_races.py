@@ -279,11 +279,11 @@ class Standalone:
 
     async def agree_plan(self, delegation_id: str) -> None:
         plans = await self.until(
-            "/training/training-plans",
+            f"/training/training-plans?delegation_id={delegation_id}",
             self.manager,
-            lambda found: any(p["delegation_id"] == delegation_id for p in found),
+            lambda found: len(found["items"]) == 1,
         )
-        [plan] = [p for p in plans if p["delegation_id"] == delegation_id]
+        [plan] = plans["items"]
         path = f"/training/training-plans/{plan['id']}/agreement"
         await self.post(path, plan_content(), self.manager, 200)
         practitioner = f"/training/training-plans/{plan['id']}/practitioner-agreement"

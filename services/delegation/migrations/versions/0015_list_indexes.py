@@ -9,7 +9,7 @@ Revises: 0013
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014_named_workers"
 branch_labels = None
 depends_on = None
 
