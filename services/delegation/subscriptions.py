@@ -1,6 +1,13 @@
 """The events the delegation service reacts to, and its handler for each."""
 
-from services.delegation.handlers import catalogue, handbacks, projections, proposals, reviews
+from services.delegation.handlers import (
+    catalogue,
+    handbacks,
+    projections,
+    proposals,
+    reviews,
+    worklist,
+)
 from shared import organisations, relationships
 from shared.events.assessment import (
     CommunityHealthServicesStatusChanged,
@@ -21,6 +28,7 @@ from shared.events.governance import (
 )
 from shared.events.training import (
     CompetenceAssessed,
+    CompetenceExpiryWarned,
     CompetenceLapsed,
     InstructionRecorded,
     TrainingPlanAgreed,
@@ -44,5 +52,6 @@ SUBSCRIPTIONS: Subscriptions = {
     InstructionRecorded: projections.on_instruction_recorded,
     CompetenceAssessed: projections.on_competence_assessed,
     CompetenceLapsed: projections.on_competence_lapsed,
+    CompetenceExpiryWarned: worklist.on_competence_expiry_warned,
     WithoutPrejudiceSettled: handbacks.on_without_prejudice_settled,
 }
