@@ -14,6 +14,8 @@ from services.delegation.api import (
     proposals,
     reviews,
 )
+from services.delegation.queries.worklist import SOURCES
+from shared import worklist
 
 router = APIRouter()
 for module in (
@@ -29,3 +31,4 @@ for module in (
     fhir,
 ):
     router.include_router(module.router)
+router.include_router(worklist.router(SOURCES))

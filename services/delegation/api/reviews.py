@@ -76,6 +76,18 @@ async def overdue_reviews(
     )
 
 
+@router.get("/reviews/{review_id}", summary="A review (R26)")
+async def get_review(
+    review_id: UUID,
+    session: Session,
+    break_glass: BreakGlass = None,
+    user: CurrentUser = admits(*READERS),
+) -> ReviewRead:
+    """Its delegation, when it is due, why, and its outcome once completed; within a legitimate
+    relationship with the person (or with the glass broken), audited."""
+    return ReviewRead.model_validate(await queries.review(session, user, review_id, break_glass))
+
+
 @router.post(
     "/reviews/{review_id}/outcome",
     summary="The MDT's organisations or the oversight owner record a review's outcome (R26)",

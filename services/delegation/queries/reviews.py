@@ -11,11 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain.reviews import ReviewState
 from services.delegation.models import Delegation, Review
-from services.delegation.queries.delegations import concerning, organisation_of, people_filter
+from services.delegation.queries.delegations import (
+    concerning,
+    delegation,
+    organisation_of,
+    people_filter,
+)
 from shared import pages
 from shared.access import listed
 from shared.auth import CurrentUser
 from shared.db import today
+from shared.errors import NotFound
 
 ORDER = (pages.Key(Review.due_date, date), pages.Key(Review.id, UUID))
 
@@ -32,6 +38,20 @@ async def reviews_of(
     if state is not None:
         query = query.where(Review.status == state)
     return await pages.keyset(session, query, ORDER, limit, cursor)
+
+
+async def review(
+    session: AsyncSession, user: CurrentUser, review_id: UUID, break_glass: str | None = None
+) -> Review:
+    """One review, as its delegation may be read (provider staff: their organisation's)."""
+    found = await session.get(Review, review_id)
+    if found is None:
+        raise NotFound(f"no review {review_id}")
+    try:
+        await delegation(session, user, found.delegation_id, break_glass, "review")
+    except NotFound:
+        raise NotFound(f"no review {review_id}") from None
+    return found
 
 
 async def overdue_reviews(
