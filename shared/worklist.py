@@ -6,8 +6,6 @@ query of that kind's items the caller's organisation may see (labelled `due_on`,
 is read after the cursor on its own index, at most a page plus one, and the first page of the
 merge is the worklist's page."""
 
-from __future__ import annotations
-
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
