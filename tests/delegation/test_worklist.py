@@ -5,7 +5,10 @@ organisation whose work it is, soonest due first, filtered and paged; the events
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from httpx import AsyncClient
@@ -17,11 +20,13 @@ from services.delegation.main import SPEC as DELEGATION
 from services.delegation.models import CompetenceWarning, Delegation, Handback, Review
 from shared.auth import Role
 from shared.clock import MovableClock
+from shared.events.assessment import NeedChanged
 from shared.events.training import CompetenceExpiryWarned, CompetenceLapsed, LapseCause
 from shared.events.vocabulary import OversightKind
 from shared.service import Runtime
 from shared.testing.events import deliver
-from tests.conftest import ServiceClient, bearer, token
+from shared.web import create_app
+from tests.conftest import ServiceClient, bearer, given_client, given_runtime, token
 from tests.delegation.conftest import (
     GP,
     GP_PRACTITIONER,
@@ -411,6 +416,7 @@ async def test_the_worklist_filters_by_kind_due_date_overdue_and_person(
         bad_kind = await client.get(
             "/worklist", params={"kind": ["visit_due", "nonsense"]}, headers=PRACTITIONER
         )
+        bad_first = await client.get("/worklist", params={"kind": "x"}, headers=PRACTITIONER)
         bad_cursor = await client.get(
             "/worklist", params={"cursor": "not-a-cursor"}, headers=PRACTITIONER
         )
@@ -427,6 +433,7 @@ async def test_the_worklist_filters_by_kind_due_date_overdue_and_person(
     assert of_second
     assert str(first.person_id) not in {i["person_id"] for i in of_second}
     assert (bad_kind.status_code, bad_kind.json()["errors"][0]["field"]) == (422, "kind.1")
+    assert (bad_first.status_code, bad_first.json()["errors"][0]["field"]) == (422, "kind.0")
     assert (bad_cursor.status_code, bad_cursor.json()["errors"][0]["field"]) == (422, "cursor")
     assert too_many.status_code == 422
     assert "limit" in too_many.text
@@ -477,3 +484,60 @@ async def test_a_worklist_of_several_kinds_walked_one_at_a_time_shows_each_item_
     assert len(provider) >= 6
     assert provider_walked == provider
     assert filtered == [i for i in owner if i["kind"] in ("visit_due", "review_due")]
+
+
+# ----------------------------------------------------------------------------------------------
+# Standalone mode: the same worklist on SQLite
+
+
+@asynccontextmanager
+async def on_sqlite(tmp_path: Path, clock: MovableClock) -> AsyncIterator[tuple[AsyncClient, Any]]:
+    runtime = given_runtime(DELEGATION, f"sqlite+aiosqlite:///{tmp_path / 'delegation.db'}", clock)
+    await runtime.migrate()
+    try:
+        async with given_client(create_app(runtime)) as client:
+            yield client, runtime
+    finally:
+        await runtime.close()
+
+
+async def test_the_worklist_works_the_same_on_sqlite(tmp_path: Path, clock: MovableClock) -> None:
+    async with on_sqlite(tmp_path, clock) as (client, runtime):
+        live = await given_live(client, runtime, decision=EVERY_TEN_DAYS)
+        waiting = uuid.uuid4()
+        await given_person(runtime, waiting)
+        await given_proposal(client, waiting)
+        awaiting = uuid.uuid4()
+        await given_person(runtime, awaiting)
+        await given_approved(client, awaiting, task_code="eye-drops")
+        await deliver(
+            runtime,
+            NeedChanged(
+                person_id=live.person_id,
+                change_id=uuid.uuid4(),
+                significant=False,
+                recorded_on=date(2026, 1, 5),
+            ),
+        )
+        await deliver(runtime, competent(live.workers[0], valid_until=date(2026, 3, 6)))
+        await deliver(runtime, expiry_warned(live.workers[0], date(2026, 3, 6)))
+        clock.move(timedelta(days=1))
+        owner = await work(client, PRACTITIONER)
+        owner_walked = await walk(client, PRACTITIONER)
+        mdt = await work(client, MDT)
+        provider = await work(client, MANAGER)
+        provider_walked = await walk(client, MANAGER)
+    assert set(kinds(owner)) == {
+        "proposal_awaiting_decision",
+        "review_due",
+        "visit_due",
+        "delegation_overseen",
+    }
+    assert owner_walked == owner
+    assert kinds(mdt) == ["review_due"]  # the ICB sat on the MDT; it has no tie to the others
+    assert set(kinds(provider)) == {
+        "delegation_awaiting_acceptance",
+        "missed_application",
+        "competence_expiring",
+    }
+    assert provider_walked == provider
