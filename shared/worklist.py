@@ -2,9 +2,10 @@
 
 Each service lists its kinds of work as `Source`s: a kind, the roles whose work it is, and a
 query of that kind's items the caller's organisation may see (labelled `due_on`, `id` and
-`person_id`). `GET /worklist` merges them a page at a time by (due date, kind, id): each source
-is read after the cursor on its own index, at most a page plus one, and the first page of the
-merge is the worklist's page."""
+`person_id`), or those items computed (`Row`s, for work no table holds, e.g. applications missed
+against a schedule). `GET /worklist` merges them a page at a time by (due date, kind, id): each
+source is read after the cursor (on its own index, or in memory), at most a page plus one, and
+the first page of the merge is the worklist's page."""
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
