@@ -225,6 +225,8 @@ def _as_given(value: Any) -> Any:
 def router(sources: Sequence[Source], tags: Sequence[str] = ("worklist",)) -> APIRouter:
     """`GET /worklist` over `sources`, for every role whose work one of them is."""
     kinds = sorted({s.kind for s in sources})
+    if len(kinds) != len(sources):  # the merge orders by kind: one source per kind
+        raise ValueError(f"a kind is listed twice: {[s.kind for s in sources]}")
     roles = sorted({r for s in sources for r in s.roles})
     found = APIRouter(tags=list(tags))
 

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
 
@@ -18,6 +19,8 @@ from services.delegation.domain.delegations import Oversight
 from services.delegation.handlers.delegations import transfer_oversight
 from services.delegation.main import SPEC as DELEGATION
 from services.delegation.models import CompetenceWarning, Delegation, Handback, Review
+from services.delegation.queries.worklist import OWNERS, SOURCES
+from shared import worklist
 from shared.auth import Role
 from shared.clock import MovableClock
 from shared.events.assessment import NeedChanged
@@ -26,6 +29,7 @@ from shared.events.vocabulary import OversightKind
 from shared.service import Runtime
 from shared.testing.events import deliver
 from shared.web import create_app
+from shared.worklist import Row, Source
 from tests.conftest import ServiceClient, bearer, given_client, given_runtime, token
 from tests.delegation.conftest import (
     GP,
@@ -111,6 +115,48 @@ async def transfer_to_gp(runtime: Runtime, live: Live, on: date = date(2026, 1, 
         delegation = await session.get_one(Delegation, uuid.UUID(live.delegation_id))
         await transfer_oversight(session, delegation, Oversight(OversightKind.PRIMARY_CARE, GP), on)
     await given_relationships(runtime)  # assessment relates the new owner (conftest)
+
+
+# ----------------------------------------------------------------------------------------------
+# The merge, pure
+
+
+async def _no_rows(_session: Any, _user: Any, _on: date) -> list[Row]:
+    return []
+
+
+def test_a_worklist_has_one_source_per_kind() -> None:
+    twice = [Source("visit_due", OWNERS, _no_rows, f"/{n}") for n in ("a", "b")]
+    with pytest.raises(ValueError, match="twice"):
+        worklist.router(twice)
+    assert len(SOURCES) == len({s.kind for s in SOURCES}) == 9
+
+
+def test_a_page_of_computed_rows_starts_after_the_cursor_in_due_date_kind_and_id_order() -> None:
+    rows = [Row(date(2026, 1, d), f"x{n}") for d in (5, 6) for n in (2, 1)]
+    source = Source("m_kind", OWNERS, _no_rows, "/{id}", str)
+    everything = worklist.WorkFilter()
+
+    def page(mark: worklist.Mark | None, limit: int = 10) -> list[tuple[date, str]]:
+        found = worklist._computed_page(rows, source, date(2026, 1, 6), everything, limit, mark)
+        return [(due_on, id_) for due_on, _kind, id_, _person, _subject in found]
+
+    assert page(None) == [
+        (date(2026, 1, 5), "x1"),
+        (date(2026, 1, 5), "x2"),
+        (date(2026, 1, 6), "x1"),
+        (date(2026, 1, 6), "x2"),
+    ]
+    assert page(None, limit=1) == [(date(2026, 1, 5), "x1"), (date(2026, 1, 5), "x2")]
+    same_kind = worklist.Mark(date(2026, 1, 5), "m_kind", "x2")
+    assert page(same_kind) == [(date(2026, 1, 6), "x1"), (date(2026, 1, 6), "x2")]
+    # an earlier kind's item on the 5th: this kind's items of the 5th still follow it
+    assert len(page(worklist.Mark(date(2026, 1, 5), "a_kind", "x9"))) == 4
+    # a later kind's item on the 5th: this kind's items of the 5th came before it
+    assert len(page(worklist.Mark(date(2026, 1, 5), "z_kind", "x0"))) == 2
+    overdue = worklist.WorkFilter(overdue=True)
+    found = worklist._computed_page(rows, source, date(2026, 1, 6), overdue, 10, None)
+    assert [f[0] for f in found] == [date(2026, 1, 5)] * 2
 
 
 # ----------------------------------------------------------------------------------------------
