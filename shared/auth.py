@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -317,7 +318,14 @@ def mint_token(
         "iat": now,
         "exp": now + lifetime_seconds,
     }
-    return jwt.encode(claims, private_pem, algorithm="RS256")
+    key = _private_key(private_pem) if isinstance(private_pem, bytes) else private_pem
+    return jwt.encode(claims, key, algorithm="RS256")
+
+
+@functools.lru_cache(maxsize=8)
+def _private_key(private_pem: bytes) -> Any:
+    """The key parsed once per PEM: parsing an RSA key costs more than signing with it."""
+    return serialization.load_pem_private_key(private_pem, password=None)
 
 
 _bearer = HTTPBearer(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
@@ -155,3 +155,33 @@ def link(request: Request, response: Response, next_cursor: str | None) -> str |
     found = f"{url.path}?{url.query}"
     response.headers["Link"] = f'<{found}>; rel="next"'
     return found
+
+
+Keep = Callable[[Any], Awaitable[bool]]
+
+
+async def keyset_kept(
+    session: AsyncSession,
+    query: Select[Any],
+    keys: Sequence[Key],
+    limit: int,
+    cursor: str | None,
+    keep: Keep,
+    descending: bool = False,
+) -> tuple[list[Any], str | None]:
+    """`keyset`, of the rows `keep` admits (a rule the query cannot say, such as membership of a
+    JSON list): read after the cursor a batch at a time until a page and one more are kept."""
+    values = None if cursor is None else decode(cursor, *(PARSERS[k.kind] for k in keys))
+    order = [k.column.desc() if descending else k.column for k in keys]
+    batch, kept = max(limit + 1, DEFAULT_LIMIT), list[Any]()
+    while len(kept) <= limit:
+        read = query if values is None else query.where(after(keys, values, descending))
+        rows = list((await session.scalars(read.order_by(*order).limit(batch))).all())
+        kept += [row for row in rows if await keep(row)]
+        if len(rows) < batch:
+            break
+        values = [k.of(rows[-1]) for k in keys]
+    page = kept[:limit]
+    if len(kept) <= limit:
+        return page, None
+    return page, encode(*(key_value(k.of(page[-1])) for k in keys))

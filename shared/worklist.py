@@ -2,8 +2,8 @@
 
 Each service lists its kinds of work as `Source`s: a kind, the roles whose work it is, and a
 query of that kind's items the caller's organisation may see (labelled `due_on`, `id` and
-`person_id`), or those items computed (`Row`s, for work no table holds, e.g. applications missed
-against a schedule). `GET /worklist` merges them a page at a time by (due date, kind, id): each
+`person_id`), or those items `Computed` (work no table holds, e.g. applications missed against
+a schedule). `GET /worklist` merges them a page at a time by (due date, kind, id): each
 source is read after the cursor (on its own index, or in memory), at most a page plus one, and
 the first page of the merge is the worklist's page."""
 
@@ -47,7 +47,7 @@ class WorkFilter:
 
 
 @dataclass(frozen=True)
-class Row:
+class Computed:
     """One item of a source computed rather than queried (e.g. applications missed against a
     schedule); its own `subject` when the source's pattern does not fit."""
 
@@ -57,16 +57,15 @@ class Row:
     subject: str | None = None
 
 
-# A query of any columns (a source labels them `due_on`, `id` and `person_id`)
-WorkQuery = Select[*tuple[Any, ...]]
-Items = Callable[[AsyncSession, CurrentUser, date], Awaitable[WorkQuery | Sequence[Row]]]
+Rows = Select[*tuple[Any, ...]]  # a query of any columns (`Select[Any]` is a query of one)
+Items = Callable[[AsyncSession, CurrentUser, date], Awaitable[Rows | Sequence[Computed]]]
 
 
 @dataclass(frozen=True)
 class Source:
     """One kind of work: `query` selects the items the caller's organisation may see, with
     columns labelled `due_on` (a date), `id` (of kind `id_kind`) and `person_id` (or None), or
-    computes them as `Row`s; `subject` is the path of each item, formatted with its `id`. A
+    computes them (`Computed`); `subject` is the path of each item, formatted with its `id`. A
     queried source's ids are UUIDs or integers (which the database and Python order alike); a
     computed one's may be text."""
 
@@ -152,7 +151,7 @@ async def worklist(
 
 
 def _page_of(
-    items: WorkQuery,
+    items: Rows,
     source: Source,
     on: date,
     where: WorkFilter,
@@ -184,7 +183,7 @@ def _page_of(
 
 
 def _computed_page(
-    items: Sequence[Row],
+    items: Sequence[Computed],
     source: Source,
     on: date,
     where: WorkFilter,
@@ -196,7 +195,7 @@ def _computed_page(
 
     latest = None if where.due_within_days is None else on + timedelta(days=where.due_within_days)
 
-    def wanted(row: Row) -> bool:
+    def wanted(row: Computed) -> bool:
         if latest is not None and row.due_on > latest:
             return False
         if where.overdue is not None and (row.due_on < on) != where.overdue:

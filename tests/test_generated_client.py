@@ -145,7 +145,7 @@ async def test_a_generated_client_calls_the_real_service_and_catches_every_4xx_a
             await serving
 
     assert (made.version, made.summary) == (2, "Second edition")
-    assert [v.version for v in versions] == [1, 2]
+    assert [v.version for v in versions.items] == [1, 2]
     assert {type(problem) for problem in refusals} == {generated.models.Problem}
     statuses = [problem.status for problem in refusals]
     assert statuses[:2] == [401, 403]

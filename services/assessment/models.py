@@ -19,6 +19,7 @@ class Person(Versioned, Base):
     """The only place the NHS number is kept; everywhere else the person is `id`."""
 
     __tablename__ = "people"
+    __table_args__ = (Index("ix_people_registered_at_id", "registered_at", "id"),)
 
     id: Mapped[UUID] = mapped_column(primary_key=True)
     nhs_number: Mapped[str] = mapped_column(String(10), unique=True)

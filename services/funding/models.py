@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.funding.domain.packages import PackageState
@@ -29,7 +29,10 @@ class Rate(Base):
     """A commissioner's hourly rate for a provider from a date: what it pays that provider."""
 
     __tablename__ = "rates"
-    __table_args__ = (UniqueConstraint("commissioner", "provider_organisation", "effective_from"),)
+    __table_args__ = (
+        UniqueConstraint("commissioner", "provider_organisation", "effective_from"),
+        Index("ix_rates_listed", "provider_organisation", "commissioner", "effective_from", "id"),
+    )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
     commissioner: Mapped[str] = mapped_column(String(200))
@@ -44,6 +47,10 @@ class FundedDelegation(Versioned, Base):
     """The live delegations the service pays for: a projection of delegation's events."""
 
     __tablename__ = "funded_delegations"
+    # The worklist's funding gaps: the delegations still funded without prejudice.
+    __table_args__ = (
+        Index("ix_funded_delegations_pending", "funding_pending", "accountable_organisation"),
+    )
 
     delegation_id: Mapped[UUID] = mapped_column(primary_key=True)
     person_id: Mapped[UUID] = mapped_column(index=True)
@@ -71,6 +78,7 @@ class HealthCover(Versioned, Base):
     prejudice from the stop date, until it resumes, is delegated again, or a decision settles it."""
 
     __tablename__ = "health_covers"
+    __table_args__ = (Index("ix_health_covers_funding", "funding", "delegation_id"),)
 
     handback_id: Mapped[UUID] = mapped_column(primary_key=True)
     delegation_id: Mapped[UUID] = mapped_column(
@@ -94,6 +102,8 @@ class FundingSegment(Versioned, Base):
     """A run of funded minutes: who pays for the days [effective_from, effective_to)."""
 
     __tablename__ = "funding_segments"
+    # The worklist's runs waiting for their payer's rate.
+    __table_args__ = (Index("ix_funding_segments_awaiting", "awaiting_rate", "payer"),)
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
     delegation_id: Mapped[UUID] = mapped_column(
@@ -133,6 +143,7 @@ class JointPackage(Versioned, Base):
     """R21: a package funded by the NHS and the local authority together, in any setting."""
 
     __tablename__ = "joint_packages"
+    __table_args__ = (Index("ix_joint_packages_review_listed", "review_due", "id"),)
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
     person_id: Mapped[UUID] = mapped_column(index=True)
@@ -156,6 +167,9 @@ class PackageReview(Base):
     """R21, A 5.14: a review of a joint package, and when the next falls due."""
 
     __tablename__ = "package_reviews"
+    __table_args__ = (
+        Index("ix_package_reviews_listed", "package_id", "reviewed_on", "recorded_at", "id"),
+    )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
     package_id: Mapped[UUID] = mapped_column(ForeignKey("joint_packages.id"), index=True)
@@ -186,6 +200,7 @@ class Dispute(Versioned, Base):
     without-prejudice decision); the CSU resolves it."""
 
     __tablename__ = "disputes"
+    __table_args__ = (Index("ix_disputes_listed", "raised_on", "id"),)
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
     subject_kind: Mapped[str] = mapped_column(String(30))  # DisputeSubject

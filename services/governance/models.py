@@ -41,6 +41,10 @@ class BoardMember(Versioned, Base):
 
 class ReportedIssue(Versioned, Base):
     __tablename__ = "reported_issues"
+    __table_args__ = (
+        Index("ix_reported_issues_listed", "reported_at", "issue_id"),
+        Index("ix_reported_issues_to_triage", "status", "reported_at", "issue_id"),
+    )
 
     issue_id: Mapped[UUID] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
@@ -58,6 +62,7 @@ class ReportedIssue(Versioned, Base):
 
 class Ruling(Base):
     __tablename__ = "rulings"
+    __table_args__ = (Index("ix_rulings_listed", "effective_from", "issued_at", "ruling_id"),)
 
     ruling_id: Mapped[UUID] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
@@ -74,6 +79,7 @@ class NewArea(Base):
     """R27: a new area for joint and delegated working the board has identified."""
 
     __tablename__ = "new_areas"
+    __table_args__ = (Index("ix_new_areas_listed", "identified_on", "area_id"),)
 
     area_id: Mapped[UUID] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200), unique=True)
@@ -88,6 +94,7 @@ class SharedCareTheme(Base):
     """R27: a theme the shared care panel brings to the board for shared learning."""
 
     __tablename__ = "shared_care_themes"
+    __table_args__ = (Index("ix_shared_care_themes_listed", "received_on", "theme_id"),)
 
     theme_id: Mapped[UUID] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200), unique=True)
@@ -99,6 +106,7 @@ class SharedCareTheme(Base):
 
 class SharedCareDiscussion(Versioned, Base):
     __tablename__ = "shared_care_discussions"
+    __table_args__ = (Index("ix_shared_care_discussions_listed", "opened_at", "discussion_id"),)
 
     discussion_id: Mapped[UUID] = mapped_column(primary_key=True)
     proposal_id: Mapped[UUID] = mapped_column(unique=True)
@@ -131,6 +139,7 @@ class CaseExample(Base):
     MDT's or the panel's other free text (it stays with the discussion)."""
 
     __tablename__ = "case_examples"
+    __table_args__ = (Index("ix_case_examples_listed", "decided_on", "case_example_id"),)
 
     case_example_id: Mapped[UUID] = mapped_column(primary_key=True)
     task_code: Mapped[str] = mapped_column(String(100), index=True)
@@ -147,6 +156,10 @@ class CaseExample(Base):
 
 class DisputeCase(Versioned, Base):
     __tablename__ = "dispute_cases"
+    __table_args__ = (
+        Index("ix_dispute_cases_listed", "raised_on", "case_id"),
+        Index("ix_dispute_cases_held", "held_by", "raised_on", "case_id"),
+    )
 
     case_id: Mapped[UUID] = mapped_column(primary_key=True)
     dispute_id: Mapped[UUID] = mapped_column(unique=True)
@@ -189,6 +202,7 @@ class EqualityReport(Versioned, Base):
     """R28: aggregates only, compiled by the assessment service; the profiles never come here."""
 
     __tablename__ = "equality_reports"
+    __table_args__ = (Index("ix_equality_reports_listed", "period_start", "report_id"),)
 
     report_id: Mapped[UUID] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
@@ -231,6 +245,9 @@ class WebhookEndpoint(Versioned, Base):
     signed with its secret (and, for a grace period after a rotation, with the previous one)."""
 
     __tablename__ = "webhook_endpoints"
+    __table_args__ = (
+        Index("ix_webhook_endpoints_listed", "organisation", "created_at", "endpoint_id"),
+    )
 
     endpoint_id: Mapped[UUID] = mapped_column(primary_key=True)
     organisation: Mapped[str] = mapped_column(String(100), index=True)  # R2: in the register
@@ -256,6 +273,7 @@ class WebhookDelivery(Base):
         UniqueConstraint("endpoint_id", "event_id"),
         Index("ix_webhook_deliveries_due", "state", "next_attempt_at"),
         Index("ix_webhook_deliveries_subject", "endpoint_id", "subject", "delivery_id"),
+        Index("ix_webhook_deliveries_listed", "endpoint_id", "delivery_id"),
     )
 
     delivery_id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)

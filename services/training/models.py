@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import TYPE_ANNOTATION_MAP, JSONDocument, Versioned, new_metadata
@@ -44,6 +44,7 @@ class TrainingPlan(Versioned, Base):
     provider (`agreed_*`), then by the accountable practitioner (`practitioner_*`)."""
 
     __tablename__ = "training_plans"
+    __table_args__ = (Index("ix_training_plans_required_on_id", "required_on", "id"),)
 
     id: Mapped[UUID] = mapped_column(primary_key=True)
     delegation_id: Mapped[UUID] = mapped_column(unique=True)
@@ -144,7 +145,10 @@ class CompetenceWarning(Base):
     """A 90, 60 or 30 day expiry warning, sent once per assessment and threshold."""
 
     __tablename__ = "competence_warnings"
-    __table_args__ = (UniqueConstraint("assessment_id", "days_before"),)
+    __table_args__ = (
+        Index("ix_competence_warnings_warned_on_id", "warned_on", "id"),
+        UniqueConstraint("assessment_id", "days_before"),
+    )
 
     id: Mapped[UUID] = mapped_column(primary_key=True)
     assessment_id: Mapped[UUID] = mapped_column(ForeignKey("competence_assessments.id"))
@@ -161,6 +165,9 @@ class RefresherNotice(Base):
     """R25: a refresher announced as due (once per assessment and due day), until it is done."""
 
     __tablename__ = "refresher_notices"
+    __table_args__ = (
+        Index("ix_refresher_notices_due_on_assessment_id", "due_on", "assessment_id"),
+    )
 
     assessment_id: Mapped[UUID] = mapped_column(
         ForeignKey("competence_assessments.id"), primary_key=True
@@ -178,6 +185,9 @@ class FailureEscalation(Base):
     """R25: the provider manager is told a worker has not achieved competence repeatedly."""
 
     __tablename__ = "failure_escalations"
+    __table_args__ = (
+        Index("ix_failure_escalations_escalated_on_assessment_id", "escalated_on", "assessment_id"),
+    )
 
     assessment_id: Mapped[UUID] = mapped_column(
         ForeignKey("competence_assessments.id"), primary_key=True
@@ -238,6 +248,7 @@ class InstructionRequirement(Versioned, Base):
     """
 
     __tablename__ = "instruction_requirements"
+    __table_args__ = (Index("ix_instruction_requirements_required_on_id", "required_on", "id"),)
 
     id: Mapped[UUID] = mapped_column(primary_key=True)
     delegation_id: Mapped[UUID] = mapped_column(unique=True)

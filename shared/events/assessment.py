@@ -39,6 +39,14 @@ class CommunityHealthServicesStatusChanged(PersonEvent):
     effective_date: date
 
 
+class GpPracticeChanged(PersonEvent):
+    """Emitted when the person's GP practice changes (R17): the primary care oversight of their
+    delegated tasks moves to the new practice."""
+
+    gp_practice: str  # ODS code of the new practice
+    effective_date: date
+
+
 class ConsentGivenBy(StrEnum):
     PERSON = "person"
     LASTING_POWER_OF_ATTORNEY = "lasting_power_of_attorney"
@@ -189,6 +197,7 @@ class RelationshipChanged(Event):
 PUBLISHED: Sequence[type[Event]] = (
     PersonRegistered,
     CommunityHealthServicesStatusChanged,
+    GpPracticeChanged,
     ConsentRecorded,
     ConsentLinked,
     ConsentWithdrawn,

@@ -135,7 +135,7 @@ async def test_r6_the_record_keeps_who_assessed_for_which_partner_and_when(
     assert body["assessed_by"].startswith("registered_practitioner")
     assert body["partner_organisation"] == "LEICESTER-CITY-COUNCIL"
     assert body["assessed_on"] == "2026-01-04"
-    assert [a["id"] for a in reused.json()] == [body["id"]]
+    assert [a["id"] for a in reused.json()["items"]] == [body["id"]]
 
 
 async def test_r6_a_second_assessment_of_the_same_kind_is_a_409_pointing_to_the_current(
@@ -164,7 +164,7 @@ async def test_r6_a_second_assessment_of_the_same_kind_is_a_409_pointing_to_the_
     assert duplicate.json()["rule"] == "R6"
     assert duplicate.json()["existing"] == f"/people/{person_id}/assessments/{first.json()['id']}"
     assert other_kind.status_code == 201
-    assert len(all_of_them.json()) == 2
+    assert len(all_of_them.json()["items"]) == 2
 
 
 async def test_r6_r8_a_reassessment_after_a_recorded_change_in_need_supersedes_the_current(
@@ -245,7 +245,7 @@ async def test_r8_a_change_in_need_is_published_with_its_significance(
         (minor.json()["id"], False),
         (major.json()["id"], True),
     ]
-    assert len(listed.json()) == 2
+    assert len(listed.json()["items"]) == 2
 
 
 async def test_r8_a_repeated_change_with_the_same_idempotency_key_has_one_effect(

@@ -97,7 +97,7 @@ async def test_r7_a_representative_without_the_authority_reference_is_refused(
     assert response.status_code == 422
     assert response.json()["rule"] == "R7"
     assert response.json()["errors"][0]["field"] == "authority_reference"
-    assert history.json() == []
+    assert history.json()["items"] == []
     assert [type(e) for e in events if not isinstance(e, RelationshipChanged)] == [PersonRegistered]
 
 
@@ -146,8 +146,8 @@ async def test_r7_withdrawal_is_published_and_the_history_is_kept(
     assert withdrawn.json()["withdrawn_on"] == "2026-01-05"
     assert twice.status_code == 409
     assert again.status_code == 201  # consent may be given afresh after a withdrawal
-    assert [c["withdrawn_on"] for c in history.json()] == ["2026-01-05", None]
-    assert [len(v["consent_ids"]) for v in versions.json()] == [1, 0, 1]
+    assert [c["withdrawn_on"] for c in history.json()["items"]] == ["2026-01-05", None]
+    assert [len(v["consent_ids"]) for v in versions.json()["items"]] == [1, 0, 1]
     assert isinstance(event, ConsentWithdrawn)
     assert str(event.consent_id) == given.json()["id"]
 
@@ -193,7 +193,7 @@ async def test_a_new_plan_version_never_overwrites_the_old(service_client: Servi
         events = await published(runtime, SupportPlanVersioned)
     assert (first.json()["version"], second.json()["version"]) == (1, 2)
     assert first.json()["plan_id"] == second.json()["plan_id"]
-    assert [v["minutes_per_visit"] for v in versions.json()] == [30, 45]
+    assert [v["minutes_per_visit"] for v in versions.json()["items"]] == [30, 45]
     assert [e.version for e in events if isinstance(e, SupportPlanVersioned)] == [1, 2]
 
 
@@ -221,7 +221,7 @@ async def test_a_repeated_plan_version_with_the_same_key_has_one_effect(
         again = await client.post(url, json=body, headers=headers)
         versions = await client.get(url, headers=MDT)
     assert (first.status_code, again.status_code) == (201, 200)
-    assert len(versions.json()) == 1
+    assert len(versions.json()["items"]) == 1
 
 
 async def test_bad_commissioned_visits_name_the_field(service_client: ServiceClient) -> None:
@@ -264,12 +264,12 @@ async def test_a_delegated_task_joins_the_plan_once_and_leaves_it_when_ended(
             "provider_organisation": "PROVIDER-HOMECARE-1",
         }
     ]
-    assert [len(v["tasks"]) for v in versions.json()] == [1, 0]
+    assert [len(v["tasks"]) for v in versions.json()["items"]] == [1, 0]
     assert [e.task_codes for e in events if isinstance(e, SupportPlanVersioned)] == [
         ["steroid-cream"],
         [],
     ]
-    assert versions.json()[1]["effective_from"] == "2026-03-01"
+    assert versions.json()["items"][1]["effective_from"] == "2026-03-01"
 
 
 async def test_a_provider_reads_only_people_whose_tasks_were_delegated_to_it(

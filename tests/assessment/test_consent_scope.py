@@ -215,4 +215,4 @@ async def test_r7_a_delegation_resumed_that_was_never_on_the_plan_changes_nothin
         linked = await published(runtime, ConsentLinked)
         versions = await read(client, f"/people/{person_id}/support-plan/versions")
     assert linked == []
-    assert len(versions) == 1  # the consent's own version
+    assert len(versions["items"]) == 1  # the consent's own version

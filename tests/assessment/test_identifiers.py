@@ -89,7 +89,7 @@ async def test_an_identifier_is_added_found_by_search_and_removed_with_audit_nev
     assert (added.status_code, again.status_code) == (201, 200)
     assert again.json()["id"] == added.json()["id"]
     assert [p["id"] for p in found.json()["items"]] == [person]
-    assert [(i["system"], i["value"]) for i in listed.json()] == [("mosaic", "4455667")]
+    assert [(i["system"], i["value"]) for i in listed.json()["items"]] == [("mosaic", "4455667")]
     assert removed.status_code == 204
     assert gone.json()["items"] == []
     assert after_add == before  # identifiers are never on an event

@@ -124,7 +124,7 @@ async def test_r6_twenty_assessments_after_one_change_in_need_supersede_the_curr
         url, params={"current": "true"}, headers=target.headers(*PRACTITIONER)
     )
     assert first.status_code == 201
-    assert [a["id"] for a in current.json()] == [winner.json()["id"]]
+    assert [a["id"] for a in current.json()["items"]] == [winner.json()["id"]]
 
 
 async def test_r6_twenty_partners_assessing_one_kind_at_once_record_it_once(

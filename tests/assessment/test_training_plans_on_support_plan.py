@@ -76,7 +76,7 @@ async def test_r24_the_support_plan_names_the_training_plan_covering_the_live_ta
             "training_plan_id": str(training.plan_id),
         }
     ]
-    assert [v["version"] for v in versions.json()] == [1, 2]
+    assert [v["version"] for v in versions.json()["items"]] == [1, 2]
 
 
 async def test_r24_the_training_plan_arriving_before_the_task_puts_the_live_task_on_once(

@@ -53,7 +53,7 @@ async def test_r6_a_kind_outside_the_enumeration_is_a_422_naming_kind(
     assert first.status_code == 201
     assert other_spelling.status_code == 422
     assert other_spelling.json()["errors"][0]["field"] == "kind"
-    assert [a["id"] for a in current.json()] == [first.json()["id"]]
+    assert [a["id"] for a in current.json()["items"]] == [first.json()["id"]]
     assert len(events) == 1
 
 

@@ -29,7 +29,7 @@ from shared.events.vocabulary import OversightKind
 from shared.service import Runtime
 from shared.testing.events import deliver
 from shared.web import create_app
-from shared.worklist import Row, Source
+from shared.worklist import Computed, Source
 from tests.conftest import ServiceClient, bearer, given_client, given_runtime, token
 from tests.delegation.conftest import (
     GP,
@@ -121,7 +121,7 @@ async def transfer_to_gp(runtime: Runtime, live: Live, on: date = date(2026, 1, 
 # The merge, pure
 
 
-async def _no_rows(_session: Any, _user: Any, _on: date) -> list[Row]:
+async def _no_rows(_session: Any, _user: Any, _on: date) -> list[Computed]:
     return []
 
 
@@ -133,7 +133,7 @@ def test_a_worklist_has_one_source_per_kind() -> None:
 
 
 def test_a_page_of_computed_rows_starts_after_the_cursor_in_due_date_kind_and_id_order() -> None:
-    rows = [Row(date(2026, 1, d), f"x{n}") for d in (5, 6) for n in (2, 1)]
+    rows = [Computed(date(2026, 1, d), f"x{n}") for d in (5, 6) for n in (2, 1)]
     source = Source("m_kind", OWNERS, _no_rows, "/{id}", str)
     everything = worklist.WorkFilter()
 

@@ -315,11 +315,11 @@ async def test_the_csv_keeps_the_documented_column_contract(
         )
     documented = re.findall(r"^\| `([a-z_]+)` \|", DOC.read_text(), flags=re.MULTILINE)
     assert documented == CSV_COLUMNS
-    assert [(c["kind"], c["code"]) for c in codes.json()] == [
+    assert [(c["kind"], c["code"]) for c in codes.json()["items"]] == [
         ("provider", "SUP-00042"),
         ("service_element", "C1234/NHS"),
     ]
-    assert county_codes.json() == []  # each organisation's codes are its own
+    assert county_codes.json()["items"] == []  # each organisation's codes are its own
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "key"
     assert response.status_code == 200

@@ -114,8 +114,10 @@ async def test_one_commissioners_rate_never_blocks_anothers_and_each_pays_at_its
     assert (city_rate.status_code, icb_rate.status_code) == (201, 201)
     assert [ln["hourly_rate_pence"] for ln in icb["lines"]] == [2400]
     assert [ln["hourly_rate_pence"] for ln in city["lines"]] == [3000]
-    assert [(r["commissioner"], r["hourly_rate_pence"]) for r in city_sees.json()] == [(CITY, 3000)]
-    assert sorted(r["commissioner"] for r in provider_sees.json()) == sorted([ICB, CITY])
+    assert [(r["commissioner"], r["hourly_rate_pence"]) for r in city_sees.json()["items"]] == [
+        (CITY, 3000)
+    ]
+    assert sorted(r["commissioner"] for r in provider_sees.json()["items"]) == sorted([ICB, CITY])
 
 
 async def test_a_rate_names_a_provider_in_the_register(service_client: ServiceClient) -> None:
@@ -414,8 +416,8 @@ async def test_packages_and_disputes_are_read_only_within_a_relationship_and_aud
         package_reads = await reads_audited(runtime, "joint_package")
         dispute_reads = await reads_audited(runtime, "funding_dispute")
     assert (own_package.status_code, other_package.status_code) == (200, 404)
-    assert [d["id"] for d in listed.json()] == [mine["dispute"]]
-    assert [d["id"] for d in csu_listed.json()] == [mine["dispute"]]
+    assert [d["id"] for d in listed.json()["items"]] == [mine["dispute"]]
+    assert [d["id"] for d in csu_listed.json()["items"]] == [mine["dispute"]]
     assert other_dispute.status_code == 404
     assert package_reads == [(CITY, mine["person_id"], "direct_care")]
     assert dispute_reads == [

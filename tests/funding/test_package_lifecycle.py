@@ -189,10 +189,10 @@ async def test_r21_an_overdue_review_is_listed_and_a_recorded_review_sets_the_ne
         after = await client.get("/joint-packages/reviews/overdue", headers=finance(CITY))
         [event] = await published(runtime, JointPackageReviewed)
         history = await client.get(f"{url}/reviews", headers=finance(ICB))
-    assert [p["id"] for p in overdue.json()] == [package["id"]]
+    assert [p["id"] for p in overdue.json()["items"]] == [package["id"]]
     assert (read.json()["review_due"], read.json()["review_overdue"]) == ("2026-04-05", True)
     assert reviewed.status_code == 201, reviewed.text
     assert reviewed.json()["next_review_due"] == "2027-" + clock.now().date().isoformat()[5:]
-    assert after.json() == []
+    assert after.json()["items"] == []
     assert isinstance(event, JointPackageReviewed)
-    assert [r["id"] for r in history.json()] == [reviewed.json()["id"]]
+    assert [r["id"] for r in history.json()["items"]] == [reviewed.json()["id"]]

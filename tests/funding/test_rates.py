@@ -86,7 +86,7 @@ async def test_r19_rates_follow_one_another_and_a_repeat_has_no_second_effect(
     assert earlier.json()["rule"] == "R19"
     assert negative.status_code == 422
     assert negative.json()["errors"][0]["field"] == "hourly_rate_pence"
-    assert len(rates.json()) == 1
+    assert len(rates.json()["items"]) == 1
 
 
 def finance_headers() -> dict[str, str]:
@@ -121,8 +121,8 @@ async def test_a_provider_manager_sees_its_own_rates_only_and_no_one_elses_money
             headers=commissioner("RUTLAND-COUNTY-COUNCIL"),
         )
         anonymous = await client.get("/rates")
-    assert [r["provider_organisation"] for r in own.json()] == [PROVIDER]
-    assert other.json() == []
+    assert [r["provider_organisation"] for r in own.json()["items"]] == [PROVIDER]
+    assert other.json()["items"] == []
     assert funding.status_code == 403
     assert statements.status_code == 403
     assert stranger.status_code == 404

@@ -129,7 +129,7 @@ def given_equality_report(
 
 async def given_only(client: AsyncClient, path: str, headers: dict[str, str]) -> dict[str, Any]:
     response = await client.get(path, headers=headers)
-    [only] = response.json()
+    [only] = response.json()["items"]
     result: dict[str, Any] = only
     return result
 

@@ -61,7 +61,7 @@ async def test_r2_the_boards_seats_are_the_registers_ipcb_member_organisations(
 ) -> None:
     async with service_client(GOVERNANCE) as (client, _):
         response = await client.get("/board/partners", headers=bearer(Role.CARE_WORKER))
-    assert {p["code"] for p in response.json()} == PARTNERS
+    assert {p["code"] for p in response.json()["items"]} == PARTNERS
     assert {"PRIMARY-CARE", "INDEPENDENT-SECTOR", "MLCSU"} <= PARTNERS
     assert "UHL" not in PARTNERS  # in the register, not on the board
 
@@ -82,7 +82,7 @@ async def test_r27_a_seat_follows_the_register_an_organisation_registered_as_mem
     assert problem_field(not_a_member) == "organisation"
     assert registered.status_code in (200, 201)
     assert seated.status_code == 201
-    assert "RHP" in {p["code"] for p in partners.json()}
+    assert "RHP" in {p["code"] for p in partners.json()["items"]}
 
 
 async def test_r27_a_second_member_for_the_same_partner_is_refused_with_409(
@@ -97,7 +97,7 @@ async def test_r27_a_second_member_for_the_same_partner_is_refused_with_409(
     assert second.status_code == 409
     assert second.json()["existing"] == f"/board/members/{first.json()['member_id']}"
     assert other.status_code == 201
-    assert [m["organisation"] for m in listed.json()] == ["LPT", "MLCSU"]
+    assert [m["organisation"] for m in listed.json()["items"]] == ["LPT", "MLCSU"]
 
 
 async def test_r27_two_racing_appointments_for_one_partner_seat_one_member(
@@ -261,7 +261,7 @@ async def test_r27_a_ruling_that_changes_the_catalogue_publishes_each_change_for
         (CatalogueChange.REMOVED, "OLD-TASK", Delegability.CASE_BY_CASE),
     ]
     assert all(c.ruling_id == ruling_id and c.effective_from == date(2026, 2, 1) for c in changes)
-    assert listed.json()[0]["catalogue_changes"][1]["task_code"] == "OLD-TASK"
+    assert listed.json()["items"][0]["catalogue_changes"][1]["task_code"] == "OLD-TASK"
 
 
 async def test_r27_a_backdated_ruling_is_refused_and_nothing_is_published(
@@ -276,7 +276,7 @@ async def test_r27_a_backdated_ruling_is_refused_and_nothing_is_published(
     assert response.status_code == 422
     assert response.json()["rule"] == "R27"
     assert problem_field(response) == "effective_from"
-    assert (listed.json(), sent) == ([], [])
+    assert (listed.json()["items"], sent) == ([], [])
 
 
 async def test_r27_a_ruling_with_an_unknown_category_gets_a_422_naming_the_field(
@@ -330,8 +330,8 @@ async def test_r27_new_areas_and_shared_care_themes_are_recorded_and_listed(
         409,
         201,
     )
-    assert [a["title"] for a in areas.json()] == [area["title"]]
-    assert [t["title"] for t in themes.json()] == [theme["title"]]
+    assert [a["title"] for a in areas.json()["items"]] == [area["title"]]
+    assert [t["title"] for t in themes.json()["items"]] == [theme["title"]]
     assert problem_field(no_title) == "title"
 
 
@@ -362,7 +362,7 @@ async def test_r27_a_member_who_stands_down_frees_the_partner_s_seat(
         successor = await client.post("/board/members", json=given_member(), headers=BOARD)
         listed = await client.get("/board/members", headers=AUDITOR)
     assert (stood_down.status_code, again.status_code, successor.status_code) == (204, 404, 201)
-    assert [m["member_id"] for m in listed.json()] == [successor.json()["member_id"]]
+    assert [m["member_id"] for m in listed.json()["items"]] == [successor.json()["member_id"]]
 
 
 async def test_r16_a_catalogue_ruling_says_whether_the_task_needs_specific_training(
@@ -387,7 +387,9 @@ async def test_r16_a_catalogue_ruling_says_whether_the_task_needs_specific_train
         ("EYE-DROPS", False),
         ("PRESSURE-CARE", None),
     ]
-    assert [c["needs_specific_training"] for c in listed.json()[0]["catalogue_changes"]] == [
+    assert [
+        c["needs_specific_training"] for c in listed.json()["items"][0]["catalogue_changes"]
+    ] == [
         False,
         None,
     ]

@@ -44,7 +44,7 @@ async def test_r22_dispute_raised_opens_a_csu_case_once(service_client: ServiceC
         await runtime.inbox.deliver(message)
         await runtime.inbox.deliver(message)
         await deliver(runtime, raised)  # the same dispute sent again under a new event id
-        cases = (await client.get("/disputes", headers=CSU)).json()
+        cases = (await client.get("/disputes", headers=CSU)).json()["items"]
     [case] = cases
     assert (case["dispute_id"], case["stage"]) == (str(raised.dispute_id), "raised")
     assert case["parties"] == PARTIES
@@ -185,10 +185,13 @@ async def test_r22_cases_open_longer_than_the_configured_days_are_listed(
         configured = await client.get("/disputes/open-too-long", headers=CSU)
         clock.move(timedelta(days=60))
         later = await client.get("/disputes/open-too-long", headers=CSU)
-    assert [c["dispute_id"] for c in by_default.json()] == [str(old.dispute_id)]
-    assert [c["dispute_id"] for c in asked.json()] == [str(old.dispute_id), str(recent.dispute_id)]
-    assert configured.json() == []
-    assert [c["dispute_id"] for c in later.json()] == [str(old.dispute_id)]
+    assert [c["dispute_id"] for c in by_default.json()["items"]] == [str(old.dispute_id)]
+    assert [c["dispute_id"] for c in asked.json()["items"]] == [
+        str(old.dispute_id),
+        str(recent.dispute_id),
+    ]
+    assert configured.json()["items"] == []
+    assert [c["dispute_id"] for c in later.json()["items"]] == [str(old.dispute_id)]
     assert problem_field(bad) == "query.days"
 
 
@@ -215,8 +218,8 @@ async def test_r22_a_party_sees_only_its_own_cases_and_adds_only_its_own_evidenc
             json={"stage": "local_resolution", "note": "n"},
             headers=bearer(Role.MDT_MEMBER),
         )
-    assert len(city_list.json()) == 1
-    assert rutland_list.json() == []
+    assert len(city_list.json()["items"]) == 1
+    assert rutland_list.json()["items"] == []
     assert rutland_read.status_code == 404
     assert as_other_party.status_code == 404
     assert (not_a_party.json()["rule"], problem_field(not_a_party)) == ("R22", "submitted_by")
@@ -233,7 +236,7 @@ async def test_r29_a_resolution_records_the_framework_version_in_force_that_day(
             headers=bearer(Role.IPCB_MEMBER),
         )
         await deliver(runtime, given_dispute(), given_dispute())
-        before, after = (await client.get("/disputes", headers=CSU)).json()
+        before, after = (await client.get("/disputes", headers=CSU)).json()["items"]
         outcome = {"shares": SHARES, "effective_from": "2025-12-01", "rationale": "health"}
         for case in (before, after):
             await client.post(
@@ -249,7 +252,7 @@ async def test_r29_a_resolution_records_the_framework_version_in_force_that_day(
             f"/disputes/{after['case_id']}/resolution", json=outcome, headers=CSU
         )
         events = await published_as(runtime, DisputeResolved)
-        monitored = (await client.get("/board/monitoring", headers=AUDITOR)).json()
+        monitored = (await client.get("/board/monitoring", headers=AUDITOR)).json()["items"]
     assert published.status_code == 201
     assert [
         (m["kind"], m["framework_version"]) for m in monitored if m["kind"] != "dispute_raised"

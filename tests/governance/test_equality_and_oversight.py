@@ -173,7 +173,7 @@ async def test_r28_a_count_under_5_that_reached_the_store_is_still_not_served(
             )
             await session.commit()
         listed = await client.get("/equality/reports", headers=AUDITOR)
-    assert listed.json()[0]["rows"][0]["count"] is None
+    assert listed.json()["items"][0]["rows"][0]["count"] is None
 
 
 async def test_r27_the_board_oversees_competence_sign_off_per_provider(
@@ -199,11 +199,14 @@ async def test_r27_the_board_oversees_competence_sign_off_per_provider(
             "/board/competence-sign-offs/CARE-CO",
             headers=bearer(Role.PROVIDER_MANAGER, "HOME-HELP"),
         )
-    assert [p["provider_organisation"] for p in all_providers.json()] == ["CARE-CO", "HOME-HELP"]
+    assert [p["provider_organisation"] for p in all_providers.json()["items"]] == [
+        "CARE-CO",
+        "HOME-HELP",
+    ]
     assert [
         (t["task_code"], t["competent"], t["not_yet_competent"]) for t in one.json()["tasks"]
     ] == [("EYE-DROPS", 1, 0), ("TOPICAL-STEROID", 1, 1)]
-    assert [p["provider_organisation"] for p in own.json()] == ["HOME-HELP"]
+    assert [p["provider_organisation"] for p in own.json()["items"]] == ["HOME-HELP"]
     assert other.status_code == 404
 
 
@@ -218,7 +221,9 @@ async def test_r29_competence_sign_offs_are_monitored_by_the_framework_version_t
         await deliver(runtime, under_2, given_assessment("CARE-CO", "EYE-DROPS", not_yet))
         await runtime.inbox.deliver(message_for(under_2))  # re-sent: counted once
         counts = await client.get("/board/monitoring", headers=AUDITOR)
-    assert counts.json() == [{"kind": "competence_signed_off", "framework_version": 2, "count": 1}]
+    assert counts.json()["items"] == [
+        {"kind": "competence_signed_off", "framework_version": 2, "count": 1}
+    ]
 
 
 async def test_r29_decisions_are_monitored_by_outcome_and_framework_version(
@@ -241,13 +246,13 @@ async def test_r29_decisions_are_monitored_by_outcome_and_framework_version(
         before = await client.get(
             "/board/monitoring", params={"until": "2026-01-01"}, headers=AUDITOR
         )
-    assert counts.json() == [
+    assert counts.json()["items"] == [
         {"kind": "decision_approved", "framework_version": 1, "count": 1},
         {"kind": "decision_refused", "framework_version": 1, "count": 1},
         {"kind": "dispute_raised", "framework_version": None, "count": 1},
         {"kind": "shared_care_requested", "framework_version": None, "count": 1},
     ]
-    assert before.json() == []
+    assert before.json()["items"] == []
 
 
 async def test_r28_a_report_compiled_without_a_request_here_is_still_kept_suppressed(

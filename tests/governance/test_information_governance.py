@@ -81,7 +81,7 @@ async def test_a_name_and_nhs_number_in_the_mdt_question_never_reach_a_case_exam
         )
         reasons = await audit_reasons(runtime)
     assert decided.status_code == 201
-    [example] = found.json()
+    [example] = found.json()["items"]
     published = json.dumps(example)
     for fragment in ("Jo Bloggs", "943 476 5919", "LE1 5WW", "12/03/1950", "May the carers"):
         assert fragment not in published
@@ -125,7 +125,7 @@ async def test_a_summary_for_publication_holding_an_identifier_is_refused_naming
             json=given_decision(summary=summary),
             headers=MDT,
         )
-        examples = (await client.get("/shared-care/case-examples", headers=MDT)).json()
+        examples = (await client.get("/shared-care/case-examples", headers=MDT)).json()["items"]
         events = await published_as(runtime, SharedCareDecisionRecorded)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "summary"
@@ -215,7 +215,7 @@ async def test_a_dispute_case_is_seen_and_handled_only_by_its_csu_and_its_partie
                     )
                 )
             ).all()
-    assert [r.json() for r in by_another_csu] == [[], []]
+    assert [r.json()["items"] for r in by_another_csu] == [[], []]
     assert [r.status_code for r in acts] == [404, 404, 404]
     assert [r.status_code for r in board] == [403, 403]
     assert party.status_code == 200
@@ -233,11 +233,11 @@ async def test_a_discussion_is_read_and_decided_within_a_relationship_with_the_p
     practitioner = bearer(Role.REGISTERED_PRACTITIONER, "C82001")
     async with service_client(GOVERNANCE) as (client, runtime):
         await given_shared_care(runtime, request)
-        [discussion] = (await client.get("/shared-care/discussions", headers=MDT)).json()
+        [discussion] = (await client.get("/shared-care/discussions", headers=MDT)).json()["items"]
         path = f"/shared-care/discussions/{discussion['discussion_id']}"
         unrelated_list = (
             await client.get("/shared-care/discussions", headers=UNRELATED_MDT)
-        ).json()
+        ).json()["items"]
         unrelated_read = await client.get(path, headers=UNRELATED_MDT)
         unrelated_decision = await client.post(
             f"{path}/decision", json=given_decision(), headers=UNRELATED_MDT
@@ -371,8 +371,10 @@ async def test_r2_the_board_registers_an_organisation_once_and_every_service_is_
         ("SUNRISE-HOMECARE", "Sunrise Homecare"),
         ("SUNRISE-HOMECARE", "Sunrise Homecare Ltd"),
     ]
-    assert {"SUNRISE-HOMECARE", "LLR-ICB", "MLCSU"} <= {o["ods_code"] for o in register.json()}
-    sunrise = next(o for o in register.json() if o["ods_code"] == "SUNRISE-HOMECARE")
+    assert {"SUNRISE-HOMECARE", "LLR-ICB", "MLCSU"} <= {
+        o["ods_code"] for o in register.json()["items"]
+    }
+    sunrise = next(o for o in register.json()["items"] if o["ods_code"] == "SUNRISE-HOMECARE")
     assert sunrise["name"] == "Sunrise Homecare Ltd"
 
 
@@ -411,7 +413,7 @@ async def test_r2_no_one_else_keeps_the_register(
         register = await client.get("/organisations", headers=bearer(Role.CARE_WORKER, "LPT"))
         events = await published_as(runtime, OrganisationRegistered)
     assert refused.status_code == 403
-    assert "ROGUE-CARE" not in {o["ods_code"] for o in register.json()}
+    assert "ROGUE-CARE" not in {o["ods_code"] for o in register.json()["items"]}
     assert events == []
 
 

@@ -215,7 +215,9 @@ async def test_r14_r22_r27_r29_twenty_conflicting_calls_on_the_standalone_platfo
             "stage": lambda _: client.post(stage, json=taken_up, headers=csu),
         }
         outcomes = {name: await race(call) for name, call in calls.items()}
-        latest = (await client.get("/framework-versions", headers=board)).json()[-1]["version"]
+        latest = (await client.get("/framework-versions", headers=board)).json()["items"][-1][
+            "version"
+        ]
         body = version(latest + 1, "2040-01-01")
         outcomes["version"] = await race(
             lambda _: client.post("/framework-versions", json=body, headers=board)

@@ -200,9 +200,9 @@ async def test_r14_the_decision_is_published_and_becomes_a_searchable_case_examp
         "setting": Setting.OWN_HOME,
         "decided_on": date(2026, 1, 5),
     }
-    [example] = found.json()
+    [example] = found.json()["items"]
     assert example["disciplines"] == ["district nursing", "social work"]
-    assert (other_direction.json(), other_words.json()) == ([], [])
+    assert (other_direction.json()["items"], other_words.json()["items"]) == ([], [])
 
 
 async def test_r14_a_case_example_carries_no_identifiers(service_client: ServiceClient) -> None:
@@ -215,7 +215,7 @@ async def test_r14_a_case_example_carries_no_identifiers(service_client: Service
             json=given_decision(),
             headers=MDT,
         )
-        [example] = (await client.get("/shared-care/case-examples", headers=MDT)).json()
+        [example] = (await client.get("/shared-care/case-examples", headers=MDT)).json()["items"]
         async with runtime.sessions() as session:
             columns = set(CaseExample.__table__.columns.keys())
             stored = await session.scalar(select(CaseExample))
@@ -242,7 +242,7 @@ async def test_r14_a_second_decision_on_the_same_discussion_is_refused(
             headers=bearer(Role.REGISTERED_PRACTITIONER, "LPT"),
         )
         events = await published_as(runtime, SharedCareDecisionRecorded)
-        examples = (await client.get("/shared-care/case-examples", headers=MDT)).json()
+        examples = (await client.get("/shared-care/case-examples", headers=MDT)).json()["items"]
     assert (first.status_code, second.status_code) == (201, 409)
     assert (len(events), len(examples)) == (1, 1)
 
@@ -365,7 +365,7 @@ async def test_r14_a_shared_care_delegate_refused_by_delegation_shows_the_rule_w
         await runtime.inbox.deliver(message)  # redelivered by the broker
         await deliver(runtime, refusal)  # re-sent by delegation under a new event id
         after = (await client.get(path, headers=MDT)).json()
-        [example] = (await client.get("/shared-care/case-examples", headers=MDT)).json()
+        [example] = (await client.get("/shared-care/case-examples", headers=MDT)).json()["items"]
         async with runtime.sessions() as session:
             facts = (
                 await session.scalars(
@@ -402,8 +402,8 @@ async def test_r14_refusals_that_are_not_of_a_shared_care_delegate_leave_discuss
             given_refusal(still_open),
             given_refusal(no_discussion),
         )
-        discussions = (await client.get("/shared-care/discussions", headers=MDT)).json()
-        [example] = (await client.get("/shared-care/case-examples", headers=MDT)).json()
+        discussions = (await client.get("/shared-care/discussions", headers=MDT)).json()["items"]
+        [example] = (await client.get("/shared-care/case-examples", headers=MDT)).json()["items"]
     assert [d["refusal_rule"] for d in discussions] == [None, None]
     assert example["refusal_rule"] is None
 

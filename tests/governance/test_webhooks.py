@@ -221,9 +221,9 @@ async def relay(runtime: Runtime) -> int:
 async def deliveries(client: AsyncClient, endpoint: dict[str, Any]) -> list[dict[str, Any]]:
     """The endpoint's deliveries in the order they were written."""
     found = await client.get(
-        f"/webhooks/{endpoint['endpoint_id']}/deliveries", headers=CARE_CO, params={"limit": 500}
+        f"/webhooks/{endpoint['endpoint_id']}/deliveries", headers=CARE_CO, params={"limit": 200}
     )
-    return list(reversed(found.json()))
+    return list(reversed(found.json()["items"]))
 
 
 def in_order_per_subject(rows: list[dict[str, Any]]) -> dict[str, list[str]]:

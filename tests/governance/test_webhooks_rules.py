@@ -121,7 +121,7 @@ async def test_an_endpoint_is_refused_for_an_unpublished_event_type_or_a_bad_url
     assert (ruling.status_code, problem_field(ruling)) == (422, "event_types")
     assert (plain.status_code, problem_field(plain)) == (422, "url")
     assert worker.status_code == 403
-    assert listed.json() == []
+    assert listed.json()["items"] == []
 
 
 async def test_an_organisation_sees_and_changes_only_its_own_endpoints(
@@ -144,10 +144,10 @@ async def test_an_organisation_sees_and_changes_only_its_own_endpoints(
 
     assert created.status_code == 201
     assert created.json()["organisation"] == "CARE-CO"
-    assert seen_by_council.json() == []
+    assert seen_by_council.json()["items"] == []
     assert [a.status_code for a in answers] == [404] * 4
-    assert [e["endpoint_id"] for e in own.json()] == [created.json()["endpoint_id"]]
-    assert "secret" not in own.json()[0]
+    assert [e["endpoint_id"] for e in own.json()["items"]] == [created.json()["endpoint_id"]]
+    assert "secret" not in own.json()["items"][0]
 
 
 async def test_removing_an_endpoint_cancels_what_it_has_not_received(
@@ -170,8 +170,8 @@ async def test_removing_an_endpoint_cancels_what_it_has_not_received(
         async with runtime.sessions() as session:
             states = (await session.scalars(select(WebhookDelivery.state))).all()
 
-    assert [d["state"] for d in pending.json()] == ["pending"]
+    assert [d["state"] for d in pending.json()["items"]] == ["pending"]
     assert removed.status_code == 204
     assert after.status_code == 404
-    assert listed.json() == []
+    assert listed.json()["items"] == []
     assert states == ["cancelled"]

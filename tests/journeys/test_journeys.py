@@ -336,9 +336,11 @@ class Steps:
 
     async def training_plan(self, delegation_id: str) -> Json:
         async def plans() -> list[Json]:
-            response = await self.training.get("/training-plans", headers=self.manager)
+            response = await self.training.get(
+                "/training-plans", params={"delegation_id": delegation_id}, headers=self.manager
+            )
             assert response.status_code == 200, response.text
-            return [p for p in response.json() if p["delegation_id"] == delegation_id]
+            return [p for p in response.json()["items"] if p["delegation_id"] == delegation_id]
 
         [plan] = await self.p.until(plans, lambda found: len(found) == 1)
         return plan
@@ -456,7 +458,7 @@ class Steps:
         async def cases() -> list[Json]:
             response = await self.governance.get("/disputes", headers=self.csu)
             assert response.status_code == 200, response.text
-            return [c for c in response.json() if c["dispute_id"] == dispute_id]
+            return [c for c in response.json()["items"] if c["dispute_id"] == dispute_id]
 
         [case] = await self.p.until(cases, lambda found: len(found) == 1)
         return case
@@ -611,7 +613,7 @@ async def test_journey_1_case_study_r7_r9_r15_r16_r17_r19_r24(platform: Platform
             f"/workers/{carer}/assessments", headers=steps.practitioner
         )
         assert assessments.status_code == 200, assessments.text
-        [assessed] = assessments.json()
+        [assessed] = assessments.json()["items"]
         assert assessed["outcome"] == "competent"
         assert date.fromisoformat(assessed["assessed_on"]) <= start  # trained before it starts
 
@@ -744,7 +746,7 @@ async def test_journey_4_no_consensus_goes_to_shared_care_and_becomes_a_case_exa
             "/shared-care/discussions", params={"open_only": True}, headers=mdt_lpt
         )
         assert response.status_code == 200, response.text
-        return [d for d in response.json() if d["proposal_id"] == proposal_id]
+        return [d for d in response.json()["items"] if d["proposal_id"] == proposal_id]
 
     [discussion] = await platform.until(discussions, lambda found: len(found) == 1)
     assert "conditions" in discussion["question"]
@@ -793,7 +795,7 @@ async def test_journey_4_no_consensus_goes_to_shared_care_and_becomes_a_case_exa
         headers=steps.practitioner,
     )
     assert found.status_code == 200, found.text
-    [example] = found.json()
+    [example] = found.json()["items"]
     assert example["decision"] == "delegate"
     assert example["summary"].startswith("Home carers may take on pressure area care")
     # A precedent is structured facts and the panel's summary: no words from the MDT or the panel
@@ -1159,7 +1161,7 @@ async def refused_after_shared_care(
     async def discussions() -> list[Json]:
         response = await steps.governance.get("/shared-care/discussions", headers=mdt_lpt)
         assert response.status_code == 200, response.text
-        return [d for d in response.json() if d["proposal_id"] == proposal_id]
+        return [d for d in response.json()["items"] if d["proposal_id"] == proposal_id]
 
     [discussion] = await platform.until(discussions, lambda found: len(found) == 1)
     decided = await steps.governance.post(
@@ -1215,7 +1217,7 @@ async def test_journey_7_competence_lapses_suspension_then_reassessment_resumes_
             f"/workers/{worker}/assessments", headers=steps.practitioner
         )
         assert response.status_code == 200, response.text
-        return any(a["lapsed_on"] is not None for a in response.json())
+        return any(a["lapsed_on"] is not None for a in response.json()["items"])
 
     platform.move_clock(timedelta(days=1))
     await platform.eventually(lambda: lapsed(first))
@@ -1405,7 +1407,7 @@ async def test_journey_13_a_refresher_falls_due_and_missed_the_workers_competenc
     async def refreshers_due() -> list[Json]:
         response = await steps.training.get("/refreshers-due", headers=steps.manager)
         assert response.status_code == 200, response.text
-        return [r for r in response.json() if r["worker_id"] in live.workers]
+        return [r for r in response.json()["items"] if r["worker_id"] in live.workers]
 
     platform.move_clock(timedelta(days=(due - platform.today()).days - 20))
     announced = await platform.until(refreshers_due, lambda found: len(found) == 2)
@@ -1430,7 +1432,7 @@ async def test_journey_13_a_refresher_falls_due_and_missed_the_workers_competenc
             f"/workers/{worker}/assessments", headers=steps.practitioner
         )
         assert response.status_code == 200, response.text
-        return any(a["lapsed_on"] is not None for a in response.json())
+        return any(a["lapsed_on"] is not None for a in response.json()["items"])
 
     platform.move_clock(timedelta(days=(due - platform.today()).days + 1))
     await platform.eventually(lambda: lapsed(misses))

@@ -27,7 +27,7 @@ async def test_an_invalid_body_gets_a_problem_naming_each_field_and_reason(
     fields = {e["field"]: e["reason"] for e in problem["errors"]}
     assert set(fields) == {"version", "effective_from", "summary"}
     assert "integer" in fields["version"]
-    assert [v["version"] for v in versions] == [1]  # nothing half-written
+    assert [v["version"] for v in versions["items"]] == [1]  # nothing half-written
 
 
 async def test_an_unhandled_error_gives_a_500_problem_without_internals() -> None:

@@ -100,7 +100,7 @@ async def given_required_plan(
 ) -> str:
     accepted = await given_accepted_delegation(runtime, worker_ids, provider)
     plans = await client.get("/training-plans", headers=bearer(Role.PROVIDER_MANAGER, provider))
-    [plan] = [p for p in plans.json() if p["delegation_id"] == str(accepted.delegation_id)]
+    [plan] = [p for p in plans.json()["items"] if p["delegation_id"] == str(accepted.delegation_id)]
     return str(plan["id"])
 
 

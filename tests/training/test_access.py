@@ -150,8 +150,10 @@ async def test_the_assessor_a_provider_approved_trains_and_assesses_its_workers_
 ) -> None:
     async with service_client(TRAINING) as (client, runtime):
         worker = await given_worker(client)  # the provider approves the district nurse
-        approvals = (await client.get("/assessor-approvals", headers=MANAGER)).json()
-        as_the_nurse = (await client.get("/assessor-approvals", headers=PRACTITIONER)).json()
+        approvals = (await client.get("/assessor-approvals", headers=MANAGER)).json()["items"]
+        as_the_nurse = (await client.get("/assessor-approvals", headers=PRACTITIONER)).json()[
+            "items"
+        ]
         trained = [
             await client.post(
                 f"/workers/{worker}/training-records",
@@ -289,7 +291,9 @@ async def test_instructions_are_recorded_by_the_provider_or_its_approved_assesso
         accepted = await given_instructions_required(runtime, worker)
         second = await given_instructions_required(runtime, other)
         await deliver(runtime, given_related(accepted.person_id, "UHL"))
-        requirements = (await client.get("/instruction-requirements", headers=MANAGER)).json()
+        requirements = (await client.get("/instruction-requirements", headers=MANAGER)).json()[
+            "items"
+        ]
         url = {r["person_id"]: f"/instruction-requirements/{r['id']}" for r in requirements}
         by_a_stranger = await client.post(
             f"{url[str(accepted.person_id)]}/instructions",
@@ -339,7 +343,7 @@ async def test_a_provider_sees_its_own_workers_and_an_unrelated_organisation_non
     assert {w["id"] for w in nurse} == {str(ours), str(theirs)}
     assert stranger.json() == []
     assert [r.status_code for r in reads] == [404, 404, 404]
-    assert warnings.json() == []
+    assert warnings.json()["items"] == []
     assert board.status_code == 200  # the IPCB oversees competence sign-off (R27)
 
 
@@ -374,7 +378,7 @@ async def test_only_an_ipcb_member_of_a_board_organisation_acts_or_oversees_for_
         )
     assert [r.status_code for r in (policy, assessor, report, oversight)] == [403] * 4
     assert unchanged.json()["failures_before_escalation"] == 2
-    assert assessors.json() == []
+    assert assessors.json()["items"] == []
     assert by_the_board.status_code == 200
 
 
@@ -439,7 +443,9 @@ async def test_a_recorded_date_before_1900_or_after_today_is_refused_naming_the_
             body = {"worker_id": str(worker), "minutes": 60, field: value}
         else:
             await given_instructions_required(runtime, worker)
-            [required] = (await client.get("/instruction-requirements", headers=MANAGER)).json()
+            [required] = (await client.get("/instruction-requirements", headers=MANAGER)).json()[
+                "items"
+            ]
             url = f"/instruction-requirements/{required['id']}/instructions"
             body = instruction(worker) | {field: value}
         response = await client.post(url, json=body, headers=MANAGER)
@@ -467,12 +473,16 @@ async def test_a_training_plan_is_seen_by_the_provider_and_related_organisations
     async with service_client(TRAINING) as (client, runtime):
         accepted = await given_accepted_delegation(runtime, [uuid4()])
         await deliver(runtime, given_related(accepted.person_id, "UHL"))
-        [plan] = (await client.get("/training-plans", headers=MANAGER)).json()
+        [plan] = (await client.get("/training-plans", headers=MANAGER)).json()["items"]
         path = f"/training-plans/{plan['id']}"
         by_the_related = await client.get(path, headers=related_nurse)
-        listed_by_the_related = (await client.get("/training-plans", headers=related_nurse)).json()
+        listed_by_the_related = (await client.get("/training-plans", headers=related_nurse)).json()[
+            "items"
+        ]
         by_the_unrelated = await client.get(path, headers=unrelated)
-        listed_by_the_unrelated = (await client.get("/training-plans", headers=unrelated)).json()
+        listed_by_the_unrelated = (await client.get("/training-plans", headers=unrelated)).json()[
+            "items"
+        ]
         by_the_board = await client.get(path, headers=bearer(Role.IPCB_MEMBER))
         agreed_by_the_related = await client.post(
             f"{path}/agreement", json=plan_content(), headers=bearer(Role.PROVIDER_MANAGER, "UHL")

@@ -114,7 +114,7 @@ async def test_r16_an_assessment_recorded_twice_has_one_effect(
     assert by_content.status_code == 200
     assert by_key.json()["id"] == by_content.json()["id"] == first.json()["id"]
     assert len(events) == 1
-    assert len(listed.json()) == 1
+    assert len(listed.json()["items"]) == 1
 
 
 async def test_r16_only_a_registered_practitioner_or_an_approved_assessor_assesses(
@@ -143,7 +143,7 @@ async def test_r16_only_a_registered_practitioner_or_an_approved_assessor_assess
     assert approved.status_code == 201
     assert accepted.status_code == 201
     assert accepted.json()["assessor_id"] == "senior-carer-1"
-    assert [a["user_id"] for a in listed.json()] == ["senior-carer-1"]
+    assert [a["user_id"] for a in listed.json()["items"]] == ["senior-carer-1"]
     assert anonymous.status_code == 401
     assert len(events) == 1
 

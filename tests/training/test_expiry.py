@@ -62,9 +62,9 @@ async def test_r16_warnings_at_90_60_30_days_each_once_then_the_lapse_on_the_day
     assert isinstance(lapse, CompetenceLapsed)
     assert (lapse.worker_id, lapse.lapsed_on, lapse.task_code) == (worker, EXPIRES, TASK)
     assert competence.json()["competent"] is False
-    assert [w["days_before"] for w in own.json()] == [90, 60, 30]
-    assert other.json() == []
-    assert len(for_the_ipcb.json()) == 3
+    assert [w["days_before"] for w in own.json()["items"]] == [90, 60, 30]
+    assert other.json()["items"] == []
+    assert len(for_the_ipcb.json()["items"]) == 3
 
 
 async def test_r16_a_competence_assessed_close_to_expiry_gets_only_the_warnings_still_ahead(

@@ -89,8 +89,8 @@ async def test_r25_the_provider_manager_is_told_after_two_failures_by_default(
     [event] = escalated
     assert isinstance(event, CompetenceFailureEscalated)
     assert (event.worker_id, event.failures, event.provider_organisation) == (worker, 2, PROVIDER)
-    assert [e["worker_id"] for e in own.json()] == [str(worker)]
-    assert other.json() == []
+    assert [e["worker_id"] for e in own.json()["items"]] == [str(worker)]
+    assert other.json()["items"] == []
 
 
 async def test_r25_the_ipcb_sets_how_many_failures_tell_the_provider_manager(

@@ -153,8 +153,8 @@ async def test_r16_a5_13_a_task_needing_no_specific_training_requires_instructio
     workers = [uuid4(), uuid4()]
     async with service_client(TRAINING) as (client, runtime):
         event = await given_eye_drops_accepted(runtime, workers)
-        plans = (await client.get("/training-plans", headers=MANAGER)).json()
-        required = (await client.get("/instruction-requirements", headers=MANAGER)).json()
+        plans = (await client.get("/training-plans", headers=MANAGER)).json()["items"]
+        required = (await client.get("/instruction-requirements", headers=MANAGER)).json()["items"]
         known = (await client.get("/workers", headers=MANAGER)).json()
     assert plans == []
     [requirement] = required
@@ -171,7 +171,9 @@ async def test_r16_each_workers_instruction_is_recorded_and_announced_without_it
     workers = [uuid4(), uuid4()]
     async with service_client(TRAINING) as (client, runtime):
         event = await given_eye_drops_accepted(runtime, workers)
-        [requirement] = (await client.get("/instruction-requirements", headers=MANAGER)).json()
+        [requirement] = (await client.get("/instruction-requirements", headers=MANAGER)).json()[
+            "items"
+        ]
         url = f"/instruction-requirements/{requirement['id']}"
         first = await client.post(
             f"{url}/instructions", json=instruction(workers[0]), headers=MANAGER
@@ -213,7 +215,9 @@ async def test_r16_an_instruction_missing_a_required_topic_is_refused_and_nothin
     worker = uuid4()
     async with service_client(TRAINING) as (client, runtime):
         await given_eye_drops_accepted(runtime, [worker])
-        [requirement] = (await client.get("/instruction-requirements", headers=MANAGER)).json()
+        [requirement] = (await client.get("/instruction-requirements", headers=MANAGER)).json()[
+            "items"
+        ]
         url = f"/instruction-requirements/{requirement['id']}"
         refused = await client.post(
             f"{url}/instructions",
@@ -246,7 +250,9 @@ async def test_r16_the_same_instruction_again_has_no_second_effect_and_a_differe
     worker = uuid4()
     async with service_client(TRAINING) as (client, runtime):
         await given_eye_drops_accepted(runtime, [worker])
-        [requirement] = (await client.get("/instruction-requirements", headers=MANAGER)).json()
+        [requirement] = (await client.get("/instruction-requirements", headers=MANAGER)).json()[
+            "items"
+        ]
         url = f"/instruction-requirements/{requirement['id']}/instructions"
         first = await client.post(url, json=instruction(worker), headers=MANAGER)
         again = await client.post(url, json=instruction(worker), headers=MANAGER)
@@ -264,7 +270,9 @@ async def test_r16_twenty_instructions_of_one_worker_at_once_have_one_winner_and
     worker = uuid4()
     async with service_client(TRAINING) as (client, runtime):
         await given_eye_drops_accepted(runtime, [worker])
-        [requirement] = (await client.get("/instruction-requirements", headers=MANAGER)).json()
+        [requirement] = (await client.get("/instruction-requirements", headers=MANAGER)).json()[
+            "items"
+        ]
         url = f"/instruction-requirements/{requirement['id']}/instructions"
         responses = await race(
             lambda i: client.post(
@@ -285,7 +293,7 @@ async def test_r16_the_acceptance_delivered_again_requires_instructions_once(
         message = message_for(event)
         await runtime.inbox.deliver(message)
         await runtime.inbox.deliver(message)  # redelivered by the broker
-        required = (await client.get("/instruction-requirements", headers=MANAGER)).json()
+        required = (await client.get("/instruction-requirements", headers=MANAGER)).json()["items"]
     assert len(required) == 1
 
 
@@ -296,9 +304,13 @@ async def test_another_providers_instruction_requirement_is_not_found_and_not_li
     other_manager = bearer(Role.PROVIDER_MANAGER, OTHER_PROVIDER)
     async with service_client(TRAINING) as (client, runtime):
         await given_eye_drops_accepted(runtime, [worker])
-        [requirement] = (await client.get("/instruction-requirements", headers=MANAGER)).json()
+        [requirement] = (await client.get("/instruction-requirements", headers=MANAGER)).json()[
+            "items"
+        ]
         url = f"/instruction-requirements/{requirement['id']}"
-        listed = (await client.get("/instruction-requirements", headers=other_manager)).json()
+        listed = (await client.get("/instruction-requirements", headers=other_manager)).json()[
+            "items"
+        ]
         read = await client.get(url, headers=other_manager)
         posted = await client.post(
             f"{url}/instructions", json=instruction(worker), headers=other_manager
@@ -324,7 +336,9 @@ async def test_r16_an_ended_delegation_withdraws_instructions_still_awaited(
             effective_date=date(2026, 1, 20),
         )
         await deliver(runtime, ended)
-        [requirement] = (await client.get("/instruction-requirements", headers=MANAGER)).json()
+        [requirement] = (await client.get("/instruction-requirements", headers=MANAGER)).json()[
+            "items"
+        ]
         late = await client.post(
             f"/instruction-requirements/{requirement['id']}/instructions",
             json=instruction(worker),

@@ -38,7 +38,7 @@ async def test_r24_an_accepted_delegation_requires_a_plan_listing_its_workers_on
     async with service_client(TRAINING) as (client, runtime):
         event = await given_accepted_delegation(runtime, workers)
         await deliver(runtime, event)  # the same fact again, under a new event id
-        plans = (await client.get("/training-plans", headers=MANAGER)).json()
+        plans = (await client.get("/training-plans", headers=MANAGER)).json()["items"]
         known = (await client.get("/workers", headers=MANAGER)).json()
     [plan] = plans
     assert plan["status"] == "required"
@@ -143,7 +143,7 @@ async def test_another_providers_plan_is_not_found_and_not_listed(
         listed = await client.get("/training-plans", headers=other)
     assert read.status_code == 404
     assert agree.status_code == 404
-    assert listed.json() == []
+    assert listed.json()["items"] == []
 
 
 async def test_only_provider_managers_agree_plans(service_client: ServiceClient) -> None:
@@ -231,7 +231,7 @@ async def test_a_live_task_is_recorded_for_its_workers_and_ends_with_the_delegat
         await runtime.inbox.deliver(message)  # redelivered: no second effect
         async with runtime.sessions() as session:
             task = await session.scalar(select(LiveTask))
-        plans = (await client.get("/training-plans", headers=MANAGER)).json()
+        plans = (await client.get("/training-plans", headers=MANAGER)).json()["items"]
     assert task is not None
     assert task.worker_ids == [str(workers[0])]
     assert task.ended_on == TODAY

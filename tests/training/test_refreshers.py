@@ -93,7 +93,7 @@ async def test_r25_a_refresher_falls_due_once_30_days_before_its_day_and_is_list
         announced = await run_expiry_job(runtime)
         again = await run_expiry_job(runtime)
         events = await published(runtime, RefresherDue)
-        listed = (await client.get("/refreshers-due", headers=MANAGER)).json()
+        listed = (await client.get("/refreshers-due", headers=MANAGER)).json()["items"]
         competence = await competence_of(client, worker)
     assert (early, announced, again) == (0, 1, 0)
     [event] = events
@@ -118,8 +118,10 @@ async def test_r25_a_missed_refresher_lapses_the_competence_the_day_after_its_da
         lapsed = await run_expiry_job(runtime)
         events = await published(runtime, CompetenceLapsed)
         after = await competence_of(client, worker)
-        listed = (await client.get("/refreshers-due", headers=MANAGER)).json()
-        assessments = (await client.get(f"/workers/{worker}/assessments", headers=MANAGER)).json()
+        listed = (await client.get("/refreshers-due", headers=MANAGER)).json()["items"]
+        assessments = (await client.get(f"/workers/{worker}/assessments", headers=MANAGER)).json()[
+            "items"
+        ]
     assert (on_its_day, still["competent"]) == (0, True)
     assert lapsed == 1
     [event] = events
@@ -149,7 +151,7 @@ async def test_r25_a_refresher_done_in_time_clears_it_and_the_next_falls_due_fro
             },
             headers=MANAGER,
         )
-        listed = (await client.get("/refreshers-due", headers=MANAGER)).json()
+        listed = (await client.get("/refreshers-due", headers=MANAGER)).json()["items"]
         clock.move(timedelta(days=17))  # 2026-04-06: the first day would have passed
         kept = await run_expiry_job(runtime)
         competence = await competence_of(client, worker)

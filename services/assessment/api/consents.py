@@ -1,13 +1,20 @@
 """Routes for consent to a delegated task (R7)."""
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from services.assessment.api.roles import ASSESSORS, READERS
 from services.assessment.handlers import consents as handlers
 from services.assessment.queries import consents as queries
-from services.assessment.schemas.consents import ConsentCreate, ConsentRead, ConsentWithdrawal
+from services.assessment.schemas.consents import (
+    ConsentCreate,
+    ConsentPage,
+    ConsentRead,
+    ConsentWithdrawal,
+)
+from shared import pages
 from shared.access import BreakGlass
 from shared.auth import CurrentUser, admits
 from shared.web import IdempotencyKey, Session, answer_replay, replayed
@@ -42,13 +49,28 @@ async def record_consent(
 @router.get("/people/{person_id}/consents", summary="The person's consent history (R7)")
 async def list_consents(
     person_id: UUID,
+    request: Request,
+    response: Response,
     session: Session,
     break_glass: BreakGlass = None,
     user: CurrentUser = admits(*READERS),
-) -> list[ConsentRead]:
-    """Every consent ever recorded, withdrawn ones included: history is never erased."""
-    found = await queries.consents(session, user, person_id, break_glass)
-    return [ConsentRead.model_validate(c) for c in found]
+    task_code: Annotated[str | None, Query(max_length=100)] = None,
+    provider_organisation: Annotated[str | None, Query(max_length=200)] = None,
+    withdrawn: bool | None = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+) -> ConsentPage:
+    """Every consent ever recorded, withdrawn ones included: history is never erased. Oldest
+    first, a page at a time; by task, provider or whether withdrawn."""
+    where = queries.ConsentFilter(task_code, provider_organisation, withdrawn)
+    found, next_cursor = await queries.consents(
+        session, user, person_id, where, limit, cursor, break_glass
+    )
+    return ConsentPage(
+        items=[ConsentRead.model_validate(c) for c in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get("/people/{person_id}/consents/{consent_id}", summary="Read a consent (R7)")

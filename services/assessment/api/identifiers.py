@@ -2,12 +2,18 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from services.assessment.api.roles import ASSESSORS, READERS
+from services.assessment.domain.identifiers import IdentifierSystem
 from services.assessment.handlers import identifiers as handlers
 from services.assessment.queries import identifiers as queries
-from services.assessment.schemas.identifiers import IdentifierCreate, IdentifierRead
+from services.assessment.schemas.identifiers import (
+    IdentifierCreate,
+    IdentifierPage,
+    IdentifierRead,
+)
+from shared import pages
 from shared.auth import CurrentUser, admits
 from shared.web import Session, answer_replay, replayed
 
@@ -54,8 +60,22 @@ async def remove_identifier(
 
 @router.get("/people/{person_id}/identifiers", summary="Read a person's local identifiers")
 async def read_identifiers(
-    person_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
-) -> list[IdentifierRead]:
-    """Within a relationship only (never break-glass, like the NHS number); audited."""
-    rows = await queries.identifiers_of(session, user, person_id)
-    return [IdentifierRead.model_validate(r) for r in rows]
+    person_id: UUID,
+    request: Request,
+    response: Response,
+    session: Session,
+    system: IdentifierSystem | None = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*READERS),
+) -> IdentifierPage:
+    """Within a relationship only (never break-glass, like the NHS number); audited. By
+    system, oldest first, a page at a time."""
+    rows, next_cursor = await queries.identifiers_of(
+        session, user, person_id, system, limit, cursor
+    )
+    return IdentifierPage(
+        items=[IdentifierRead.model_validate(r) for r in rows],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )

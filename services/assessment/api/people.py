@@ -1,8 +1,9 @@
 """Routes for people, their CHS status, their equality profile (R28) and the audit trail."""
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from services.assessment.api.roles import (
     ASSESSORS,
@@ -24,6 +25,7 @@ from services.assessment.schemas.people import (
     PersonLookup,
     PersonRead,
 )
+from shared import pages
 from shared.access import BreakGlass
 from shared.audit import Purpose
 from shared.auth import CurrentUser, admits
@@ -32,7 +34,7 @@ from shared.web import Session
 router = APIRouter(tags=["people"])
 
 
-def _read(person: Person, purpose: Purpose = Purpose.DIRECT_CARE) -> PersonRead:
+def read(person: Person, purpose: Purpose = Purpose.DIRECT_CARE) -> PersonRead:
     """The NHS number only for an organisation with a relationship, never in a break-glass read."""
     read = PersonRead.model_validate(person)
     return read if purpose is Purpose.DIRECT_CARE else read.model_copy(update={"nhs_number": None})
@@ -46,7 +48,7 @@ async def register_person(
     caller's organisation holds a relationship with them from now."""
     person = await handlers.register_person(session, user, body)
     await session.commit()
-    return _read(person)
+    return read(person)
 
 
 @router.post("/people/lookup", summary="Find a person's pseudonymous id by NHS number")
@@ -61,30 +63,43 @@ async def look_up_person(
     person, purpose = await queries.person_by_nhs_number(
         session, user, body.nhs_number, break_glass
     )
-    return _read(person, purpose)
+    return read(person, purpose)
 
 
 @router.get("/people", summary="List the people the caller's organisation may see (paginated)")
 async def list_people(
+    request: Request,
+    response: Response,
     session: Session,
     user: CurrentUser = admits(*READERS),
-    after: str | None = Query(default=None, max_length=200, description="The `next` of a page"),
-    limit: int = Query(default=100, ge=1, le=500),
     identifier: str | None = Query(
         default=None,
         max_length=64,
         description="`system|value`: only the person holding this local system identifier "
         "(las, mosaic, systmone, rio)",
     ),
+    local_authority: Annotated[str | None, Query(max_length=200)] = None,
+    gp_practice: Annotated[str | None, Query(max_length=20)] = None,
+    open_to_community_health_services: bool | None = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
 ) -> PeoplePage:
     """The people the caller's organisation has a legitimate relationship with now (a provider:
-    while its delegation lasts and for the grace period after), oldest registration first;
-    with `identifier`, only the one who holds it. Every person listed is audited as read."""
+    while its delegation lasts and for the grace period after), oldest registration first, a
+    page at a time; with `identifier`, only the one who holds it. Every person listed is
+    audited as read."""
     only = None
     if identifier is not None:
         only = holder_of(parse_token(identifier, "query.identifier"))
-    people, after_last = await queries.people(session, user, limit, after, only)
-    return PeoplePage(items=[_read(p) for p in people], next=after_last)
+    where = queries.PeopleFilter(
+        only, local_authority, gp_practice, open_to_community_health_services
+    )
+    found, next_cursor = await queries.people(session, user, where, limit, cursor)
+    return PeoplePage(
+        items=[read(p) for p in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get("/people/{person_id}", summary="Read a person")
@@ -96,7 +111,7 @@ async def read_person(
 ) -> PersonRead:
     """One person, for an organisation with a relationship with them, or a registered
     practitioner breaking the glass; otherwise 404, as if unknown. The read is audited."""
-    return _read(*await queries.person(session, user, person_id, break_glass))
+    return read(*await queries.person(session, user, person_id, break_glass))
 
 
 @router.put(
@@ -112,7 +127,7 @@ async def set_community_health_services(
     """A change is published for delegation's clinical oversight; the same status is a no-op."""
     person = await handlers.set_community_health_services(session, user, person_id, body)
     await session.commit()
-    return _read(person)
+    return read(person)
 
 
 @router.put("/people/{person_id}/equality-profile", summary="Record the equality profile (R28)")

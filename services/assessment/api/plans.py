@@ -1,13 +1,20 @@
 """Routes for support plan versions."""
 
+from datetime import date
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from services.assessment.api.roles import ASSESSORS, READERS
 from services.assessment.handlers import plans as handlers
 from services.assessment.queries import plans as queries
-from services.assessment.schemas.plans import SupportPlanCreate, SupportPlanRead
+from services.assessment.schemas.plans import (
+    SupportPlanCreate,
+    SupportPlanPage,
+    SupportPlanRead,
+)
+from shared import pages
 from shared.access import BreakGlass
 from shared.auth import CurrentUser, admits
 from shared.web import IdempotencyKey, Session, answer_replay, replayed
@@ -53,10 +60,25 @@ async def read_support_plan(
 @router.get("/people/{person_id}/support-plan/versions", summary="Every support plan version")
 async def list_support_plan_versions(
     person_id: UUID,
+    request: Request,
+    response: Response,
     session: Session,
     break_glass: BreakGlass = None,
     user: CurrentUser = admits(*READERS),
-) -> list[SupportPlanRead]:
-    """All versions, oldest first: none is ever overwritten."""
-    found = await queries.plan_versions(session, user, person_id, break_glass)
-    return [SupportPlanRead.model_validate(v) for v in found]
+    provider_organisation: Annotated[str | None, Query(max_length=200)] = None,
+    effective_from: date | None = None,
+    effective_to: date | None = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+) -> SupportPlanPage:
+    """All versions, oldest first, a page at a time: none is ever overwritten. By provider, or
+    in effect from a day between `effective_from` and `effective_to`."""
+    where = queries.PlanVersionFilter(provider_organisation, effective_from, effective_to)
+    found, next_cursor = await queries.plan_versions(
+        session, user, person_id, where, limit, cursor, break_glass
+    )
+    return SupportPlanPage(
+        items=[SupportPlanRead.model_validate(v) for v in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )

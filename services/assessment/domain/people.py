@@ -9,7 +9,7 @@ from uuid import UUID
 
 from shared.errors import InvalidInput
 from shared.events import Event
-from shared.events.assessment import CommunityHealthServicesStatusChanged
+from shared.events.assessment import CommunityHealthServicesStatusChanged, GpPracticeChanged
 from shared.lifecycle import Lifecycle
 
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
@@ -166,6 +166,18 @@ def change_community_health_services(
         effective_date=effective_date,
     )
     return state, [changed]
+
+
+def change_gp_practice(
+    person: PersonFacts, gp_practice: str, effective_date: date
+) -> GpPracticeChanged | None:
+    """R17: a new GP practice is published (primary care oversight follows it); the same
+    practice again is None."""
+    if gp_practice == person.gp_practice:
+        return None
+    return GpPracticeChanged(
+        person_id=person.person_id, gp_practice=gp_practice, effective_date=effective_date
+    )
 
 
 def nhs_number(raw: str) -> str:

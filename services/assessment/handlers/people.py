@@ -18,6 +18,7 @@ from services.assessment.schemas.people import (
 from shared.access import may_act_on
 from shared.audit import audit
 from shared.auth import CurrentUser
+from shared.dates import not_in_future
 from shared.db import claim, now, today
 from shared.errors import Conflict, NotFound
 from shared.events.assessment import PersonRegistered
@@ -77,13 +78,16 @@ async def set_community_health_services(
     session: AsyncSession, actor: CurrentUser, person_id: UUID, body: CommunityHealthServicesUpdate
 ) -> Person:
     """R17: opening to or discharge from CHS is published; the same status again changes nothing."""
+    on = today(session)
+    effective = on if body.effective_date is None else body.effective_date
+    not_in_future("effective_date", effective, on)
     await may_act_on(session, actor, person_id)
     person = await locked_person(session, person_id)
     facts = people.PersonFacts(
         person.id, person.gp_practice, person.open_to_community_health_services
     )
     decided = people.change_community_health_services(
-        facts, body.open_to_community_health_services, body.effective_date or today(session)
+        facts, body.open_to_community_health_services, effective
     )
     if decided is None:
         return person

@@ -6,10 +6,12 @@ audited before it is answered. Without either the person is answered 404, as if 
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.assessment.models import EqualityProfile, Person
@@ -57,31 +59,43 @@ async def person_by_nhs_number(
     return found, purpose
 
 
+@dataclass(frozen=True)
+class PeopleFilter:
+    only: Select[Any] | None = None  # the holder of a local identifier
+    local_authority: str | None = None
+    gp_practice: str | None = None
+    open_to_community_health_services: bool | None = None
+
+
+ORDER = (pages.Key(Person.registered_at, datetime), pages.Key(Person.id, UUID))
+
+
 async def people(
     session: AsyncSession,
     user: CurrentUser,
+    where: PeopleFilter,
     limit: int,
-    after: str | None,
-    only: Select[Any] | None = None,
+    cursor: str | None,
 ) -> tuple[Sequence[Person], str | None]:
-    """A page of the people the caller's organisation may see now (of `only`, when given),
-    oldest registration first, and the cursor of the next page (None: the last); every person
-    shown is audited."""
-    query = select(Person).order_by(Person.registered_at, Person.id).limit(limit + 1)
-    if only is not None:
-        query = query.where(Person.id.in_(only))
+    """A page of the people the caller's organisation may see now (filtered by `where`), oldest
+    registration first, and the cursor of the next page (None: the last); every person shown
+    is audited."""
+    query = select(Person)
+    if where.only is not None:
+        query = query.where(Person.id.in_(where.only))
     visible = access.visible_people(user, now(session))
     if visible is not None:
         query = query.where(Person.id.in_(visible))
-    if after is not None:
-        at, last = pages.decode(after, pages.instant, UUID, field="after")
-        query = query.where(
-            or_(Person.registered_at > at, and_(Person.registered_at == at, Person.id > last))
-        )
-    found = (await session.scalars(query)).all()
-    page = found[:limit]
+    for column, value in (
+        (Person.local_authority, where.local_authority),
+        (Person.gp_practice, where.gp_practice),
+        (Person.open_to_community_health_services, where.open_to_community_health_services),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    page, next_cursor = await pages.keyset(session, query, ORDER, limit, cursor)
     await access.listed(session, user, "person", [p.id for p in page])
-    return page, pages.encode(page[-1].registered_at, page[-1].id) if len(found) > limit else None
+    return page, next_cursor
 
 
 async def equality_profile(

@@ -12,6 +12,7 @@ from services.assessment.schemas.consents import TaskCode
 from services.assessment.schemas.people import Organisation
 from shared.dates import PastDate
 from shared.events.assessment import HealthCondition, HealthPurpose
+from shared.pages import Page
 
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 
@@ -157,3 +158,11 @@ class NeedChangeRead(BaseModel):
     recorded_on: date
     recorded_at: datetime
     recorded_by: str
+
+
+class AssessmentPage(Page[AssessmentRead]):
+    """A person's assessments, oldest recorded first."""
+
+
+class NeedChangePage(Page[NeedChangeRead]):
+    """A person's changes in need, oldest first."""

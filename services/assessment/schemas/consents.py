@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from services.assessment.schemas.people import Organisation
 from shared.dates import PastDate
 from shared.events.assessment import ConsentGivenBy
+from shared.pages import Page
 
 TaskCode = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9\-_.]+$")]
 
@@ -76,3 +77,7 @@ class ConsentRead(BaseModel):
     withdrawn_at: datetime | None
     withdrawn_by: str | None
     withdrawal_reason: str | None
+
+
+class ConsentPage(Page[ConsentRead]):
+    """A person's consents, oldest first, withdrawn ones included."""

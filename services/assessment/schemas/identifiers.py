@@ -6,6 +6,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.assessment.domain.identifiers import IdentifierSystem
+from shared.pages import Page
 
 
 class IdentifierCreate(BaseModel):
@@ -23,3 +24,7 @@ class IdentifierRead(BaseModel):
     system: IdentifierSystem
     value: str
     added_at: datetime
+
+
+class IdentifierPage(Page[IdentifierRead]):
+    """A person's local identifiers, by system, oldest first."""

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from services.assessment.domain import people
 from shared.dates import PastDate
 from shared.events.vocabulary import Setting
+from shared.pages import Page
 
 Organisation = Annotated[str, Field(min_length=2, max_length=200, pattern=r"^[A-Za-z0-9\-_. ]+$")]
 OdsCode = Annotated[str, Field(min_length=3, max_length=20, pattern=r"^[A-Za-z0-9]+$")]
@@ -48,9 +49,17 @@ class PersonRead(BaseModel):
     registered_at: datetime
 
 
-class PeoplePage(BaseModel):
-    items: list[PersonRead]
-    next: str | None = Field(description="Pass as `after` for the next page; null: the last page")
+class PeoplePage(Page[PersonRead]):
+    """People, oldest registration first."""
+
+
+class GpPracticeUpdate(BaseModel):
+    """R17: the person's GP practice from `effective_date` (today when absent)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    gp_practice: OdsCode
+    effective_date: PastDate | None = None
 
 
 class CommunityHealthServicesUpdate(BaseModel):

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.assessment.schemas.people import Organisation
 from shared.dates import PastDate
+from shared.pages import Page
 
 
 class SupportPlanCreate(BaseModel):
@@ -40,3 +41,7 @@ class SupportPlanRead(BaseModel):
     reason: str
     created_at: datetime
     created_by: str
+
+
+class SupportPlanPage(Page[SupportPlanRead]):
+    """A person's support plan versions, oldest first."""

@@ -9,7 +9,7 @@ from uuid import UUID
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.delegation.domain.delegations import ACTIVE, RUNNING, oversight_for
+from services.delegation.domain.delegations import ACTIVE, RUNNING, Oversight, oversight_for
 from services.delegation.handlers.delegations import reassess_all, transfer_oversight
 from services.delegation.models import (
     Competence,
@@ -28,6 +28,7 @@ from shared.events.assessment import (
     ConsentLinked,
     ConsentRecorded,
     ConsentWithdrawn,
+    GpPracticeChanged,
     NeedsAssessed,
     PersonRegistered,
 )
@@ -38,6 +39,7 @@ from shared.events.training import (
     InstructionRecorded,
     TrainingPlanAgreed,
 )
+from shared.events.vocabulary import OversightKind
 
 
 async def delegations_where(session: AsyncSession, *conditions: object) -> Sequence[Delegation]:
@@ -92,6 +94,25 @@ async def on_chs_status_changed(
         to = oversight_for(
             person.open_to_chs, person.gp_practice, chs, delegation.needs_specific_training
         )
+        await transfer_oversight(session, delegation, to, event.effective_date)
+
+
+async def on_gp_practice_changed(session: AsyncSession, event: GpPracticeChanged) -> None:
+    """R17: primary care oversight of the person's running tasks moves to their new practice;
+    a task overseen by Community Health Services stays with them."""
+    person = await session.get(Person, event.person_id, with_for_update=True)
+    if person is None:
+        return
+    await audit(session, SYSTEM, "person.gp_practice", event.person_id, event.gp_practice)
+    person.gp_practice = event.gp_practice
+    overseen = await delegations_where(
+        session,
+        Delegation.person_id == event.person_id,
+        Delegation.status.in_(RUNNING),
+        Delegation.oversight_kind == OversightKind.PRIMARY_CARE,
+    )
+    to = Oversight(OversightKind.PRIMARY_CARE, event.gp_practice)
+    for delegation in overseen:
         await transfer_oversight(session, delegation, to, event.effective_date)
 
 

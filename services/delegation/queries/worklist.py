@@ -40,7 +40,7 @@ from services.delegation.queries.delegations import people_filter
 from shared.auth import CurrentUser, Role
 from shared.events.delegation import ReviewReason
 from shared.events.training import in_date
-from shared.worklist import Row, Source, WorkQuery
+from shared.worklist import Computed, Rows, Source
 
 Columns = TypeVarTuple("Columns")
 
@@ -66,9 +66,7 @@ def _listed_in(column: Any, organisation: str) -> Any:
     return cast(column, String).contains(f'"{organisation}"')
 
 
-async def proposals_awaiting_decision(
-    session: AsyncSession, user: CurrentUser, on: date
-) -> WorkQuery:
+async def proposals_awaiting_decision(session: AsyncSession, user: CurrentUser, on: date) -> Rows:
     """Submitted and not yet decided, due the day submitted (the Framework sets no time)."""
     query = select(
         Proposal.submitted_on.label("due_on"),
@@ -78,7 +76,7 @@ async def proposals_awaiting_decision(
     return _related(query, session, user, Proposal.person_id)
 
 
-async def reviews_due(session: AsyncSession, user: CurrentUser, on: date) -> WorkQuery:
+async def reviews_due(session: AsyncSession, user: CurrentUser, on: date) -> Rows:
     """R26: reviews ReviewDue was raised for, and those overdue, not yet completed, of the
     delegations whose MDT the caller's organisation sat on or whose oversight it owns."""
     query = (
@@ -103,7 +101,7 @@ async def reviews_due(session: AsyncSession, user: CurrentUser, on: date) -> Wor
 
 async def delegations_awaiting_acceptance(
     session: AsyncSession, user: CurrentUser, on: date
-) -> WorkQuery:
+) -> Rows:
     """R15: delegated to the caller's organisation and not yet accepted or declined; due the day
     the MDT decided."""
     decided = (
@@ -122,13 +120,13 @@ async def delegations_awaiting_acceptance(
     return _related(query, session, user, Delegation.person_id)
 
 
-async def missed_applications(session: AsyncSession, user: CurrentUser, on: date) -> list[Row]:
+async def missed_applications(session: AsyncSession, user: CurrentUser, on: date) -> list[Computed]:
     """R16: each scheduled application with no entry over the four weeks to yesterday, of the
     tasks the caller's organisation carries, due the day it was missed."""
     last = on - timedelta(days=1)
     where = delivery.MissedFilter(last - timedelta(days=MISSED_DAYS - 1), last)
     return [
-        Row(
+        Computed(
             due_on=m.due_on,
             id=f"{m.delegation_id}/{m.due_on.isoformat()}/{m.slot}",
             person_id=m.person_id,
@@ -139,7 +137,9 @@ async def missed_applications(session: AsyncSession, user: CurrentUser, on: date
     ]
 
 
-async def competences_expiring(session: AsyncSession, user: CurrentUser, on: date) -> list[Row]:
+async def competences_expiring(
+    session: AsyncSession, user: CurrentUser, on: date
+) -> list[Computed]:
     """R16: a worker named on one of the caller's running delegations whose competence in its
     task training warned is expiring (CompetenceExpiryWarned, at the IPCB's days); shown while
     that competence stands: a new assessment, or its lapse, clears it. Due the day it expires."""
@@ -181,7 +181,7 @@ async def competences_expiring(session: AsyncSession, user: CurrentUser, on: dat
                 expires_on = standing.get((worker, delegation.task_code, scope))
                 if expires_on is not None:
                     found.append(
-                        Row(
+                        Computed(
                             due_on=expires_on,
                             id=f"{delegation.id}/{worker}",
                             person_id=delegation.person_id,
@@ -192,7 +192,7 @@ async def competences_expiring(session: AsyncSession, user: CurrentUser, on: dat
     return found
 
 
-async def handbacks_to_acknowledge(session: AsyncSession, user: CurrentUser, on: date) -> WorkQuery:
+async def handbacks_to_acknowledge(session: AsyncSession, user: CurrentUser, on: date) -> Rows:
     """R18: handed back to the caller's organisation and not yet acknowledged, due the day the
     IPCB's time allows."""
     query = select(
@@ -206,15 +206,15 @@ async def handbacks_to_acknowledge(session: AsyncSession, user: CurrentUser, on:
     return _related(query, session, user, Handback.person_id)
 
 
-async def visits_due(session: AsyncSession, user: CurrentUser, on: date) -> list[Row]:
+async def visits_due(session: AsyncSession, user: CurrentUser, on: date) -> list[Computed]:
     """R17: the next oversight visit to each running task the caller's organisation oversees."""
     return [
-        Row(due_on=v.next_due, id=v.delegation_id, person_id=v.person_id)
+        Computed(due_on=v.next_due, id=v.delegation_id, person_id=v.person_id)
         for v in await oversight_visits.due(session, on, user.organisation, user)
     ]
 
 
-async def changes_noticed(session: AsyncSession, user: CurrentUser, on: date) -> WorkQuery:
+async def changes_noticed(session: AsyncSession, user: CurrentUser, on: date) -> Rows:
     """R8: changes care workers noticed at an application (the entry as it now stands) of the
     tasks the caller's organisation oversees, until a change-in-need review of the task is
     completed after it; due the day noticed."""
@@ -241,7 +241,7 @@ async def changes_noticed(session: AsyncSession, user: CurrentUser, on: date) ->
     return _related(query, session, user, DeliveryRecord.person_id)
 
 
-async def delegations_overseen(session: AsyncSession, user: CurrentUser, on: date) -> WorkQuery:
+async def delegations_overseen(session: AsyncSession, user: CurrentUser, on: date) -> Rows:
     """R17, R26: the running tasks the caller's organisation oversees, by their next review."""
     query = select(
         Delegation.next_review_due.label("due_on"),

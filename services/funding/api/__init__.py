@@ -11,10 +11,13 @@ from services.funding.api import (
     segments,
     statements,
 )
+from services.funding.queries.worklist import SOURCES
+from shared import worklist
 
 router = APIRouter()
 for topic in (rates, segments, apportionment, packages, disputes, statements, recharges):
     router.include_router(topic.router)
+router.include_router(worklist.router(SOURCES))
 
 from services.funding.api import fhir  # noqa: E402  (the FHIR views: metadata, Organization)
 

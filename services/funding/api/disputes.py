@@ -1,11 +1,14 @@
 """Routes for disputes of joint-funded cases (R22)."""
 
+from datetime import date
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Request, Response
 
 from services.funding.api.roles import MONEY
 from services.funding.domain import disputes
+from services.funding.domain.disputes import DisputeState
 from services.funding.handlers import delegation_disputes
 from services.funding.handlers import disputes as handlers
 from services.funding.models import Dispute
@@ -14,11 +17,13 @@ from services.funding.queries import packages as package_queries
 from services.funding.schemas.disputes import (
     DelegationDisputeCreate,
     DisputeCreate,
+    DisputePage,
     DisputeRead,
 )
 from services.funding.schemas.packages import (
     ShareIn,
 )
+from shared import pages
 from shared.auth import CurrentUser, Role, admits
 from shared.events.funding import DisputeReason, DisputeSubject
 from shared.web import Session
@@ -61,10 +66,30 @@ async def raise_delegation_dispute(
 
 @router.get("/disputes", tags=["disputes"], summary="Funding disputes (R22)")
 async def list_disputes(
-    session: Session, user: CurrentUser = admits(*MONEY, Role.CSU_OFFICER)
-) -> list[DisputeRead]:
-    """CSU officers read every dispute; a party's officers the ones it is party to."""
-    return [_dispute(d) for d in await queries.disputes(session, user)]
+    request: Request,
+    response: Response,
+    session: Session,
+    status: DisputeState | None = None,
+    subject_kind: DisputeSubject | None = None,
+    person_id: UUID | None = None,
+    package_id: UUID | None = None,
+    raised_from: Annotated[date | None, Query(description="Raised on or after")] = None,
+    raised_to: Annotated[date | None, Query(description="Raised on or before")] = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*MONEY, Role.CSU_OFFICER),
+) -> DisputePage:
+    """CSU officers read every dispute; a party's officers the ones it is party to; oldest
+    raised first, a page at a time."""
+    where = queries.DisputeFilter(
+        status, subject_kind, person_id, package_id, raised_from, raised_to
+    )
+    found, next_cursor = await queries.disputes(session, user, where, limit, cursor)
+    return DisputePage(
+        items=[_dispute(d) for d in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get("/disputes/{dispute_id}", tags=["disputes"], summary="A funding dispute (R22)")

@@ -1,8 +1,10 @@
 """Routes for joint packages (R21)."""
 
+from datetime import date
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from services.funding.api.roles import MONEY
 from services.funding.domain import reviews
@@ -12,17 +14,21 @@ from services.funding.models import JointPackage, PackageTerms
 from services.funding.queries import packages as queries
 from services.funding.schemas.packages import (
     JointPackageCreate,
+    JointPackagePage,
     JointPackageRead,
     PackageEnd,
     PackageReviewCreate,
+    PackageReviewPage,
     PackageReviewRead,
     ShareIn,
     TermsCreate,
     TermsRead,
 )
+from shared import pages
 from shared.auth import CurrentUser, Role, admits
 from shared.db import today
 from shared.events.funding import ChcOutcome, PackageEndReason
+from shared.events.vocabulary import Setting
 from shared.web import IdempotencyKey, Session, answer_replay, replayed
 
 router = APIRouter()
@@ -108,10 +114,25 @@ async def review_package(
     summary="Joint packages whose review is overdue (R21, A 5.14)",
 )
 async def overdue_reviews(
-    session: Session, user: CurrentUser = admits(*MONEY)
-) -> list[JointPackageRead]:
-    """Running packages your organisation is party to whose review is past due, longest first."""
-    return [await _package(session, p) for p in await queries.overdue_reviews(session, user)]
+    request: Request,
+    response: Response,
+    session: Session,
+    person_id: UUID | None = None,
+    status: Annotated[PackageState | None, Query(description="agreed or in_dispute")] = None,
+    setting: Setting | None = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*MONEY),
+) -> JointPackagePage:
+    """Running packages your organisation is party to whose review is past due, longest first,
+    a page at a time."""
+    where = queries.OverdueFilter(person_id, status, setting)
+    found, next_cursor = await queries.overdue_reviews(session, user, where, limit, cursor)
+    return JointPackagePage(
+        items=[await _package(session, p) for p in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get(
@@ -120,12 +141,27 @@ async def overdue_reviews(
     summary="A joint package's reviews (R21, A 5.14)",
 )
 async def package_reviews(
-    package_id: UUID, session: Session, user: CurrentUser = admits(*MONEY)
-) -> list[PackageReviewRead]:
-    """Every review recorded, oldest first, for the organisations party to the package."""
+    package_id: UUID,
+    request: Request,
+    response: Response,
+    session: Session,
+    reviewed_from: Annotated[date | None, Query(description="Held on or after")] = None,
+    reviewed_to: Annotated[date | None, Query(description="Held on or before")] = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*MONEY),
+) -> PackageReviewPage:
+    """Every review recorded, oldest first, a page at a time, for the organisations party to
+    the package."""
     await queries.package_for(session, user, package_id)
-    rows = await queries.package_reviews(session, package_id)
-    return [PackageReviewRead.model_validate(r) for r in rows]
+    found, next_cursor = await queries.package_reviews(
+        session, package_id, (reviewed_from, reviewed_to), limit, cursor
+    )
+    return PackageReviewPage(
+        items=[PackageReviewRead.model_validate(r) for r in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get(

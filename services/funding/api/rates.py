@@ -1,14 +1,15 @@
 """Routes for commissioners' hourly rates for providers (R19)."""
 
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from services.funding.api.roles import MONEY
 from services.funding.handlers import rates as handlers
-from services.funding.models import Rate
 from services.funding.queries import rates as queries
-from services.funding.schemas.rates import RateCreate, RateRead
+from services.funding.schemas.rates import RateCreate, RatePage, RateRead
+from shared import pages
 from shared.auth import CurrentUser, Role, admits
 from shared.web import Session, answer_replay, replayed
 
@@ -36,11 +37,25 @@ async def record_rate(
 
 @router.get("/rates", tags=["rates"], summary="List the hourly rates you set or were set for you")
 async def list_rates(
+    request: Request,
+    response: Response,
     session: Session,
     provider_organisation: Annotated[str | None, Query(max_length=200)] = None,
+    commissioner: Annotated[str | None, Query(max_length=200)] = None,
+    effective_since: Annotated[date | None, Query(description="Effective on or after")] = None,
+    effective_until: Annotated[date | None, Query(description="Effective on or before")] = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
     user: CurrentUser = admits(*MONEY, Role.PROVIDER_MANAGER),
-) -> list[RateRead]:
-    """Hourly rates with their effective dates: those your organisation set (a commissioner) and
-    those set for it (a provider); no other organisation's."""
-    rows: list[Rate] = list(await queries.rates(session, user, provider_organisation))
-    return [RateRead.model_validate(r) for r in rows]
+) -> RatePage:
+    """Hourly rates with their effective dates, a page at a time: those your organisation set
+    (a commissioner) and those set for it (a provider); no other organisation's."""
+    where = queries.RateFilter(
+        provider_organisation, commissioner, effective_since, effective_until
+    )
+    found, next_cursor = await queries.rates(session, user, where, limit, cursor)
+    return RatePage(
+        items=[RateRead.model_validate(r) for r in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )

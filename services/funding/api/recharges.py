@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,12 +14,15 @@ from services.funding.handlers import recharges as handlers
 from services.funding.handlers.organisations import commissioning
 from services.funding.queries import recharges as queries
 from services.funding.schemas.recharges import (
+    FinanceCodeKind,
+    FinanceCodePage,
     FinanceCodeRead,
     FinanceCodeSet,
     RechargeIssue,
     RechargeStatementRead,
 )
 from services.funding.settings import Settings
+from shared import pages
 from shared.access import listed
 from shared.auth import CurrentUser, Role, admits
 from shared.web import IdempotencyKey, Session, answer_replay, replayed
@@ -117,12 +120,24 @@ async def set_finance_code(
 
 @router.get("/finance-codes", tags=["recharges"], summary="Your finance codes")
 async def list_finance_codes(
-    session: Session, user: CurrentUser = admits(*MONEY)
-) -> list[FinanceCodeRead]:
-    """Your organisation's references for providers and cost codes for service elements."""
-    codes = await queries.codes_of(session, user.organisation)
-    return [
-        FinanceCodeRead(organisation=user.organisation, kind=kind, key=key, code=code)
-        for kind, keyed in sorted(codes.items())
-        for key, code in sorted(keyed.items())
-    ]
+    request: Request,
+    response: Response,
+    session: Session,
+    kind: FinanceCodeKind | None = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*MONEY),
+) -> FinanceCodePage:
+    """Your organisation's references for providers and cost codes for service elements, by
+    kind and key, a page at a time."""
+    found, next_cursor = await queries.finance_codes(
+        session, user.organisation, kind, limit, cursor
+    )
+    return FinanceCodePage(
+        items=[
+            FinanceCodeRead(organisation=c.organisation, kind=c.kind, key=c.key, code=c.code)
+            for c in found
+        ],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )

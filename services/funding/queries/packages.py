@@ -1,7 +1,8 @@
 """Joint packages and their terms over time, for the organisations party to them."""
 
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from uuid import UUID
 
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from services.funding.models import (
     PackageReview,
     PackageTerms,
 )
+from shared import pages
 from shared.access import listed, person_record, visible_people
 from shared.auth import CurrentUser
 from shared.db import now, today
@@ -63,29 +65,62 @@ async def package_for(
     return package, terms
 
 
-async def package_reviews(session: AsyncSession, package_id: UUID) -> Sequence[PackageReview]:
-    query = (
-        select(PackageReview)
-        .where(PackageReview.package_id == package_id)
-        .order_by(PackageReview.reviewed_on, PackageReview.recorded_at)
-    )
-    return (await session.scalars(query)).all()
+REVIEW_ORDER = (
+    pages.Key(PackageReview.reviewed_on, date),
+    pages.Key(PackageReview.recorded_at, datetime),
+    pages.Key(PackageReview.id, UUID),
+)
 
 
-async def overdue_reviews(session: AsyncSession, user: CurrentUser) -> list[JointPackage]:
+async def package_reviews(
+    session: AsyncSession,
+    package_id: UUID,
+    reviewed: tuple[date | None, date | None],
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[PackageReview], str | None]:
+    """A package's reviews, oldest first, held between `reviewed` (each end included)."""
+    query = select(PackageReview).where(PackageReview.package_id == package_id)
+    if reviewed[0] is not None:
+        query = query.where(PackageReview.reviewed_on >= reviewed[0])
+    if reviewed[1] is not None:
+        query = query.where(PackageReview.reviewed_on <= reviewed[1])
+    return await pages.keyset(session, query, REVIEW_ORDER, limit, cursor)
+
+
+@dataclass(frozen=True)
+class OverdueFilter:
+    person_id: UUID | None = None
+    status: PackageState | None = None
+    setting: str | None = None
+
+
+OVERDUE_ORDER = (pages.Key(JointPackage.review_due, date), pages.Key(JointPackage.id, UUID))
+
+
+async def overdue_reviews(
+    session: AsyncSession, user: CurrentUser, where: OverdueFilter, limit: int, cursor: str | None
+) -> tuple[list[JointPackage], str | None]:
     """A 5.14: running packages the caller's organisation is party to whose review is past due,
     of the people it has a relationship with (each read audited), the longest overdue first."""
-    query = (
-        select(JointPackage)
-        .where(JointPackage.status != PackageState.ENDED, JointPackage.review_due < today(session))
-        .order_by(JointPackage.review_due, JointPackage.id)
+    query = select(JointPackage).where(
+        JointPackage.status != PackageState.ENDED, JointPackage.review_due < today(session)
     )
     if (people := visible_people(user, now(session))) is not None:
         query = query.where(JointPackage.person_id.in_(people))
-    found = [
-        p
-        for p in (await session.scalars(query)).all()
-        if user.organisation in parties_of(await package_terms(session, p.id))
-    ]
+    for column, value in (
+        (JointPackage.person_id, where.person_id),
+        (JointPackage.status, where.status),
+        (JointPackage.setting, where.setting),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+
+    async def party(package: JointPackage) -> bool:
+        return user.organisation in parties_of(await package_terms(session, package.id))
+
+    found, next_cursor = await pages.keyset_kept(
+        session, query, OVERDUE_ORDER, limit, cursor, party
+    )
     await listed(session, user, "joint_package", [p.person_id for p in found])
-    return found
+    return found, next_cursor

@@ -1,7 +1,9 @@
 """Commissioners' hourly rates for providers: each organisation sees the rates it set and the
 rates set for it, no one else's."""
 
-from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,6 +12,7 @@ from services.funding.domain.apportionment import Rate as RateTerm
 from services.funding.models import (
     Rate,
 )
+from shared import pages
 from shared.auth import CurrentUser
 
 
@@ -29,15 +32,37 @@ async def rates_of(session: AsyncSession, commissioner: str, provider: str) -> l
     return [as_rate(r) for r in rows]
 
 
-async def rates(session: AsyncSession, user: CurrentUser, provider: str | None) -> Sequence[Rate]:
+@dataclass(frozen=True)
+class RateFilter:
+    provider_organisation: str | None = None
+    commissioner: str | None = None
+    effective_since: date | None = None  # effective from on or after this
+    effective_until: date | None = None  # effective from on or before this
+
+
+ORDER = (
+    pages.Key(Rate.provider_organisation, str),
+    pages.Key(Rate.commissioner, str),
+    pages.Key(Rate.effective_from, date),
+    pages.Key(Rate.id, UUID),
+)
+
+
+async def rates(
+    session: AsyncSession, user: CurrentUser, where: RateFilter, limit: int, cursor: str | None
+) -> tuple[list[Rate], str | None]:
     """The rates the caller's organisation set (a commissioner) or that were set for it (a
-    provider), optionally for one provider."""
+    provider), a page at a time by provider, commissioner and date."""
     own = user.organisation
-    query = (
-        select(Rate)
-        .where(or_(Rate.commissioner == own, Rate.provider_organisation == own))
-        .order_by(Rate.provider_organisation, Rate.commissioner, Rate.effective_from)
-    )
-    if provider is not None:
-        query = query.where(Rate.provider_organisation == provider)
-    return (await session.scalars(query)).all()
+    query = select(Rate).where(or_(Rate.commissioner == own, Rate.provider_organisation == own))
+    for column, value in (
+        (Rate.provider_organisation, where.provider_organisation),
+        (Rate.commissioner, where.commissioner),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if where.effective_since is not None:
+        query = query.where(Rate.effective_from >= where.effective_since)
+    if where.effective_until is not None:
+        query = query.where(Rate.effective_from <= where.effective_until)
+    return await pages.keyset(session, query, ORDER, limit, cursor)

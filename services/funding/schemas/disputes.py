@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.funding.domain.disputes import DisputeState
 from services.funding.schemas.packages import ShareIn
 from shared.events.funding import DisputeReason, DisputeSubject
+from shared.pages import Page
 
 
 class DisputeCreate(BaseModel):
@@ -41,3 +42,7 @@ class DisputeRead(BaseModel):
     effective_from: date | None
     resolved_on: date | None
     framework_version: int | None = None  # R29: the version the outcome was settled under
+
+
+class DisputePage(Page[DisputeRead]):
+    """Funding disputes, oldest raised first."""

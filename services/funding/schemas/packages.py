@@ -9,6 +9,7 @@ from services.funding.domain.packages import PackageState
 from services.funding.schemas import Organisation, PlausibleDate
 from shared.events.funding import ChcOutcome, PackageEndReason
 from shared.events.vocabulary import Setting
+from shared.pages import Page
 
 
 class ShareIn(BaseModel):
@@ -89,3 +90,11 @@ class JointPackageRead(BaseModel):
     review_overdue: bool = False  # A 5.14: the review is past due and the package running
     ends_on: date | None = None
     end_reason: PackageEndReason | None = None
+
+
+class PackageReviewPage(Page[PackageReviewRead]):
+    """A joint package's reviews, oldest first."""
+
+
+class JointPackagePage(Page[JointPackageRead]):
+    """Joint packages, the longest overdue review first."""

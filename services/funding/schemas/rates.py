@@ -6,6 +6,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.funding.schemas import Organisation, PlausibleDate
+from shared.pages import Page
 
 
 class RateCreate(BaseModel):
@@ -24,3 +25,7 @@ class RateRead(BaseModel):
     provider_organisation: str
     hourly_rate_pence: int
     effective_from: date
+
+
+class RatePage(Page[RateRead]):
+    """Hourly rates, by provider, commissioner and effective date."""

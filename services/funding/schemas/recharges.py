@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from services.funding.domain.recharges import Cadence, LineKind, PeriodState, ServiceElement
+from shared.pages import Page
 
 
 class Direction(StrEnum):
@@ -81,3 +82,7 @@ class FinanceCodeRead(BaseModel):
     kind: FinanceCodeKind
     key: str
     code: str
+
+
+class FinanceCodePage(Page[FinanceCodeRead]):
+    """An organisation's finance codes, by kind and key."""

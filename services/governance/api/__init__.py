@@ -11,10 +11,13 @@ from services.governance.api import (
     versions,
     webhooks,
 )
+from services.governance.queries.worklist import SOURCES
+from shared import worklist
 
 router = APIRouter()
 for part in (versions, organisations, board, shared_care, disputes, monitoring, webhooks):
     router.include_router(part.router)
+router.include_router(worklist.router(SOURCES))
 
 from services.governance.api import fhir  # noqa: E402  (the FHIR views: metadata, Organization)
 

@@ -1,34 +1,45 @@
 """Routes for the board (R27): partners, members, reported issues, rulings, areas, themes."""
 
+from datetime import date
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from services.governance.api.common import (
     EVERYONE,
     READERS_OF_EVERYTHING,
     STAFF,
 )
-from services.governance.domain.board import IssueStatus
+from services.governance.domain.board import IssueStatus, RulingKind
 from services.governance.handlers import board as handlers
 from services.governance.queries import board as queries
+from services.governance.queries import organisations
 from services.governance.queries.organisations import as_board_reader
 from services.governance.schemas.board import (
     AreaCreate,
+    AreaPage,
     AreaRead,
     IssueCreate,
+    IssuePage,
     IssueRead,
     IssueTriage,
     MemberCreate,
+    MemberPage,
     MemberRead,
     MemberStandDown,
+    PartnerPage,
     PartnerRead,
     RulingCreate,
+    RulingPage,
     RulingRead,
     ThemeCreate,
+    ThemePage,
     ThemeRead,
 )
+from shared import pages
 from shared.auth import CurrentUser, Role, admits
+from shared.events.vocabulary import OrganisationKind
 from shared.web import IdempotencyKey, Session, answer_replay, replayed
 
 router = APIRouter(prefix="/board", tags=["board"])
@@ -37,13 +48,21 @@ BOARD = admits(Role.IPCB_MEMBER)  # of a board organisation: each handler checks
 
 @router.get("/partners", summary="The partner organisations of the Framework (R2)")
 async def list_partners(
-    session: Session, user: CurrentUser = admits(*EVERYONE)
-) -> list[PartnerRead]:
-    """The partner organisations, each of which has one member of the board."""
-    return [
-        PartnerRead(code=p.ods_code, name=p.name, kind=p.kind.value)
-        for p in await queries.partners(session)
-    ]
+    request: Request,
+    response: Response,
+    session: Session,
+    kind: OrganisationKind | None = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*EVERYONE),
+) -> PartnerPage:
+    """The partner organisations, each of which has one member of the board, by code."""
+    found, next_cursor = await organisations.register(session, kind, True, limit, cursor)
+    return PartnerPage(
+        items=[PartnerRead(code=p.ods_code, name=p.name, kind=p.kind.value) for p in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.post(
@@ -75,11 +94,22 @@ async def stand_down_member(
 
 @router.get("/members", summary="The board's members")
 async def list_members(
-    session: Session, user: CurrentUser = admits(*READERS_OF_EVERYTHING)
-) -> list[MemberRead]:
-    """One member per partner organisation."""
+    request: Request,
+    response: Response,
+    session: Session,
+    organisation: Annotated[str | None, Query(max_length=100)] = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*READERS_OF_EVERYTHING),
+) -> MemberPage:
+    """One member per partner organisation, by organisation."""
     await as_board_reader(session, user)
-    return [MemberRead.model_validate(m) for m in await queries.members(session)]
+    found, next_cursor = await queries.members(session, organisation, limit, cursor)
+    return MemberPage(
+        items=[MemberRead.model_validate(m) for m in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.post(
@@ -104,13 +134,26 @@ async def report_issue(
 
 @router.get("/issues", summary="The reported issues")
 async def list_issues(
+    request: Request,
+    response: Response,
     session: Session,
     status: IssueStatus | None = None,
+    reporter_organisation: Annotated[str | None, Query(max_length=100)] = None,
+    reported_from: Annotated[date | None, Query(description="Reported on or after (UTC)")] = None,
+    reported_to: Annotated[date | None, Query(description="Reported on or before (UTC)")] = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
     user: CurrentUser = admits(*READERS_OF_EVERYTHING),
-) -> list[IssueRead]:
-    """Reported issues, oldest first, optionally of one status."""
+) -> IssuePage:
+    """Reported issues, oldest first, a page at a time."""
     await as_board_reader(session, user)
-    return [IssueRead.model_validate(i) for i in await queries.issues(session, status)]
+    where = queries.IssueFilter(status, reporter_organisation, (reported_from, reported_to))
+    found, next_cursor = await queries.issues(session, where, limit, cursor)
+    return IssuePage(
+        items=[IssueRead.model_validate(i) for i in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get("/issues/{issue_id}", summary="One reported issue")
@@ -153,9 +196,26 @@ async def issue_ruling(
 
 
 @router.get("/rulings", summary="Rulings and guidance")
-async def list_rulings(session: Session, user: CurrentUser = admits(*EVERYONE)) -> list[RulingRead]:
-    """Every ruling and piece of guidance, by effective date."""
-    return [RulingRead.model_validate(r) for r in await queries.rulings(session)]
+async def list_rulings(
+    request: Request,
+    response: Response,
+    session: Session,
+    kind: RulingKind | None = None,
+    effective_since: Annotated[date | None, Query(description="Effective on or after")] = None,
+    effective_until: Annotated[date | None, Query(description="Effective on or before")] = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*EVERYONE),
+) -> RulingPage:
+    """Every ruling and piece of guidance, by effective date, a page at a time."""
+    found, next_cursor = await queries.rulings(
+        session, kind, (effective_since, effective_until), limit, cursor
+    )
+    return RulingPage(
+        items=[RulingRead.model_validate(r) for r in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get("/rulings/{ruling_id}", summary="One ruling or piece of guidance")
@@ -181,9 +241,26 @@ async def record_new_area(
 
 
 @router.get("/new-areas", summary="New areas for delegated working")
-async def list_new_areas(session: Session, user: CurrentUser = admits(*EVERYONE)) -> list[AreaRead]:
-    """The new areas for joint and delegated working, oldest first."""
-    return [AreaRead.model_validate(a) for a in await queries.new_areas(session)]
+async def list_new_areas(
+    request: Request,
+    response: Response,
+    session: Session,
+    proposed_by: Annotated[str | None, Query(max_length=200)] = None,
+    identified_from: Annotated[date | None, Query(description="Identified on or after")] = None,
+    identified_to: Annotated[date | None, Query(description="Identified on or before")] = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*EVERYONE),
+) -> AreaPage:
+    """The new areas for joint and delegated working, oldest first, a page at a time."""
+    found, next_cursor = await queries.new_areas(
+        session, proposed_by, (identified_from, identified_to), limit, cursor
+    )
+    return AreaPage(
+        items=[AreaRead.model_validate(a) for a in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.post(
@@ -199,6 +276,20 @@ async def record_theme(body: ThemeCreate, session: Session, user: CurrentUser = 
 
 
 @router.get("/shared-care-themes", summary="Themes from the shared care panel")
-async def list_themes(session: Session, user: CurrentUser = admits(*EVERYONE)) -> list[ThemeRead]:
-    """The themes received from the shared care panel, oldest first."""
-    return [ThemeRead.model_validate(t) for t in await queries.themes(session)]
+async def list_themes(
+    request: Request,
+    response: Response,
+    session: Session,
+    received_from: Annotated[date | None, Query(description="Received on or after")] = None,
+    received_to: Annotated[date | None, Query(description="Received on or before")] = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*EVERYONE),
+) -> ThemePage:
+    """The themes received from the shared care panel, oldest first, a page at a time."""
+    found, next_cursor = await queries.themes(session, (received_from, received_to), limit, cursor)
+    return ThemePage(
+        items=[ThemeRead.model_validate(t) for t in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )

@@ -1,15 +1,17 @@
 """Routes for CSU dispute cases under the LLR inter-agency resolution policy (R22)."""
 
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from services.governance.domain.disputes import Stage
 from services.governance.handlers import disputes as handlers
 from services.governance.models import DisputeCase, DisputeEvidence
 from services.governance.queries import disputes as queries
 from services.governance.schemas.disputes import (
+    DisputeCasePage,
     DisputeCaseRead,
     EvidenceCreate,
     EvidenceRead,
@@ -17,6 +19,7 @@ from services.governance.schemas.disputes import (
     StageChange,
 )
 from services.governance.settings import Settings
+from shared import pages
 from shared.auth import CurrentUser, Role, admits
 from shared.db import today
 from shared.web import Session
@@ -37,13 +40,27 @@ def _case_read(case: DisputeCase, evidence: list[DisputeEvidence] | None = None)
 
 @router.get("/disputes", summary="CSU dispute cases (R22)")
 async def list_disputes(
+    request: Request,
+    response: Response,
     session: Session,
     stage: Stage | None = None,
+    person_id: UUID | None = None,
+    raised_by: Annotated[str | None, Query(max_length=100)] = None,
+    raised_from: Annotated[date | None, Query(description="Raised on or after")] = None,
+    raised_to: Annotated[date | None, Query(description="Raised on or before")] = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
     user: CurrentUser = admits(Role.CSU_OFFICER, *PARTIES),
-) -> list[DisputeCaseRead]:
+) -> DisputeCasePage:
     """The cases the caller's CSU holds, or, for a commissioner or finance officer, those their
-    organisation is a party to."""
-    return [_case_read(c) for c in await queries.dispute_cases(session, user, stage)]
+    organisation is a party to; oldest raised first, a page at a time."""
+    where = queries.CaseFilter(stage, person_id, raised_by, (raised_from, raised_to))
+    found, next_cursor = await queries.dispute_cases(session, user, where, limit, cursor)
+    return DisputeCasePage(
+        items=[_case_read(c) for c in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get(
@@ -51,15 +68,26 @@ async def list_disputes(
     summary="Cases open longer than the configured days (R22)",
 )
 async def list_open_too_long(
+    request: Request,
+    response: Response,
     session: Session,
     days: Annotated[int | None, Query(ge=0, le=3650)] = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
     user: CurrentUser = CSU,
-) -> list[DisputeCaseRead]:
-    """The CSU's unresolved cases raised more than `days` (default: the setting) days ago."""
+) -> DisputeCasePage:
+    """The CSU's unresolved cases raised more than `days` (default: the setting) days ago,
+    oldest first, a page at a time."""
     # R22: the configured threshold (GOVERNANCE_DISPUTE_OPEN_TOO_LONG_DAYS) unless given.
     threshold = Settings.of(session).dispute_open_too_long_days if days is None else days
-    cases = await queries.open_too_long(session, user, today(session), threshold)
-    return [_case_read(c) for c in cases]
+    found, next_cursor = await queries.open_too_long(
+        session, user, today(session), threshold, limit, cursor
+    )
+    return DisputeCasePage(
+        items=[_case_read(c) for c in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get("/disputes/{case_id}", summary="One CSU dispute case")

@@ -1,20 +1,25 @@
 """Routes for equality monitoring (R28), competence sign-off oversight and decision monitoring."""
 
 from datetime import date
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from services.governance.api.common import READERS_OF_EVERYTHING
+from services.governance.domain.monitoring import ReportStatus
 from services.governance.handlers import monitoring as handlers
 from services.governance.queries import monitoring as queries
 from services.governance.queries.organisations import as_board_reader
 from services.governance.schemas.monitoring import (
     EqualityReportCreate,
+    EqualityReportPage,
     EqualityReportRead,
-    MonitoringCountRead,
+    MonitoringCountPage,
+    ProviderSignOffPage,
     ProviderSignOffRead,
 )
+from shared import pages
 from shared.auth import CurrentUser, Role, admits
 from shared.errors import NotFound
 from shared.web import IdempotencyKey, Session, answer_replay, replayed
@@ -47,11 +52,25 @@ async def request_equality_report(
     "/equality/reports", tags=["equality monitoring"], summary="Equality monitoring reports"
 )
 async def list_equality_reports(
-    session: Session, user: CurrentUser = admits(*READERS_OF_EVERYTHING)
-) -> list[EqualityReportRead]:
-    """Every report asked for, compiled or not; counts under 5 are shown as null."""
+    request: Request,
+    response: Response,
+    session: Session,
+    status: ReportStatus | None = None,
+    period_from: Annotated[date | None, Query(description="Periods starting on or after")] = None,
+    period_to: Annotated[date | None, Query(description="Periods ending on or before")] = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*READERS_OF_EVERYTHING),
+) -> EqualityReportPage:
+    """Every report asked for, compiled or not, by period, a page at a time; counts under 5 are
+    shown as null."""
     await as_board_reader(session, user)
-    return await queries.equality_reports(session)
+    found, next_cursor = await queries.equality_reports(
+        session, status, (period_from, period_to), limit, cursor
+    )
+    return EqualityReportPage(
+        items=found, next_cursor=next_cursor, next=pages.link(request, response, next_cursor)
+    )
 
 
 @router.get(
@@ -73,15 +92,26 @@ async def get_equality_report(
     summary="Competence sign-off per provider and task (R27)",
 )
 async def list_competence_sign_offs(
+    request: Request,
+    response: Response,
     session: Session,
-    provider: str | None = None,
+    provider: Annotated[str | None, Query(max_length=100)] = None,
+    task_code: Annotated[str | None, Query(max_length=100)] = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
     user: CurrentUser = admits(*READERS_OF_EVERYTHING, Role.PROVIDER_MANAGER),
-) -> list[ProviderSignOffRead]:
-    """How many assessments found workers competent or not yet, per provider and task."""
+) -> ProviderSignOffPage:
+    """How many assessments found workers competent or not yet, per provider and task, a page
+    of providers at a time; a provider manager sees only their own."""
     await as_board_reader(session, user)
     if user.role is Role.PROVIDER_MANAGER:
         provider = user.organisation
-    return await queries.competence_sign_offs(session, provider)
+    found, next_cursor = await queries.competence_sign_offs(
+        session, provider, task_code, limit, cursor
+    )
+    return ProviderSignOffPage(
+        items=found, next_cursor=next_cursor, next=pages.link(request, response, next_cursor)
+    )
 
 
 @router.get(
@@ -97,7 +127,7 @@ async def get_competence_sign_off(
     """The provider's sign-off counts per task; a provider manager sees only their own."""
     await as_board_reader(session, user)
     visible = user.role is not Role.PROVIDER_MANAGER or user.organisation == provider
-    found = await queries.competence_sign_offs(session, provider) if visible else []
+    found, _ = await queries.competence_sign_offs(session, provider) if visible else ([], None)
     if not found:
         raise NotFound(f"no competence sign-offs for {provider}")
     return found[0]
@@ -109,11 +139,22 @@ async def get_competence_sign_off(
     summary="Counts of decisions and outcomes across the Framework",
 )
 async def monitoring_counts(
+    request: Request,
+    response: Response,
     session: Session,
+    kind: Annotated[str | None, Query(max_length=50)] = None,
     since: date | None = None,
     until: date | None = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
     user: CurrentUser = admits(*READERS_OF_EVERYTHING),
-) -> list[MonitoringCountRead]:
-    """MDT decisions by outcome and Framework version, delegations live and ended, settlements."""
+) -> MonitoringCountPage:
+    """MDT decisions by outcome and Framework version, delegations live and ended, settlements;
+    by kind and version, a page at a time."""
     await as_board_reader(session, user)
-    return list(await queries.monitoring_counts(session, since, until))
+    found, next_cursor = await queries.monitoring_counts(
+        session, kind, (since, until), limit, cursor
+    )
+    return MonitoringCountPage(
+        items=found, next_cursor=next_cursor, next=pages.link(request, response, next_cursor)
+    )

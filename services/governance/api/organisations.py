@@ -1,16 +1,19 @@
 """Routes for the partner register (R2)."""
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Request, Response
 
 from services.governance.api.common import STAFF
 from services.governance.handlers import organisations as handlers
 from services.governance.queries import organisations as queries
 from services.governance.schemas.organisations import (
     ODS_CODE,
+    OrganisationPage,
     OrganisationRead,
     OrganisationWrite,
 )
+from shared import pages
 from shared.auth import CurrentUser, Role, admits
+from shared.events.vocabulary import OrganisationKind
 from shared.web import Session, answer_replay, replayed
 
 router = APIRouter(prefix="/organisations", tags=["organisations"])
@@ -18,10 +21,23 @@ router = APIRouter(prefix="/organisations", tags=["organisations"])
 
 @router.get("", summary="The partner register (R2)")
 async def read_register(
-    session: Session, user: CurrentUser = admits(*STAFF)
-) -> list[OrganisationRead]:
-    """Every organisation a token or a record may name, with its kind and IPCB membership."""
-    return [OrganisationRead.model_validate(o) for o in await queries.register(session)]
+    request: Request,
+    response: Response,
+    session: Session,
+    kind: OrganisationKind | None = None,
+    ipcb_member: bool | None = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*STAFF),
+) -> OrganisationPage:
+    """Every organisation a token or a record may name, with its kind and IPCB membership, by
+    code, a page at a time."""
+    found, next_cursor = await queries.register(session, kind, ipcb_member, limit, cursor)
+    return OrganisationPage(
+        items=[OrganisationRead.model_validate(o) for o in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.put(

@@ -1,13 +1,21 @@
 """Routes for Shared Care discussions and the case example repository (R14)."""
 
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from services.governance.handlers import shared_care as handlers
 from services.governance.queries import shared_care as queries
-from services.governance.schemas.shared_care import CaseExampleRead, DecisionCreate, DiscussionRead
+from services.governance.schemas.shared_care import (
+    CaseExamplePage,
+    CaseExampleRead,
+    DecisionCreate,
+    DiscussionPage,
+    DiscussionRead,
+)
+from shared import pages
 from shared.access import BreakGlass
 from shared.auth import CurrentUser, Role, admits
 from shared.events.governance import SharedCareDecision
@@ -23,12 +31,30 @@ CASE_READERS = (*MDT, Role.IPCB_MEMBER, Role.AUDITOR)
 
 @router.get("/shared-care/discussions", summary="Shared Care discussions (R14)")
 async def list_discussions(
-    session: Session, open_only: bool = False, user: CurrentUser = admits(*MDT)
-) -> list[DiscussionRead]:
+    request: Request,
+    response: Response,
+    session: Session,
+    open_only: bool = False,
+    person_id: UUID | None = None,
+    task_code: Annotated[str | None, Query(max_length=100)] = None,
+    decision: SharedCareDecision | None = None,
+    opened_from: Annotated[date | None, Query(description="Opened on or after (UTC)")] = None,
+    opened_to: Annotated[date | None, Query(description="Opened on or before (UTC)")] = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*MDT),
+) -> DiscussionPage:
     """The discussions opened where the MDT could not reach consensus, about people the
-    caller's organisation has a legitimate relationship with."""
-    found = await queries.discussions(session, user, open_only)
-    return [DiscussionRead.model_validate(d) for d in found]
+    caller's organisation has a legitimate relationship with, oldest first, a page at a time."""
+    where = queries.DiscussionFilter(
+        open_only, person_id, task_code, decision, (opened_from, opened_to)
+    )
+    found, next_cursor = await queries.discussions(session, user, where, limit, cursor)
+    return DiscussionPage(
+        items=[DiscussionRead.model_validate(d) for d in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get(
@@ -70,22 +96,28 @@ async def record_decision(
     summary="Search the case example repository (R14)",
 )
 async def search_case_examples(
+    request: Request,
+    response: Response,
     session: Session,
-    task_code: str | None = None,
+    task_code: Annotated[str | None, Query(max_length=100)] = None,
     category: TaskCategory | None = None,
     direction: Direction | None = None,
     decision: SharedCareDecision | None = None,
     circumstances: Annotated[str | None, Query(max_length=500)] = None,
+    decided_from: Annotated[date | None, Query(description="Decided on or after")] = None,
+    decided_to: Annotated[date | None, Query(description="Decided on or before")] = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
     user: CurrentUser = admits(*CASE_READERS),
-) -> list[CaseExampleRead]:
-    """Precedents from earlier Shared Care decisions; they carry no identifiers. The words of
-    `circumstances` are looked for in each precedent's summary."""
-    found = await queries.case_examples(
-        session,
-        task_code=task_code,
-        category=category,
-        direction=direction,
-        decision=decision,
-        circumstances=circumstances,
+) -> CaseExamplePage:
+    """Precedents from earlier Shared Care decisions, the latest first; they carry no
+    identifiers. The words of `circumstances` are looked for in each precedent's summary."""
+    where = queries.CaseExampleFilter(
+        task_code, category, direction, decision, circumstances, (decided_from, decided_to)
     )
-    return [CaseExampleRead.model_validate(e) for e in found]
+    found, next_cursor = await queries.case_examples(session, where, limit, cursor)
+    return CaseExamplePage(
+        items=[CaseExampleRead.model_validate(e) for e in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )

@@ -1,13 +1,19 @@
 """Routes for the Framework's versions (R29)."""
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from services.governance.api.common import EVERYONE
 from services.governance.handlers import versions as handlers
 from services.governance.queries import versions as queries
-from services.governance.schemas.versions import FrameworkVersionCreate, FrameworkVersionRead
+from services.governance.schemas.versions import (
+    FrameworkVersionCreate,
+    FrameworkVersionPage,
+    FrameworkVersionRead,
+)
+from shared import pages
 from shared.auth import CurrentUser, Role, admits
 from shared.web import Session, problem_response
 
@@ -32,12 +38,23 @@ async def publish_framework_version(
 
 @router.get("/framework-versions", summary="List the Framework's versions")
 async def list_framework_versions(
-    session: Session, user: CurrentUser = admits(*EVERYONE)
-) -> list[FrameworkVersionRead]:
-    """Every version of the Framework, oldest first."""
-    return [
-        FrameworkVersionRead.model_validate(v) for v in await queries.framework_versions(session)
-    ]
+    request: Request,
+    response: Response,
+    session: Session,
+    effective_since: Annotated[date | None, Query(description="In force from on or after")] = None,
+    effective_until: Annotated[date | None, Query(description="In force from on or before")] = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*EVERYONE),
+) -> FrameworkVersionPage:
+    """Every version of the Framework, oldest first, a page at a time."""
+    effective = (effective_since, effective_until)
+    found, next_cursor = await queries.versions_page(session, effective, limit, cursor)
+    return FrameworkVersionPage(
+        items=[FrameworkVersionRead.model_validate(v) for v in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get(

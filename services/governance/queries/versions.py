@@ -8,6 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.governance.domain.versions import version_in_force as in_force_on
 from services.governance.models import FrameworkVersion
+from services.governance.queries.ranges import on_days
+from shared import pages
 from shared.errors import NotFound
 
 
@@ -15,6 +17,19 @@ async def framework_versions(session: AsyncSession) -> Sequence[FrameworkVersion
     return (
         await session.scalars(select(FrameworkVersion).order_by(FrameworkVersion.version))
     ).all()
+
+
+async def versions_page(
+    session: AsyncSession,
+    effective: tuple[date | None, date | None],
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[FrameworkVersion], str | None]:
+    """The Framework's versions, oldest first, taking effect from `effective[0]` to
+    `effective[1]`."""
+    order = (pages.Key(FrameworkVersion.version, int),)
+    query = on_days(select(FrameworkVersion), FrameworkVersion.effective_from, *effective)
+    return await pages.keyset(session, query, order, limit, cursor)
 
 
 async def version_number_in_force(session: AsyncSession, on: date) -> int | None:

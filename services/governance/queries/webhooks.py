@@ -1,6 +1,7 @@
 """Partners' webhook endpoints, their deliveries and the deliveries that are due."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import aliased
 
 from services.governance.domain.webhooks import UNFINISHED, DeliveryState
 from services.governance.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from shared import pages
 from shared.auth import CurrentUser
 from shared.db import dialect_of
 from shared.errors import NotFound
@@ -17,14 +19,27 @@ from shared.errors import NotFound
 LIVE = WebhookEndpoint.removed_at.is_(None)
 
 
-async def own_endpoints(session: AsyncSession, user: CurrentUser) -> Sequence[WebhookEndpoint]:
-    """An organisation sees its own endpoints only."""
-    found = await session.scalars(
-        select(WebhookEndpoint)
-        .where(WebhookEndpoint.organisation == user.organisation, LIVE)
-        .order_by(WebhookEndpoint.created_at, WebhookEndpoint.endpoint_id)
-    )
-    return found.all()
+ENDPOINT_ORDER = (
+    pages.Key(WebhookEndpoint.created_at, datetime),
+    pages.Key(WebhookEndpoint.endpoint_id, UUID),
+)
+
+
+async def own_endpoints(
+    session: AsyncSession,
+    user: CurrentUser,
+    event_type: str | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[WebhookEndpoint], str | None]:
+    """An organisation sees its own endpoints only, oldest first; optionally those asking for
+    one event type (a JSON list: kept a row at a time)."""
+    query = select(WebhookEndpoint).where(WebhookEndpoint.organisation == user.organisation, LIVE)
+
+    async def asks_for(endpoint: WebhookEndpoint) -> bool:
+        return event_type is None or event_type in endpoint.event_types
+
+    return await pages.keyset_kept(session, query, ENDPOINT_ORDER, limit, cursor, asks_for)
 
 
 async def own_endpoint(
@@ -49,16 +64,35 @@ async def live_endpoints(session: AsyncSession, event_type: str) -> list[Webhook
     return [e for e in endpoints if event_type in e.event_types]
 
 
+@dataclass(frozen=True)
+class DeliveryFilter:
+    state: DeliveryState | None = None
+    event_type: str | None = None
+    subject: str | None = None
+
+
+DELIVERY_ORDER = (pages.Key(WebhookDelivery.delivery_id, int),)
+
+
 async def deliveries(
-    session: AsyncSession, endpoint_id: UUID, state: DeliveryState | None, limit: int
-) -> list[tuple[WebhookDelivery, list[WebhookAttempt]]]:
+    session: AsyncSession,
+    endpoint_id: UUID,
+    where: DeliveryFilter,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[tuple[WebhookDelivery, list[WebhookAttempt]]], str | None]:
     """The newest deliveries to an endpoint, each with its attempts, oldest attempt first."""
     query = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
-    if state is not None:
-        query = query.where(WebhookDelivery.state == state)
-    found = (
-        await session.scalars(query.order_by(WebhookDelivery.delivery_id.desc()).limit(limit))
-    ).all()
+    for column, value in (
+        (WebhookDelivery.state, where.state),
+        (WebhookDelivery.event_type, where.event_type),
+        (WebhookDelivery.subject, where.subject),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    found, next_cursor = await pages.keyset(
+        session, query, DELIVERY_ORDER, limit, cursor, descending=True
+    )
     attempts = await session.scalars(
         select(WebhookAttempt)
         .where(WebhookAttempt.delivery_id.in_([d.delivery_id for d in found]))
@@ -67,7 +101,7 @@ async def deliveries(
     tried: dict[int, list[WebhookAttempt]] = {d.delivery_id: [] for d in found}
     for attempt in attempts:
         tried[attempt.delivery_id].append(attempt)
-    return [(d, tried[d.delivery_id]) for d in found]
+    return [(d, tried[d.delivery_id]) for d in found], next_cursor
 
 
 def _held_back() -> Exists:

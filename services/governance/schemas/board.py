@@ -11,6 +11,7 @@ from services.governance.schemas.common import EffectiveDate, Input, Output, Tex
 from shared.dates import PastDate
 from shared.events.governance import CatalogueChange
 from shared.events.vocabulary import Delegability, TaskCategory
+from shared.pages import Page
 
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 Organisation = Annotated[str, Field(min_length=1, max_length=100)]
@@ -136,3 +137,27 @@ class ThemeRead(Output):
     title: str
     summary: str
     received_on: date
+
+
+class PartnerPage(Page[PartnerRead]):
+    """The board's partner organisations, by code."""
+
+
+class MemberPage(Page[MemberRead]):
+    """The board's members, by organisation."""
+
+
+class IssuePage(Page[IssueRead]):
+    """Reported issues, oldest first."""
+
+
+class RulingPage(Page[RulingRead]):
+    """Rulings and guidance, by effective date."""
+
+
+class AreaPage(Page[AreaRead]):
+    """New areas for delegated working, oldest first."""
+
+
+class ThemePage(Page[ThemeRead]):
+    """Themes from the shared care panel, oldest first."""

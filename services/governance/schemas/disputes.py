@@ -9,6 +9,7 @@ from pydantic import Field
 from services.governance.domain.disputes import Stage
 from services.governance.schemas.common import EffectiveDate, Input, Output, Text
 from shared.events.funding import DisputeReason, DisputeSubject, Share
+from shared.pages import Page
 
 
 class StageChange(Input):
@@ -73,3 +74,7 @@ class DisputeCaseRead(Output):
     outcome_rationale: str | None
     framework_version: int | None  # R29: the version the resolution was made under
     evidence: list[EvidenceRead] = Field(default_factory=list)
+
+
+class DisputeCasePage(Page[DisputeCaseRead]):
+    """CSU dispute cases, oldest raised first."""

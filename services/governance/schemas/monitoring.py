@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict
 
 from shared.dates import PastDate
 from shared.events.assessment import EqualityCount
+from shared.pages import Page
 
 
 class EqualityReportCreate(BaseModel):
@@ -43,3 +44,15 @@ class MonitoringCountRead(BaseModel):
     kind: str
     framework_version: int | None
     count: int
+
+
+class EqualityReportPage(Page[EqualityReportRead]):
+    """Equality monitoring reports, by period."""
+
+
+class ProviderSignOffPage(Page[ProviderSignOffRead]):
+    """Competence sign-off, by provider."""
+
+
+class MonitoringCountPage(Page[MonitoringCountRead]):
+    """Counts of decisions and outcomes, by kind and Framework version."""

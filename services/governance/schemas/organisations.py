@@ -4,6 +4,7 @@ from pydantic import Field
 
 from services.governance.schemas.common import EffectiveDate, Input, Output
 from shared.events.vocabulary import OrganisationKind
+from shared.pages import Page
 
 ODS_CODE = r"^[A-Z0-9][A-Z0-9-]{1,99}$"
 NATIONAL_ODS_CODE = r"^[A-Z0-9]{3,12}$"
@@ -27,3 +28,7 @@ class OrganisationRead(Output):
     kind: OrganisationKind
     ipcb_member: bool
     national_ods_code: str | None = None
+
+
+class OrganisationPage(Page[OrganisationRead]):
+    """The partner register, by code."""

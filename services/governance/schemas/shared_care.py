@@ -10,6 +10,7 @@ from services.governance.schemas.common import Input, Output, Text
 from shared.events.delegation import Discipline, SharedCareQuestion, Stance
 from shared.events.governance import SharedCareDecision
 from shared.events.vocabulary import Direction, Setting, TaskCategory
+from shared.pages import Page
 
 
 class ParticipantIn(Input):
@@ -91,3 +92,11 @@ class CaseExampleRead(Output):
     refusal_rule: str | None = Field(
         default=None, description="the rule on which the delegation was then refused, by its id"
     )
+
+
+class DiscussionPage(Page[DiscussionRead]):
+    """Shared Care discussions, oldest opened first."""
+
+
+class CaseExamplePage(Page[CaseExampleRead]):
+    """Precedents, the latest decided first."""

@@ -5,6 +5,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.governance.schemas.common import EffectiveDate
+from shared.pages import Page
 
 
 class FrameworkVersionCreate(BaseModel):
@@ -21,3 +22,7 @@ class FrameworkVersionRead(BaseModel):
     version: int
     effective_from: date
     summary: str
+
+
+class FrameworkVersionPage(Page[FrameworkVersionRead]):
+    """The Framework's versions, oldest first."""

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from services.governance.domain.webhooks import PARTNER_EVENT_TYPES, DeliveryState
 from services.governance.schemas.common import Input, Output
+from shared.pages import Page
 
 EventType = Annotated[
     str,
@@ -80,3 +81,15 @@ class DeliveryRead(Output):
 
 class Replayed(Output):
     replayed: int = Field(description="how many parked deliveries are pending again")
+
+
+class EventTypePage(Page[str]):
+    """The event types an endpoint may ask for."""
+
+
+class EndpointPage(Page[EndpointRead]):
+    """The organisation's webhook endpoints, oldest first."""
+
+
+class DeliveryPage(Page[DeliveryRead]):
+    """An endpoint's deliveries, newest first."""

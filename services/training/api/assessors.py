@@ -1,17 +1,21 @@
 """Routes for assessors: approved by the IPCB (R25), approved by a provider to act for it (R16)."""
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from services.training.handlers import assessors as handlers
 from services.training.queries import assessors as queries
 from services.training.schemas.assessors import (
     ApprovedAssessorCreate,
+    ApprovedAssessorPage,
     ApprovedAssessorRead,
     AssessorApprovalCreate,
+    AssessorApprovalPage,
     AssessorApprovalRead,
 )
+from shared import pages
 from shared.auth import CurrentUser, Role, admits
 from shared.web import Session, answer_replay, replayed
 
@@ -36,11 +40,22 @@ async def approve_assessor(
 
 @router.get("/approved-assessors", summary="The approved competence assessors (R25)")
 async def list_approved_assessors(
-    session: Session, user: CurrentUser = admits(*READERS)
-) -> list[ApprovedAssessorRead]:
-    """Who, besides registered practitioners, may assess competence."""
-    found = await queries.approved_assessors(session)
-    return [ApprovedAssessorRead.model_validate(a) for a in found]
+    request: Request,
+    response: Response,
+    session: Session,
+    organisation: Annotated[str | None, Query(max_length=200)] = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*READERS),
+) -> ApprovedAssessorPage:
+    """Who, besides registered practitioners, may assess competence (of one organisation),
+    by user id, a page at a time."""
+    found, next_cursor = await queries.approved_assessors(session, organisation, limit, cursor)
+    return ApprovedAssessorPage(
+        items=[ApprovedAssessorRead.model_validate(a) for a in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.post(
@@ -67,11 +82,25 @@ async def approve_for_provider(
 
 @router.get("/assessor-approvals", summary="Assessors approved to act for providers (R16)")
 async def list_approvals(
-    session: Session, user: CurrentUser = admits(*READERS, Role.CARE_WORKER)
-) -> list[AssessorApprovalRead]:
+    request: Request,
+    response: Response,
+    session: Session,
+    provider_organisation: Annotated[str | None, Query(max_length=200)] = None,
+    assessor_organisation: Annotated[str | None, Query(max_length=200)] = None,
+    withdrawn: bool | None = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*READERS, Role.CARE_WORKER),
+) -> AssessorApprovalPage:
     """The approvals the caller's organisation gave, and those naming its staff; the IPCB sees
-    every one."""
-    return [AssessorApprovalRead.model_validate(a) for a in await queries.approvals(session, user)]
+    every one. By provider, a page at a time."""
+    where = queries.ApprovalFilter(provider_organisation, assessor_organisation, withdrawn)
+    found, next_cursor = await queries.approvals(session, user, where, limit, cursor)
+    return AssessorApprovalPage(
+        items=[AssessorApprovalRead.model_validate(a) for a in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.post(

@@ -1,31 +1,42 @@
 """Routes for competence assessments (R16), warnings, escalations and the policy (R25)."""
 
+from datetime import date
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from services.training.handlers import competence as handlers
 from services.training.handlers import workers
 from services.training.queries import competence as queries
 from services.training.queries import refreshers
+from services.training.queries.lists import ProviderFilter
 from services.training.queries.workers import competence_policy, load_worker
 from services.training.schemas.competence import (
     AssessmentCreate,
+    AssessmentPage,
     AssessmentRead,
     CompetencePolicyRead,
     CompetencePolicyUpdate,
     CompetenceRead,
+    EscalationPage,
     EscalationRead,
+    RefresherDuePage,
     RefresherDueRead,
+    WarningPage,
     WarningRead,
 )
+from shared import pages
 from shared.auth import CurrentUser, Role, admits
 from shared.db import today
+from shared.events.training import CompetenceOutcome
 from shared.web import IdempotencyKey, Session, answer_replay, replayed
 
 router = APIRouter(tags=["competence"])
 ASSESSORS = (Role.REGISTERED_PRACTITIONER, Role.PROVIDER_MANAGER, Role.CARE_WORKER)
 READERS = (Role.PROVIDER_MANAGER, Role.REGISTERED_PRACTITIONER, Role.IPCB_MEMBER, Role.AUDITOR)
+Provider = Annotated[str | None, Query(max_length=200, description="only this provider's")]
+TaskCode = Annotated[str | None, Query(max_length=100)]
 
 
 @router.post(
@@ -52,11 +63,28 @@ async def record_assessment(
 
 @router.get("/workers/{worker_id}/assessments", summary="A worker's competence assessments")
 async def list_assessments(
-    worker_id: UUID, session: Session, user: CurrentUser = admits(*READERS)
-) -> list[AssessmentRead]:
-    """Every assessment of the worker, oldest first."""
+    worker_id: UUID,
+    request: Request,
+    response: Response,
+    session: Session,
+    task_code: Annotated[str | None, Query(max_length=100)] = None,
+    person_id: UUID | None = None,
+    outcome: CompetenceOutcome | None = None,
+    current: bool | None = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*READERS),
+) -> AssessmentPage:
+    """Every assessment of the worker (in a task, for a person, by outcome, current or not),
+    oldest first, a page at a time."""
     worker = await load_worker(session, user, worker_id)
-    return [AssessmentRead.model_validate(a) for a in await queries.assessments(session, worker.id)]
+    where = queries.AssessmentFilter(task_code, person_id, outcome, current)
+    found, next_cursor = await queries.assessments(session, worker.id, where, limit, cursor)
+    return AssessmentPage(
+        items=[AssessmentRead.model_validate(a) for a in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get("/workers/{worker_id}/competence", summary="Is the worker competent today (R16)")
@@ -75,29 +103,78 @@ async def read_competence(
 
 @router.get("/competence-warnings", summary="Expiry warnings sent (90, 60, 30 days)")
 async def list_warnings(
-    session: Session, provider: str | None = None, user: CurrentUser = admits(*READERS)
-) -> list[WarningRead]:
-    """Warnings of competence about to expire, to the providers the caller sees."""
-    return [WarningRead.model_validate(w) for w in await queries.warnings(session, user, provider)]
+    request: Request,
+    response: Response,
+    session: Session,
+    provider: Provider = None,
+    worker_id: UUID | None = None,
+    task_code: TaskCode = None,
+    warned_from: date | None = None,
+    warned_to: date | None = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*READERS),
+) -> WarningPage:
+    """Warnings of competence about to expire, to the providers the caller sees, oldest first,
+    a page at a time."""
+    where = ProviderFilter(provider, worker_id, task_code, warned_from, warned_to)
+    found, next_cursor = await queries.warnings(session, user, where, limit, cursor)
+    return WarningPage(
+        items=[WarningRead.model_validate(w) for w in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get("/refreshers-due", summary="Refresher training due and not done (R25)")
 async def list_refreshers_due(
-    session: Session, provider: str | None = None, user: CurrentUser = admits(*READERS)
-) -> list[RefresherDueRead]:
+    request: Request,
+    response: Response,
+    session: Session,
+    provider: Provider = None,
+    worker_id: UUID | None = None,
+    task_code: TaskCode = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*READERS),
+) -> RefresherDuePage:
     """Refreshers the workers' training plans ask for, announced 30 days before their day and
-    not done yet, of the providers the caller sees; missed, the competence lapses."""
-    rows = await refreshers.due_refreshers(session, user, provider)
-    return [RefresherDueRead.model_validate(r) for r in rows]
+    not done yet, of the providers the caller sees, soonest first, a page at a time; missed,
+    the competence lapses."""
+    where = ProviderFilter(provider, worker_id, task_code, due_from, due_to)
+    rows, next_cursor = await refreshers.due_refreshers(session, user, where, limit, cursor)
+    return RefresherDuePage(
+        items=[RefresherDueRead.model_validate(r) for r in rows],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get("/failure-escalations", summary="Workers not achieving competence (R25)")
 async def list_escalations(
-    session: Session, provider: str | None = None, user: CurrentUser = admits(*READERS)
-) -> list[EscalationRead]:
-    """Workers who failed the configured number of times, of the providers the caller sees."""
-    rows = await queries.escalations(session, user, provider)
-    return [EscalationRead.model_validate(e) for e in rows]
+    request: Request,
+    response: Response,
+    session: Session,
+    provider: Provider = None,
+    worker_id: UUID | None = None,
+    task_code: TaskCode = None,
+    escalated_from: date | None = None,
+    escalated_to: date | None = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*READERS),
+) -> EscalationPage:
+    """Workers who failed the configured number of times, of the providers the caller sees,
+    oldest first, a page at a time."""
+    where = ProviderFilter(provider, worker_id, task_code, escalated_from, escalated_to)
+    rows, next_cursor = await queries.escalations(session, user, where, limit, cursor)
+    return EscalationPage(
+        items=[EscalationRead.model_validate(e) for e in rows],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get("/competence-policy", summary="The IPCB's competence policy")

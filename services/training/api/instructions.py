@@ -1,17 +1,22 @@
 """Routes for instructions in tasks that need no specific training (R16, A 5.13)."""
 
+from datetime import date
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from services.training.domain.instructions import InstructionStatus
 from services.training.handlers import instructions as handlers
 from services.training.queries import instructions as queries
+from services.training.queries.plans import TaskFilter
 from services.training.schemas.instructions import (
     InstructionCreate,
     InstructionRead,
+    InstructionRequirementPage,
     InstructionRequirementRead,
 )
+from shared import pages
 from shared.auth import CurrentUser, Role, admits
 from shared.web import Session, answer_replay, replayed
 
@@ -22,12 +27,35 @@ READERS = (Role.PROVIDER_MANAGER, Role.REGISTERED_PRACTITIONER)
 
 @router.get("/instruction-requirements", summary="Tasks whose workers are to be instructed")
 async def list_requirements(
+    request: Request,
+    response: Response,
     session: Session,
     status: InstructionStatus | None = None,
+    person_id: UUID | None = None,
+    delegation_id: UUID | None = None,
+    task_code: Annotated[str | None, Query(max_length=100)] = None,
+    provider_organisation: Annotated[str | None, Query(max_length=200)] = None,
+    required_from: date | None = None,
+    required_to: date | None = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
     user: CurrentUser = admits(*READERS),
-) -> list[InstructionRequirementRead]:
-    """Tasks needing no specific training (A 5.13) that the caller may see, as for plans."""
-    return await queries.requirements(session, user, status)
+) -> InstructionRequirementPage:
+    """Tasks needing no specific training (A 5.13) that the caller may see, as for plans,
+    soonest required first, a page at a time; filtered as plans are."""
+    where = TaskFilter(
+        status,
+        person_id,
+        delegation_id,
+        task_code,
+        provider_organisation,
+        required_from,
+        required_to,
+    )
+    found, next_cursor = await queries.requirements(session, user, where, limit, cursor)
+    return InstructionRequirementPage(
+        items=found, next_cursor=next_cursor, next=pages.link(request, response, next_cursor)
+    )
 
 
 @router.get(

@@ -1,8 +1,10 @@
 """Routes for training plans (R24, R25) and release for training (backfill)."""
 
+from datetime import date
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from services.training.domain.plans import PlanStatus
 from services.training.handlers import plans as handlers
@@ -12,8 +14,10 @@ from services.training.schemas.plans import (
     ReleaseCreate,
     ReleaseRead,
     TrainingPlanContent,
+    TrainingPlanPage,
     TrainingPlanRead,
 )
+from shared import pages
 from shared.auth import CurrentUser, Role, admits
 from shared.web import Session
 
@@ -25,11 +29,36 @@ READERS = (Role.PROVIDER_MANAGER, Role.REGISTERED_PRACTITIONER)
 
 @router.get("/training-plans", summary="List training plans (R24)")
 async def list_plans(
-    session: Session, status: PlanStatus | None = None, user: CurrentUser = admits(*READERS)
-) -> list[TrainingPlanRead]:
+    request: Request,
+    response: Response,
+    session: Session,
+    status: PlanStatus | None = None,
+    person_id: UUID | None = None,
+    delegation_id: UUID | None = None,
+    task_code: Annotated[str | None, Query(max_length=100)] = None,
+    provider_organisation: Annotated[str | None, Query(max_length=200)] = None,
+    required_from: date | None = None,
+    required_to: date | None = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+    user: CurrentUser = admits(*READERS),
+) -> TrainingPlanPage:
     """The plans the caller may see (their provider's, those of providers they act for, those
-    of people their organisation has a relationship with), optionally by status."""
-    return await queries.plans(session, user, status)
+    of people their organisation has a relationship with), soonest required first, a page at
+    a time; by status, person, delegation, task, provider or the day required."""
+    where = queries.TaskFilter(
+        status,
+        person_id,
+        delegation_id,
+        task_code,
+        provider_organisation,
+        required_from,
+        required_to,
+    )
+    found, next_cursor = await queries.plans(session, user, where, limit, cursor)
+    return TrainingPlanPage(
+        items=found, next_cursor=next_cursor, next=pages.link(request, response, next_cursor)
+    )
 
 
 @router.get("/training-plans/{plan_id}", summary="Read a training plan (R24, R25)")

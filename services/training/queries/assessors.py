@@ -2,6 +2,7 @@
 act for it (R16), and so whose workers a caller sees or acts for."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -16,6 +17,7 @@ from services.training.domain.assessors import (
     scope_of,
 )
 from services.training.models import ApprovedAssessor, AssessorApproval
+from shared import pages
 from shared.access import visible_people
 from shared.auth import CurrentUser, Role
 from shared.organisations import is_board_member, require_board_member
@@ -81,9 +83,17 @@ def task_visible(
     return or_(covered(provider, visible), person_id.in_(people))
 
 
-async def approved_assessors(session: AsyncSession) -> Sequence[ApprovedAssessor]:
-    query = select(ApprovedAssessor).order_by(ApprovedAssessor.user_id)
-    return (await session.scalars(query)).all()
+APPROVED = (pages.Key(ApprovedAssessor.user_id, str),)
+
+
+async def approved_assessors(
+    session: AsyncSession, organisation: str | None, limit: int, cursor: str | None
+) -> tuple[Sequence[ApprovedAssessor], str | None]:
+    """By user id, a page at a time (of one organisation, when given)."""
+    query = select(ApprovedAssessor)
+    if organisation is not None:
+        query = query.where(ApprovedAssessor.organisation == organisation)
+    return await pages.keyset(session, query, APPROVED, limit, cursor)
 
 
 async def is_approved_assessor(session: AsyncSession, user: CurrentUser) -> bool:
@@ -91,12 +101,29 @@ async def is_approved_assessor(session: AsyncSession, user: CurrentUser) -> bool
     return assessor is not None and assessor.organisation == user.organisation
 
 
-async def approvals(session: AsyncSession, user: CurrentUser) -> Sequence[AssessorApproval]:
-    """The approvals a provider gave and those naming the caller's organisation; the IPCB sees
-    every one."""
-    query = select(AssessorApproval).order_by(
-        AssessorApproval.provider_organisation, AssessorApproval.user_id
-    )
+@dataclass(frozen=True)
+class ApprovalFilter:
+    provider_organisation: str | None = None
+    assessor_organisation: str | None = None
+    withdrawn: bool | None = None
+
+
+APPROVALS = (
+    pages.Key(AssessorApproval.provider_organisation, str),
+    pages.Key(AssessorApproval.id, UUID),
+)
+
+
+async def approvals(
+    session: AsyncSession,
+    user: CurrentUser,
+    where: ApprovalFilter,
+    limit: int,
+    cursor: str | None,
+) -> tuple[Sequence[AssessorApproval], str | None]:
+    """The approvals a provider gave and those naming the caller's organisation (the IPCB sees
+    every one), by provider, a page at a time."""
+    query = select(AssessorApproval)
     if not await is_board_member(session, user):
         query = query.where(
             or_(
@@ -104,7 +131,14 @@ async def approvals(session: AsyncSession, user: CurrentUser) -> Sequence[Assess
                 AssessorApproval.assessor_organisation == user.organisation,
             )
         )
-    return (await session.scalars(query)).all()
+    if where.provider_organisation is not None:
+        query = query.where(AssessorApproval.provider_organisation == where.provider_organisation)
+    if where.assessor_organisation is not None:
+        query = query.where(AssessorApproval.assessor_organisation == where.assessor_organisation)
+    if where.withdrawn is not None:
+        withdrawn = AssessorApproval.withdrawn_on.is_not(None)
+        query = query.where(withdrawn if where.withdrawn else ~withdrawn)
+    return await pages.keyset(session, query, APPROVALS, limit, cursor)
 
 
 async def approval_of(

@@ -1,6 +1,7 @@
 """The read side of competence (R16): assessments, warnings and escalations (R25)."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
@@ -16,19 +17,43 @@ from services.training.models import (
     InstructionRequirement,
 )
 from services.training.queries.assessors import covered, scope
+from services.training.queries.lists import ProviderFilter, between, filtered
 from services.training.queries.refreshers import refresher_due_on
 from services.training.schemas.competence import CompetenceRead
+from shared import pages
 from shared.auth import CurrentUser
 from shared.events.training import CompetenceOutcome
 
 
-async def assessments(session: AsyncSession, worker_id: UUID) -> Sequence[CompetenceAssessment]:
-    query = (
-        select(CompetenceAssessment)
-        .where(CompetenceAssessment.worker_id == worker_id)
-        .order_by(CompetenceAssessment.assessed_on, CompetenceAssessment.attempt)
-    )
-    return (await session.scalars(query)).all()
+@dataclass(frozen=True)
+class AssessmentFilter:
+    task_code: str | None = None
+    person_id: UUID | None = None
+    outcome: CompetenceOutcome | None = None
+    current: bool | None = None
+
+
+ASSESSMENTS = (
+    pages.Key(CompetenceAssessment.assessed_on, date),
+    pages.Key(CompetenceAssessment.attempt, int),
+    pages.Key(CompetenceAssessment.id, UUID),
+)
+
+
+async def assessments(
+    session: AsyncSession, worker_id: UUID, where: AssessmentFilter, limit: int, cursor: str | None
+) -> tuple[Sequence[CompetenceAssessment], str | None]:
+    """The worker's assessments, oldest first, a page at a time."""
+    query = select(CompetenceAssessment).where(CompetenceAssessment.worker_id == worker_id)
+    for column, value in (
+        (CompetenceAssessment.task_code, where.task_code),
+        (CompetenceAssessment.person_id, where.person_id),
+        (CompetenceAssessment.outcome, where.outcome),
+        (CompetenceAssessment.current, where.current),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    return await pages.keyset(session, query, ASSESSMENTS, limit, cursor)
 
 
 async def competence(
@@ -79,24 +104,34 @@ async def instructed_on(
     return found
 
 
+WARNINGS = (pages.Key(CompetenceWarning.warned_on, date), pages.Key(CompetenceWarning.id, UUID))
+
+
 async def warnings(
-    session: AsyncSession, user: CurrentUser, provider: str | None
-) -> Sequence[CompetenceWarning]:
-    """Warnings to the providers the caller sees (optionally one of them)."""
-    column = CompetenceWarning.provider_organisation
-    query = select(CompetenceWarning).where(covered(column, await scope(session, user)))
-    if provider is not None:
-        query = query.where(column == provider)
-    order = (CompetenceWarning.warned_on, CompetenceWarning.id)
-    return (await session.scalars(query.order_by(*order))).all()
+    session: AsyncSession, user: CurrentUser, where: ProviderFilter, limit: int, cursor: str | None
+) -> tuple[Sequence[CompetenceWarning], str | None]:
+    """Warnings to the providers the caller sees (filtered by `where`), oldest first, a page at
+    a time."""
+    model = CompetenceWarning
+    query = select(model).where(covered(model.provider_organisation, await scope(session, user)))
+    query = filtered(query, where, model.provider_organisation, model.worker_id, model.task_code)
+    query = between(query, model.warned_on, where)
+    return await pages.keyset(session, query, WARNINGS, limit, cursor)
+
+
+ESCALATIONS = (
+    pages.Key(FailureEscalation.escalated_on, date),
+    pages.Key(FailureEscalation.assessment_id, UUID),
+)
 
 
 async def escalations(
-    session: AsyncSession, user: CurrentUser, provider: str | None
-) -> Sequence[FailureEscalation]:
-    """R25: escalations to the providers the caller sees (optionally one of them)."""
-    column = FailureEscalation.provider_organisation
-    query = select(FailureEscalation).where(covered(column, await scope(session, user)))
-    if provider is not None:
-        query = query.where(column == provider)
-    return (await session.scalars(query.order_by(FailureEscalation.escalated_on))).all()
+    session: AsyncSession, user: CurrentUser, where: ProviderFilter, limit: int, cursor: str | None
+) -> tuple[Sequence[FailureEscalation], str | None]:
+    """R25: escalations to the providers the caller sees (filtered by `where`), oldest first, a
+    page at a time."""
+    model = FailureEscalation
+    query = select(model).where(covered(model.provider_organisation, await scope(session, user)))
+    query = filtered(query, where, model.provider_organisation, model.worker_id, model.task_code)
+    query = between(query, model.escalated_on, where)
+    return await pages.keyset(session, query, ESCALATIONS, limit, cursor)

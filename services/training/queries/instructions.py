@@ -1,6 +1,7 @@
 """The read side of instructions in tasks that need no specific training (R16, A 5.13)."""
 
 from collections.abc import Sequence
+from datetime import date
 from uuid import UUID
 
 from sqlalchemy import select
@@ -9,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.training.domain.instructions import InstructionStatus
 from services.training.models import Instruction, InstructionRequirement
 from services.training.queries.assessors import scope, sees_task_for, task_visible
+from services.training.queries.plans import TaskFilter
 from services.training.schemas.instructions import InstructionRead, InstructionRequirementRead
+from shared import pages
 from shared.access import listed
 from shared.auth import CurrentUser
 from shared.db import now
@@ -66,17 +69,23 @@ async def requirement_read(
     )
 
 
+ORDER = (
+    pages.Key(InstructionRequirement.required_on, date),
+    pages.Key(InstructionRequirement.id, UUID),
+)
+
+
 async def requirements(
-    session: AsyncSession, user: CurrentUser, status: InstructionStatus | None
-) -> list[InstructionRequirementRead]:
-    """The requirements of the people's tasks the caller sees, each read audited."""
+    session: AsyncSession, user: CurrentUser, where: TaskFilter, limit: int, cursor: str | None
+) -> tuple[list[InstructionRequirementRead], str | None]:
+    """The requirements of the people's tasks the caller sees, soonest required first, a page
+    at a time; each read audited."""
     model = InstructionRequirement
     visible = await scope(session, user)
     query = select(model).where(
         task_visible(user, visible, model.provider_organisation, model.person_id, now(session))
     )
-    if status is not None:
-        query = query.where(model.status == status.value)
-    found = (await session.scalars(query.order_by(model.required_on, model.id))).all()
+    query = where.apply(query, model)
+    found, next_cursor = await pages.keyset(session, query, ORDER, limit, cursor)
     await listed(session, user, REQUIREMENT, [r.person_id for r in found])
-    return [await requirement_read(session, r) for r in found]
+    return [await requirement_read(session, r) for r in found], next_cursor

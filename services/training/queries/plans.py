@@ -1,15 +1,24 @@
 """The read side of training plans (R24, R25) and their backfill."""
 
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training.domain.plans import PlanStatus
 from services.training.domain.refreshers import Intervals, intervals_of, strictest
-from services.training.models import PlanWorker, TrainingPlan, TrainingRelease
+from services.training.models import (
+    InstructionRequirement,
+    PlanWorker,
+    TrainingPlan,
+    TrainingRelease,
+)
 from services.training.queries.assessors import scope, sees_task_for, task_visible
 from services.training.schemas.plans import TrainingPlanContent, TrainingPlanRead
+from shared import pages
 from shared.access import listed
 from shared.auth import CurrentUser
 from shared.db import now
@@ -113,17 +122,51 @@ async def plan_read(session: AsyncSession, plan: TrainingPlan) -> TrainingPlanRe
     )
 
 
+@dataclass(frozen=True)
+class TaskFilter:
+    """What a list of people's delegated tasks (plans, instruction requirements) is filtered by."""
+
+    status: str | None = None
+    person_id: UUID | None = None
+    delegation_id: UUID | None = None
+    task_code: str | None = None
+    provider_organisation: str | None = None
+    required_from: date | None = None
+    required_to: date | None = None
+
+    def apply(
+        self, query: Select[Any], model: type[TrainingPlan | InstructionRequirement]
+    ) -> Select[Any]:
+        for column, value in (
+            (model.status, self.status),
+            (model.person_id, self.person_id),
+            (model.delegation_id, self.delegation_id),
+            (model.task_code, self.task_code),
+            (model.provider_organisation, self.provider_organisation),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        if self.required_from is not None:
+            query = query.where(model.required_on >= self.required_from)
+        if self.required_to is not None:
+            query = query.where(model.required_on <= self.required_to)
+        return query
+
+
+ORDER = (pages.Key(TrainingPlan.required_on, date), pages.Key(TrainingPlan.id, UUID))
+
+
 async def plans(
-    session: AsyncSession, user: CurrentUser, status: PlanStatus | None
-) -> list[TrainingPlanRead]:
-    """The plans of the people's tasks the caller sees (`sees_task_for`), each read audited."""
+    session: AsyncSession, user: CurrentUser, where: TaskFilter, limit: int, cursor: str | None
+) -> tuple[list[TrainingPlanRead], str | None]:
+    """The plans of the people's tasks the caller sees (`sees_task_for`), soonest required
+    first, a page at a time; each read audited."""
     visible = await scope(session, user)
     at = now(session)
     query = select(TrainingPlan).where(
         task_visible(user, visible, TrainingPlan.provider_organisation, TrainingPlan.person_id, at)
     )
-    if status is not None:
-        query = query.where(TrainingPlan.status == status.value)
-    found = (await session.scalars(query.order_by(TrainingPlan.required_on, TrainingPlan.id))).all()
+    query = where.apply(query, TrainingPlan)
+    found, next_cursor = await pages.keyset(session, query, ORDER, limit, cursor)
     await listed(session, user, PLAN, [plan.person_id for plan in found])
-    return [await plan_read(session, plan) for plan in found]
+    return [await plan_read(session, plan) for plan in found], next_cursor

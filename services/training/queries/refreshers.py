@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.training.domain.competence import TrainingKind
 from services.training.models import CompetenceAssessment, RefresherNotice, TrainingRecord
 from services.training.queries.assessors import covered, scope
+from services.training.queries.lists import ProviderFilter, between, filtered
+from shared import pages
 from shared.auth import CurrentUser
 
 
@@ -40,21 +42,23 @@ def _open() -> list[ColumnElement[bool]]:
     ]
 
 
+DUE = (pages.Key(RefresherNotice.due_on, date), pages.Key(RefresherNotice.assessment_id, UUID))
+
+
 async def due_refreshers(
-    session: AsyncSession, user: CurrentUser, provider: str | None
-) -> Sequence[RefresherNotice]:
+    session: AsyncSession, user: CurrentUser, where: ProviderFilter, limit: int, cursor: str | None
+) -> tuple[Sequence[RefresherNotice], str | None]:
     """Refreshers announced and not done, of current competences, to the providers the caller
-    sees (optionally one of them), soonest first."""
-    column = RefresherNotice.provider_organisation
+    sees (filtered by `where`), soonest first, a page at a time."""
+    model = RefresherNotice
     query = (
-        select(RefresherNotice)
-        .join(CompetenceAssessment, CompetenceAssessment.id == RefresherNotice.assessment_id)
-        .where(covered(column, await scope(session, user)), *_open())
+        select(model)
+        .join(CompetenceAssessment, CompetenceAssessment.id == model.assessment_id)
+        .where(covered(model.provider_organisation, await scope(session, user)), *_open())
     )
-    if provider is not None:
-        query = query.where(column == provider)
-    order = (RefresherNotice.due_on, RefresherNotice.worker_id)
-    return (await session.scalars(query.order_by(*order))).all()
+    query = filtered(query, where, model.provider_organisation, model.worker_id, model.task_code)
+    query = between(query, model.due_on, where)
+    return await pages.keyset(session, query, DUE, limit, cursor)
 
 
 async def refresher_due_on(session: AsyncSession, assessment_id: UUID) -> date | None:

@@ -7,6 +7,7 @@ from pydantic import Field, field_validator
 
 from services.training.domain.assessors import EVERY_PRACTITIONER
 from services.training.schemas.common import Input, Name, Output
+from shared.pages import Page
 
 
 class ApprovedAssessorCreate(Input):
@@ -43,3 +44,11 @@ class AssessorApprovalRead(Output):
     @classmethod
     def _every_practitioner(cls, value: str | None) -> str | None:
         return None if value == EVERY_PRACTITIONER else value
+
+
+class ApprovedAssessorPage(Page[ApprovedAssessorRead]):
+    """Approved assessors, by user id."""
+
+
+class AssessorApprovalPage(Page[AssessorApprovalRead]):
+    """Assessors' approvals to act for providers, by provider."""

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from services.training.schemas.common import Input, Output, TaskCode, Text
 from shared.dates import ExpiryDate
 from shared.events.training import CompetenceOutcome
+from shared.pages import Page
 
 
 class AssessmentCreate(Input):
@@ -88,6 +89,22 @@ class EscalationRead(Output):
     provider_organisation: str
     failures: int
     escalated_on: date
+
+
+class AssessmentPage(Page[AssessmentRead]):
+    """A worker's competence assessments, oldest first."""
+
+
+class WarningPage(Page[WarningRead]):
+    """Expiry warnings, oldest first."""
+
+
+class RefresherDuePage(Page[RefresherDueRead]):
+    """Refreshers due and not done, soonest first."""
+
+
+class EscalationPage(Page[EscalationRead]):
+    """Failure escalations, oldest first."""
 
 
 class CompetencePolicyUpdate(Input):

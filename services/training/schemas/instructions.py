@@ -12,6 +12,7 @@ from services.training.domain.instructions import (
 )
 from services.training.schemas.common import Input, Name, Output, Text
 from shared.dates import PastDate
+from shared.pages import Page
 
 
 class InstructionCreate(Input):
@@ -43,3 +44,7 @@ class InstructionRequirementRead(Output):
     required_on: date
     worker_ids: list[UUID]
     instructions: list[InstructionRead]
+
+
+class InstructionRequirementPage(Page[InstructionRequirementRead]):
+    """Instruction requirements, soonest required first."""

@@ -9,6 +9,7 @@ from services.training.domain.dates import MAX_COMPETENCE_YEARS
 from services.training.domain.plans import PlanStatus
 from services.training.schemas.common import Input, Name, Output, Text
 from shared.dates import PastDate
+from shared.pages import Page
 
 
 class KnowledgeTraining(Input):
@@ -57,6 +58,10 @@ class TrainingPlanRead(Output):
     returned_on: date | None = None  # R24: the practitioner asked the provider to write it again
     returned_reason: str | None = None
     backfill_total_pence: int
+
+
+class TrainingPlanPage(Page[TrainingPlanRead]):
+    """Training plans, soonest required first."""
 
 
 class PlanReturn(Input):

@@ -12,6 +12,7 @@ from services.funding.domain import recharges
 from services.funding.domain.recharges import Cadence, Period, PeriodState, RechargeLine
 from services.funding.models import FinanceCode, RechargeStatement
 from services.funding.queries.recharges.sources import Sources, fingerprint, lines_in, sources
+from shared import pages
 
 
 @dataclass(frozen=True)
@@ -141,3 +142,16 @@ async def codes_of(session: AsyncSession, organisation: str) -> dict[str, dict[s
     for row in rows:
         codes.setdefault(row.kind, {})[row.key] = row.code
     return codes
+
+
+CODE_ORDER = (pages.Key(FinanceCode.kind, str), pages.Key(FinanceCode.key, str))
+
+
+async def finance_codes(
+    session: AsyncSession, organisation: str, kind: str | None, limit: int, cursor: str | None
+) -> tuple[list[FinanceCode], str | None]:
+    """The organisation's finance codes by kind and key (its primary key's order), a page."""
+    query = select(FinanceCode).where(FinanceCode.organisation == organisation)
+    if kind is not None:
+        query = query.where(FinanceCode.kind == kind)
+    return await pages.keyset(session, query, CODE_ORDER, limit, cursor)
