@@ -281,9 +281,9 @@ class Standalone:
         plans = await self.until(
             "/training/training-plans",
             self.manager,
-            lambda found: any(p["delegation_id"] == delegation_id for p in found),
+            lambda found: any(p["delegation_id"] == delegation_id for p in found["items"]),
         )
-        [plan] = [p for p in plans if p["delegation_id"] == delegation_id]
+        [plan] = [p for p in plans["items"] if p["delegation_id"] == delegation_id]
         path = f"/training/training-plans/{plan['id']}/agreement"
         await self.post(path, plan_content(), self.manager, 200)
         practitioner = f"/training/training-plans/{plan['id']}/practitioner-agreement"
