@@ -247,6 +247,8 @@ class Delegation(Versioned, Base):
     support_plan_version: Mapped[int | None]
     # when it last changed (FHIR meta.lastUpdated, _lastUpdated search); stamped on every update
     updated_at: Mapped[datetime | None] = mapped_column(index=True)
+    # R26: the day a review completed restarted the twelve-monthly clock (None: from the start)
+    review_clock_from: Mapped[date | None] = mapped_column(default=None)
 
 
 @event.listens_for(Delegation, "before_insert")
@@ -280,6 +282,8 @@ class Review(Versioned, Base):
     notes: Mapped[str | None] = mapped_column(Text)
     framework_version: Mapped[int | None]  # R29: the version the outcome was decided under
     reassessment: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    # The day ReviewDue was raised for it, in the same transaction: on the MDT's worklist since
+    raised_on: Mapped[date | None] = mapped_column(default=None)
 
 
 class Occurrence(Base):
@@ -495,3 +499,18 @@ class OversightVisit(Base):
     recorded_by: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[datetime]
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+
+class CompetenceWarning(Base):
+    """CompetenceExpiryWarned as received (issue 16): a worker's competence in a task (for one
+    person or any) expires soon; on the provider's worklist while that competence stands."""
+
+    __tablename__ = "competence_warnings"
+
+    worker_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    task_code: Mapped[str] = mapped_column(String(100), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)  # a person id, or "*"
+    provider_organisation: Mapped[str] = mapped_column(String(200), index=True)
+    expires_on: Mapped[date]
+    days_before: Mapped[int]
+    warned_on: Mapped[date]

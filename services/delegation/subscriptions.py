@@ -1,6 +1,13 @@
 """The events the delegation service reacts to, and its handler for each."""
 
-from services.delegation.handlers import catalogue, handbacks, projections, proposals, reviews
+from services.delegation.handlers import (
+    catalogue,
+    handbacks,
+    projections,
+    proposals,
+    reviews,
+    worklist,
+)
 from services.delegation.handlers.delegations import workers
 from shared import organisations, relationships
 from shared.events.assessment import (
@@ -23,6 +30,7 @@ from shared.events.governance import (
 )
 from shared.events.training import (
     CompetenceAssessed,
+    CompetenceExpiryWarned,
     CompetenceLapsed,
     InstructionRecorded,
     TrainingPlanAgreed,
@@ -51,5 +59,6 @@ SUBSCRIPTIONS: Subscriptions = {
     CompetenceLapsed: projections.on_competence_lapsed,
     WorkerRegistered: workers.on_worker_registered,
     WorkerLeft: workers.on_worker_left,
+    CompetenceExpiryWarned: worklist.on_competence_expiry_warned,
     WithoutPrejudiceSettled: handbacks.on_without_prejudice_settled,
 }

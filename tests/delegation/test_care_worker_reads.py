@@ -85,7 +85,7 @@ async def test_r16_a_worker_not_named_on_the_task_neither_lists_nor_reads_it(
             f"/delegated-tasks/{live.delegation_id}",
             headers=as_worker(live.workers[0], "INDEPENDENT-SECTOR"),
         )
-    assert listed.json() == {"items": [], "next_cursor": None}
+    assert listed.json() == {"items": [], "next_cursor": None, "next": None}
     assert one.status_code == 404
     assert other_provider.status_code == 404
 

@@ -13,6 +13,8 @@ from shared.testing.events import deliver
 from tests.conftest import ServiceClient, bearer
 from tests.delegation.conftest import given_proposal_body, post_proposal
 
+ALL = {"limit": 200}  # the whole catalogue on one page
+
 
 def ruling(change: CatalogueChange, delegability: Delegability) -> TaskCatalogueChanged:
     return TaskCatalogueChanged(
@@ -31,8 +33,8 @@ async def test_r10_r16_the_catalogue_is_seeded_per_direction_with_its_training_n
     service_client: ServiceClient,
 ) -> None:
     async with service_client(DELEGATION) as (client, _runtime):
-        response = await client.get("/tasks", headers=bearer(Role.AUDITOR))
-    tasks = {t["code"]: t["delegability"] for t in response.json()}
+        response = await client.get("/tasks", params={"limit": 200}, headers=bearer(Role.AUDITOR))
+    tasks = {t["code"]: t["delegability"] for t in response.json()["items"]}
     assert tasks["iv-drug-administration"] == "never"
     assert tasks["syringe-driver"] == "never"
     assert tasks["urinary-catheter-insertion-removal"] == "never"
@@ -41,10 +43,10 @@ async def test_r10_r16_the_catalogue_is_seeded_per_direction_with_its_training_n
     assert tasks["personal-care-washing"] == "routine"  # issue 13: Health may take it on
     assert tasks["adult-safeguarding-enquiry"] == "social_care_only"
     assert tasks["care-act-needs-assessment"] == "social_care_only"
-    training = {t["code"]: t["needs_specific_training"] for t in response.json()}
+    training = {t["code"]: t["needs_specific_training"] for t in response.json()["items"]}
     assert (training["medication-prompt"], training["eye-drops"]) == (False, False)
     assert training["topical-cream"] is True
-    categories = {t["category"] for t in response.json()}
+    categories = {t["category"] for t in response.json()["items"]}
     assert set(TaskCategory) <= categories
 
 
@@ -54,11 +56,20 @@ async def test_r10_a_governance_ruling_adds_changes_and_removes_a_task(
     async with service_client(DELEGATION) as (client, runtime):
         headers = bearer(Role.AUDITOR)
         await deliver(runtime, ruling(CatalogueChange.ADDED, Delegability.ROUTINE))
-        added = {t["code"]: t for t in (await client.get("/tasks", headers=headers)).json()}
+        added = {
+            t["code"]: t
+            for t in (await client.get("/tasks", params=ALL, headers=headers)).json()["items"]
+        }
         await deliver(runtime, ruling(CatalogueChange.CHANGED, Delegability.CASE_BY_CASE))
-        changed = {t["code"]: t for t in (await client.get("/tasks", headers=headers)).json()}
+        changed = {
+            t["code"]: t
+            for t in (await client.get("/tasks", params=ALL, headers=headers)).json()["items"]
+        }
         await deliver(runtime, ruling(CatalogueChange.REMOVED, Delegability.CASE_BY_CASE))
-        removed = {t["code"] for t in (await client.get("/tasks", headers=headers)).json()}
+        removed = {
+            t["code"]
+            for t in (await client.get("/tasks", params=ALL, headers=headers)).json()["items"]
+        }
         proposal = await post_proposal(
             client, given_proposal_body(uuid.uuid4(), task_code="insulin-pen")
         )

@@ -53,8 +53,8 @@ def ruling(
 
 
 async def catalogue(client: AsyncClient) -> dict[str, dict[str, object]]:
-    response = await client.get("/tasks", headers=AUDITOR)
-    return {t["code"]: t for t in response.json()}
+    response = await client.get("/tasks", params={"limit": 200}, headers=AUDITOR)
+    return {t["code"]: t for t in response.json()["items"]}
 
 
 async def run_catalogue_job(runtime: Runtime) -> int:
@@ -95,8 +95,8 @@ async def test_r10_a_ruling_before_its_date_waits_and_the_scheduler_applies_it_o
         after = (await catalogue(client))["topical-cream"]["delegability"]
         refused = await propose(client, "topical-cream")
         left = await client.get("/tasks/rulings", params={"pending": True}, headers=AUDITOR)
-    assert [r["effective_from"] for r in listed.json()] == ["2026-02-01"]
-    assert left.json() == []
+    assert [r["effective_from"] for r in listed.json()["items"]] == ["2026-02-01"]
+    assert left.json()["items"] == []
     assert (before, waiting, allowed.status_code) == ("routine", ["topical-cream"], 201)
     assert (too_early, applied, again) == (0, 1, 0)
     assert after == "never"

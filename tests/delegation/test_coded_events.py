@@ -167,7 +167,7 @@ async def test_r26_a_review_that_ends_the_delegation_publishes_a_code_not_its_no
         )
         await deliver(runtime, change)
         reviews = await client.get(f"/delegations/{live.delegation_id}/reviews", headers=MDT)
-        [review] = reviews.json()
+        [review] = reviews.json()["items"]
         response = await client.post(
             f"/reviews/{review['id']}/outcome",
             json={"outcome": "end", "notes": TYPED, "end_reason_code": "need_met"},

@@ -342,7 +342,7 @@ async def given_review(
         person_id=person_id, change_id=uuid.uuid4(), significant=significant, recorded_on=TODAY
     )
     await deliver(runtime, change)
-    reviews = (await client.get(f"/delegations/{live_id}/reviews", headers=MDT)).json()
+    reviews = (await client.get(f"/delegations/{live_id}/reviews", headers=MDT)).json()["items"]
     return str(reviews[0]["id"])
 
 

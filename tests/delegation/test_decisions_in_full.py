@@ -244,7 +244,7 @@ async def review_of(client: AsyncClient, runtime: Runtime, live: Live) -> str:
     )
     await deliver(runtime, change)
     reviews = await client.get(f"/delegations/{live.delegation_id}/reviews", headers=MDT)
-    return str(reviews.json()[0]["id"])
+    return str(reviews.json()["items"][0]["id"])
 
 
 async def test_r19_a_review_that_changes_the_minutes_needs_a_new_support_plan(

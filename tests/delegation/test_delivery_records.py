@@ -563,7 +563,8 @@ async def test_r16_r8_r17_delivery_and_oversight_visits_work_the_same_on_sqlite(
     ]
     assert len(events) == 1
     assert visited.status_code == 201, visited.text
-    assert due.json() == {"items": [], "next_cursor": None}  # this decision set no interval
+    # this decision set no interval
+    assert due.json() == {"items": [], "next_cursor": None, "next": None}
 
 
 async def test_r8_the_oversight_owner_lists_the_changes_noticed_on_the_tasks_it_oversees(

@@ -268,7 +268,7 @@ async def test_r26_r29_a_completed_review_is_a_provenance_of_the_task(
         )
         [review] = (
             await client.get(f"/delegations/{live.delegation_id}/reviews", headers=MDT)
-        ).json()
+        ).json()["items"]
         done = await client.post(
             f"/reviews/{review['id']}/outcome", json={"outcome": "continue"}, headers=MDT
         )

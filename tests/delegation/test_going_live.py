@@ -220,8 +220,8 @@ async def test_a_provider_sees_only_what_was_delegated_to_it(
             headers=other,
         )
     assert read.status_code == 404
-    assert listed.json() == []
-    assert [d["id"] for d in own.json()] == [delegation_id]
+    assert listed.json()["items"] == []
+    assert [d["id"] for d in own.json()["items"]] == [delegation_id]
     assert accept.status_code == 404
 
 

@@ -603,7 +603,7 @@ async def test_r18_a_review_ending_the_delegation_opens_a_handback(
         await run_review_job(runtime)
         [review] = (
             await client.get(f"/delegations/{live.delegation_id}/reviews", headers=MDT)
-        ).json()
+        ).json()["items"]
         await client.post(
             f"/reviews/{review['id']}/outcome",
             json={"outcome": "end", "notes": "no longer needed"},

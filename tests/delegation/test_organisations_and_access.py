@@ -57,7 +57,7 @@ async def given_review(client: AsyncClient, runtime: Runtime, live: Live) -> str
     )
     await deliver(runtime, change)
     reviews = await client.get(f"/delegations/{live.delegation_id}/reviews", headers=MDT)
-    [review] = reviews.json()
+    [review] = reviews.json()["items"]
     return str(review["id"])
 
 
@@ -213,7 +213,7 @@ async def test_a_provider_acts_only_on_its_own_organisations_delegations(
         own = await client.get(path, headers=MANAGER)
     assert [w.status_code for w in writes] == [404, 404, 404, 404]
     assert read.status_code == 404
-    assert listed.json() == []
+    assert listed.json()["items"] == []
     assert own.json()["status"] == "live"
 
 
@@ -312,9 +312,9 @@ async def reads(client: AsyncClient, live: Live, headers: dict[str, str]) -> dic
         "handback": (
             await client.get(f"/handbacks/{handbacks[0]['id']}", headers=headers)
         ).status_code,
-        "delegations": len((await client.get("/delegations", headers=headers)).json()),
+        "delegations": len((await client.get("/delegations", headers=headers)).json()["items"]),
         "handbacks": len((await client.get("/handbacks", headers=headers)).json()["items"]),
-        "overdue": len((await client.get("/reviews/overdue", headers=headers)).json()),
+        "overdue": len((await client.get("/reviews/overdue", headers=headers)).json()["items"]),
     }
 
 
@@ -427,7 +427,7 @@ async def test_a_provider_no_longer_sees_the_person_once_its_relationship_has_en
         listed = await client.get("/delegations", headers=MANAGER)
     assert before.status_code == 200
     assert after.status_code == 404
-    assert listed.json() == []
+    assert listed.json()["items"] == []
 
 
 async def test_the_report_roles_never_read_a_persons_delegation_records(

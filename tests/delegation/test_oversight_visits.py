@@ -162,7 +162,7 @@ async def test_r17_a_task_whose_decision_set_no_interval_has_no_visit_due(
     async with service_client(DELEGATION) as (client, runtime):
         await given_live(client, runtime)
         due = await client.get("/oversight-visits/due", headers=MDT)
-    assert due.json() == {"items": [], "next_cursor": None}
+    assert due.json() == {"items": [], "next_cursor": None, "next": None}
 
 
 async def test_visits_due_page_by_due_day_and_a_repeated_visit_is_answered_once(

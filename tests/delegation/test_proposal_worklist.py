@@ -111,7 +111,7 @@ async def test_r9_r12_r29_the_full_mdt_decision_record_reads_back_for_mdt_and_ov
         by_commissioner = await client.get(url, headers=bearer(Role.COMMISSIONER, CITY))
         missing = await client.get(f"/proposals/{uuid.uuid4()}/decisions", headers=MDT)
     assert by_mdt.status_code == 200, by_mdt.text
-    [decision] = by_mdt.json()
+    [decision] = by_mdt.json()["items"]
     assert (decision["source"], decision["outcome"], decision["framework_version"]) == (
         "mdt",
         "approved",
@@ -157,5 +157,5 @@ async def test_r14_shared_care_conditions_travel_to_the_delegation_and_the_provi
         decisions = await client.get(f"/proposals/{proposal_id}/decisions", headers=MDT)
     assert delegation.status_code == 200, delegation.text
     assert delegation.json()["conditions"] == ["dietitian reviews monthly"]
-    assert [d["source"] for d in decisions.json()] == ["mdt", "shared_care"]
-    assert decisions.json()[1]["record"]["conditions"] == ["dietitian reviews monthly"]
+    assert [d["source"] for d in decisions.json()["items"]] == ["mdt", "shared_care"]
+    assert decisions.json()["items"][1]["record"]["conditions"] == ["dietitian reviews monthly"]

@@ -135,7 +135,7 @@ async def test_r26_of_twenty_review_outcomes_exactly_one_wins(
         )
         await deliver(runtime, change)
         reviews = await client.get(f"/delegations/{live.delegation_id}/reviews", headers=MDT)
-        [review] = reviews.json()
+        [review] = reviews.json()["items"]
         before = await types_published(runtime)
         responses = await race(
             lambda i: client.post(
@@ -379,9 +379,13 @@ async def test_standalone_of_twenty_review_outcomes_exactly_one_wins(
     await platform.post(
         f"/assessment/people/{person_id}/need-changes", change, platform.practitioner, 201
     )
-    [review] = await platform.until(
-        f"/delegation/delegations/{delegation_id}/reviews", platform.mdt, lambda r: len(r) == 1
-    )
+    [review] = (
+        await platform.until(
+            f"/delegation/delegations/{delegation_id}/reviews",
+            platform.mdt,
+            lambda r: len(r["items"]) == 1,
+        )
+    )["items"]
     before = platform.outbox()
     responses = await race(
         lambda i: platform.client.post(

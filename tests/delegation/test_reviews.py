@@ -76,7 +76,7 @@ async def test_r26_a_change_in_need_makes_a_review_due_at_once(
     assert event.reason is ReviewReason.CHANGE_IN_NEED
     assert event.mdt_reassessment is True
     assert event.due_date == date(2026, 1, 10)
-    assert [r["reason"] for r in reviews.json()] == ["change_in_need"]
+    assert [r["reason"] for r in reviews.json()["items"]] == ["change_in_need"]
 
 
 async def test_r26_a_minor_change_in_need_needs_no_mdt_reassessment(
@@ -118,11 +118,11 @@ async def test_r26_overdue_reviews_are_listed_per_organisation(
             params={"organisation": PROVIDER},
             headers=bearer(Role.PROVIDER_MANAGER, "ANOTHER-PROVIDER"),
         )
-    assert on_the_day.json() == []
-    assert [r["delegation_id"] for r in council.json()] == [live.delegation_id]
-    assert other.json() == []
-    assert len(provider.json()) == 1
-    assert stranger.json() == []
+    assert on_the_day.json()["items"] == []
+    assert [r["delegation_id"] for r in council.json()["items"]] == [live.delegation_id]
+    assert other.json()["items"] == []
+    assert len(provider.json()["items"]) == 1
+    assert stranger.json()["items"] == []
 
 
 async def test_r26_a_review_outcome_changing_minutes_publishes_review_completed(
@@ -141,7 +141,7 @@ async def test_r26_a_review_outcome_changing_minutes_publishes_review_completed(
         )
         review_id = (
             await client.get(f"/delegations/{live.delegation_id}/reviews", headers=MDT)
-        ).json()[0]["id"]
+        ).json()["items"][0]["id"]
         missing = await client.post(
             f"/reviews/{review_id}/outcome", json={"outcome": "change_minutes"}, headers=MDT
         )
@@ -179,7 +179,7 @@ async def test_r26_a_review_may_end_the_delegation(
         await run_review_job(runtime)
         review_id = (
             await client.get(f"/delegations/{live.delegation_id}/reviews", headers=MDT)
-        ).json()[0]["id"]
+        ).json()["items"][0]["id"]
         response = await client.post(
             f"/reviews/{review_id}/outcome",
             json={"outcome": "end", "notes": "no longer needed"},
@@ -226,7 +226,7 @@ async def test_r23_ad_hoc_occurrences_becoming_regular_flag_a_reevaluation_once(
         reviews = await client.get(f"/delegations/{live.delegation_id}/reviews", headers=MDT)
     assert answers == [False, False, False, True, True]  # 2 January is outside the 28 days
     # Issue 16: the flag has a purpose: the re-evaluation is a review due that day, raised once.
-    [review] = [r for r in reviews.json() if r["reason"] == "change_in_need"]
+    [review] = [r for r in reviews.json()["items"] if r["reason"] == "change_in_need"]
     assert (review["due_date"], review["completed_on"]) == ("2026-02-04", None)
     assert len(due) == 1
     assert len(flagged) == 1

@@ -683,9 +683,9 @@ async def test_journey_3_iv_drug_administration_refused_with_the_rule_r10(
 ) -> None:
     """IV drug administration is for a registered nurse: the response names R10."""
     steps = await Steps.start(platform)
-    tasks = await steps.delegation.get("/tasks", headers=steps.mdt)
+    tasks = await steps.delegation.get("/tasks", params={"limit": 200}, headers=steps.mdt)
     assert tasks.status_code == 200, tasks.text
-    catalogue = {t["code"]: t["delegability"] for t in tasks.json()}
+    catalogue = {t["code"]: t["delegability"] for t in tasks.json()["items"]}
     assert catalogue["iv-drug-administration"] == "never"
 
     # Issue 13: an absolute entry is refused as soon as it is proposed (R10), not at the MDT.
@@ -713,7 +713,7 @@ async def test_journey_3_iv_drug_administration_refused_with_the_rule_r10(
         "/delegations", params={"person_id": person_id}, headers=steps.mdt
     )
     assert delegations.status_code == 200, delegations.text
-    assert delegations.json() == []
+    assert delegations.json()["items"] == []
 
 
 async def test_journey_4_no_consensus_goes_to_shared_care_and_becomes_a_case_example_r14(
@@ -1137,7 +1137,7 @@ async def test_journey_11_shared_care_cannot_delegate_what_the_decision_check_re
         "/delegations", params={"person_id": person_id}, headers=steps.mdt
     )
     assert delegations.status_code == 200, delegations.text
-    assert delegations.json() == []
+    assert delegations.json()["items"] == []
 
 
 async def refused_after_shared_care(
@@ -1271,7 +1271,7 @@ async def test_journey_9_reviews_at_three_then_twelve_months_and_on_a_change_of_
             f"/delegations/{live.delegation_id}/reviews", headers=steps.mdt
         )
         assert response.status_code == 200, response.text
-        found: list[Json] = response.json()
+        found: list[Json] = response.json()["items"]
         return found
 
     assert await reviews() == []
@@ -1302,7 +1302,7 @@ async def test_journey_9_reviews_at_three_then_twelve_months_and_on_a_change_of_
             "/reviews/overdue", params={"organisation": steps.provider}, headers=steps.manager
         )
         assert response.status_code == 200, response.text
-        return [r["id"] for r in response.json()]
+        return [r["id"] for r in response.json()["items"]]
 
     assert await overdue() == [first["id"]]  # the twelve-monthly one is due today, not past
     completed = await steps.delegation.post(

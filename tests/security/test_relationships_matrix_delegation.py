@@ -89,7 +89,7 @@ async def test_every_read_of_a_persons_delegation_by_every_role_and_kind_of_orga
                     expected = 200 if sees else 404 if kind != "non-partner" else 403
                     if template in LISTS:
                         listed = response.status_code == 200 and live.delegation_id in {
-                            d["id"] for d in response.json()
+                            d["id"] for d in response.json()["items"]
                         }
                         expected = 403 if kind == "non-partner" else 200
                         if (response.status_code, listed) != (expected, sees):

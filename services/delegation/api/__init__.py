@@ -15,6 +15,8 @@ from services.delegation.api import (
     proposals,
     reviews,
 )
+from services.delegation.queries.worklist import SOURCES
+from shared import worklist
 
 router = APIRouter()
 for module in (
@@ -31,3 +33,4 @@ for module in (
     fhir,
 ):
     router.include_router(module.router)
+router.include_router(worklist.router(SOURCES))

@@ -4,9 +4,10 @@ back with notice (R18), workers leaving (R16), ending."""
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.delegation.domain.delegations import DelegationState
 from services.delegation.domain.reasons import decline_wording, end_wording
 from services.delegation.handlers import delegations, gates
 from services.delegation.models import Delegation
@@ -17,12 +18,14 @@ from services.delegation.schemas.delegations import (
     AccountablePractitioner,
     ClinicalSuspensionCreate,
     DeclineCreate,
+    DelegationPage,
     DelegationRead,
     EndCreate,
     GateRead,
     HandbackNoticeCreate,
     WorkerRead,
 )
+from shared import pages
 from shared.access import BreakGlass
 from shared.auth import CurrentUser, Role, admits
 from shared.events.delegation import DeclineReason, EndReason
@@ -64,17 +67,33 @@ def reasons(delegation: Delegation) -> dict[str, str | None]:
     }
 
 
-@router.get("/delegations", summary="Delegations, by organisation or person")
+@router.get("/delegations", summary="Delegations, by organisation, person, state, task or party")
 async def list_delegations(
+    request: Request,
+    response: Response,
     session: Session,
     organisation: Annotated[str | None, Query(max_length=200)] = None,
     person_id: UUID | None = None,
+    state: DelegationState | None = None,
+    task_code: Annotated[str | None, Query(max_length=100)] = None,
+    provider_organisation: Annotated[str | None, Query(max_length=200)] = None,
+    oversight_owner: Annotated[str | None, Query(max_length=200)] = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
     user: CurrentUser = admits(*READERS),
-) -> list[DelegationRead]:
+) -> DelegationPage:
     """Delegations of the people the caller's organisation has a legitimate relationship with
-    (each read audited); provider managers see only those delegated to their organisation."""
-    found = await queries.delegations(session, user, organisation, person_id)
-    return [await read(session, d) for d in found]
+    (each read audited), oldest first, a page at a time; `organisation`: what it provides or is
+    accountable for; provider managers see only those delegated to their organisation."""
+    where = queries.DelegationFilter(
+        organisation, person_id, state, task_code, provider_organisation, oversight_owner
+    )
+    found, next_cursor = await queries.delegations(session, user, where, limit, cursor)
+    return DelegationPage(
+        items=[await read(session, d) for d in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get("/delegations/{delegation_id}", summary="A delegation and what it is waiting for")

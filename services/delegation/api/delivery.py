@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain.delegations import DelegationState
@@ -28,6 +28,7 @@ from services.delegation.schemas.delivery import (
     VisitCreate,
     VisitRead,
 )
+from shared import pages
 from shared.auth import CurrentUser, Role, admits
 from shared.dates import EARLIEST, LATEST
 from shared.db import today
@@ -42,8 +43,6 @@ READERS = (
     Role.MDT_MEMBER,
     Role.COMMISSIONER,
 )
-Limit = Annotated[int, Query(ge=1, le=200)]
-Cursor = Annotated[str | None, Query(max_length=400)]
 
 
 async def schedule_read(session: AsyncSession, delegation: Delegation) -> ScheduleRead | None:
@@ -101,9 +100,11 @@ def me(user: CurrentUser) -> UUID:
 
 @router.get("/delegated-tasks", summary="The delegated tasks the calling care worker is named on")
 async def list_delegated_tasks(
+    request: Request,
+    response: Response,
     session: Session,
-    limit: Limit = 50,
-    cursor: Cursor = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
     user: CurrentUser = admits(Role.CARE_WORKER),
 ) -> DelegatedTaskPage:
     """A care worker (signed in as the worker id training registered) reads the tasks of their
@@ -111,7 +112,11 @@ async def list_delegated_tasks(
     oldest first, a page at a time, each read audited."""
     found, next_cursor = await queries.named_tasks(session, user, limit, cursor)
     items = [await task_read(session, d, me(user)) for d in found]
-    return DelegatedTaskPage(items=items, next_cursor=next_cursor)
+    return DelegatedTaskPage(
+        items=items,
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get(
@@ -219,11 +224,13 @@ async def get_record(
 )
 async def list_records(
     delegation_id: UUID,
+    request: Request,
+    response: Response,
     session: Session,
     from_date: Annotated[date | None, Query(alias="from")] = None,
     to_date: Annotated[date | None, Query(alias="to")] = None,
-    limit: Limit = 50,
-    cursor: Cursor = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
     user: CurrentUser = admits(*READERS, Role.CARE_WORKER),
 ) -> RecordPage:
     """In the order recorded, a page at a time; within a legitimate relationship, audited; a
@@ -235,19 +242,25 @@ async def list_records(
     found, next_cursor = await queries.records(
         session, user, delegation_id, (from_date, to_date), limit, cursor
     )
-    return RecordPage(items=await records_read(session, found), next_cursor=next_cursor)
+    return RecordPage(
+        items=await records_read(session, found),
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get("/missed-applications", summary="Scheduled applications with no entry (R16)")
 async def list_missed(
+    request: Request,
+    response: Response,
     session: Session,
     delegation_id: UUID | None = None,
     person_id: UUID | None = None,
     organisation: Annotated[str | None, Query(max_length=200)] = None,
     from_date: Annotated[date | None, Query(alias="from")] = None,
     to_date: Annotated[date | None, Query(alias="to")] = None,
-    limit: Limit = 50,
-    cursor: Cursor = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
     user: CurrentUser = admits(*READERS),
 ) -> MissedPage:
     """Computed from the schedule: each scheduled application of a live day with no entry (one
@@ -263,17 +276,23 @@ async def list_missed(
     where = queries.MissedFilter(first, last, delegation_id, person_id, organisation)
     found, next_cursor = await queries.missed_applications(session, user, where, limit, cursor)
     items = [MissedRead.model_validate(m) for m in found]
-    return MissedPage(items=items, next_cursor=next_cursor)
+    return MissedPage(
+        items=items,
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get(
     "/changes-noticed", summary="Changes care workers noticed, for the oversight owner (R8)"
 )
 async def list_changes_noticed(
+    request: Request,
+    response: Response,
     session: Session,
     oversight_owner: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Limit = 50,
-    cursor: Cursor = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
     user: CurrentUser = admits(Role.REGISTERED_PRACTITIONER, Role.MDT_MEMBER),
 ) -> RecordPage:
     """Each application at which a change was noticed (its current entry), oldest first, of the
@@ -282,4 +301,8 @@ async def list_changes_noticed(
     found, next_cursor = await queries.changes_noticed(
         session, user, oversight_owner, limit, cursor
     )
-    return RecordPage(items=await records_read(session, found), next_cursor=next_cursor)
+    return RecordPage(
+        items=await records_read(session, found),
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )

@@ -4,7 +4,7 @@ visit recorded, those due and overdue."""
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from services.delegation.handlers import oversight_visits as handlers
 from services.delegation.queries import oversight_visits as queries
@@ -15,6 +15,7 @@ from services.delegation.schemas.oversight_visits import (
     VisitDuePage,
     VisitDueRead,
 )
+from shared import pages
 from shared.auth import CurrentUser, Role, admits
 from shared.db import today
 from shared.web import IdempotencyKey, Session, answer_replay, replayed
@@ -26,8 +27,6 @@ READERS = (
     Role.PROVIDER_MANAGER,
     Role.COMMISSIONER,
 )
-Limit = Annotated[int, Query(ge=1, le=200)]
-Cursor = Annotated[str | None, Query(max_length=400)]
 
 
 @router.post(
@@ -59,25 +58,33 @@ async def record_oversight_visit(
 )
 async def list_visits(
     delegation_id: UUID,
+    request: Request,
+    response: Response,
     session: Session,
-    limit: Limit = 50,
-    cursor: Cursor = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
     user: CurrentUser = admits(*READERS),
 ) -> OversightVisitPage:
     """Newest first, a page at a time; within a legitimate relationship, audited."""
     found, next_cursor = await queries.visits(session, user, delegation_id, limit, cursor)
     items = [OversightVisitRead.model_validate(v) for v in found]
-    return OversightVisitPage(items=items, next_cursor=next_cursor)
+    return OversightVisitPage(
+        items=items,
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )
 
 
 @router.get("/oversight-visits/due", summary="Oversight visits due, and those overdue (R17)")
 async def list_due(
+    request: Request,
+    response: Response,
     session: Session,
     oversight_owner: Annotated[str | None, Query(max_length=200)] = None,
     overdue: bool | None = None,
     within_days: Annotated[int | None, Query(ge=0, le=366)] = None,
-    limit: Limit = 50,
-    cursor: Cursor = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
     user: CurrentUser = admits(*READERS),
 ) -> VisitDuePage:
     """By due day, of the running tasks whose decision set how often the owner checks; a
@@ -88,5 +95,7 @@ async def list_due(
         session, user, where, today(session), limit, cursor
     )
     return VisitDuePage(
-        items=[VisitDueRead.model_validate(v) for v in found], next_cursor=next_cursor
+        items=[VisitDueRead.model_validate(v) for v in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
     )

@@ -4,12 +4,17 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
 from services.delegation.domain.proposals import ProposalState
 from services.delegation.queries import proposal_worklist as queries
-from services.delegation.schemas.proposal_worklist import DecisionRecordRead, ProposalPage
+from services.delegation.schemas.proposal_worklist import (
+    DecisionRecordPage,
+    DecisionRecordRead,
+    ProposalPage,
+)
 from services.delegation.schemas.proposals import ProposalRead
+from shared import pages
 from shared.access import BreakGlass
 from shared.auth import CurrentUser, Role, admits
 from shared.web import Session
@@ -19,6 +24,8 @@ router = APIRouter(tags=["proposals"])
 
 @router.get("/proposals", summary="Proposals by state, person, task or provider (the MDT's queue)")
 async def list_proposals(
+    request: Request,
+    response: Response,
     session: Session,
     state: ProposalState | None = None,
     person_id: UUID | None = None,
@@ -26,8 +33,8 @@ async def list_proposals(
     provider_organisation: Annotated[str | None, Query(max_length=200)] = None,
     submitted_from: date | None = None,
     submitted_to: date | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=400)] = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
     user: CurrentUser = admits(
         Role.MDT_MEMBER, Role.REGISTERED_PRACTITIONER, Role.PROVIDER_MANAGER, Role.COMMISSIONER
     ),
@@ -42,7 +49,9 @@ async def list_proposals(
     items = [
         ProposalRead.model_validate(p).model_copy(update={"delegation_id": d}) for p, d in found
     ]
-    return ProposalPage(items=items, next_cursor=next_cursor)
+    return ProposalPage(
+        items=items, next_cursor=next_cursor, next=pages.link(request, response, next_cursor)
+    )
 
 
 @router.get(
@@ -51,12 +60,22 @@ async def list_proposals(
 )
 async def list_decisions(
     proposal_id: UUID,
+    request: Request,
+    response: Response,
     session: Session,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
     break_glass: BreakGlass = None,
     user: CurrentUser = admits(Role.MDT_MEMBER, Role.REGISTERED_PRACTITIONER),
-) -> list[DecisionRecordRead]:
+) -> DecisionRecordPage:
     """For the MDT and the clinical roles that oversee the task: members and disciplines, risk,
     the s.22 test, justification, the Framework version; within a legitimate relationship (or
     with the glass broken), audited."""
-    found = await queries.decisions(session, user, proposal_id, break_glass)
-    return [DecisionRecordRead.model_validate(d) for d in found]
+    found, next_cursor = await queries.decisions(
+        session, user, proposal_id, limit, cursor, break_glass
+    )
+    return DecisionRecordPage(
+        items=[DecisionRecordRead.model_validate(d) for d in found],
+        next_cursor=next_cursor,
+        next=pages.link(request, response, next_cursor),
+    )

@@ -139,11 +139,40 @@ def regular_review_due(start: date, number: int) -> date:
     return add_months(start, FIRST_REVIEW_MONTHS + REVIEW_INTERVAL_MONTHS * number)
 
 
-def regular_reviews_due(start: date, already_due: int, today: date) -> list[tuple[int, date]]:
-    """R26: the regular reviews that have fallen due by `today` and are not yet raised."""
+def following(start: date, number: int, clock_from: date | None, previous: date) -> date:
+    """R26: when regular review `number` falls due, the one before it having been due on
+    `previous`: on the schedule from the start (three months, then every twelve), or every
+    twelve months from the review that restarted the clock on `clock_from`."""
+    if clock_from is None:
+        return regular_review_due(start, number)
+    # the reviews since the restart fall on its anniversaries, so `previous` names how many
+    return add_months(clock_from, REVIEW_INTERVAL_MONTHS * (previous.year - clock_from.year + 1))
+
+
+def regular_reviews_due(
+    start: date,
+    already_due: int,
+    today: date,
+    next_due: date | None = None,
+    clock_from: date | None = None,
+) -> list[tuple[int, date]]:
+    """R26: the regular reviews that have fallen due by `today` and are not yet raised, the
+    next of them due on `next_due` (as scheduled; from the start when not given)."""
     due = []
     number = already_due
-    while (on := regular_review_due(start, number)) <= today:
+    on = next_due or regular_review_due(start, number)
+    while on <= today:
         due.append((number, on))
         number += 1
+        on = following(start, number, clock_from, on)
     return due
+
+
+def restart_clock(regular_raised: int, next_due: date | None, completed_on: date) -> date | None:
+    """R26: a review completed before the next scheduled one (a change in need, care plan
+    re-evaluation, or a regular review done) restarts the twelve-monthly clock: the next regular
+    review is twelve months from it. None while the three-month review (not twelve-monthly) is
+    still to come, or when the scheduled one is already due."""
+    if regular_raised < 1 or next_due is None or completed_on >= next_due:
+        return None
+    return add_months(completed_on, REVIEW_INTERVAL_MONTHS)

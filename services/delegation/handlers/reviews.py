@@ -61,6 +61,7 @@ async def raise_review(
         due_date=due.due_date,
         reason=due.reason,
         mdt_reassessment=due.mdt_reassessment,
+        raised_on=today(session),  # ReviewDue is raised with it: on the MDT's worklist from now
     )
     session.add(review)
     await record(session, review, transition)
@@ -78,16 +79,15 @@ async def raise_due_reviews(session: AsyncSession) -> int:
     raised = 0
     for delegation in due.all():
         assert delegation.start_date is not None  # only running delegations have a review due
+        start, clock_from = delegation.start_date, delegation.review_clock_from
         for number, due_date in rules.regular_reviews_due(
-            delegation.start_date, delegation.regular_reviews_raised, on
+            start, delegation.regular_reviews_raised, on, delegation.next_review_due, clock_from
         ):
             due_review = rules.Due(due_date, rules.regular_reason(number))
             await raise_review(session, delegation, f"regular-{number}", due_review)
             delegation.regular_reviews_raised = number + 1
+            delegation.next_review_due = rules.following(start, number + 1, clock_from, due_date)
             raised += 1
-        delegation.next_review_due = rules.regular_review_due(
-            delegation.start_date, delegation.regular_reviews_raised
-        )
     return raised
 
 
@@ -130,6 +130,11 @@ async def complete_review(
         replan(delegation, case, rules.minutes_to_plan(outcome), body)
     delegation.additional_minutes_per_week = rules.minutes_after(facts, outcome)
     review.completed_on, review.outcome, review.notes = on, body.outcome, body.notes
+    restarted = rules.restart_clock(
+        delegation.regular_reviews_raised, delegation.next_review_due, on
+    )
+    if restarted is not None:  # R26: the next regular review is twelve months from this one
+        delegation.review_clock_from, delegation.next_review_due = on, restarted
     review.framework_version = version
     await record(session, review, transition)
     await audit(session, actor, "review.complete", review.id, body.outcome)

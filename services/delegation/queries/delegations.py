@@ -5,14 +5,17 @@ delegated to their organisation."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVarTuple
 from uuid import UUID
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.delegation.domain.delegations import DelegationState
 from services.delegation.models import Delegation
-from shared import organisations
+from shared import organisations, pages
 from shared.access import listed, person_record, visible_people
 from shared.auth import CurrentUser, Role
 from shared.db import now
@@ -88,16 +91,48 @@ async def delegation(
     return found
 
 
+@dataclass(frozen=True)
+class DelegationFilter:
+    organisation: str | None = None
+    person_id: UUID | None = None
+    state: DelegationState | None = None
+    task_code: str | None = None
+    provider_organisation: str | None = None
+    oversight_owner: str | None = None
+
+
+ORDER = (pages.Key(Delegation.created_at, datetime), pages.Key(Delegation.id, UUID))
+
+
 async def delegations(
-    session: AsyncSession, user: CurrentUser, organisation: str | None, person_id: UUID | None
-) -> Sequence[Delegation]:
-    query = select(Delegation).order_by(Delegation.created_at, Delegation.id)
+    session: AsyncSession,
+    user: CurrentUser,
+    where: DelegationFilter,
+    limit: int,
+    cursor: str | None,
+) -> tuple[Sequence[Delegation], str | None]:
+    """Oldest first, a page at a time, of the people the caller may see (each read audited);
+    provider staff only what was delegated to their organisation."""
+    query = select(Delegation)
     if (people := people_filter(session, user)) is not None:
         query = query.where(Delegation.person_id.in_(people))
-    if (org := await organisation_of(session, user, organisation)) is not None:
+    if (org := await organisation_of(session, user, where.organisation)) is not None:
         query = concerning(query, org)
-    if person_id is not None:
-        query = query.where(Delegation.person_id == person_id)
-    found = (await session.scalars(query)).all()
-    await listed(session, user, "delegation", [d.person_id for d in found])
-    return found
+    for name, value in (
+        ("provider_organisation", where.provider_organisation),
+        ("oversight_owner", where.oversight_owner),
+    ):
+        if value is not None:
+            await organisations.named(session, value, name)  # R2
+    for column, wanted in (
+        (Delegation.person_id, where.person_id),
+        (Delegation.status, where.state),
+        (Delegation.task_code, where.task_code),
+        (Delegation.provider_organisation, where.provider_organisation),
+        (Delegation.oversight_owner, where.oversight_owner),
+    ):
+        if wanted is not None:
+            query = query.where(column == wanted)
+    page, next_cursor = await pages.keyset(session, query, ORDER, limit, cursor)
+    await listed(session, user, "delegation", [d.person_id for d in page])
+    return page, next_cursor

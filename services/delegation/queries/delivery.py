@@ -238,10 +238,7 @@ async def missed_applications(
 ) -> tuple[list[Missed], str | None]:
     """The scheduled applications with no entry, by day, of the delegations the caller may see
     (provider staff: their organisation's); each person shown audited."""
-    delivered = await _delivered(session, user, where)
-    facts = await _delivery_facts(session, delivered, where)
-    found = [m for d in (await session.scalars(delivered)).all() for m in facts.missed(d, where)]
-    found.sort(key=lambda m: (m.due_on, str(m.delegation_id), m.slot))
+    found = await missed(session, user, where)
     if cursor is not None:
         on, after, slot = pages.decode(cursor, pages.day, UUID, int)
         mark = (on.isoformat(), str(after), slot)
@@ -252,6 +249,16 @@ async def missed_applications(
         return page, None
     last = page[-1]
     return page, pages.encode(last.due_on.isoformat(), last.delegation_id, last.slot)
+
+
+async def missed(session: AsyncSession, user: CurrentUser, where: MissedFilter) -> list[Missed]:
+    """Every scheduled application with no entry in the window, by day, of the delegations the
+    caller may see (not audited: the caller shows them)."""
+    delivered = await _delivered(session, user, where)
+    facts = await _delivery_facts(session, delivered, where)
+    found = [m for d in (await session.scalars(delivered)).all() for m in facts.missed(d, where)]
+    found.sort(key=lambda m: (m.due_on, str(m.delegation_id), m.slot))
+    return found
 
 
 async def _delivered(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain.proposals import ProposalState
@@ -30,18 +30,17 @@ class ProposalFilter:
     submitted_to: date | None = None
 
 
+ORDER = (pages.Key(Proposal.submitted_on, date), pages.Key(Proposal.id, UUID))
+DECISION_ORDER = (pages.Key(Decision.decided_on, date), pages.Key(Decision.id, UUID))
+
+
 async def proposals(
     session: AsyncSession, user: CurrentUser, where: ProposalFilter, limit: int, cursor: str | None
 ) -> tuple[list[tuple[Proposal, UUID | None]], str | None]:
     """By the day submitted (the queue's order), of the people the caller's organisation has a
     legitimate relationship with; provider staff only those naming their organisation. Each
     with the delegation it became; each person shown audited."""
-    query = (
-        select(Proposal, Delegation.id)
-        .outerjoin(Delegation, Delegation.proposal_id == Proposal.id)
-        .order_by(Proposal.submitted_on, Proposal.id)
-        .limit(limit + 1)
-    )
+    query = select(Proposal)
     if (people := people_filter(session, user)) is not None:
         query = query.where(Proposal.person_id.in_(people))
     if user.role in PROVIDER_ROLES:
@@ -60,28 +59,25 @@ async def proposals(
         query = query.where(Proposal.submitted_on >= where.submitted_from)
     if where.submitted_to is not None:
         query = query.where(Proposal.submitted_on <= where.submitted_to)
-    if cursor is not None:
-        on, last = pages.decode(cursor, pages.day, UUID)
-        query = query.where(
-            or_(
-                Proposal.submitted_on > on,
-                and_(Proposal.submitted_on == on, Proposal.id > last),
-            )
+    page, next_cursor = await pages.keyset(session, query, ORDER, limit, cursor)
+    rows = await session.execute(
+        select(Delegation.proposal_id, Delegation.id).where(
+            Delegation.proposal_id.in_([p.id for p in page])
         )
-    rows: list[tuple[Proposal, UUID | None]] = [
-        (p, d) for p, d in (await session.execute(query)).all()
-    ]
-    page = rows[:limit]
-    await listed(session, user, "proposal", [p.person_id for p, _d in page])
-    if len(rows) <= limit:
-        return page, None
-    last_row = page[-1][0]
-    return page, pages.encode(last_row.submitted_on.isoformat(), last_row.id)
+    )
+    became: dict[UUID, UUID] = {proposal_id: d for proposal_id, d in rows}
+    await listed(session, user, "proposal", [p.person_id for p in page])
+    return [(p, became.get(p.id)) for p in page], next_cursor
 
 
 async def decisions(
-    session: AsyncSession, user: CurrentUser, proposal_id: UUID, break_glass: str | None = None
-) -> Sequence[Decision]:
+    session: AsyncSession,
+    user: CurrentUser,
+    proposal_id: UUID,
+    limit: int,
+    cursor: str | None,
+    break_glass: str | None = None,
+) -> tuple[Sequence[Decision], str | None]:
     """R9-R14, R29: the proposal's decisions in full (the MDT's, then Shared Care's), within a
     legitimate relationship with the person (or with the glass broken), audited."""
     found = await session.get(Proposal, proposal_id)
@@ -90,9 +86,5 @@ async def decisions(
     await readable(
         session, user, found.person_id, "decision", f"proposal {proposal_id}", break_glass
     )
-    rows = await session.scalars(
-        select(Decision)
-        .where(Decision.proposal_id == proposal_id)
-        .order_by(Decision.decided_on, Decision.source.desc())
-    )
-    return rows.all()
+    query = select(Decision).where(Decision.proposal_id == proposal_id)
+    return await pages.keyset(session, query, DECISION_ORDER, limit, cursor)

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from services.delegation.schemas import Output
 from shared.events.vocabulary import Delegability, TaskCategory
+from shared.pages import Page
 
 
 class FrameworkVersionRead(Output):
@@ -43,3 +44,11 @@ class CatalogueRulingRead(Output):
     applied_on: date | None
     snomed_concept_id: str | None = None
     snomed_display: str | None = None
+
+
+class TaskPage(Page[TaskRead]):
+    """The catalogue, by task code."""
+
+
+class CatalogueRulingPage(Page[CatalogueRulingRead]):
+    """Catalogue rulings, by the day they take effect."""

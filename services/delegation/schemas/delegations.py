@@ -12,6 +12,7 @@ from services.delegation.schemas import Input, Output
 from shared.dates import ExpiryDate
 from shared.events.delegation import DeclineReason, EndReason
 from shared.events.vocabulary import Direction, Setting, TaskCategory
+from shared.pages import Page
 
 DETAIL = "In the caller's own words: kept in delegation's record, never published in an event"
 OLD_REASON = (
@@ -153,3 +154,7 @@ class DelegationRead(Output):
         default=[],
         description="R14: the conditions of the Shared Care decision that bind the provider",
     )
+
+
+class DelegationPage(Page[DelegationRead]):
+    """Delegations, oldest first."""

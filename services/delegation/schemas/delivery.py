@@ -15,6 +15,7 @@ from services.delegation.schemas import Input, Output
 from shared.dates import EARLIEST, LATEST, PastDate
 from shared.events.delegation import NoticedChange
 from shared.events.vocabulary import Setting, TaskCategory
+from shared.pages import Page
 
 OBSERVATIONS = "The worker's observations, in their words: kept here, never published"
 
@@ -79,9 +80,8 @@ class DelegatedTaskRead(Output):
     conditions: list[str] = Field(description="R14: conditions that bind the provider")
 
 
-class DelegatedTaskPage(Output):
-    items: list[DelegatedTaskRead]
-    next_cursor: str | None
+class DelegatedTaskPage(Page[DelegatedTaskRead]):
+    """The tasks naming the calling care worker, oldest first."""
 
 
 class Happened(Input):
@@ -153,9 +153,8 @@ class VisitRead(Output):
     entries: list[RecordRead]
 
 
-class RecordPage(Output):
-    items: list[RecordRead]
-    next_cursor: str | None
+class RecordPage(Page[RecordRead]):
+    """Recorded applications, in the order recorded."""
 
 
 class MissedRead(Output):
@@ -166,6 +165,5 @@ class MissedRead(Output):
     slot: int
 
 
-class MissedPage(Output):
-    items: list[MissedRead]
-    next_cursor: str | None
+class MissedPage(Page[MissedRead]):
+    """Missed applications, by day."""

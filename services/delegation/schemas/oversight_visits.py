@@ -10,6 +10,7 @@ from pydantic import Field
 from services.delegation.schemas import Input, Output
 from shared.dates import PastDate
 from shared.events.delegation import SpotCheckOutcome, VisitAction, VisitFinding
+from shared.pages import Page
 
 
 class SpotCheckBody(Input):
@@ -51,9 +52,8 @@ class OversightVisitRead(Output):
     recorded_at: datetime
 
 
-class OversightVisitPage(Output):
-    items: list[OversightVisitRead]
-    next_cursor: str | None
+class OversightVisitPage(Page[OversightVisitRead]):
+    """A task's oversight visits, newest first."""
 
 
 class VisitDueRead(Output):
@@ -68,6 +68,5 @@ class VisitDueRead(Output):
     days_overdue: int
 
 
-class VisitDuePage(Output):
-    items: list[VisitDueRead]
-    next_cursor: str | None
+class VisitDuePage(Page[VisitDueRead]):
+    """Oversight visits due, by due day."""

@@ -11,11 +11,11 @@ from pydantic import Field
 from services.delegation.schemas import Output
 from services.delegation.schemas.proposals import ProposalRead
 from shared.events.delegation import DecisionOutcome
+from shared.pages import Page
 
 
-class ProposalPage(Output):
-    items: list[ProposalRead]
-    next_cursor: str | None
+class ProposalPage(Page[ProposalRead]):
+    """Proposals, by the day submitted."""
 
 
 class DecisionRecordRead(Output):
@@ -37,3 +37,7 @@ class DecisionRecordRead(Output):
         default=None, description="R9, R13: the organisations of the MDT members who decided"
     )
     record: dict[str, Any] = Field(description="The decision's full record, as given")
+
+
+class DecisionRecordPage(Page[DecisionRecordRead]):
+    """A proposal's decisions, by the day decided."""

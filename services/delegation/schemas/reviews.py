@@ -11,6 +11,7 @@ from services.delegation.domain.decisions import FundingBasis
 from services.delegation.schemas import Input, Output
 from services.delegation.schemas.proposals import Member, Risk, Section22, SupportPlan
 from shared.events.delegation import EndReason, ReviewOutcome
+from shared.pages import Page
 
 
 class ReviewRead(Output):
@@ -24,6 +25,10 @@ class ReviewRead(Output):
     framework_version: int | None = Field(
         default=None, description="R29: the Framework version the outcome was decided under"
     )
+
+
+class ReviewPage(Page[ReviewRead]):
+    """Reviews, soonest due first."""
 
 
 class Reassessment(Input):

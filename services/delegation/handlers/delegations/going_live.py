@@ -20,6 +20,7 @@ from services.delegation.handlers.delegations.loading import (
 )
 from services.delegation.handlers.gates import gate_states, readiness
 from services.delegation.models import Delegation, Person
+from services.delegation.queries.handbacks import unclosed_for
 from services.delegation.settings import Settings
 from shared.audit import audit
 from shared.auth import SYSTEM, CurrentUser
@@ -115,3 +116,8 @@ async def transfer_oversight(
     await publish(session, transferred)
     delegation.oversight_kind, delegation.oversight_owner = to.kind, to.owner
     await audit(session, SYSTEM, "delegation.oversight_transfer", delegation.id, to.owner)
+    # R18, R17: a handback still open is the new owner's to acknowledge (and on its worklist)
+    handback = await unclosed_for(session, delegation.id)
+    if handback is not None and handback.oversight_owner != to.owner:
+        handback.oversight_kind, handback.oversight_owner = to.kind, to.owner
+        await audit(session, SYSTEM, "handback.readdress", handback.id, to.owner)

@@ -2,14 +2,14 @@
 worker, left or not), and why a worker came off a delegation.
 
 Revision ID: 0014_named_workers
-Revises: 0013
+Revises: 0014
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_named_workers"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
