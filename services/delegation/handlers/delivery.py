@@ -34,6 +34,7 @@ from services.delegation.models import (
     DeliveryVisit,
     Instruction,
     Review,
+    TrainingPlan,
 )
 from services.delegation.queries import delivery as queries
 from services.delegation.queries.delegations import visible_to
@@ -260,6 +261,7 @@ async def _standings(
     for c in competences:
         records.setdefault((c.worker_id, c.task_code), []).append(c)
     instructed: set[tuple[uuid.UUID, uuid.UUID]] | None = None
+    off_plan = await _off_plan(session, [d for d, _, _ in named])
     for delegation, worker, day in named:
         scopes = ("*", str(delegation.person_id))
         mine = [
@@ -267,18 +269,43 @@ async def _standings(
             for c in records.get((worker, delegation.task_code), [])
             if c.scope in scopes
         ]
-        on_plan = False
+        was_instructed = False
         if (
             not delegation.needs_specific_training
             and standing(mine, False, day) is not WorkerStanding.IN_DATE
         ):
             if instructed is None:
                 instructed = await _instructed(session, [d for d, _, _ in named])
-            on_plan = (delegation.id, worker) in instructed
+            was_instructed = (delegation.id, worker) in instructed
+        on_plan = (delegation.id, worker) not in off_plan
         found[(delegation.id, worker, day)] = gates.WorkerOnTask(
-            worker, standing(mine, False, day, on_plan)
+            worker, standing(mine, False, day, was_instructed, on_plan)
         )
     return found
+
+
+async def _off_plan(
+    session: AsyncSession, delegations: list[Delegation]
+) -> set[tuple[uuid.UUID, uuid.UUID]]:
+    """R24, as `gates.off_plan_workers` judges it, for the whole visit in one statement: the
+    (delegation, worker) pairs named on a running delegation whose task needs specific training
+    and who are not on its training plan."""
+    judged = {
+        d.id: d
+        for d in delegations
+        if d.needs_specific_training and DelegationState(d.status) in RUNNING
+    }
+    if not judged:
+        return set()
+    rows = await session.execute(
+        select(TrainingPlan.delegation_id, TrainingPlan.worker_id).where(
+            TrainingPlan.delegation_id.in_(judged)
+        )
+    )
+    planned = {(d, w) for d, w in rows.all()}
+    return {
+        (d.id, w) for d in judged.values() for w in gates.workers_of(d) if (d.id, w) not in planned
+    }
 
 
 async def _instructed(
