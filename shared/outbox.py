@@ -120,16 +120,18 @@ async def publish(session: AsyncSession, event: Event, **headers: str) -> None:
 async def publish_all(
     session: AsyncSession, events: Sequence[Event], *, with_row: Insert | None = None
 ) -> None:
-    """Several events in order, and another row of the same transaction (an audit row), in one
-    round trip where the database allows it: on PostgreSQL one statement (the other row's
-    INSERT as a data-modifying WITH, the events as one multi-row VALUES, whose ids follow the
-    order of `events`); on SQLite one statement each."""
+    """Events in order, and another row of the same transaction (an audit row), in as few round
+    trips as keep the statements cached: on PostgreSQL the other row's INSERT rides with the
+    last event's as a data-modifying WITH (a multi-row VALUES would be compiled afresh for
+    every call); on SQLite one statement each."""
     rows = [_row(session, event, {}) for event in events]
+    for row in rows[:-1]:
+        await session.execute(insert(outbox).values(row))
     if not rows:
         if with_row is not None:
             await session.execute(with_row)
         return
-    statement = insert(outbox).values(rows)
+    statement = insert(outbox).values(rows[-1])
     if with_row is not None:
         if dialect_of(session) == "postgresql":
             statement = statement.add_cte(with_row.cte("with_row"))
