@@ -6,7 +6,7 @@ import asyncio
 import tempfile
 import time
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -223,16 +223,21 @@ async def commit_to_effect(pg: Server, broker: Server, quick: bool = False) -> l
     )
     practitioner = bearer(Role.REGISTERED_PRACTITIONER, "LPT")
 
+    answered: dict[str, datetime] = {}  # person id -> when the API answered (after its commit)
+
     async def register(client: httpx.AsyncClient, i: int) -> httpx.Response:
         body = given_person_body(setting=Setting.OWN_HOME.value)
-        return await client.post("/people", json=body, headers=practitioner)
+        response = await client.post("/people", json=body, headers=practitioner)
+        if response.status_code == 201:
+            answered[response.json()["id"]] = datetime.now(UTC)
+        return response
 
     rate, seconds = 50, 5 if quick else 10
     with api, relay, consumer:
         await asyncio.sleep(2)  # the consumer joins its group
         result = await load.open_loop(f"http://127.0.0.1:{port}", register, rate, seconds)
         latencies, parts = await effect_latencies(
-            assessment, delegation, rate * seconds - result.errors
+            assessment, delegation, rate * seconds - result.errors, answered
         )
     floor = await kafka_round_trip(broker, rate, seconds)
     await assessment.close()
@@ -264,7 +269,7 @@ async def commit_to_effect(pg: Server, broker: Server, quick: bool = False) -> l
             _p(floor, 50),
         ),
         Row(
-            f"commit -> effect in another service, p99 at {rate}/s",
+            f"commit -> effect in another service, p99 at {rate}/s (from publish: upper bound)",
             p99,
             "ms",
             "Kafka produce -> consume p99",
@@ -276,10 +281,14 @@ async def commit_to_effect(pg: Server, broker: Server, quick: bool = False) -> l
 
 
 async def effect_latencies(
-    producer: Runtime, consumer: Runtime, expected: int
+    producer: Runtime, consumer: Runtime, expected: int, answered: dict[str, datetime]
 ) -> tuple[list[float], dict[str, list[float]]]:
     """Publish -> applied for each event, and its parts: publish -> sent (the API's commit and
-    the relay), sent -> applied (Kafka and the consumer)."""
+    the relay), sent -> applied (Kafka and the consumer).
+
+    The commit happens between the event's publish (inside the request: `occurred_at`) and the
+    API's answer, so publish -> applied is an upper bound of commit -> effect and answer ->
+    applied a lower bound (negative when the effect came before the answer did)."""
     kind = PersonRegistered.event_type()
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -297,14 +306,15 @@ async def effect_latencies(
             break
         await asyncio.sleep(0.5)
     async with producer.sessions() as session:
-        committed = {
-            event_id: (occurred, sent)
-            for event_id, occurred, sent in await session.execute(
-                select(outbox.c.event_id, outbox.c.occurred_at, outbox.c.sent_at).where(
-                    outbox.c.type == kind
-                )
+        rows = (
+            await session.execute(
+                select(
+                    outbox.c.event_id, outbox.c.occurred_at, outbox.c.sent_at, outbox.c.key
+                ).where(outbox.c.type == kind)
             )
-        }
+        ).all()
+        committed = {event_id: (occurred, sent) for event_id, occurred, sent, _ in rows}
+        keys = {event_id: key for event_id, _, _, key in rows}
 
     def ms(since: datetime, until: datetime) -> float:
         return (until - since).total_seconds() * 1000
@@ -313,6 +323,11 @@ async def effect_latencies(
     return [ms(occurred, done) for (occurred, _), done in both], {
         "publish -> sent (commit, relay)": [ms(o, s) for (o, s), _ in both if s],
         "sent -> applied (Kafka, consumer)": [ms(s, done) for (_, s), done in both if s],
+        "the API's answer -> applied (a lower bound)": [
+            ms(answered[keys[e]], applied[e])
+            for e in committed
+            if e in applied and keys[e] in answered
+        ],
     }
 
 
