@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from httpx import Response
+from httpx import AsyncClient, Response
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -51,7 +51,7 @@ def version_from(version: int, effective_from: date) -> FrameworkVersionPublishe
     )
 
 
-async def decide(client: Any, proposal_id: str) -> Response:
+async def decide(client: AsyncClient, proposal_id: str) -> Response:
     return await client.post(
         f"/proposals/{proposal_id}/decision", json=given_decision_body(), headers=MDT
     )
