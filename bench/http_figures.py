@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import tempfile
 import time
 import uuid
@@ -105,24 +106,28 @@ async def decision_endpoint(pg: Server, broker: Server, quick: bool = False) -> 
             SECONDS,
         )
     )
-    with service_process("delegation", runtime.settings.database_url, port, {}):
+    with service_process("delegation", runtime.settings.database_url, port, {}) as server:
         api = f"http://127.0.0.1:{port}"
         ids = await given_proposals(api, requests + RATE * seconds, runtime)
 
         async def decide(client: httpx.AsyncClient, i: int) -> httpx.Response:
             return await client.post(f"/proposals/{ids[i]}/decision", json=decision, headers=mdt)
 
+        spent = cpu_seconds(server)
         decided = await load.closed_loop(api, decide, requests)
+        decision_cpu = (cpu_seconds(server) - spent) * 1000 / requests
         decided_at_rate = await load.open_loop(api, decide, RATE, seconds, offset=requests)
     await runtime.close()
-    with baseline(base_url):
+    with baseline(base_url) as bare_server:
         bare = f"http://127.0.0.1:{BASE_PORT}"
 
         async def insert(client: httpx.AsyncClient, i: int) -> httpx.Response:
             return await client.post("/rows", json={"text": f"row {i}"})
 
         await load.closed_loop(bare, insert, WARM_UP)
+        spent = cpu_seconds(bare_server)
         inserted = await load.closed_loop(bare, insert, requests)
+        bare_cpu = (cpu_seconds(bare_server) - spent) * 1000 / requests
         inserted_at_rate = await load.open_loop(bare, insert, RATE, seconds)
     errors = decided.errors + decided_at_rate.errors
     return [
@@ -134,6 +139,13 @@ async def decision_endpoint(pg: Server, broker: Server, quick: bool = False) -> 
             inserted.throughput,
             ">= 0.5 x baseline",
             decided.throughput >= inserted.throughput / 2,
+        ),
+        Row(
+            "MDT decision: the server's CPU per request (closed loop)",
+            decision_cpu,
+            "ms",
+            "bare insert server's CPU per request",
+            bare_cpu,
         ),
         Row(
             f"MDT decision p50 at {RATE} req/s",
@@ -152,6 +164,14 @@ async def decision_endpoint(pg: Server, broker: Server, quick: bool = False) -> 
             decided_at_rate.p99 <= 20,
         ),
     ]
+
+
+def cpu_seconds(process: Process) -> float:
+    """User and system CPU the process has used (Linux): what a request costs the server,
+    whatever else the machine runs."""
+    assert process.popen is not None
+    fields = Path(f"/proc/{process.popen.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def kafka_round_trip(broker: Server, rate: float, seconds: float) -> list[float]:
