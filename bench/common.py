@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,8 @@ class Row:
 
 
 async def fresh_database(server: str, name: str) -> str:
+    """A new empty database; `BENCH_DB_SUFFIX` keeps two benches on one server apart."""
+    name += os.environ.get("BENCH_DB_SUFFIX", "")
     connection = await asyncpg.connect(asyncpg_url(server, "postgres").replace("+asyncpg", ""))
     try:
         await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

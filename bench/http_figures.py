@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import tempfile
 import time
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -105,24 +106,28 @@ async def decision_endpoint(pg: Server, broker: Server, quick: bool = False) -> 
             SECONDS,
         )
     )
-    with service_process("delegation", runtime.settings.database_url, port, {}):
+    with service_process("delegation", runtime.settings.database_url, port, {}) as server:
         api = f"http://127.0.0.1:{port}"
         ids = await given_proposals(api, requests + RATE * seconds, runtime)
 
         async def decide(client: httpx.AsyncClient, i: int) -> httpx.Response:
             return await client.post(f"/proposals/{ids[i]}/decision", json=decision, headers=mdt)
 
+        spent = cpu_seconds(server)
         decided = await load.closed_loop(api, decide, requests)
+        decision_cpu = (cpu_seconds(server) - spent) * 1000 / requests
         decided_at_rate = await load.open_loop(api, decide, RATE, seconds, offset=requests)
     await runtime.close()
-    with baseline(base_url):
+    with baseline(base_url) as bare_server:
         bare = f"http://127.0.0.1:{BASE_PORT}"
 
         async def insert(client: httpx.AsyncClient, i: int) -> httpx.Response:
             return await client.post("/rows", json={"text": f"row {i}"})
 
         await load.closed_loop(bare, insert, WARM_UP)
+        spent = cpu_seconds(bare_server)
         inserted = await load.closed_loop(bare, insert, requests)
+        bare_cpu = (cpu_seconds(bare_server) - spent) * 1000 / requests
         inserted_at_rate = await load.open_loop(bare, insert, RATE, seconds)
     errors = decided.errors + decided_at_rate.errors
     return [
@@ -134,6 +139,13 @@ async def decision_endpoint(pg: Server, broker: Server, quick: bool = False) -> 
             inserted.throughput,
             ">= 0.5 x baseline",
             decided.throughput >= inserted.throughput / 2,
+        ),
+        Row(
+            "MDT decision: the server's CPU per request (closed loop)",
+            decision_cpu,
+            "ms",
+            "bare insert server's CPU per request",
+            bare_cpu,
         ),
         Row(
             f"MDT decision p50 at {RATE} req/s",
@@ -152,6 +164,14 @@ async def decision_endpoint(pg: Server, broker: Server, quick: bool = False) -> 
             decided_at_rate.p99 <= 20,
         ),
     ]
+
+
+def cpu_seconds(process: Process) -> float:
+    """User and system CPU the process has used (Linux): what a request costs the server,
+    whatever else the machine runs."""
+    assert process.popen is not None
+    fields = Path(f"/proc/{process.popen.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def kafka_round_trip(broker: Server, rate: float, seconds: float) -> list[float]:
@@ -223,16 +243,21 @@ async def commit_to_effect(pg: Server, broker: Server, quick: bool = False) -> l
     )
     practitioner = bearer(Role.REGISTERED_PRACTITIONER, "LPT")
 
+    answered: dict[str, datetime] = {}  # person id -> when the API answered (after its commit)
+
     async def register(client: httpx.AsyncClient, i: int) -> httpx.Response:
         body = given_person_body(setting=Setting.OWN_HOME.value)
-        return await client.post("/people", json=body, headers=practitioner)
+        response = await client.post("/people", json=body, headers=practitioner)
+        if response.status_code == 201:
+            answered[response.json()["id"]] = datetime.now(UTC)
+        return response
 
     rate, seconds = 50, 5 if quick else 10
     with api, relay, consumer:
         await asyncio.sleep(2)  # the consumer joins its group
         result = await load.open_loop(f"http://127.0.0.1:{port}", register, rate, seconds)
         latencies, parts = await effect_latencies(
-            assessment, delegation, rate * seconds - result.errors
+            assessment, delegation, rate * seconds - result.errors, answered
         )
     floor = await kafka_round_trip(broker, rate, seconds)
     await assessment.close()
@@ -264,7 +289,7 @@ async def commit_to_effect(pg: Server, broker: Server, quick: bool = False) -> l
             _p(floor, 50),
         ),
         Row(
-            f"commit -> effect in another service, p99 at {rate}/s",
+            f"commit -> effect in another service, p99 at {rate}/s (from publish: upper bound)",
             p99,
             "ms",
             "Kafka produce -> consume p99",
@@ -276,10 +301,14 @@ async def commit_to_effect(pg: Server, broker: Server, quick: bool = False) -> l
 
 
 async def effect_latencies(
-    producer: Runtime, consumer: Runtime, expected: int
+    producer: Runtime, consumer: Runtime, expected: int, answered: dict[str, datetime]
 ) -> tuple[list[float], dict[str, list[float]]]:
     """Publish -> applied for each event, and its parts: publish -> sent (the API's commit and
-    the relay), sent -> applied (Kafka and the consumer)."""
+    the relay), sent -> applied (Kafka and the consumer).
+
+    The commit happens between the event's publish (inside the request: `occurred_at`) and the
+    API's answer, so publish -> applied is an upper bound of commit -> effect and answer ->
+    applied a lower bound (negative when the effect came before the answer did)."""
     kind = PersonRegistered.event_type()
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -297,14 +326,15 @@ async def effect_latencies(
             break
         await asyncio.sleep(0.5)
     async with producer.sessions() as session:
-        committed = {
-            event_id: (occurred, sent)
-            for event_id, occurred, sent in await session.execute(
-                select(outbox.c.event_id, outbox.c.occurred_at, outbox.c.sent_at).where(
-                    outbox.c.type == kind
-                )
+        rows = (
+            await session.execute(
+                select(
+                    outbox.c.event_id, outbox.c.occurred_at, outbox.c.sent_at, outbox.c.key
+                ).where(outbox.c.type == kind)
             )
-        }
+        ).all()
+        committed = {event_id: (occurred, sent) for event_id, occurred, sent, _ in rows}
+        keys = {event_id: key for event_id, _, _, key in rows}
 
     def ms(since: datetime, until: datetime) -> float:
         return (until - since).total_seconds() * 1000
@@ -313,6 +343,11 @@ async def effect_latencies(
     return [ms(occurred, done) for (occurred, _), done in both], {
         "publish -> sent (commit, relay)": [ms(o, s) for (o, s), _ in both if s],
         "sent -> applied (Kafka, consumer)": [ms(s, done) for (_, s), done in both if s],
+        "the API's answer -> applied (a lower bound)": [
+            ms(answered[keys[e]], applied[e])
+            for e in committed
+            if e in applied and keys[e] in answered
+        ],
     }
 
 

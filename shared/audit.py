@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, Integer, String, Table, Text, insert
+from sqlalchemy import BigInteger, Column, Insert, Integer, String, Table, Text, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import CurrentUser
@@ -54,16 +54,26 @@ async def audit(
     reason: str | None = None,
 ) -> None:
     """Write the audit row in the same transaction as the change it describes."""
-    await session.execute(
-        insert(audit_log).values(
-            at=now(session),
-            user_id=actor.user_id,
-            role=actor.role.value,
-            organisation=actor.organisation,
-            action=action,
-            subject=str(subject),
-            reason=reason,
-        )
+    await session.execute(audit_row(session, actor, action, subject, reason))
+
+
+def audit_row(
+    session: AsyncSession,
+    actor: CurrentUser,
+    action: str,
+    subject: object,
+    reason: str | None = None,
+) -> Insert:
+    """The audit row's INSERT, not yet executed: for a caller that writes it in one statement
+    with its other rows (`shared.outbox.publish_all`)."""
+    return insert(audit_log).values(
+        at=now(session),
+        user_id=actor.user_id,
+        role=actor.role.value,
+        organisation=actor.organisation,
+        action=action,
+        subject=str(subject),
+        reason=reason,
     )
 
 

@@ -225,15 +225,35 @@ class KafkaSubscriber:
     async def _consume(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
         """Each fetch is delivered as one batch (one inbox transaction), then its offsets are
         committed in one request. A partition's records keep their order; records of different
-        partitions have different keys, so their interleaving changes no effect."""
-        while not stop.is_set():
-            batches = await _fetch(consumer)
-            if not batches:
-                continue
-            await self.deliver([_message(r) for records in batches.values() for r in records])
-            await consumer.commit({tp: records[-1].offset + 1 for tp, records in batches.items()})
-            for tp, records in batches.items():
-                self._observe_lag(consumer, tp, records[-1].offset)
+        partitions have different keys, so their interleaving changes no effect.
+
+        The next fetch is taken while a batch is applied, and a batch's offset commit is in
+        flight while the next is applied (it is awaited before the next commit is sent): the
+        worker decodes while the database works. Batches are still applied one at a time, in
+        order; what was fetched but not applied when the loop stops is fetched again, from the
+        committed offsets, by whoever consumes next (the inbox drops what it has seen)."""
+        fetching = asyncio.ensure_future(_fetch(consumer))
+        committing: asyncio.Future[None] | None = None
+        try:
+            while not stop.is_set():
+                batches = await fetching
+                fetching = asyncio.ensure_future(_fetch(consumer))
+                if not batches:
+                    continue
+                await self.deliver([_message(r) for records in batches.values() for r in records])
+                if committing is not None:
+                    await committing
+                offsets = {tp: records[-1].offset + 1 for tp, records in batches.items()}
+                committing = asyncio.ensure_future(consumer.commit(offsets))
+                for tp, records in batches.items():
+                    self._observe_lag(consumer, tp, records[-1].offset)
+            if committing is not None:
+                await committing
+        finally:
+            for pending in (fetching, committing):
+                if pending is not None and not pending.done():
+                    pending.cancel()
+                    pending.add_done_callback(_retrieved)
 
     def _observe_lag(self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:
         end = consumer.highwater(tp)
@@ -262,6 +282,12 @@ async def _fetch(consumer: AIOKafkaConsumer) -> Fetched:
             batches.setdefault(tp, []).extend(records)
             count += len(records)
     return batches
+
+
+def _retrieved(future: asyncio.Future[Any]) -> None:
+    """A fetch or commit abandoned when the loop stopped: its outcome is not needed."""
+    if not future.cancelled():
+        future.exception()
 
 
 def _behind(consumer: AIOKafkaConsumer, batches: Fetched) -> bool:

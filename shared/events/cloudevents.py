@@ -68,16 +68,31 @@ class Attributes(NamedTuple):
 def attributes_of(message: Message) -> Attributes:
     """Raises ValueError when a required CloudEvents header is missing or malformed."""
     found = dict(message.headers)
-    missing = [name[3:] for name in _REQUIRED if not found.get(name)]
-    if missing or found.get("ce_specversion") != _SPEC_VERSION:
+    get = found.get
+    ce_id, source, type_, time = get("ce_id"), get("ce_source"), get("ce_type"), get("ce_time")
+    if not (ce_id and source and type_ and time) or get("ce_specversion") != _SPEC_VERSION:
+        missing = [name[3:] for name in _REQUIRED if not found.get(name)]
         raise ValueError(f"not a CloudEvents {SPEC_VERSION} record; missing {missing}")
     return Attributes(
-        found["ce_id"].decode(),
-        found["ce_source"].decode(),
-        found["ce_type"].decode(),
-        datetime.fromisoformat(found["ce_time"].decode()),
-        (found.get("ce_subject") or message.key).decode(),
+        ce_id.decode(),
+        _text(source),
+        _text(type_),
+        datetime.fromisoformat(time.decode()),
+        (get("ce_subject") or message.key).decode(),
     )
+
+
+_TEXTS: dict[bytes, str] = {}
+
+
+def _text(value: bytes) -> str:
+    """A header that repeats across records (a source, a type), decoded once per process."""
+    text = _TEXTS.get(value)
+    if text is None:
+        text = value.decode()
+        if len(_TEXTS) < 4096:
+            _TEXTS[value] = text
+    return text
 
 
 def decode(message: Message, classes: EventClasses) -> tuple[Attributes, Event]:

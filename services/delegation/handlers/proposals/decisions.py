@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -11,21 +12,30 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain import decisions as check
+from services.delegation.domain import parties as domain_parties
 from services.delegation.domain import proposals as rules
 from services.delegation.domain.delegations import DelegationState
 from services.delegation.domain.mdt import Involvement
 from services.delegation.domain.proposals import ProposalState
-from services.delegation.handlers import parties, record
 from services.delegation.handlers.proposals.submission import catalogue_entry, facts_of, task_rules
-from services.delegation.models import Decision, Delegation, Proposal
+from services.delegation.models import (
+    CatalogueRuling,
+    Decision,
+    Delegation,
+    FrameworkVersion,
+    Proposal,
+    Task,
+)
 from services.delegation.queries.catalogue import framework_version_in_force
 from services.delegation.schemas.proposals import DecisionCreate, Member, Risk
-from shared.audit import audit
+from shared.audit import audit_row
 from shared.auth import CurrentUser
 from shared.db import now, today
-from shared.errors import NotFound
+from shared.errors import InvalidInput, NotFound
 from shared.events.delegation import DecisionOutcome
 from shared.events.vocabulary import Direction
+from shared.organisations import Organisation, organisations
+from shared.outbox import publish_all
 
 
 def mdt_decision(body: DecisionCreate, recorded_by: str = "") -> rules.MdtDecision:
@@ -75,13 +85,70 @@ def risk_of(risk: Risk) -> check.RiskAssessment:
     )
 
 
-async def proposal_for_update(session: AsyncSession, proposal_id: uuid.UUID) -> Proposal:
-    proposal = await session.scalar(
-        select(Proposal).where(Proposal.id == proposal_id).with_for_update()
+@dataclass(frozen=True)
+class Reads:
+    """What a decision reads besides its body, in one round trip (`decision_reads`)."""
+
+    proposal: Proposal
+    task: check.Task | None  # None: no entry, or a ruling for it is due (read it the long way)
+    version: int | None  # the Framework version in force on the day; None: none was
+    register: dict[str, Organisation]  # the members' organisations found in the register
+
+
+async def decision_reads(
+    session: AsyncSession, proposal_id: uuid.UUID, members: Sequence[Member], on: date
+) -> Reads:
+    """The proposal, locked, with its catalogue entry as in force on `on`, the Framework version
+    in force on `on` and the members' organisations from the register, in one statement.
+
+    Read from the database in the statement that locks the proposal, so never stale and with
+    no cache to keep (each is as `catalogue_entry`, `framework_version_in_force` and
+    `organisations.named` would read it, one statement later). A ruling for the task whose date
+    has come is applied first by `catalogue_entry`, as before: the caller takes that path when
+    `task` is None."""
+    due = (
+        select(CatalogueRuling.ruling_id)
+        .where(
+            CatalogueRuling.task_code == Proposal.task_code,
+            CatalogueRuling.applied_on.is_(None),
+            CatalogueRuling.effective_from <= on,
+        )
+        .exists()
     )
-    if proposal is None:
+    in_force = (
+        select(FrameworkVersion.version)
+        .where(FrameworkVersion.effective_from <= on)
+        .order_by(FrameworkVersion.effective_from.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    codes = sorted({m.organisation for m in members})
+    statement = (
+        select(Proposal, Task, in_force, due, *organisations.c)
+        .outerjoin(Task, Task.code == Proposal.task_code)
+        .outerjoin(organisations, organisations.c.ods_code.in_(codes))
+        .where(Proposal.id == proposal_id)
+        .with_for_update(of=Proposal)
+    )
+    rows = (await session.execute(statement)).all()
+    if not rows:
         raise NotFound(f"no proposal {proposal_id}")
-    return proposal
+    proposal, task, version, ruling_due = rows[0][:4]
+    register = {row.ods_code: Organisation.of(row) for row in rows if row.ods_code is not None}
+    entry = None if task is None or ruling_due else task_rules(task)
+    return Reads(proposal, entry, version, register)
+
+
+def check_members(members: Sequence[Member], register: dict[str, Organisation]) -> None:
+    """R2, R9: as `parties.check_members`, on organisations already read."""
+    for index, member in enumerate(members):
+        name = f"members.{index}.organisation"
+        found = register.get(member.organisation)
+        if found is None:
+            raise InvalidInput(
+                name, f"'{member.organisation}' is not an organisation in the register (R2)"
+            )
+        domain_parties.check_member(name, member.discipline, member.organisation, found.kind)
 
 
 async def decide_proposal(
@@ -89,11 +156,14 @@ async def decide_proposal(
 ) -> tuple[Decision, Delegation | None]:
     """R9-R14, R29: the MDT decides once; a concurrent decision gets 409. Its members'
     organisations are partners fitting their disciplines (R2); who decided is recorded."""
-    proposal = await proposal_for_update(session, proposal_id)
-    await parties.check_members(session, body.members, "members")
-    task = task_rules(await catalogue_entry(session, proposal.task_code))
     on = today(session)
-    version = (await framework_version_in_force(session, on)).version
+    reads = await decision_reads(session, proposal_id, body.members, on)
+    proposal = reads.proposal
+    check_members(body.members, reads.register)
+    task = reads.task or task_rules(await catalogue_entry(session, proposal.task_code))
+    version = reads.version
+    if version is None:
+        version = (await framework_version_in_force(session, on)).version
     facts, mdt = facts_of(proposal), mdt_decision(body, actor.organisation)
     transition = rules.decide(facts, task, mdt, version, on)
     decision = new_decision(proposal, body.outcome, body.model_dump(mode="json"), version, on)
@@ -107,8 +177,10 @@ async def decide_proposal(
         record_terms(decision, terms)
         delegation = new_delegation(session, proposal, version, task, terms, mdt.organisations)
         record_plan(delegation, case)
-    await record(session, proposal, transition)
-    await audit(session, actor, "proposal.decide", proposal.id, body.outcome)
+    # As `record` and `audit`, with the events and the audit row in one round trip.
+    proposal.status = transition.state
+    audited = audit_row(session, actor, "proposal.decide", proposal.id, body.outcome)
+    await publish_all(session, transition.events, with_row=audited)
     return decision, delegation
 
 
