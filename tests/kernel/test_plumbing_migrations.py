@@ -54,7 +54,8 @@ async def postgres_head(
         await upgrade(engine, spec.migrations_dir)
         await engine.dispose()
 
-    engine = create_engine(await databases.fresh(spec.name, migrate))
+    # Its own template: the service's tests share theirs, migrated and seeded (the register).
+    engine = create_engine(await databases.fresh(f"{spec.name}_plumbing", migrate))
     yield engine
     await engine.dispose()
 
