@@ -275,3 +275,22 @@ async def test_journey_16_four_weeks_of_the_case_study_r16_r17_r24(platform: Pla
     expires = month.day(EXPIRES_AFTER)
     assert (warning["expires_on"], warning["days_before"]) == (expires.isoformat(), 60)
     assert date.fromisoformat(warning["warned_on"]) == expires - timedelta(days=60)
+
+    # The provider manager's worklist carries both: the missed dose and the expiring competence
+    # (delegation heard training's CompetenceExpiryWarned).
+    async def work() -> list[Json]:
+        response = await steps.delegation.get(
+            "/worklist", params={"person_id": live.person_id}, headers=steps.manager
+        )
+        assert response.status_code == 200, response.text
+        return items(response.json())
+
+    kinds = {"missed_application", "competence_expiring"}
+    found = await platform.until(work, lambda ws: kinds <= {w["kind"] for w in ws})
+    assert [w["due_on"] for w in found if w["kind"] == "missed_application"] == [
+        month.day(MISSED[0]).isoformat()
+    ]
+    assert [w["due_on"] for w in found if w["kind"] == "competence_expiring"] == [
+        expires.isoformat()
+    ]
+    assert [w["due_on"] for w in found] == sorted(w["due_on"] for w in found)  # soonest first
