@@ -21,6 +21,8 @@ from opentelemetry.trace import SpanKind
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import access, auth, idempotency, logs, metrics, openapi, tracing
 from shared.auth import CurrentUser, authenticated, token_contract
@@ -148,42 +150,54 @@ def _observe_requests(app: FastAPI, service: str) -> None:
     metrics.known(service)
     runtime: Runtime = app.state.runtime
     instrumented = tracing.instrument(app, runtime.engine)
+    app.add_middleware(ObservedRequests, service=service, instrumented=instrumented)
 
-    @app.middleware("http")
-    async def observe(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+
+class ObservedRequests:
+    """Plain ASGI (an `http` middleware costs a task and a response stream per request, about a
+    sixth of a short write's time): the request id on the log context and the response, the
+    request's metrics and log line once it is answered (a 500 when the app raised)."""
+
+    def __init__(self, app: ASGIApp, service: str, instrumented: bool) -> None:
+        self.app, self.service, self.instrumented = app, service, instrumented
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        request_id = headers.get("x-request-id") or uuid.uuid4().hex
         structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(request_id=request_id, service=service)
-        started = time.perf_counter()
+        structlog.contextvars.bind_contextvars(request_id=request_id, service=self.service)
+        method, started, status = scope["method"], time.perf_counter(), 500
+
+        async def send_observed(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message)["x-request-id"] = request_id
+            await send(message)
+
         with contextlib.ExitStack() as stack:
             current = None
-            if not instrumented:
+            if not self.instrumented:
                 current = stack.enter_context(
                     tracing.span(
-                        f"{request.method} {request.url.path}",
-                        SpanKind.SERVER,
-                        request.headers,
-                        service=service,
+                        f"{method} {scope['path']}", SpanKind.SERVER, headers, service=self.service
                     )
                 )
-            response = await call_next(request)
-            path = getattr(request.scope.get("route"), "path", "unmatched")
-            if current is not None:
-                current.update_name(f"{request.method} {path}")
-                current.set_attribute("http.response.status_code", response.status_code)
-            elapsed = time.perf_counter() - started
-            _count(service, request.method, path, response.status_code, elapsed)
-            response.headers["x-request-id"] = request_id
-            requests_log.info(
-                "request",
-                method=request.method,
-                path=path,
-                status=response.status_code,
-                ms=round(elapsed * 1000, 2),
-            )
-        return response
+            try:
+                await self.app(scope, receive, send_observed)
+            finally:
+                path = getattr(scope.get("route"), "path", "unmatched")
+                if current is not None:
+                    current.update_name(f"{method} {path}")
+                    current.set_attribute("http.response.status_code", status)
+                elapsed = time.perf_counter() - started
+                _count(self.service, method, path, status, elapsed)
+                requests_log.info(
+                    "request", method=method, path=path, status=status, ms=round(elapsed * 1000, 2)
+                )
 
 
 def _count(service: str, method: str, path: str, status: int, elapsed: float) -> None:
