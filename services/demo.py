@@ -272,11 +272,11 @@ def play(demo: Demo) -> None:
     )
     plans = demo.until(
         "GET",
-        "/training/training-plans",
+        f"/training/training-plans?delegation_id={delegation}",
         *manager,
-        lambda ps: any(p["delegation_id"] == delegation for p in ps),
+        lambda page: len(page["items"]) == 1,
     )
-    plan = next(p for p in plans if p["delegation_id"] == delegation)
+    [plan] = plans["items"]
     demo.call("POST", f"/training/training-plans/{plan['id']}/agreement", *manager, PLAN)
     demo.call(
         "POST", f"/training/training-plans/{plan['id']}/practitioner-agreement", *practitioner
