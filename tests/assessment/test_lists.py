@@ -19,6 +19,7 @@ from tests.assessment.conftest import (
     given_person,
 )
 from tests.conftest import ServiceClient
+from tests.pages import walk
 
 Json = dict[str, Any]
 CONSENTED = ["eye-drops", "steroid-cream", "stoma-care", "insulin-injection", "topical-cream"]
@@ -29,26 +30,6 @@ PERSON_LISTS = [
     "consents",
     "support-plan/versions",
 ]
-
-
-async def walk(
-    client: AsyncClient, path: str, headers: dict[str, str], **params: Any
-) -> list[Json]:
-    """Every page of the list, following each page's `next` link (which the `Link` header
-    repeats); the items in the order served."""
-    response = await client.get(path, params=params, headers=headers)
-    items: list[Json] = []
-    while True:
-        assert response.status_code == 200, response.text
-        body = response.json()
-        items.extend(body["items"])
-        if body["next"] is None:
-            assert body["next_cursor"] is None
-            assert "Link" not in response.headers
-            return items
-        assert response.headers["Link"] == f'<{body["next"]}>; rel="next"'
-        assert f"cursor={body['next_cursor']}" in body["next"].replace("%3D", "=")
-        response = await client.get(body["next"], headers=headers)
 
 
 async def given_a_person_with_records(client: AsyncClient, clock: MovableClock) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from httpx import AsyncClient
@@ -27,29 +26,10 @@ from tests.funding.conftest import (
     given_rate,
     given_related,
 )
+from tests.pages import walk
 
 Json = dict[str, Any]
 CSU = bearer(Role.CSU_OFFICER, "MLCSU")
-
-
-async def walk(
-    client: AsyncClient, path: str, headers: dict[str, str], **params: Any
-) -> list[Json]:
-    """Every item of a list, a page of `limit` at a time, following each page's next link."""
-    found: list[Json] = []
-    response = await client.get(path, params=params, headers=headers)
-    while True:
-        assert response.status_code == 200, response.text
-        body = response.json()
-        assert len(body["items"]) <= params.get("limit", pages.DEFAULT_LIMIT)
-        found += body["items"]
-        if body["next"] is None:
-            assert body["next_cursor"] is None
-            assert "link" not in response.headers
-            return found
-        assert response.headers["link"] == f'<{body["next"]}>; rel="next"'
-        assert parse_qs(urlsplit(body["next"]).query)["cursor"] == [body["next_cursor"]]
-        response = await client.get(body["next"], headers=headers)
 
 
 async def items(client: AsyncClient, path: str, headers: dict[str, str], **params: Any) -> Any:

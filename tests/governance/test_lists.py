@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from httpx import AsyncClient
@@ -33,29 +32,12 @@ from tests.governance.conftest import (
     given_shared_care_request,
 )
 from tests.governance.test_webhooks import given_task_delegated
+from tests.pages import walk
 
 Json = dict[str, Any]
 CARE_CO = bearer(Role.PROVIDER_MANAGER, "CARE-CO")
 ANYONE = bearer(Role.CARE_WORKER, "LPT")
 URL = "https://integration.care-co.example/llr"
-
-
-async def walk(client: AsyncClient, path: str, headers: dict[str, str], **params: Any) -> list[Any]:
-    """Every item of a list, a page of `limit` at a time, following each page's next link."""
-    found: list[Any] = []
-    response = await client.get(path, params=params, headers=headers)
-    while True:
-        assert response.status_code == 200, response.text
-        body = response.json()
-        assert len(body["items"]) <= params.get("limit", pages.DEFAULT_LIMIT)
-        found += body["items"]
-        if body["next"] is None:
-            assert body["next_cursor"] is None
-            assert "link" not in response.headers
-            return found
-        assert response.headers["link"] == f'<{body["next"]}>; rel="next"'
-        assert parse_qs(urlsplit(body["next"]).query)["cursor"] == [body["next_cursor"]]
-        response = await client.get(body["next"], headers=headers)
 
 
 async def items(client: AsyncClient, path: str, headers: dict[str, str], **params: Any) -> Any:

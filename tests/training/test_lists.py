@@ -8,7 +8,6 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
-from httpx import AsyncClient
 
 from services.training.main import SPEC as TRAINING
 from services.training.models import (
@@ -22,6 +21,7 @@ from shared.events.delegation import DelegationAccepted
 from shared.service import Runtime
 from shared.testing.events import deliver
 from tests.conftest import ServiceClient, bearer
+from tests.pages import walk
 from tests.training.builders import (
     MANAGER,
     OTHER_PROVIDER,
@@ -44,25 +44,6 @@ LISTS = [
     "/refreshers-due",
     "/failure-escalations",
 ]
-
-
-async def walk(
-    client: AsyncClient, path: str, headers: dict[str, str], **params: Any
-) -> list[Json]:
-    """Every page of the list, following each page's `next` link (which the `Link` header
-    repeats); the items in the order served."""
-    response = await client.get(path, params=params, headers=headers)
-    items: list[Json] = []
-    while True:
-        assert response.status_code == 200, response.text
-        body = response.json()
-        items.extend(body["items"])
-        if body["next"] is None:
-            assert body["next_cursor"] is None
-            assert "Link" not in response.headers
-            return items
-        assert response.headers["Link"] == f'<{body["next"]}>; rel="next"'
-        response = await client.get(body["next"], headers=headers)
 
 
 async def given_accepted(
