@@ -129,19 +129,6 @@ def current() -> ColumnElement[bool]:
     return ~exists().where(later.corrects == DeliveryRecord.id)
 
 
-async def slots_taken(session: AsyncSession, delegation_id: UUID, day: date) -> set[int]:
-    """The day's scheduled applications already recorded (by a current entry)."""
-    rows = await session.scalars(
-        select(DeliveryRecord.slot).where(
-            DeliveryRecord.delegation_id == delegation_id,
-            DeliveryRecord.due_on == day,
-            DeliveryRecord.slot.is_not(None),
-            current(),
-        )
-    )
-    return {s for s in rows if s is not None}
-
-
 async def visit_by_key(
     session: AsyncSession, idempotency_key: str
 ) -> tuple[DeliveryVisit, list[DeliveryRecord]] | None:
