@@ -33,9 +33,13 @@ run: $(STAMP) ## the whole platform in one process (SQLite, in-process events)
 	@$(BYTECODE)
 	$(BIN)/python -m services.standalone --data data
 
+# Two processes (pytest-xdist), a test file each at a time: pytest starts the servers once before
+# its processes, each migrates its own templates, and the tests that stop Kafka have a broker of
+# their own. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: $(STAMP) ## every test, on real PostgreSQL and Kafka (started by the suite if need be)
 	@$(BYTECODE)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 $(KUBE_SCORE):
 	@echo "installing kube-score $(KUBE_SCORE_VERSION) into $(TOOLS) (go install)"

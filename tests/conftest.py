@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from shared.clock import MovableClock
 from shared.service import Runtime, ServiceSpec
 from shared.settings import Environment, ServiceSettings
 from shared.testing.plugin import Databases, repo_root
+from shared.testing.servers import free_port
 from shared.web import create_app
 
 # Every organisation the tests name is in their register (R2); standalone processes inherit it.
@@ -92,12 +92,6 @@ def service_client(databases: Databases, clock: MovableClock) -> ServiceClient:
             databases.release(url)
 
     return make
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

@@ -26,8 +26,9 @@ import uvicorn
 from services.governance.main import SPEC as GOVERNANCE
 from shared.auth import Role
 from shared.testing.plugin import repo_root
+from shared.testing.servers import free_port
 from shared.web import create_app
-from tests.conftest import ServiceClient, free_port, token
+from tests.conftest import ServiceClient, token
 
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"
 DOCUMENT = repo_root() / "docs" / "openapi" / f"{GOVERNANCE.name}.json"

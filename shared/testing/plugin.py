@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -11,8 +13,22 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
-from shared.testing.servers import Server, kafka, postgres, running
+from shared.testing.servers import Server, kafka, own_kafka, postgres, running
 from shared.transport import ensure_topics
+
+SERVERS = {"LLR_TEST_DATABASE_URL": postgres, "LLR_TEST_KAFKA_BOOTSTRAP": kafka}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist (`-n N`) the controller starts the servers once, before its workers, and
+    names them in the environment the workers inherit; it stops what it started at the end."""
+    parallel = bool(config.getoption("numprocesses", default=None))
+    if not parallel or hasattr(config, "workerinput"):
+        return
+    servers = contextlib.ExitStack()
+    config.add_cleanup(servers.close)
+    for variable, make in SERVERS.items():
+        os.environ[variable] = servers.enter_context(running(make)).address
 
 
 @pytest.fixture(scope="session")
@@ -130,6 +146,14 @@ async def databases(postgres_server: Server) -> AsyncIterator[Databases]:
     made = Databases(postgres_server.address)
     yield made
     await made.drop_all()
+
+
+@pytest.fixture(scope="session")
+def stoppable_kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A broker of this run's own for the tests that stop and start Kafka: the suite's broker stays
+    up for every other test running beside them."""
+    with own_kafka(tmp_path_factory.mktemp("stoppable-kafka")) as server:
+        yield server
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import socket
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -191,28 +192,51 @@ def _certificates(directory: Path) -> None:
     (directory / "client-key.pem").write_bytes(key_pem(client_key))
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 @contextlib.contextmanager
-def secured_kafka(
-    directory: Path, *, port: int = 59631, controller_port: int = 59632, sasl_ssl_port: int = 59633
-) -> Iterator[SecuredKafka]:
-    """Start a broker of its own (deploy/local/kafka.sh), yield it, stop it and remove its files."""
+def own_kafka(directory: Path, **settings: str) -> Iterator[Server]:
+    """A broker of the caller's own (deploy/local/kafka.sh in `directory`, on free ports): it can be
+    stopped and started without disturbing any other test, whatever broker the environment names."""
+    env = {
+        "LLR_LOCAL_DIR": str(directory),
+        "LLR_KAFKA_PORT": str(free_port()),
+        "LLR_KAFKA_CONTROLLER_PORT": str(free_port()),
+        **settings,
+    }
+
+    def start() -> None:
+        _script("kafka.sh", "start", timeout=300, env=env)
+
+    def stop() -> None:
+        _script("kafka.sh", "stop", timeout=120, env=env)
+
+    try:
+        address = _script("kafka.sh", "start", timeout=300, env=env)
+        try:
+            yield Server(address, stop=stop, start=start)
+        finally:
+            stop()
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def secured_kafka(directory: Path) -> Iterator[SecuredKafka]:
+    """A broker of its own with a SASL_SSL listener beside its PLAINTEXT one (free ports)."""
     tls = directory / "tls"
     _certificates(tls)
     user, password = "llr-worker", "s3cret-for-tests"
+    sasl_ssl_port = free_port()
     settings = {
-        "LLR_LOCAL_DIR": str(directory),
-        "LLR_KAFKA_PORT": str(port),
-        "LLR_KAFKA_CONTROLLER_PORT": str(controller_port),
         "LLR_KAFKA_SASL_SSL_PORT": str(sasl_ssl_port),
         "LLR_KAFKA_TLS_DIR": str(tls),
         "LLR_KAFKA_SASL_USER": user,
         "LLR_KAFKA_SASL_PASSWORD": password,
     }
-    try:
-        plaintext = _script("kafka.sh", "start", timeout=300, env=settings)
-        try:
-            yield SecuredKafka(plaintext, f"127.0.0.1:{sasl_ssl_port}", tls, user, password)
-        finally:
-            _script("kafka.sh", "stop", timeout=120, env=settings)
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
+    with own_kafka(directory, **settings) as broker:
+        yield SecuredKafka(broker.address, f"127.0.0.1:{sasl_ssl_port}", tls, user, password)

@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 
 from shared.outbox import outbox, publish
 from shared.service import Runtime
-from shared.testing.plugin import MakeTopics, eventually, repo_root
+from shared.testing.plugin import eventually, repo_root
 from shared.testing.servers import Server
+from shared.transport import ensure_topics
 from tests.kernel.things import ThingHappened, effects
 
 EVENTS = 10_000
@@ -55,13 +56,13 @@ class WorkerProcess:
 
 @pytest.fixture
 async def worker(
-    things_runtime: Callable[..., Runtime],
-    kafka_server: Server,
-    make_topics: MakeTopics,
-    topic_namespace: str,
+    things_runtime: Callable[..., Runtime], stoppable_kafka: Server, topic_namespace: str
 ) -> AsyncIterator[tuple[Runtime, WorkerProcess]]:
-    await make_topics([ThingHappened.topic])
-    runtime = things_runtime(kafka_bootstrap=kafka_server.address, topic_namespace=topic_namespace)
+    """The things worker in a process of its own, on the broker this test may stop."""
+    await ensure_topics(stoppable_kafka.address, [topic_namespace + ThingHappened.topic])
+    runtime = things_runtime(
+        kafka_bootstrap=stoppable_kafka.address, topic_namespace=topic_namespace
+    )
     process = WorkerProcess(runtime)
     process.start()
     yield runtime, process
@@ -90,11 +91,10 @@ async def counts(runtime: Runtime) -> tuple[int, int, int]:
 
 async def test_kafka_restarted_and_worker_killed_mid_run_every_effect_exists_exactly_once(
     worker: tuple[Runtime, WorkerProcess],
-    kafka_server: Server,
+    stoppable_kafka: Server,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    if not kafka_server.controllable:
-        pytest.skip("Kafka was named by the environment; this run cannot stop it")
+    kafka_server = stoppable_kafka
     assert kafka_server.stop is not None
     assert kafka_server.start is not None
     runtime, process = worker

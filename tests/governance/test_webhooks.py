@@ -51,7 +51,8 @@ from shared.events.vocabulary import (
 from shared.relationships import relationship
 from shared.service import Runtime
 from shared.testing.events import deliver
-from tests.conftest import ServiceClient, bearer, free_port
+from shared.testing.servers import free_port
+from tests.conftest import ServiceClient, bearer
 from tests.governance.conftest import given_related
 
 CARE_CO = bearer(Role.PROVIDER_MANAGER, "CARE-CO")

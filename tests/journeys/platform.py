@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -38,6 +37,7 @@ from shared.clock import OffsetFileClock
 from shared.service import Runtime, ServiceSpec
 from shared.settings import ServiceSettings
 from shared.testing.plugin import Databases, eventually, repo_root
+from shared.testing.servers import free_port
 
 T = TypeVar("T")
 SPECS: dict[str, ServiceSpec] = {
@@ -47,13 +47,6 @@ NAMES = list(SPECS)
 ROOT = repo_root()
 START_SECONDS = 90.0
 STOP_SECONDS = 10.0
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _clean_environment() -> dict[str, str]:
@@ -115,7 +108,11 @@ class Platform:
     def client(self, name: str) -> httpx.AsyncClient:
         """A client of one service's API, kept for the platform's life."""
         if name not in self._clients:
-            self._clients[name] = httpx.AsyncClient(base_url=self.urls[name], timeout=15)
+            # Idle connections are let go before uvicorn closes them (after 5 s): a connection
+            # the server is closing just as it is reused fails with ReadError on a busy machine.
+            self._clients[name] = httpx.AsyncClient(
+                base_url=self.urls[name], timeout=15, limits=httpx.Limits(keepalive_expiry=2)
+            )
         return self._clients[name]
 
     def token(self, role: Role, organisation: str) -> str:

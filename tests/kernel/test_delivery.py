@@ -16,9 +16,9 @@ from shared.inbox import Inbox, Many, Subscriptions
 from shared.outbox import outbox, publish
 from shared.service import Runtime
 from shared.testing.events import message_for
-from shared.testing.plugin import MakeTopics, eventually
+from shared.testing.plugin import eventually
 from shared.testing.servers import Server
-from shared.transport import KafkaPublisher, broker_reachable
+from shared.transport import KafkaPublisher, broker_reachable, ensure_topics
 from shared.worker import relay_for, subscriber_for
 from tests.kernel import things
 from tests.kernel.things import ThingHappened, effects
@@ -53,21 +53,24 @@ async def given_worker(runtime: Runtime) -> AsyncIterator[KafkaPublisher]:
         await publisher.stop()
 
 
-@pytest.fixture
-async def worker_runtime(
-    things_runtime: Callable[..., Runtime],
-    kafka_server: Server,
-    make_topics: MakeTopics,
-    topic_namespace: str,
+async def _runtime_on(
+    broker: Server, things_runtime: Callable[..., Runtime], topic_namespace: str
 ) -> Runtime:
-    await make_topics([ThingHappened.topic])
+    await ensure_topics(broker.address, [topic_namespace + ThingHappened.topic])
     return things_runtime(
-        kafka_bootstrap=kafka_server.address,
+        kafka_bootstrap=broker.address,
         topic_namespace=topic_namespace,
         consumer_group=f"things-{topic_namespace}",
         consumer_attempts=3,
         consumer_backoff_seconds=0.01,
     )
+
+
+@pytest.fixture
+async def worker_runtime(
+    things_runtime: Callable[..., Runtime], kafka_server: Server, topic_namespace: str
+) -> Runtime:
+    return await _runtime_on(kafka_server, things_runtime, topic_namespace)
 
 
 async def publish_things(runtime: Runtime, *events: ThingHappened) -> None:
@@ -130,11 +133,10 @@ async def test_a_parked_message_is_replayed_once_its_cause_is_mended(
 
 
 async def test_with_kafka_stopped_writes_succeed_and_after_restart_every_event_arrives_once(
-    worker_runtime: Runtime, kafka_server: Server
+    things_runtime: Callable[..., Runtime], stoppable_kafka: Server, topic_namespace: str
 ) -> None:
-    if not kafka_server.controllable:
-        pytest.skip("Kafka was named by the environment; this run cannot stop it")
-    runtime = worker_runtime
+    kafka_server = stoppable_kafka
+    runtime = await _runtime_on(kafka_server, things_runtime, topic_namespace)
     async with given_worker(runtime):
         await publish_things(
             runtime, *[ThingHappened(thing_id=f"k{i % 4}", sequence=i) for i in range(20)]

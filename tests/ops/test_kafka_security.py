@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from shared.events.cloudevents import Message
 from shared.outbox import publish
 from shared.service import Runtime
-from shared.testing.servers import SecuredKafka, secured_kafka
+from shared.testing.servers import SecuredKafka, free_port, secured_kafka
 from shared.transport import (
     KafkaNotReady,
     KafkaPublisher,
@@ -29,7 +29,6 @@ from shared.transport import (
 )
 from shared.worker import run_worker
 from tests.kernel import things
-from tests.ops.conftest import free_port
 
 pytestmark = pytest.mark.kafka
 

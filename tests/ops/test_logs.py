@@ -18,8 +18,8 @@ import pytest
 
 from shared.auth import Role
 from shared.testing.plugin import repo_root
+from shared.testing.servers import free_port
 from tests.conftest import bearer
-from tests.ops.conftest import free_port
 
 SECRET = "nhs-number-9434765919"
 

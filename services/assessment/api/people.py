@@ -29,7 +29,7 @@ from shared import pages
 from shared.access import BreakGlass
 from shared.audit import Purpose
 from shared.auth import CurrentUser, admits
-from shared.web import Session
+from shared.web import Session, problem_response
 
 router = APIRouter(tags=["people"])
 
@@ -51,7 +51,15 @@ async def register_person(
     return read(person)
 
 
-@router.post("/people/lookup", summary="Find a person's pseudonymous id by NHS number")
+@router.post(
+    "/people/lookup",
+    summary="Find a person's pseudonymous id by NHS number",
+    responses={
+        404: problem_response(
+            "No person is registered with this NHS number that the caller's organisation may see"
+        )
+    },
+)
 async def look_up_person(
     body: PersonLookup,
     session: Session,
