@@ -33,6 +33,7 @@ from services.delegation.models import (
     DeliveryRecord,
     DeliveryVisit,
     Proposal,
+    TrainingPlan,
 )
 from services.delegation.schemas.delivery import Entry
 from shared.auth import CurrentUser, Role
@@ -93,8 +94,9 @@ def delegation_row(
 
 
 async def given_live_delegations(runtime: Runtime, people: int) -> list[dict[str, Any]]:
-    """Live delegations, two competent workers each, as the gates would have left them."""
-    proposals, rows, competences = [], [], []
+    """Live delegations, two competent workers each on the delegation's training plan (R24), as
+    the gates would have left them."""
+    proposals, rows, competences, plans = [], [], [], []
     for person in range(people):
         workers = (uuid.uuid4(), uuid.uuid4())
         proposals.append(proposal_row(uuid.uuid4()))
@@ -109,10 +111,15 @@ async def given_live_delegations(runtime: Runtime, people: int) -> list[dict[str
             }
             for w in workers
         ]
+        plan = uuid.uuid4()
+        plans += [
+            {"delegation_id": rows[-1]["id"], "worker_id": w, "plan_id": plan} for w in workers
+        ]
     async with runtime.engine.begin() as connection:
         await connection.execute(insert(Proposal), proposals)
         await connection.execute(insert(Delegation), rows)
         await connection.execute(insert(Competence), competences)
+        await connection.execute(insert(TrainingPlan), plans)
     return rows
 
 
