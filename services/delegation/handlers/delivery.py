@@ -86,8 +86,9 @@ async def record_visit(
     """A visit's applications, one or more tasks, all recorded or none (R16 for each).
 
     What each entry is checked against is loaded once for the visit, one statement each (the
-    delegations locked with their schedules, the slots already taken, the workers' competence),
-    and the visit, its entries and their audit rows are written together at the end."""
+    delegations locked with their schedules and training plans, the slots already taken, the
+    workers' competence), and the visit, its entries and their audit rows are written together
+    at the end."""
     repeated = await _repeated(session, idempotency_key)
     if repeated is not None:
         return repeated
@@ -98,7 +99,8 @@ async def record_visit(
         (locked[e.delegation_id].delegation, e, day)
         for e, (_, day) in zip(entries, days, strict=True)
     ]
-    standings = await _standings(session, actor, wanted)
+    planned = {(i, w) for i, found in locked.items() for w in found.planned}
+    standings = await _standings(session, actor, wanted, planned)
     visit = _visit(session, actor, idempotency_key)
     recorded = []
     for index, (delegation, entry, day) in enumerate(wanted):
@@ -190,8 +192,9 @@ def _table(model: type[Base]) -> Table:
 
 
 _LOCKED = (
-    select(Delegation, DeliverySchedule)
+    select(Delegation, DeliverySchedule, TrainingPlan.worker_id)
     .outerjoin(DeliverySchedule, DeliverySchedule.delegation_id == Delegation.id)
+    .outerjoin(TrainingPlan, TrainingPlan.delegation_id == Delegation.id)
     .where(Delegation.id.in_(_many("ids")))
     .order_by(Delegation.id)
     .with_for_update(of=Delegation)
@@ -234,21 +237,29 @@ def _row(instance: object, columns: list[tuple[str, str]]) -> dict[str, Any]:
 class _Locked:
     delegation: Delegation
     schedule: rules.Schedule | None
+    planned: frozenset[uuid.UUID]  # the workers on its training plan (R24)
 
 
 async def _locked(
     session: AsyncSession, actor: CurrentUser, ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, _Locked]:
-    """Each delegation of the visit with its schedule, locked in id order (two visits never
-    deadlock), in one statement; another organisation's is 'not found'."""
+    """Each delegation of the visit with its schedule and its training plan's workers (a row
+    each), locked in id order (two visits never deadlock), in one statement; another
+    organisation's is 'not found'."""
     rows = await session.execute(_LOCKED, {"ids": ids})
-    found = {d.id: (d, s) for d, s in rows.all()}
+    found: dict[uuid.UUID, tuple[Delegation, DeliverySchedule | None]] = {}
+    planned: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for delegation, schedule, worker in rows.all():
+        found[delegation.id] = (delegation, schedule)
+        workers = planned.setdefault(delegation.id, set())
+        if worker is not None:
+            workers.add(worker)
     locked = {}
     for i in ids:
-        delegation, row = found.get(i, (None, None))
-        if delegation is None or not visible_to(actor, delegation):
+        if i not in found or not visible_to(actor, found[i][0]):
             raise NotFound(f"no delegation {i}")
-        locked[i] = _Locked(delegation, _schedule(delegation, row))
+        delegation, row = found[i]
+        locked[i] = _Locked(delegation, _schedule(delegation, row), frozenset(planned[i]))
     return locked
 
 
@@ -272,6 +283,7 @@ async def _standings(
     session: AsyncSession,
     actor: CurrentUser,
     wanted: Sequence[tuple[Delegation, Happened, date]],
+    planned: set[tuple[uuid.UUID, uuid.UUID]] | None = None,
 ) -> Standings:
     """R16: the standing on the day of each worker who carried out (or offered) an entry's
     application, for the whole visit at once: one statement for the competences of the named
@@ -304,7 +316,7 @@ async def _standings(
         record = CompetenceRecord(competent, valid_until)
         records.setdefault((worker_id, task_code), []).append((scope, record))
     instructed: set[tuple[uuid.UUID, uuid.UUID]] | None = None
-    off_plan = await _off_plan(session, [d for d, _, _ in named])
+    off_plan = await _off_plan(session, [d for d, _, _ in named], planned)
     for delegation, worker, day in named:
         scopes = ("*", str(delegation.person_id))
         mine = [
@@ -326,11 +338,14 @@ async def _standings(
 
 
 async def _off_plan(
-    session: AsyncSession, delegations: list[Delegation]
+    session: AsyncSession,
+    delegations: list[Delegation],
+    planned: set[tuple[uuid.UUID, uuid.UUID]] | None,
 ) -> set[tuple[uuid.UUID, uuid.UUID]]:
-    """R24, as `gates.off_plan_workers` judges it, for the whole visit in one statement: the
-    (delegation, worker) pairs named on a running delegation whose task needs specific training
-    and who are not on its training plan."""
+    """R24, as `gates.off_plan_workers` judges it, for the whole visit in one statement (none
+    when the (delegation, worker) pairs on the training plans came with the lock): the pairs
+    named on a running delegation whose task needs specific training and who are not on its
+    training plan."""
     judged = {
         d.id: d
         for d in delegations
@@ -338,8 +353,9 @@ async def _off_plan(
     }
     if not judged:
         return set()
-    rows = await session.execute(_PLANNED, {"delegations": list(judged)})
-    planned = {(d, w) for d, w in rows.all()}
+    if planned is None:
+        rows = await session.execute(_PLANNED, {"delegations": list(judged)})
+        planned = {(d, w) for d, w in rows.all()}
     return {
         (d.id, w) for d in judged.values() for w in gates.workers_of(d) if (d.id, w) not in planned
     }
