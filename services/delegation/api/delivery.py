@@ -151,9 +151,12 @@ async def set_schedule(
 
 
 async def records_read(
-    session: AsyncSession, entries: Sequence[DeliveryRecord]
+    session: AsyncSession, entries: Sequence[DeliveryRecord], *, just_recorded: bool = False
 ) -> list[RecordRead]:
-    corrected = await queries.corrections_of(session, [e.id for e in entries])
+    """Each entry with the one correcting it, if any; entries this request has just recorded
+    are corrected by none yet (no read for them: a tenth of a visit's time in the service)."""
+    entry_ids = [] if just_recorded else [e.id for e in entries]
+    corrected = await queries.corrections_of(session, entry_ids) if entry_ids else {}
     return [
         RecordRead.model_validate(e).model_copy(update={"corrected_by": corrected.get(e.id)})
         for e in entries
@@ -181,7 +184,7 @@ async def record_applications(
     recorded = await handlers.record_visit(session, user, body.entries, idempotency_key)
     await session.commit()
     answer_replay(response, recorded.created)
-    entries = await records_read(session, recorded.entries)
+    entries = await records_read(session, recorded.entries, just_recorded=recorded.created)
     return VisitRead(visit_id=recorded.visit.id, entries=entries)
 
 
@@ -204,7 +207,7 @@ async def correct_record(
     recorded = await handlers.correct(session, user, record_id, body, idempotency_key)
     await session.commit()
     answer_replay(response, recorded.created)
-    entries = await records_read(session, recorded.entries)
+    entries = await records_read(session, recorded.entries, just_recorded=recorded.created)
     return VisitRead(visit_id=recorded.visit.id, entries=entries)
 
 

@@ -8,8 +8,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import BindParameter, Table, bindparam, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain import delivery as rules
@@ -27,6 +28,7 @@ from services.delegation.handlers import gates
 from services.delegation.handlers.delegations import delegation_for_update, facts_of
 from services.delegation.handlers.reviews import raise_review
 from services.delegation.models import (
+    Base,
     Competence,
     Delegation,
     DeliveryRecord,
@@ -84,8 +86,9 @@ async def record_visit(
     """A visit's applications, one or more tasks, all recorded or none (R16 for each).
 
     What each entry is checked against is loaded once for the visit, one statement each (the
-    delegations locked with their schedules, the slots already taken, the workers' competence),
-    and the visit, its entries and their audit rows are written together at the end."""
+    delegations locked with their schedules and training plans, the slots already taken, the
+    workers' competence), and the visit, its entries and their audit rows are written together
+    at the end."""
     repeated = await _repeated(session, idempotency_key)
     if repeated is not None:
         return repeated
@@ -96,7 +99,8 @@ async def record_visit(
         (locked[e.delegation_id].delegation, e, day)
         for e, (_, day) in zip(entries, days, strict=True)
     ]
-    standings = await _standings(session, actor, wanted)
+    planned = {(i, w) for i, found in locked.items() for w in found.planned}
+    standings = await _standings(session, actor, wanted, planned)
     visit = _visit(session, actor, idempotency_key)
     recorded = []
     for index, (delegation, entry, day) in enumerate(wanted):
@@ -176,31 +180,86 @@ def _visit(session: AsyncSession, actor: CurrentUser, idempotency_key: str | Non
     return visit
 
 
+# The statements a visit runs, built once (rebuilt for each visit they cost much of its CPU, the
+# slots' alias of `queries.current()` alone a sixth): the same SQL, lists bound at execution.
+# Those that read plain columns or insert rows name the tables, sparing them the ORM's work.
+def _many(name: str) -> BindParameter[Any]:
+    return bindparam(name, expanding=True)
+
+
+def _table(model: type[Base]) -> Table:
+    return model.metadata.tables[model.__tablename__]
+
+
+_LOCKED = (
+    select(Delegation, DeliverySchedule, TrainingPlan.worker_id)
+    .outerjoin(DeliverySchedule, DeliverySchedule.delegation_id == Delegation.id)
+    .outerjoin(TrainingPlan, TrainingPlan.delegation_id == Delegation.id)
+    .where(Delegation.id.in_(_many("ids")))
+    .order_by(Delegation.id)
+    .with_for_update(of=Delegation)
+)
+_SLOTS_TAKEN = select(
+    DeliveryRecord.delegation_id, DeliveryRecord.due_on, DeliveryRecord.slot
+).where(
+    DeliveryRecord.delegation_id.in_(_many("delegations")),
+    DeliveryRecord.due_on.in_(_many("days")),
+    DeliveryRecord.slot.is_not(None),
+    queries.current(),
+)
+_competences = _table(Competence).c
+_COMPETENCES = select(
+    _competences.worker_id,
+    _competences.task_code,
+    _competences.scope,
+    _competences.competent,
+    _competences.valid_until,
+).where(_competences.worker_id.in_(_many("workers")), _competences.task_code.in_(_many("tasks")))
+_plans = _table(TrainingPlan).c
+_PLANNED = select(_plans.delegation_id, _plans.worker_id).where(
+    _plans.delegation_id.in_(_many("delegations"))
+)
+_instructions = _table(Instruction).c
+_INSTRUCTED = select(
+    _instructions.delegation_id, _instructions.worker_id, _instructions.task_code
+).where(_instructions.delegation_id.in_(_many("delegations")))
+_INSERT_VISIT = insert(_table(DeliveryVisit))
+_INSERT_RECORDS = insert(_table(DeliveryRecord))
+_VISIT_COLUMNS = [(a.key, a.columns[0].key) for a in inspect(DeliveryVisit).column_attrs]
+_RECORD_COLUMNS = [(a.key, a.columns[0].key) for a in inspect(DeliveryRecord).column_attrs]
+
+
+def _row(instance: object, columns: list[tuple[str, str]]) -> dict[str, Any]:
+    return {column: getattr(instance, attribute) for attribute, column in columns}
+
+
 @dataclass(frozen=True)
 class _Locked:
     delegation: Delegation
     schedule: rules.Schedule | None
+    planned: frozenset[uuid.UUID]  # the workers on its training plan (R24)
 
 
 async def _locked(
     session: AsyncSession, actor: CurrentUser, ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, _Locked]:
-    """Each delegation of the visit with its schedule, locked in id order (two visits never
-    deadlock), in one statement; another organisation's is 'not found'."""
-    rows = await session.execute(
-        select(Delegation, DeliverySchedule)
-        .outerjoin(DeliverySchedule, DeliverySchedule.delegation_id == Delegation.id)
-        .where(Delegation.id.in_(ids))
-        .order_by(Delegation.id)
-        .with_for_update(of=Delegation)
-    )
-    found = {d.id: (d, s) for d, s in rows.all()}
+    """Each delegation of the visit with its schedule and its training plan's workers (a row
+    each), locked in id order (two visits never deadlock), in one statement; another
+    organisation's is 'not found'."""
+    rows = await session.execute(_LOCKED, {"ids": ids})
+    found: dict[uuid.UUID, tuple[Delegation, DeliverySchedule | None]] = {}
+    planned: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for delegation, schedule, worker in rows.all():
+        found[delegation.id] = (delegation, schedule)
+        workers = planned.setdefault(delegation.id, set())
+        if worker is not None:
+            workers.add(worker)
     locked = {}
     for i in ids:
-        delegation, row = found.get(i, (None, None))
-        if delegation is None or not visible_to(actor, delegation):
+        if i not in found or not visible_to(actor, found[i][0]):
             raise NotFound(f"no delegation {i}")
-        locked[i] = _Locked(delegation, _schedule(delegation, row))
+        delegation, row = found[i]
+        locked[i] = _Locked(delegation, _schedule(delegation, row), frozenset(planned[i]))
     return locked
 
 
@@ -208,14 +267,8 @@ async def _slots_taken(
     session: AsyncSession, days: list[tuple[uuid.UUID, date]]
 ) -> dict[tuple[uuid.UUID, date], set[int]]:
     """The scheduled applications of those days already recorded (by a current entry)."""
-    rows = await session.execute(
-        select(DeliveryRecord.delegation_id, DeliveryRecord.due_on, DeliveryRecord.slot).where(
-            DeliveryRecord.delegation_id.in_({d for d, _ in days}),
-            DeliveryRecord.due_on.in_({day for _, day in days}),
-            DeliveryRecord.slot.is_not(None),
-            queries.current(),
-        )
-    )
+    asked = {"delegations": list({d for d, _ in days}), "days": list({day for _, day in days})}
+    rows = await session.execute(_SLOTS_TAKEN, asked)
     taken: dict[tuple[uuid.UUID, date], set[int]] = {}
     for delegation_id, day, slot in rows.all():
         if slot is not None:
@@ -230,6 +283,7 @@ async def _standings(
     session: AsyncSession,
     actor: CurrentUser,
     wanted: Sequence[tuple[Delegation, Happened, date]],
+    planned: set[tuple[uuid.UUID, uuid.UUID]] | None = None,
 ) -> Standings:
     """R16: the standing on the day of each worker who carried out (or offered) an entry's
     application, for the whole visit at once: one statement for the competences of the named
@@ -251,23 +305,22 @@ async def _standings(
             )
     if not named:
         return found
-    competences = await session.scalars(
-        select(Competence).where(
-            Competence.worker_id.in_({w for _, w, _ in named}),
-            Competence.task_code.in_({d.task_code for d, _, _ in named}),
-        )
-    )
-    records: dict[tuple[uuid.UUID, str], list[Competence]] = {}
-    for c in competences:
-        records.setdefault((c.worker_id, c.task_code), []).append(c)
+    whose = {
+        "workers": list({w for _, w, _ in named}),
+        "tasks": list({d.task_code for d, _, _ in named}),
+    }
+    records: dict[tuple[uuid.UUID, str], list[tuple[str, CompetenceRecord]]] = {}
+    for worker_id, task_code, scope, competent, valid_until in await session.execute(
+        _COMPETENCES, whose
+    ):
+        record = CompetenceRecord(competent, valid_until)
+        records.setdefault((worker_id, task_code), []).append((scope, record))
     instructed: set[tuple[uuid.UUID, uuid.UUID]] | None = None
-    off_plan = await _off_plan(session, [d for d, _, _ in named])
+    off_plan = await _off_plan(session, [d for d, _, _ in named], planned)
     for delegation, worker, day in named:
         scopes = ("*", str(delegation.person_id))
         mine = [
-            CompetenceRecord(c.competent, c.valid_until)
-            for c in records.get((worker, delegation.task_code), [])
-            if c.scope in scopes
+            r for scope, r in records.get((worker, delegation.task_code), []) if scope in scopes
         ]
         was_instructed = False
         if (
@@ -285,11 +338,14 @@ async def _standings(
 
 
 async def _off_plan(
-    session: AsyncSession, delegations: list[Delegation]
+    session: AsyncSession,
+    delegations: list[Delegation],
+    planned: set[tuple[uuid.UUID, uuid.UUID]] | None,
 ) -> set[tuple[uuid.UUID, uuid.UUID]]:
-    """R24, as `gates.off_plan_workers` judges it, for the whole visit in one statement: the
-    (delegation, worker) pairs named on a running delegation whose task needs specific training
-    and who are not on its training plan."""
+    """R24, as `gates.off_plan_workers` judges it, for the whole visit in one statement (none
+    when the (delegation, worker) pairs on the training plans came with the lock): the pairs
+    named on a running delegation whose task needs specific training and who are not on its
+    training plan."""
     judged = {
         d.id: d
         for d in delegations
@@ -297,12 +353,9 @@ async def _off_plan(
     }
     if not judged:
         return set()
-    rows = await session.execute(
-        select(TrainingPlan.delegation_id, TrainingPlan.worker_id).where(
-            TrainingPlan.delegation_id.in_(judged)
-        )
-    )
-    planned = {(d, w) for d, w in rows.all()}
+    if planned is None:
+        rows = await session.execute(_PLANNED, {"delegations": list(judged)})
+        planned = {(d, w) for d, w in rows.all()}
     return {
         (d.id, w) for d in judged.values() for w in gates.workers_of(d) if (d.id, w) not in planned
     }
@@ -313,11 +366,7 @@ async def _instructed(
 ) -> set[tuple[uuid.UUID, uuid.UUID]]:
     """A 5.13: the (delegation, worker) pairs with an instruction in the delegation's task."""
     tasks = {d.id: d.task_code for d in delegations}
-    rows = await session.execute(
-        select(Instruction.delegation_id, Instruction.worker_id, Instruction.task_code).where(
-            Instruction.delegation_id.in_(tasks)
-        )
-    )
+    rows = await session.execute(_INSTRUCTED, {"delegations": list(tasks)})
     return {(d, w) for d, w, task in rows.all() if tasks[d] == task}
 
 
@@ -386,11 +435,10 @@ def _entry(
 async def _written(
     session: AsyncSession, actor: CurrentUser, visit: DeliveryVisit, entries: list[DeliveryRecord]
 ) -> None:
-    """The visit, then its entries in one statement, then their audit rows in one."""
-    session.add(visit)
-    await session.flush()  # first: the entries' foreign key names it
-    session.add_all(entries)
-    await session.flush()
+    """The visit, then its entries in one statement, then their audit rows in one: plain
+    inserts, not the unit of work (the objects are only read afterwards, for the answer)."""
+    await session.execute(_INSERT_VISIT, [_row(visit, _VISIT_COLUMNS)])
+    await session.execute(_INSERT_RECORDS, [_row(e, _RECORD_COLUMNS) for e in entries])
     at = now(session)
     rows = [
         {
