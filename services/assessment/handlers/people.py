@@ -84,11 +84,11 @@ async def register_person(session: AsyncSession, actor: CurrentUser, body: Perso
     return person
 
 
+_PEOPLE = cast(Table, Person.__table__)
+
+
 def _person_row(person: Person) -> dict[str, Any]:
     return {column.key: getattr(person, column.key) for column in _PEOPLE.columns}
-
-
-_PEOPLE = cast(Table, Person.__table__)
 
 
 async def _register(
@@ -121,10 +121,10 @@ async def _register_pg(
     written: Sequence[dict[str, Any]],
 ) -> bool:
     """PostgreSQL: one statement, whose other rows are written only with the person."""
+    related = [row(c) for c in changes]
     params = {
         **_person_row(person),
-        "organisations": [c.organisation for c in changes],
-        "bases": [c.basis.value for c in changes],
+        **{f"related_{k}": [r[k] for r in related] for k in _RELATED},
         "user_id": actor.user_id,
         "role": actor.role.value,
         "organisation": actor.organisation,
@@ -136,12 +136,14 @@ async def _register_pg(
         "sources": [r["source"] for r in written],
         "payloads": [r["payload"] for r in written],
         "headers": [json.dumps(r["headers"]) for r in written],
+        "occurred_at": [r["occurred_at"] for r in written],
     }
     added = await session.execute(_REGISTER_PG, params)
     return added.scalar() is not None
 
 
 REGISTER = "person.register"
+_RELATED = ("person_id", "organisation", "basis", "source_id", "since", "until")
 
 # Arrays, not a VALUES row per event: one statement text, prepared once. Each data-modifying
 # WITH reads `person`, so nothing is written when the NHS number is registered; the events keep
@@ -158,11 +160,12 @@ WITH person AS (
     RETURNING id, registered_at
 ), related AS (
     INSERT INTO relationships (person_id, organisation, basis, source_id, since, until)
-    SELECT person.id, party.organisation, party.basis, CAST(person.id AS varchar),
-           person.registered_at, NULL
+    SELECT r.*
     FROM person,
-         unnest(CAST(:organisations AS varchar[]), CAST(:bases AS varchar[]))
-           AS party(organisation, basis)
+         unnest(CAST(:related_person_id AS uuid[]), CAST(:related_organisation AS varchar[]),
+                CAST(:related_basis AS varchar[]), CAST(:related_source_id AS varchar[]),
+                CAST(:related_since AS timestamptz[]), CAST(:related_until AS timestamptz[]))
+           AS r(person_id, organisation, basis, source_id, since, until)
 ), audited AS (
     INSERT INTO audit_log (at, user_id, role, organisation, action, subject)
     SELECT person.registered_at, CAST(:user_id AS varchar), CAST(:role AS varchar),
@@ -171,12 +174,13 @@ WITH person AS (
 ), published AS (
     INSERT INTO outbox (event_id, topic, key, type, source, payload, headers, occurred_at)
     SELECT e.event_id, e.topic, e.key, e.type, e.source, e.payload, CAST(e.headers AS jsonb),
-           person.registered_at
+           e.at
     FROM person,
          unnest(CAST(:event_ids AS uuid[]), CAST(:topics AS varchar[]), CAST(:keys AS varchar[]),
                 CAST(:types AS varchar[]), CAST(:sources AS varchar[]),
-                CAST(:payloads AS text[]), CAST(:headers AS text[]))
-           WITH ORDINALITY AS e(event_id, topic, key, type, source, payload, headers, n)
+                CAST(:payloads AS text[]), CAST(:headers AS text[]),
+                CAST(:occurred_at AS timestamptz[]))
+           WITH ORDINALITY AS e(event_id, topic, key, type, source, payload, headers, at, n)
     ORDER BY e.n
 )
 SELECT id FROM person
