@@ -40,7 +40,7 @@ def registrar(
 ) -> Registrar:
     """The assessment service on PostgreSQL, or standalone on a SQLite file."""
     if request.param == "postgresql":
-        return lambda: service_client(ASSESSMENT)  
+        return lambda: service_client(ASSESSMENT)
 
     @asynccontextmanager
     async def standalone() -> AsyncIterator[tuple[AsyncClient, Runtime]]:
