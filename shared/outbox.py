@@ -140,6 +140,12 @@ async def publish_all(
     await session.execute(statement)
 
 
+def rows_of(session: AsyncSession, events: Sequence[Event]) -> list[dict[str, Any]]:
+    """The outbox rows of events, in order, not yet written: for a caller that writes them in
+    one statement with its own rows (they are published when that statement commits)."""
+    return [_row(session, event, {}) for event in events]
+
+
 def _row(session: AsyncSession, event: Event, headers: Mapping[str, str]) -> dict[str, Any]:
     return {
         "event_id": new_event_id(),

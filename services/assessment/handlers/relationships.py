@@ -21,6 +21,7 @@ from services.assessment.models import Person
 from services.assessment.settings import Settings
 from shared import relationships as shared_relationships
 from shared.db import today
+from shared.events.assessment import RelationshipChanged
 from shared.events.delegation import (
     DecisionOutcome,
     DelegationDecided,
@@ -110,10 +111,16 @@ def _grace_after(session: AsyncSession, day: date) -> datetime:
     return rules.grace_after(day, Settings.of(session).provider_access_grace_days)
 
 
-async def registered(session: AsyncSession, person: Person, organisation: str) -> None:
-    """The registering organisation, and the council responsible for the person's social care."""
-    for party in rules.registered_parties(organisation, person.local_authority):
-        await start(session, person.id, party, person.id, person.registered_at)
+def registered(person: Person, organisation: str) -> list[RelationshipChanged]:
+    """The registering organisation, and the council responsible for the person's social care,
+    from the registration on. A person registered just now holds no relationship yet, so each
+    starts (`rules.started` of nothing held): the caller writes the rows and these events in the
+    registration's own statement, with no read first."""
+    return [
+        relationship(person.id, party, basis, person.id, held.since, held.until)
+        for party, basis in rules.registered_parties(organisation, person.local_authority)
+        if (held := rules.started(None, person.registered_at)) is not None
+    ]
 
 
 # Reactions to the partners' events.
