@@ -66,6 +66,20 @@ async def given_client(app: FastAPI) -> AsyncIterator[AsyncClient]:
             yield client
 
 
+@asynccontextmanager
+async def sqlite_client(
+    spec: ServiceSpec, path: Path, clock: MovableClock, **settings: Any
+) -> AsyncIterator[tuple[AsyncClient, Runtime]]:
+    """The service as the standalone mode runs it: its API on a migrated SQLite file."""
+    runtime = given_runtime(spec, f"sqlite+aiosqlite:///{path}", clock, **settings)
+    await runtime.migrate()
+    try:
+        async with given_client(create_app(runtime)) as client:
+            yield client, runtime
+    finally:
+        await runtime.close()
+
+
 ServiceClient = Callable[..., Any]
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,9 +24,8 @@ from shared.outbox import outbox
 from shared.relationships import relationships
 from shared.service import Runtime
 from shared.testing.events import published
-from shared.web import create_app
 from tests.assessment.conftest import PRACTITIONER, given_person_body
-from tests.conftest import ServiceClient, given_client, given_runtime
+from tests.conftest import ServiceClient, sqlite_client
 
 Registrar = Callable[[], AbstractAsyncContextManager[tuple[AsyncClient, Runtime]]]
 
@@ -42,17 +41,7 @@ def registrar(
     if request.param == "postgresql":
         return lambda: service_client(ASSESSMENT)
 
-    @asynccontextmanager
-    async def standalone() -> AsyncIterator[tuple[AsyncClient, Runtime]]:
-        runtime = given_runtime(ASSESSMENT, f"sqlite+aiosqlite:///{tmp_path}/r.db", clock)
-        await runtime.migrate()
-        try:
-            async with given_client(create_app(runtime)) as client:
-                yield client, runtime
-        finally:
-            await runtime.close()
-
-    return standalone
+    return lambda: sqlite_client(ASSESSMENT, tmp_path / "r.db", clock)
 
 
 async def rows(runtime: Runtime) -> dict[str, list[Any]]:

@@ -8,8 +8,7 @@ import asyncio
 import base64
 import json
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,8 +24,7 @@ from shared.clock import MovableClock
 from shared.errors import RuleViolation
 from shared.events.delegation import ChangeNoticed, NoticedChange, ReviewDue, ReviewReason
 from shared.testing.events import deliver, published
-from shared.web import create_app
-from tests.conftest import ServiceClient, bearer, given_client, given_runtime, token
+from tests.conftest import ServiceClient, bearer, sqlite_client, token
 from tests.delegation.conftest import (
     GP_PRACTITIONER,
     MANAGER,
@@ -515,15 +513,8 @@ async def test_r8_a_change_noticed_reaches_the_oversight_owner_as_a_change_in_ne
 # Standalone mode: the same code on SQLite
 
 
-@asynccontextmanager
-async def on_sqlite(tmp_path: Path, clock: MovableClock) -> AsyncIterator[tuple[AsyncClient, Any]]:
-    runtime = given_runtime(DELEGATION, f"sqlite+aiosqlite:///{tmp_path / 'delegation.db'}", clock)
-    await runtime.migrate()
-    try:
-        async with given_client(create_app(runtime)) as client:
-            yield client, runtime
-    finally:
-        await runtime.close()
+def on_sqlite(tmp_path: Path, clock: MovableClock) -> AbstractAsyncContextManager[Any]:
+    return sqlite_client(DELEGATION, tmp_path / "delegation.db", clock)
 
 
 async def test_r16_r8_r17_delivery_and_oversight_visits_work_the_same_on_sqlite(

@@ -5,8 +5,7 @@ organisation whose work it is, soonest due first, filtered and paged; the events
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,9 +27,8 @@ from shared.events.training import CompetenceExpiryWarned, CompetenceLapsed, Lap
 from shared.events.vocabulary import OversightKind
 from shared.service import Runtime
 from shared.testing.events import deliver
-from shared.web import create_app
 from shared.worklist import Computed, Source
-from tests.conftest import ServiceClient, bearer, given_client, given_runtime, token
+from tests.conftest import ServiceClient, bearer, sqlite_client, token
 from tests.delegation.conftest import (
     GP,
     GP_PRACTITIONER,
@@ -536,15 +534,8 @@ async def test_a_worklist_of_several_kinds_walked_one_at_a_time_shows_each_item_
 # Standalone mode: the same worklist on SQLite
 
 
-@asynccontextmanager
-async def on_sqlite(tmp_path: Path, clock: MovableClock) -> AsyncIterator[tuple[AsyncClient, Any]]:
-    runtime = given_runtime(DELEGATION, f"sqlite+aiosqlite:///{tmp_path / 'delegation.db'}", clock)
-    await runtime.migrate()
-    try:
-        async with given_client(create_app(runtime)) as client:
-            yield client, runtime
-    finally:
-        await runtime.close()
+def on_sqlite(tmp_path: Path, clock: MovableClock) -> AbstractAsyncContextManager[Any]:
+    return sqlite_client(DELEGATION, tmp_path / "delegation.db", clock)
 
 
 async def test_the_worklist_works_the_same_on_sqlite(tmp_path: Path, clock: MovableClock) -> None:

@@ -4,8 +4,7 @@ soonest due first."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,8 +16,7 @@ from shared.auth import Role
 from shared.clock import MovableClock
 from shared.service import Runtime
 from shared.testing.events import deliver
-from shared.web import create_app
-from tests.conftest import ServiceClient, bearer, given_client, given_runtime
+from tests.conftest import ServiceClient, bearer, sqlite_client
 from tests.governance.conftest import BOARD, CSU, given_dispute
 
 ANOTHER_CSU = bearer(Role.CSU_OFFICER, "LLR-ICB")
@@ -179,15 +177,8 @@ async def test_paging_one_at_a_time_walks_every_item_once(
     assert forged.json()["errors"][0]["field"] == "cursor"
 
 
-@asynccontextmanager
-async def on_sqlite(tmp_path: Path, clock: MovableClock) -> AsyncIterator[tuple[AsyncClient, Any]]:
-    runtime = given_runtime(GOVERNANCE, f"sqlite+aiosqlite:///{tmp_path / 'governance.db'}", clock)
-    await runtime.migrate()
-    try:
-        async with given_client(create_app(runtime)) as client:
-            yield client, runtime
-    finally:
-        await runtime.close()
+def on_sqlite(tmp_path: Path, clock: MovableClock) -> AbstractAsyncContextManager[Any]:
+    return sqlite_client(GOVERNANCE, tmp_path / "governance.db", clock)
 
 
 async def test_r22_r27_the_worklists_read_the_same_in_standalone_mode_on_sqlite(
