@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -162,10 +163,19 @@ async def insert_absent(
 
 async def upsert(session: AsyncSession, table: Table, row: dict[str, Any]) -> None:
     """Insert the row, or overwrite the one with its primary key."""
-    dialect_insert = pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
+    await upsert_all(session, table, [row])
+
+
+async def upsert_all(session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """`upsert` of each row in turn, in one statement: of rows with the same primary key the last
+    is the one kept (one statement may not touch a row twice)."""
     keys = [column.name for column in table.primary_key.columns]
-    stmt = dialect_insert(table).values(row)
-    changed = {name: stmt.excluded[name] for name in row if name not in keys}
+    last = {tuple(row[k] for k in keys): row for row in rows}
+    if not last:
+        return
+    dialect_insert = pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
+    stmt = dialect_insert(table).values(list(last.values()))
+    changed = {name: stmt.excluded[name] for name in rows[0] if name not in keys}
     await session.execute(stmt.on_conflict_do_update(index_elements=keys, set_=changed))
 
 

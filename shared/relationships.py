@@ -10,6 +10,7 @@ not confirmed) unless a registered practitioner breaks the glass with a stated r
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,9 +18,10 @@ from sqlalchemy import Column, Select, String, Table, Uuid, and_, exists, or_, s
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import CurrentUser, Role
-from shared.db import UTCDateTime, now, plumbing_metadata, upsert
+from shared.db import UTCDateTime, now, plumbing_metadata, upsert, upsert_all
 from shared.events.assessment import RelationshipChanged
 from shared.events.vocabulary import RelationshipBasis
+from shared.inbox import Many
 
 relationships = Table(
     "relationships",
@@ -51,6 +53,15 @@ def row(event: RelationshipChanged) -> dict[str, Any]:
 async def on_changed(session: AsyncSession, event: RelationshipChanged) -> None:
     """Every service keeps the same relationships: the event carries the row as it now stands."""
     await upsert(session, relationships, row(event))
+
+
+async def _on_each_changed(session: AsyncSession, events: Sequence[RelationshipChanged]) -> None:
+    await upsert_all(session, relationships, [row(event) for event in events])
+
+
+# What the other services subscribe: a run of RelationshipChanged in one statement (each event
+# carries its row whole, so the last of a row's events is the row), the most frequent event.
+KEEP_RELATIONSHIPS = Many(_on_each_changed)
 
 
 def _current(at: datetime) -> Any:

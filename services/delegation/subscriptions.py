@@ -41,7 +41,7 @@ from shared.inbox import Subscriptions
 
 SUBSCRIPTIONS: Subscriptions = {
     OrganisationRegistered: organisations.on_registered,
-    RelationshipChanged: relationships.on_changed,
+    RelationshipChanged: relationships.KEEP_RELATIONSHIPS,
     FrameworkVersionPublished: catalogue.on_framework_version_published,
     TaskCatalogueChanged: catalogue.on_task_catalogue_changed,
     SharedCareDecisionRecorded: proposals.on_shared_care_decision_recorded,

@@ -21,7 +21,7 @@ from shared.inbox import Subscriptions
 
 SUBSCRIPTIONS: Subscriptions = {
     OrganisationRegistered: organisations.on_registered,
-    RelationshipChanged: relationships.on_changed,
+    RelationshipChanged: relationships.KEEP_RELATIONSHIPS,
     TaskDelegated: apportionment.on_task_delegated,
     ReviewCompleted: apportionment.on_review_completed,
     DelegationSuspended: apportionment.on_delegation_suspended,

@@ -16,7 +16,7 @@ from shared.inbox import Subscriptions
 
 OWN: Subscriptions = {
     OrganisationRegistered: organisations.on_registered,
-    RelationshipChanged: relationships.on_changed,
+    RelationshipChanged: relationships.KEEP_RELATIONSHIPS,
     SharedCareRequested: shared_care.on_shared_care_requested,
     DisputeRaised: disputes.on_dispute_raised,
     EqualityReportCompiled: monitoring.on_equality_report_compiled,

@@ -15,7 +15,7 @@ from shared.inbox import Subscriptions
 
 SUBSCRIPTIONS: Subscriptions = {
     OrganisationRegistered: organisations.on_registered,
-    RelationshipChanged: relationships.on_changed,  # who sees a person's training plan
+    RelationshipChanged: relationships.KEEP_RELATIONSHIPS,  # who sees a person's training plan
     DelegationAccepted: plans.on_delegation_accepted,
     TaskDelegated: plans.on_task_delegated,
     DelegationEnded: plans.on_delegation_ended,
