@@ -31,6 +31,7 @@ from typing import Any
 
 import asyncpg
 
+from services.delegation.models import times_a_day
 from shared.events.vocabulary import RelationshipBasis
 
 COUNCILS = (
@@ -296,6 +297,7 @@ def build(size: Size, today: date, seed: int = 20) -> tuple[dict[str, Rows], Dat
             "needs_specific_training": True,
             "mdt_organisations": json.dumps([CHS, council]),
             "oversight_interval_days": OVERSIGHT_EVERY,
+            "frequency_times": times_a_day(str(case["frequency"])),  # as the service keeps it
             "updated_at": _at(start),
             "version": 1,
         }
