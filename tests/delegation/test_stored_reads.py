@@ -9,7 +9,10 @@ from the rows already held."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,7 +31,8 @@ from shared.events.assessment import GpPracticeChanged, NeedChanged
 from shared.service import Runtime
 from shared.testing.events import deliver
 from shared.testing.plugin import Databases
-from tests.conftest import ServiceClient, bearer, given_runtime, token
+from shared.web import create_app
+from tests.conftest import ServiceClient, bearer, given_client, given_runtime, token
 from tests.delegation.conftest import (
     GP,
     MANAGER,
@@ -357,3 +361,49 @@ async def test_r17_r16_0016_fills_the_due_day_the_frequency_and_the_named_worker
     assert (ended.last_visited_on, ended.next_visit_due) == (None, None)
     assert (live.frequency_times, ended.frequency_times) == (2, 2)
     assert sorted(named) == sorted([(LIVE_ID, WORKER), (ENDED_ID, WORKER)])
+
+
+# Standalone mode: the same statements on SQLite (0016 included).
+
+
+@asynccontextmanager
+async def on_sqlite(tmp_path: Path, clock: MovableClock) -> AsyncIterator[tuple[AsyncClient, Any]]:
+    runtime = given_runtime(DELEGATION, f"sqlite+aiosqlite:///{tmp_path / 'delegation.db'}", clock)
+    await runtime.migrate()
+    try:
+        async with given_client(create_app(runtime)) as client:
+            yield client, runtime
+    finally:
+        await runtime.close()
+
+
+async def test_r16_r17_the_lists_read_the_same_in_standalone_mode_on_sqlite(
+    tmp_path: Path, clock: MovableClock
+) -> None:
+    async with on_sqlite(tmp_path, clock) as (client, runtime):
+        live = await given_live(client, runtime, decision=EVERY_TEN_DAYS)
+        clock.move(timedelta(days=12))
+        due = await due_list(client)
+        overdue = await client.get(
+            "/oversight-visits/due", params={"overdue": "true"}, headers=PRACTITIONER
+        )
+        missed = await client.get(
+            "/missed-applications",
+            params={"from": "2026-01-05", "to": "2026-01-06", "limit": 3},
+            headers=MANAGER,
+        )
+        tasks = await client.get("/delegated-tasks", headers=as_care_worker(live.workers[0]))
+        work = await client.get("/worklist", headers=MANAGER)
+    assert [(v["delegation_id"], v["next_due"]) for v in due] == [
+        (live.delegation_id, "2026-01-15")
+    ]
+    assert [v["days_overdue"] for v in overdue.json()["items"]] == [2]
+    assert [(m["due_on"], m["slot"]) for m in missed.json()["items"]] == [
+        ("2026-01-05", 1),
+        ("2026-01-05", 2),
+        ("2026-01-06", 1),
+    ]
+    assert missed.json()["next_cursor"] is not None
+    assert [t["delegation_id"] for t in tasks.json()["items"]] == [live.delegation_id]
+    kinds = [i["kind"] for i in work.json()["items"]]
+    assert kinds.count("missed_application") == 24  # twice a day, 5 to 16 January

@@ -6,9 +6,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    and_,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -203,7 +216,7 @@ async def records(
 
 # Missed applications (R16): computed from the schedule, never stored.
 
-MISSED_CHUNK = 200  # delegations read at once for one day's missed applications
+MISSED_CHUNK = 200  # applications read at once for one day's missed applications
 MAX_TIMES_PER_DAY = rules.MAX_TIMES_PER_DAY
 
 
@@ -239,7 +252,7 @@ async def missed_applications(
     day = where.first if after is None else max(where.first, after[0])
     while day <= where.last and len(found) <= limit:
         mark = (after[1], after[2]) if after is not None and after[0] == day else None
-        found += await _missed_on(session, base, day, mark, limit + 1 - len(found))
+        found += await _missing(session, base, (day, day), mark, limit + 1 - len(found))
         day += timedelta(days=1)
     page = found[:limit]
     await listed(session, user, "missed_applications", sorted({m.person_id for m in page}))
@@ -253,10 +266,7 @@ async def missed(session: AsyncSession, user: CurrentUser, where: MissedFilter) 
     """Every scheduled application with no entry in the window, by day, of the delegations the
     caller may see (not audited: the caller shows them)."""
     base = await _delivered(session, user, where)
-    found: list[Missed] = []
-    for day in rules.days_between(where.first, where.last):
-        found += await _missed_on(session, base, day, None, None)
-    return found
+    return await _missing(session, base, (where.first, where.last), None, None)
 
 
 async def _delivered(
@@ -277,89 +287,88 @@ async def _delivered(
     return query
 
 
-async def _missed_on(
+def _days(session: AsyncSession, first: date, last: date) -> CTE:
+    """The days from `first` to `last`, one row each (`day`), in the database's own terms."""
+    start = select(literal(first, Date).label("day")).cte("days", recursive=True)
+    if session.get_bind().dialect.name == "sqlite":
+        following: ColumnElement[Any] = func.date(start.c.day, "+1 day")
+    else:
+        following = start.c.day + 1
+    return start.union_all(select(following).where(start.c.day < literal(last, Date)))
+
+
+def _slots() -> CTE:
+    """Slot numbers 1 to the most applications a day a schedule may set (`slot`)."""
+    start = select(literal(1, Integer).label("slot")).cte("slots", recursive=True)
+    return start.union_all(
+        select(start.c.slot + 1).where(start.c.slot < literal(MAX_TIMES_PER_DAY, Integer))
+    )
+
+
+async def _missing(
     session: AsyncSession,
     base: Select[tuple[Delegation]],
-    day: date,
+    window: tuple[date, date],
     after: tuple[UUID, int] | None,
     limit: int | None,
 ) -> list[Missed]:
-    """The day's scheduled applications with no entry, by delegation and slot (after `after`):
-    of the delegations live that day (started, not ended; not covered by Health after a
-    handback, R18) with fewer of the day's applications recorded than scheduled; found in SQL,
-    a chunk of delegations at a time, their slots and weekdays then checked here."""
+    """The scheduled applications with no current entry in `window` (by day, delegation and
+    slot; on its first day after `after`) of the delegations of `base` live that day (started,
+    not ended; not covered by Health after a handback, R18): one statement on the indexes, a
+    chunk at a time when limited; the schedule's weekdays checked here."""
+    days, slots = _days(session, *window), _slots()
     times = func.coalesce(DeliverySchedule.times_per_day, Delegation.frequency_times)
-    recorded = (
-        select(func.count(DeliveryRecord.slot.distinct()))
-        .where(
-            DeliveryRecord.delegation_id == Delegation.id,
-            DeliveryRecord.due_on == day,
-            DeliveryRecord.slot.between(1, times),
-            current(),
-        )
-        .scalar_subquery()
+    entry = exists().where(
+        DeliveryRecord.delegation_id == Delegation.id,
+        DeliveryRecord.due_on == days.c.day,
+        DeliveryRecord.slot == slots.c.slot,
+        current(),
     )
     covered = exists().where(
         Handback.delegation_id == Delegation.id,
-        Handback.stopped_on <= day,
-        or_(Handback.closed_on.is_(None), Handback.closed_on > day),
+        Handback.stopped_on <= days.c.day,
+        or_(Handback.closed_on.is_(None), Handback.closed_on > days.c.day),
     )
     query = (
         base.outerjoin(DeliverySchedule, DeliverySchedule.delegation_id == Delegation.id)
+        .join(
+            days,
+            and_(
+                Delegation.start_date <= days.c.day,
+                or_(Delegation.ended_on.is_(None), Delegation.ended_on > days.c.day),
+            ),
+        )
+        .join(slots, slots.c.slot <= times)
         .with_only_columns(
+            days.c.day,
             Delegation.id,
             Delegation.person_id,
             Delegation.task_code,
-            times.label("times"),
+            slots.c.slot,
             DeliverySchedule.weekdays,
         )
-        .where(
-            Delegation.start_date <= day,
-            or_(Delegation.ended_on.is_(None), Delegation.ended_on > day),
-            Delegation.status.in_((*RUNNING, *FINISHED)),
-            times.is_not(None),
-            ~covered,
-            recorded < times,
-        )
-        .order_by(Delegation.id)
+        .where(Delegation.status.in_((*RUNNING, *FINISHED)), ~covered, ~entry)
+        .order_by(days.c.day, Delegation.id, slots.c.slot)
     )
-    chunk = max(limit or 0, MISSED_CHUNK)
     found: list[Missed] = []
     while True:
-        paged = query if after is None else query.where(Delegation.id >= after[0])
-        rows = (await session.execute(paged.limit(chunk) if limit else paged)).all()
-        slots = await _recorded_slots(session, [r.id for r in rows], day)
+        paged = query
+        if after is not None:
+            paged = query.where(
+                or_(
+                    Delegation.id > after[0],
+                    and_(Delegation.id == after[0], slots.c.slot > after[1]),
+                )
+            )
+        chunk = None if limit is None else max(limit, MISSED_CHUNK)
+        rows = (await session.execute(paged if chunk is None else paged.limit(chunk))).all()
         for row in rows:
-            if row.weekdays is not None and day.isoweekday() not in row.weekdays:
-                continue
-            for slot in range(1, row.times + 1):
-                if after is not None and (row.id, slot) <= after:
-                    continue
-                if slot not in slots.get(row.id, set()):
-                    found.append(Missed(row.id, row.person_id, row.task_code, day, slot))
-        if limit is None or len(rows) < chunk or len(found) >= limit:
+            day = row.day if isinstance(row.day, date) else date.fromisoformat(row.day)
+            if row.weekdays is None or day.isoweekday() in row.weekdays:
+                found.append(Missed(row.id, row.person_id, row.task_code, day, row.slot))
+        if chunk is None or len(rows) < chunk or limit is None or len(found) >= limit:
             return found
-        after = (rows[-1].id, MAX_TIMES_PER_DAY)
-
-
-async def _recorded_slots(
-    session: AsyncSession, ids: Sequence[UUID], day: date
-) -> dict[UUID, set[int]]:
-    """The slots of `day` with a current entry, of the delegations `ids`."""
-    found: dict[UUID, set[int]] = {}
-    if not ids:
-        return found
-    entries = await session.execute(
-        select(DeliveryRecord.delegation_id, DeliveryRecord.slot).where(
-            DeliveryRecord.delegation_id.in_(ids),
-            DeliveryRecord.due_on == day,
-            DeliveryRecord.slot.is_not(None),
-            current(),
-        )
-    )
-    for delegation_id, slot in entries:
-        found.setdefault(delegation_id, set()).add(slot)
-    return found
+        after = (rows[-1].id, rows[-1].slot)
 
 
 async def changes_noticed(
