@@ -213,7 +213,7 @@ async def explained(
         ran: list[tuple[str, Any]] = []
 
         def keep(_c: Any, _cur: Any, statement: str, parameters: Any, *_: Any) -> None:
-            if statement.lstrip().upper().startswith("SELECT"):
+            if statement.lstrip().upper().startswith(("SELECT", "WITH")):
                 ran.append((statement, parameters))
 
         event.listen(runtime.engine.sync_engine, "before_cursor_execute", keep)

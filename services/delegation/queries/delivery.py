@@ -13,7 +13,6 @@ from sqlalchemy import (
     CTE,
     ColumnElement,
     Date,
-    Integer,
     Select,
     and_,
     exists,
@@ -216,7 +215,7 @@ async def records(
 
 # Missed applications (R16): computed from the schedule, never stored.
 
-MISSED_CHUNK = 200  # applications read at once for one day's missed applications
+MISSED_CHUNK = 200  # days of delegations read at once for missed applications
 MAX_TIMES_PER_DAY = rules.MAX_TIMES_PER_DAY
 
 
@@ -243,17 +242,19 @@ async def missed_applications(
 ) -> tuple[list[Missed], str | None]:
     """The scheduled applications with no entry, by day, of the delegations the caller may see
     (provider staff: their organisation's); each person shown audited. A day at a time from the
-    cursor's, each day one statement on the indexes, until the page is full."""
+    cursor's, then two, four..., each span one statement on the indexes, until the page is full."""
     after: tuple[date, UUID, int] | None = None
     if cursor is not None:
-        after = pages.decode(cursor, pages.day, UUID, int)
+        on, last_id, slot = pages.decode(cursor, pages.day, UUID, int)
+        after = (on, last_id, slot)
     base = await _delivered(session, user, where)
     found: list[Missed] = []
-    day = where.first if after is None else max(where.first, after[0])
+    day, span = (where.first if after is None else max(where.first, after[0])), 1
     while day <= where.last and len(found) <= limit:
-        mark = (after[1], after[2]) if after is not None and after[0] == day else None
-        found += await _missing(session, base, (day, day), mark, limit + 1 - len(found))
-        day += timedelta(days=1)
+        until = min(day + timedelta(days=span - 1), where.last)
+        mark = after if after is not None and after[0] >= day else None
+        found += await _missing(session, base, (day, until), mark, limit + 1 - len(found))
+        day, span = until + timedelta(days=1), span * 2  # a day first, then more at once
     page = found[:limit]
     await listed(session, user, "missed_applications", sorted({m.person_id for m in page}))
     if len(found) <= limit:
@@ -297,32 +298,30 @@ def _days(session: AsyncSession, first: date, last: date) -> CTE:
     return start.union_all(select(following).where(start.c.day < literal(last, Date)))
 
 
-def _slots() -> CTE:
-    """Slot numbers 1 to the most applications a day a schedule may set (`slot`)."""
-    start = select(literal(1, Integer).label("slot")).cte("slots", recursive=True)
-    return start.union_all(
-        select(start.c.slot + 1).where(start.c.slot < literal(MAX_TIMES_PER_DAY, Integer))
-    )
-
-
 async def _missing(
     session: AsyncSession,
     base: Select[tuple[Delegation]],
     window: tuple[date, date],
-    after: tuple[UUID, int] | None,
+    after: tuple[date, UUID, int] | None,
     limit: int | None,
 ) -> list[Missed]:
-    """The scheduled applications with no current entry in `window` (by day, delegation and
-    slot; on its first day after `after`) of the delegations of `base` live that day (started,
-    not ended; not covered by Health after a handback, R18): one statement on the indexes, a
-    chunk at a time when limited; the schedule's weekdays checked here."""
-    days, slots = _days(session, *window), _slots()
+    """The scheduled applications with no current entry in `window`, by day, delegation and
+    slot (after `after`), of the delegations of `base` live that day (started,
+    not ended; not covered by Health after a handback, R18). One statement finds the days of
+    each delegation with fewer applications recorded than scheduled (probing the entries'
+    index per delegation and day), a chunk at a time when limited; one more reads their slots;
+    the schedule's weekdays are checked here."""
+    days = _days(session, *window)
     times = func.coalesce(DeliverySchedule.times_per_day, Delegation.frequency_times)
-    entry = exists().where(
-        DeliveryRecord.delegation_id == Delegation.id,
-        DeliveryRecord.due_on == days.c.day,
-        DeliveryRecord.slot == slots.c.slot,
-        current(),
+    recorded = (
+        select(func.count(DeliveryRecord.slot.distinct()))
+        .where(
+            DeliveryRecord.delegation_id == Delegation.id,
+            DeliveryRecord.due_on == days.c.day,
+            DeliveryRecord.slot.between(1, times),
+            current(),
+        )
+        .scalar_subquery()
     )
     covered = exists().where(
         Handback.delegation_id == Delegation.id,
@@ -338,37 +337,73 @@ async def _missing(
                 or_(Delegation.ended_on.is_(None), Delegation.ended_on > days.c.day),
             ),
         )
-        .join(slots, slots.c.slot <= times)
         .with_only_columns(
             days.c.day,
             Delegation.id,
             Delegation.person_id,
             Delegation.task_code,
-            slots.c.slot,
+            times.label("times"),
             DeliverySchedule.weekdays,
         )
-        .where(Delegation.status.in_((*RUNNING, *FINISHED)), ~covered, ~entry)
-        .order_by(days.c.day, Delegation.id, slots.c.slot)
+        .where(
+            Delegation.status.in_((*RUNNING, *FINISHED)),
+            times.is_not(None),
+            ~covered,
+            recorded < times,
+        )
+        .order_by(days.c.day, Delegation.id)
     )
     found: list[Missed] = []
+    chunk = None if limit is None else max(limit, MISSED_CHUNK)
     while True:
         paged = query
         if after is not None:
             paged = query.where(
                 or_(
-                    Delegation.id > after[0],
-                    and_(Delegation.id == after[0], slots.c.slot > after[1]),
+                    days.c.day > after[0],
+                    and_(days.c.day == after[0], Delegation.id >= after[1]),
                 )
             )
-        chunk = None if limit is None else max(limit, MISSED_CHUNK)
         rows = (await session.execute(paged if chunk is None else paged.limit(chunk))).all()
+        slots = await _recorded(session, {r.id for r in rows}, window)
         for row in rows:
             day = row.day if isinstance(row.day, date) else date.fromisoformat(row.day)
-            if row.weekdays is None or day.isoweekday() in row.weekdays:
-                found.append(Missed(row.id, row.person_id, row.task_code, day, row.slot))
+            if row.weekdays is not None and day.isoweekday() not in row.weekdays:
+                continue
+            taken = slots.get((row.id, day), set())
+            found += [
+                Missed(row.id, row.person_id, row.task_code, day, slot)
+                for slot in range(1, row.times + 1)
+                if slot not in taken and (after is None or (day, row.id, slot) > after)
+            ]
         if chunk is None or len(rows) < chunk or limit is None or len(found) >= limit:
             return found
-        after = (rows[-1].id, rows[-1].slot)
+        last = rows[-1]
+        after = (
+            last.day if isinstance(last.day, date) else date.fromisoformat(last.day),
+            last.id,
+            MAX_TIMES_PER_DAY,
+        )
+
+
+async def _recorded(
+    session: AsyncSession, ids: set[UUID], window: tuple[date, date]
+) -> dict[tuple[UUID, date], set[int]]:
+    """The slots with a current entry, by delegation and day, of the delegations `ids`."""
+    found: dict[tuple[UUID, date], set[int]] = {}
+    if not ids:
+        return found
+    entries = await session.execute(
+        select(DeliveryRecord.delegation_id, DeliveryRecord.due_on, DeliveryRecord.slot).where(
+            DeliveryRecord.delegation_id.in_(ids),
+            DeliveryRecord.due_on.between(*window),
+            DeliveryRecord.slot.is_not(None),
+            current(),
+        )
+    )
+    for delegation_id, day, slot in entries:
+        found.setdefault((delegation_id, day), set()).add(slot)
+    return found
 
 
 async def changes_noticed(
