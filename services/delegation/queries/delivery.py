@@ -272,7 +272,7 @@ async def missed(session: AsyncSession, user: CurrentUser, where: MissedFilter) 
 
 async def _delivered(
     session: AsyncSession, user: CurrentUser, where: MissedFilter
-) -> Select[tuple[Delegation]]:
+) -> Select[Delegation]:
     """The delegations the caller may see, of those asked for."""
     query = select(Delegation)
     if (people := people_filter(session, user)) is not None:
@@ -300,7 +300,7 @@ def _days(session: AsyncSession, first: date, last: date) -> CTE:
 
 async def _missing(
     session: AsyncSession,
-    base: Select[tuple[Delegation]],
+    base: Select[Delegation],
     window: tuple[date, date],
     after: tuple[date, UUID, int] | None,
     limit: int | None,
@@ -402,7 +402,8 @@ async def _recorded(
         )
     )
     for delegation_id, day, slot in entries:
-        found.setdefault((delegation_id, day), set()).add(slot)
+        if slot is not None:
+            found.setdefault((delegation_id, day), set()).add(slot)
     return found
 
 

@@ -74,7 +74,7 @@ class VisitDue:
 
 def due_query(
     session: AsyncSession, owner: str | None = None, user: CurrentUser | None = None
-) -> Select[tuple[Delegation]]:
+) -> Select[Delegation]:
     """The running tasks whose decision set a visiting interval, by the next visit's due day
     as stored (`Delegation.next_visit_due`, on an index): an owner's only when `owner` is given;
     those `user` may see when given."""
