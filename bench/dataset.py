@@ -31,6 +31,7 @@ from typing import Any
 
 import asyncpg
 
+from services.delegation.models import times_a_day
 from shared.events.vocabulary import RelationshipBasis
 
 COUNCILS = (
@@ -276,33 +277,32 @@ def build(size: Size, today: date, seed: int = 20) -> tuple[dict[str, Rows], Dat
         next_review = (
             anniversary if rng.random() > 0.02 else today - timedelta(days=rng.randint(1, 20))
         )
-        delegation.add(
-            "delegations",
-            case
-            | {
-                "id": delegation_id,
-                "proposal_id": proposal,
-                "person_id": person,
-                "status": "handed_back" if handed_back else "live",
-                "framework_version": 1,
-                "nhs_duty_of_care_retained": True,
-                "worker_ids": json.dumps([str(w) for w in workers]),
-                "accepted_on": start - timedelta(days=2),
-                "accountable_organisation": ICB,
-                "local_authority": council,
-                "oversight_kind": "primary_care" if primary else "community_health_services",
-                "oversight_owner": owner,
-                "start_date": start,
-                "regular_reviews_raised": 1 if start < today - timedelta(days=90) else 0,
-                "next_review_due": next_review,
-                "created_at": _at(submitted, 10) + timedelta(microseconds=index),
-                "needs_specific_training": True,
-                "mdt_organisations": json.dumps([CHS, council]),
-                "oversight_interval_days": OVERSIGHT_EVERY,
-                "updated_at": _at(start),
-                "version": 1,
-            },
-        )
+        row = case | {
+            "id": delegation_id,
+            "proposal_id": proposal,
+            "person_id": person,
+            "status": "handed_back" if handed_back else "live",
+            "framework_version": 1,
+            "nhs_duty_of_care_retained": True,
+            "worker_ids": json.dumps([str(w) for w in workers]),
+            "accepted_on": start - timedelta(days=2),
+            "accountable_organisation": ICB,
+            "local_authority": council,
+            "oversight_kind": "primary_care" if primary else "community_health_services",
+            "oversight_owner": owner,
+            "start_date": start,
+            "regular_reviews_raised": 1 if start < today - timedelta(days=90) else 0,
+            "next_review_due": next_review,
+            "created_at": _at(submitted, 10) + timedelta(microseconds=index),
+            "needs_specific_training": True,
+            "mdt_organisations": json.dumps([CHS, council]),
+            "oversight_interval_days": OVERSIGHT_EVERY,
+            "frequency_times": times_a_day(str(case["frequency"])),  # as the service keeps it
+            "updated_at": _at(start),
+            "version": 1,
+        }
+        for w in workers:
+            delegation.add("named_workers", {"delegation_id": delegation_id, "worker_id": w})
         dataset.delegations.append(delegation_id)
         since = _at(start)
         _relationship(
@@ -339,8 +339,11 @@ def build(size: Size, today: date, seed: int = 20) -> tuple[dict[str, Rows], Dat
                     "version": 1,
                 },
             )
+            delegation.add("delegations", row | {"last_visited_on": None, "next_visit_due": None})
             continue
-        _oversight(delegation, rng, delegation_id, person, owner, start, today)
+        visited = _oversight(delegation, rng, delegation_id, person, owner, start, today)
+        due = (visited or start) + timedelta(days=OVERSIGHT_EVERY)  # as the service keeps it
+        delegation.add("delegations", row | {"last_visited_on": visited, "next_visit_due": due})
         _delivery(delegation, rng, (delegation_id, person, provider), workers, start, today, visits)
 
     for worker, task in sorted(competent):
@@ -420,11 +423,12 @@ def _oversight(
     owner: str,
     start: date,
     today: date,
-) -> None:
-    """An oversight visit every ten days over the last month; one task in twenty overdue."""
+) -> date | None:
+    """An oversight visit every ten days over the last month; one task in twenty overdue. The
+    last visit's day (None: none made)."""
     overdue = rng.random() < 0.05
     last = today - timedelta(days=rng.randint(11, 25) if overdue else rng.randint(0, 9))
-    day = last
+    day, visited = last, None
     while day >= max(start, today - timedelta(days=DELIVERY_DAYS)):
         rows.add(
             "oversight_visits",
@@ -444,7 +448,9 @@ def _oversight(
                 "idempotency_key": None,
             },
         )
+        visited = visited or day
         day -= timedelta(days=OVERSIGHT_EVERY)
+    return visited
 
 
 def _delivery(
@@ -512,6 +518,7 @@ ORDER = {
         "relationships",
         "proposals",
         "delegations",
+        "named_workers",
         "competences",
         "reviews",
         "handbacks",

@@ -9,6 +9,9 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, text, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session
 
+from services.delegation.domain.delegations import RUNNING
+from services.delegation.domain.delivery import schedule_from_frequency
+from services.delegation.domain.oversight_visits import next_due
 from shared.db import TYPE_ANNOTATION_MAP, JSONDocument, Versioned, new_metadata, now
 
 
@@ -186,6 +189,22 @@ class Delegation(Versioned, Base):
         ),
         Index("ix_delegations_accountable_organisation", "accountable_organisation"),
         Index("ix_delegations_oversight_owner_status", "oversight_owner", "status"),
+        # R17: the oversight visits due, by due day, an owner's and everyone's (0016)
+        Index(
+            "ix_delegations_oversight_owner_next_visit_due_id",
+            "oversight_owner",
+            "next_visit_due",
+            "id",
+            postgresql_where=text("next_visit_due IS NOT NULL"),
+            sqlite_where=text("next_visit_due IS NOT NULL"),
+        ),
+        Index(
+            "ix_delegations_next_visit_due_id",
+            "next_visit_due",
+            "id",
+            postgresql_where=text("next_visit_due IS NOT NULL"),
+            sqlite_where=text("next_visit_due IS NOT NULL"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
@@ -249,16 +268,58 @@ class Delegation(Versioned, Base):
     updated_at: Mapped[datetime | None] = mapped_column(index=True)
     # R26: the day a review completed restarted the twelve-monthly clock (None: from the start)
     review_clock_from: Mapped[date | None] = mapped_column(default=None)
+    # R17, A 5.12: the day of the last oversight visit, and the day the next one is due while
+    # the task runs (None: not running, or no interval set); kept by every flush (below)
+    last_visited_on: Mapped[date | None] = mapped_column(default=None)
+    next_visit_due: Mapped[date | None] = mapped_column(default=None)
+    # R16: how many times a day `frequency` says in the usual words (None: it says no number);
+    # a support plan's schedule overrides it. Kept by every flush, for missed applications.
+    frequency_times: Mapped[int | None] = mapped_column(default=None)
 
 
 @event.listens_for(Delegation, "before_insert")
 @event.listens_for(Delegation, "before_update")
 def _stamp_update(_mapper: Any, _connection: Any, delegation: Delegation) -> None:
     """Every change to a delegation is a versioned update: the same flush records when, on
-    the service's clock, so no handler can forget it (a column, not a handler's duty)."""
+    the service's clock, so no handler can forget it (a column, not a handler's duty); and
+    the next oversight visit's due day follows what it is computed from the same way."""
     session = object_session(delegation)
     if session is not None:
         delegation.updated_at = now(session)
+    due = next_visit_due(delegation)
+    if delegation.next_visit_due != due:
+        delegation.next_visit_due = due
+    times = times_a_day(delegation.frequency)
+    if delegation.frequency_times != times:
+        delegation.frequency_times = times
+
+
+def times_a_day(frequency: str | None) -> int | None:
+    schedule = schedule_from_frequency(frequency) if frequency is not None else None
+    return schedule.times_per_day if schedule is not None else None
+
+
+def next_visit_due(delegation: Delegation) -> date | None:
+    """R17: the interval after the last visit (or the start) while the task runs under an
+    oversight owner; None otherwise (not listed as due)."""
+    if delegation.status not in RUNNING or delegation.oversight_owner is None:
+        return None
+    return next_due(
+        delegation.oversight_interval_days, delegation.start_date, delegation.last_visited_on
+    )
+
+
+class NamedWorker(Base):
+    """R16: a worker named on a delegation, one row each (its `worker_ids`, kept with it), so a
+    care worker's tasks are found on an index (0016)."""
+
+    __tablename__ = "named_workers"
+    __table_args__ = (
+        Index("ix_named_workers_worker_id_delegation_id", "worker_id", "delegation_id"),
+    )
+
+    delegation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("delegations.id"), primary_key=True)
+    worker_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
 
 
 class Review(Versioned, Base):

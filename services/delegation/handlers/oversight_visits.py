@@ -72,6 +72,7 @@ async def record_visit(
         idempotency_key=idempotency_key,
     )
     session.add(row)
+    delegation.last_visited_on = latest  # and the next visit's due day with it (models)
     await publish(session, rules.recorded(facts, visit, actor.organisation, due))
     await audit(session, actor, "oversight.visit", delegation.id, str(visit.visited_on))
     return row, True

@@ -6,9 +6,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, String, and_, cast, exists, or_, select
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -20,6 +32,7 @@ from services.delegation.models import (
     DeliverySchedule,
     DeliveryVisit,
     Handback,
+    NamedWorker,
     Proposal,
     Task,
 )
@@ -61,10 +74,11 @@ async def named_tasks(
         return [], None
     query = (
         select(Delegation)
+        .join(NamedWorker, NamedWorker.delegation_id == Delegation.id)
         .where(
+            NamedWorker.worker_id == worker,  # on its index (0016)
             Delegation.provider_organisation == user.organisation,
             Delegation.status.in_(ACTIVE),
-            cast(Delegation.worker_ids, String).contains(str(worker)),
         )
         .order_by(Delegation.created_at, Delegation.id)
         .limit(limit + 1)
@@ -79,7 +93,7 @@ async def named_tasks(
                 and_(Delegation.created_at == at, Delegation.id > last),
             )
         )
-    rows = [d for d in (await session.scalars(query)).all() if names(d, worker)]
+    rows = (await session.scalars(query)).all()
     page = rows[:limit]
     await listed(session, user, "delegated_task", [d.person_id for d in page])
     more = len(rows) > limit
@@ -201,6 +215,9 @@ async def records(
 
 # Missed applications (R16): computed from the schedule, never stored.
 
+MISSED_CHUNK = 200  # days of delegations read at once for missed applications
+MAX_TIMES_PER_DAY = rules.MAX_TIMES_PER_DAY
+
 
 @dataclass(frozen=True)
 class Missed:
@@ -224,12 +241,20 @@ async def missed_applications(
     session: AsyncSession, user: CurrentUser, where: MissedFilter, limit: int, cursor: str | None
 ) -> tuple[list[Missed], str | None]:
     """The scheduled applications with no entry, by day, of the delegations the caller may see
-    (provider staff: their organisation's); each person shown audited."""
-    found = await missed(session, user, where)
+    (provider staff: their organisation's); each person shown audited. A day at a time from the
+    cursor's, then two, four..., each span one statement on the indexes, until the page is full."""
+    after: tuple[date, UUID, int] | None = None
     if cursor is not None:
-        on, after, slot = pages.decode(cursor, pages.day, UUID, int)
-        mark = (on.isoformat(), str(after), slot)
-        found = [m for m in found if (m.due_on.isoformat(), str(m.delegation_id), m.slot) > mark]
+        on, last_id, slot = pages.decode(cursor, pages.day, UUID, int)
+        after = (on, last_id, slot)
+    base = await _delivered(session, user, where)
+    found: list[Missed] = []
+    day, span = (where.first if after is None else max(where.first, after[0])), 1
+    while day <= where.last and len(found) <= limit:
+        until = min(day + timedelta(days=span - 1), where.last)
+        mark = after if after is not None and after[0] >= day else None
+        found += await _missing(session, base, (day, until), mark, limit + 1 - len(found))
+        day, span = until + timedelta(days=1), span * 2  # a day first, then more at once
     page = found[:limit]
     await listed(session, user, "missed_applications", sorted({m.person_id for m in page}))
     if len(found) <= limit:
@@ -241,23 +266,15 @@ async def missed_applications(
 async def missed(session: AsyncSession, user: CurrentUser, where: MissedFilter) -> list[Missed]:
     """Every scheduled application with no entry in the window, by day, of the delegations the
     caller may see (not audited: the caller shows them)."""
-    delivered = await _delivered(session, user, where)
-    facts = await _delivery_facts(session, delivered, where)
-    found = [m for d in (await session.scalars(delivered)).all() for m in facts.missed(d, where)]
-    found.sort(key=lambda m: (m.due_on, str(m.delegation_id), m.slot))
-    return found
+    base = await _delivered(session, user, where)
+    return await _missing(session, base, (where.first, where.last), None, None)
 
 
 async def _delivered(
     session: AsyncSession, user: CurrentUser, where: MissedFilter
 ) -> Select[Delegation]:
-    """Delegations that were live in the window: started, and not ended before it."""
-    query = select(Delegation).where(
-        Delegation.start_date.is_not(None),
-        Delegation.start_date <= where.last,
-        or_(Delegation.ended_on.is_(None), Delegation.ended_on > where.first),
-        Delegation.status.in_((*RUNNING, *FINISHED)),
-    )
+    """The delegations the caller may see, of those asked for."""
+    query = select(Delegation)
     if (people := people_filter(session, user)) is not None:
         query = query.where(Delegation.person_id.in_(people))
     if (org := await organisation_of(session, user, where.organisation)) is not None:
@@ -268,68 +285,126 @@ async def _delivered(
     ):
         if value is not None:
             query = query.where(column == value)
-    return query.order_by(Delegation.id)
+    return query
 
 
-@dataclass
-class DeliveryFacts:
-    """What missed applications are computed from, for every delegation of a list at once."""
+def _days(session: AsyncSession, first: date, last: date) -> CTE:
+    """The days from `first` to `last`, one row each (`day`), in the database's own terms."""
+    start = select(literal(first, Date).label("day")).cte("days", recursive=True)
+    if session.get_bind().dialect.name == "sqlite":
+        following: ColumnElement[Any] = func.date(start.c.day, "+1 day")
+    else:
+        following = start.c.day + 1
+    return start.union_all(select(following).where(start.c.day < literal(last, Date)))
 
-    schedules: dict[UUID, rules.Schedule]
-    recorded: dict[UUID, dict[date, set[int]]]
-    covered: dict[UUID, list[tuple[date, date | None]]]
 
-    def missed(self, delegation: Delegation, where: MissedFilter) -> list[Missed]:
-        found = self.schedules.get(delegation.id) or rules.schedule_from_frequency(
-            delegation.frequency
+async def _missing(
+    session: AsyncSession,
+    base: Select[Delegation],
+    window: tuple[date, date],
+    after: tuple[date, UUID, int] | None,
+    limit: int | None,
+) -> list[Missed]:
+    """The scheduled applications with no current entry in `window`, by day, delegation and
+    slot (after `after`), of the delegations of `base` live that day (started,
+    not ended; not covered by Health after a handback, R18). One statement finds the days of
+    each delegation with fewer applications recorded than scheduled (probing the entries'
+    index per delegation and day), a chunk at a time when limited; one more reads their slots;
+    the schedule's weekdays are checked here."""
+    days = _days(session, *window)
+    times = func.coalesce(DeliverySchedule.times_per_day, Delegation.frequency_times)
+    recorded = (
+        select(func.count(DeliveryRecord.slot.distinct()))
+        .where(
+            DeliveryRecord.delegation_id == Delegation.id,
+            DeliveryRecord.due_on == days.c.day,
+            DeliveryRecord.slot.between(1, times),
+            current(),
         )
-        assert delegation.start_date is not None  # only started delegations are delivered
-        first, last = max(where.first, delegation.start_date), where.last
-        if delegation.ended_on is not None:
-            last = min(last, delegation.ended_on - timedelta(days=1))
-        if found is None or first > last:
-            return []
-        spans = [(a, b or last + timedelta(days=1)) for a, b in self.covered.get(delegation.id, [])]
-        recorded = self.recorded.get(delegation.id, {})
-        return [
-            Missed(delegation.id, delegation.person_id, delegation.task_code, day, slot)
-            for day, slot in rules.missed(
-                found, first, last, recorded, lambda d: any(a <= d < b for a, b in spans)
+        .scalar_subquery()
+    )
+    covered = exists().where(
+        Handback.delegation_id == Delegation.id,
+        Handback.stopped_on <= days.c.day,
+        or_(Handback.closed_on.is_(None), Handback.closed_on > days.c.day),
+    )
+    query = (
+        base.outerjoin(DeliverySchedule, DeliverySchedule.delegation_id == Delegation.id)
+        .join(
+            days,
+            and_(
+                Delegation.start_date <= days.c.day,
+                or_(Delegation.ended_on.is_(None), Delegation.ended_on > days.c.day),
+            ),
+        )
+        .with_only_columns(
+            days.c.day,
+            Delegation.id,
+            Delegation.person_id,
+            Delegation.task_code,
+            times.label("times"),
+            DeliverySchedule.weekdays,
+        )
+        .where(
+            Delegation.status.in_((*RUNNING, *FINISHED)),
+            times.is_not(None),
+            ~covered,
+            recorded < times,
+        )
+        .order_by(days.c.day, Delegation.id)
+    )
+    found: list[Missed] = []
+    chunk = None if limit is None else max(limit, MISSED_CHUNK)
+    while True:
+        paged = query
+        if after is not None:
+            paged = query.where(
+                or_(
+                    days.c.day > after[0],
+                    and_(days.c.day == after[0], Delegation.id >= after[1]),
+                )
             )
-        ]
-
-
-async def _delivery_facts(
-    session: AsyncSession, delivered: Select[Delegation], where: MissedFilter
-) -> DeliveryFacts:
-    """Schedules, current entries in the window and handbacks (R18), in three queries."""
-    ids = delivered.with_only_columns(Delegation.id).order_by(None).scalar_subquery()
-    facts = DeliveryFacts({}, {}, {})
-    for row in await session.scalars(
-        select(DeliverySchedule).where(DeliverySchedule.delegation_id.in_(ids))
-    ):
-        facts.schedules[row.delegation_id] = rules.Schedule(
-            row.times_per_day, frozenset(row.weekdays)
+        rows = (await session.execute(paged if chunk is None else paged.limit(chunk))).all()
+        slots = await _recorded(session, {r.id for r in rows}, window)
+        for row in rows:
+            day = row.day if isinstance(row.day, date) else date.fromisoformat(row.day)
+            if row.weekdays is not None and day.isoweekday() not in row.weekdays:
+                continue
+            taken = slots.get((row.id, day), set())
+            found += [
+                Missed(row.id, row.person_id, row.task_code, day, slot)
+                for slot in range(1, row.times + 1)
+                if slot not in taken and (after is None or (day, row.id, slot) > after)
+            ]
+        if chunk is None or len(rows) < chunk or limit is None or len(found) >= limit:
+            return found
+        last = rows[-1]
+        after = (
+            last.day if isinstance(last.day, date) else date.fromisoformat(last.day),
+            last.id,
+            MAX_TIMES_PER_DAY,
         )
+
+
+async def _recorded(
+    session: AsyncSession, ids: set[UUID], window: tuple[date, date]
+) -> dict[tuple[UUID, date], set[int]]:
+    """The slots with a current entry, by delegation and day, of the delegations `ids`."""
+    found: dict[tuple[UUID, date], set[int]] = {}
+    if not ids:
+        return found
     entries = await session.execute(
         select(DeliveryRecord.delegation_id, DeliveryRecord.due_on, DeliveryRecord.slot).where(
             DeliveryRecord.delegation_id.in_(ids),
-            DeliveryRecord.due_on.between(where.first, where.last),
+            DeliveryRecord.due_on.between(*window),
             DeliveryRecord.slot.is_not(None),
             current(),
         )
     )
     for delegation_id, day, slot in entries:
         if slot is not None:
-            facts.recorded.setdefault(delegation_id, {}).setdefault(day, set()).add(slot)
-    handbacks = await session.execute(
-        select(Handback.delegation_id, Handback.stopped_on, Handback.closed_on).where(
-            Handback.delegation_id.in_(ids)
-        )
-    )
-    for delegation_id, stopped_on, closed_on in handbacks:
-        facts.covered.setdefault(delegation_id, []).append((stopped_on, closed_on))
-    return facts
+            found.setdefault((delegation_id, day), set()).add(slot)
+    return found
 
 
 async def changes_noticed(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain import oversight_visits as rules
-from services.delegation.domain.delegations import RUNNING
 from services.delegation.models import Delegation, OversightVisit
 from services.delegation.queries import delegations as delegation_queries
 from services.delegation.queries.delegations import concerning, people_filter
@@ -73,56 +72,37 @@ class VisitDue:
     days_overdue: int
 
 
-async def due(
-    session: AsyncSession, on: date, owner: str | None = None, user: CurrentUser | None = None
-) -> list[VisitDue]:
-    """Every running task whose decision set a visiting interval, with its next visit, by due
-    day (an owner's only when `owner` is given; those `user` may see when given)."""
-    last = (
-        select(
-            OversightVisit.delegation_id.label("delegation_id"),
-            func.max(OversightVisit.visited_on).label("last_visited_on"),
-        )
-        .group_by(OversightVisit.delegation_id)
-        .subquery()
-    )
-    query = (
-        select(Delegation, last.c.last_visited_on)
-        .outerjoin(last, last.c.delegation_id == Delegation.id)
-        .where(
-            Delegation.status.in_(RUNNING),
-            Delegation.oversight_interval_days.is_not(None),
-            Delegation.oversight_owner.is_not(None),
-        )
-    )
+def due_query(
+    session: AsyncSession, owner: str | None = None, user: CurrentUser | None = None
+) -> Select[Delegation]:
+    """The running tasks whose decision set a visiting interval, by the next visit's due day
+    as stored (`Delegation.next_visit_due`, on an index): an owner's only when `owner` is given;
+    those `user` may see when given."""
+    query = select(Delegation).where(Delegation.next_visit_due.is_not(None))
     if owner is not None:
         query = query.where(Delegation.oversight_owner == owner)
     if user is not None and (people := people_filter(session, user)) is not None:
         query = query.where(Delegation.person_id.in_(people))
     if user is not None and user.role in delegation_queries.PROVIDER_ROLES:
         query = concerning(query, user.organisation)
-    found = [_due(d, visited, on) for d, visited in (await session.execute(query)).all()]
-    return sorted(
-        (v for v in found if v is not None), key=lambda v: (v.next_due, str(v.delegation_id))
-    )
+    return query.order_by(Delegation.next_visit_due, Delegation.id)
 
 
-def _due(delegation: Delegation, visited: date | None, on: date) -> VisitDue | None:
-    interval = delegation.oversight_interval_days
-    next_due = rules.next_due(interval, delegation.start_date, visited)
-    if next_due is None or interval is None or delegation.oversight_owner is None:
-        return None
-    late = max((on - next_due).days, 0)
+def _due(delegation: Delegation, on: date) -> VisitDue:
+    interval, next_due = delegation.oversight_interval_days, delegation.next_visit_due
+    assert interval is not None  # a due day is stored only with an interval and an owner
+    assert next_due is not None
+    assert delegation.oversight_owner is not None
     return VisitDue(
         delegation.id,
         delegation.person_id,
         delegation.task_code,
         delegation.oversight_owner,
         interval,
-        visited,
+        delegation.last_visited_on,
         next_due,
         rules.is_overdue(next_due, on),
-        late,
+        max((on - next_due).days, 0),
     )
 
 
@@ -148,21 +128,36 @@ async def visits_due(
         await organisations.named(session, owner, "oversight_owner")  # R2
     elif user.role is Role.REGISTERED_PRACTITIONER:
         owner = user.organisation
-    found = await due(session, on, owner, user)
-    if where.overdue is not None:
-        found = [v for v in found if v.overdue == where.overdue]
+    query = due_query(session, owner, user).limit(limit + 1)
+    if where.overdue is True:
+        query = query.where(Delegation.next_visit_due < on)
+    elif where.overdue is False:
+        query = query.where(Delegation.next_visit_due >= on)
     if where.within_days is not None:
-        found = [v for v in found if (v.next_due - on).days <= where.within_days]
+        query = query.where(Delegation.next_visit_due <= on + timedelta(days=where.within_days))
     if cursor is not None:
         due_on, after = pages.decode(cursor, pages.day, UUID)
-        mark = (due_on.isoformat(), str(after))
-        found = [v for v in found if (v.next_due.isoformat(), str(v.delegation_id)) > mark]
-    page = found[:limit]
+        query = query.where(
+            or_(
+                Delegation.next_visit_due > due_on,
+                and_(Delegation.next_visit_due == due_on, Delegation.id > after),
+            )
+        )
+    rows = (await session.scalars(query)).all()
+    page = [_due(d, on) for d in rows[:limit]]
     await listed(session, user, "oversight_visits_due", sorted({v.person_id for v in page}))
-    if len(found) <= limit:
+    if len(rows) <= limit:
         return page, None
     return page, pages.encode(page[-1].next_due.isoformat(), page[-1].delegation_id)
 
 
 async def overdue_count(session: AsyncSession, on: date) -> int:
-    return sum(1 for v in await due(session, on) if v.overdue)
+    found: int = (
+        await session.scalar(
+            select(func.count()).where(
+                Delegation.next_visit_due.is_not(None), Delegation.next_visit_due < on
+            )
+        )
+        or 0
+    )
+    return found

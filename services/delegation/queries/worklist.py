@@ -35,7 +35,7 @@ from services.delegation.models import (
     Proposal,
     Review,
 )
-from services.delegation.queries import delivery, oversight_visits
+from services.delegation.queries import delivery
 from services.delegation.queries.delegations import people_filter
 from shared.auth import CurrentUser, Role
 from shared.events.delegation import ReviewReason
@@ -206,12 +206,18 @@ async def handbacks_to_acknowledge(session: AsyncSession, user: CurrentUser, on:
     return _related(query, session, user, Handback.person_id)
 
 
-async def visits_due(session: AsyncSession, user: CurrentUser, on: date) -> list[Computed]:
-    """R17: the next oversight visit to each running task the caller's organisation oversees."""
-    return [
-        Computed(due_on=v.next_due, id=v.delegation_id, person_id=v.person_id)
-        for v in await oversight_visits.due(session, on, user.organisation, user)
-    ]
+async def visits_due(session: AsyncSession, user: CurrentUser, on: date) -> Rows:
+    """R17: the next oversight visit to each running task the caller's organisation oversees,
+    by the due day stored on the delegation (on an index)."""
+    query = select(
+        Delegation.next_visit_due.label("due_on"),
+        Delegation.id.label("id"),
+        Delegation.person_id.label("person_id"),
+    ).where(
+        Delegation.next_visit_due.is_not(None),
+        Delegation.oversight_owner == user.organisation,
+    )
+    return _related(query, session, user, Delegation.person_id)
 
 
 async def changes_noticed(session: AsyncSession, user: CurrentUser, on: date) -> Rows:

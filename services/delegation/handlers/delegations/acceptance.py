@@ -14,6 +14,7 @@ from services.delegation.handlers.delegations.going_live import go_live_if_ready
 from services.delegation.handlers.delegations.loading import (
     delegation_for_update,
     facts_of,
+    name_workers,
     stopped,
 )
 from services.delegation.models import Delegation
@@ -37,7 +38,7 @@ async def accept(
     )
     on = today(session)
     transition = rules.accept(facts_of(delegation), acceptance, on)
-    delegation.worker_ids = [str(w) for w in dict.fromkeys(body.worker_ids)]
+    await name_workers(session, delegation, [str(w) for w in dict.fromkeys(body.worker_ids)])
     delegation.accepted_on = on
     await record(session, delegation, transition)
     await audit(session, actor, "delegation.accept", delegation.id, "training, supervision, cover")

@@ -5,19 +5,36 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.delegation.domain import delegations as rules
 from services.delegation.domain.delegations import DelegationState
 from services.delegation.handlers import handbacks
 from services.delegation.handlers.gates import workers_of
-from services.delegation.models import Delegation
+from services.delegation.models import Delegation, NamedWorker
 from services.delegation.queries.delegations import visible_to
 from shared.auth import CurrentUser
 from shared.errors import NotFound
 from shared.events.delegation import StopReason
 from shared.events.vocabulary import Direction, OversightKind, Setting, TaskCategory
+
+
+async def name_workers(
+    session: AsyncSession, delegation: Delegation, worker_ids: list[str]
+) -> None:
+    """R16: the delegation's named workers, and a row for each (a care worker's tasks are read
+    through them on an index): every change of `worker_ids` goes through here."""
+    gone = [UUID(w) for w in delegation.worker_ids or [] if w not in worker_ids]
+    added = [w for w in worker_ids if w not in (delegation.worker_ids or [])]
+    delegation.worker_ids = worker_ids
+    if gone:
+        await session.execute(
+            delete(NamedWorker).where(
+                NamedWorker.delegation_id == delegation.id, NamedWorker.worker_id.in_(gone)
+            )
+        )
+    session.add_all(NamedWorker(delegation_id=delegation.id, worker_id=UUID(w)) for w in added)
 
 
 def facts_of(delegation: Delegation) -> rules.Delegation:

@@ -15,6 +15,7 @@ from services.delegation.handlers.delegations.going_live import reassess
 from services.delegation.handlers.delegations.loading import (
     delegation_for_update,
     facts_of,
+    name_workers,
 )
 from services.delegation.models import Delegation, ProviderWorker, WorkerDeparture
 from shared.audit import audit
@@ -74,7 +75,7 @@ async def _name(
     added = rules.add_worker(facts_of(delegation), worker, worker_id, "worker_id", on)
     if added is None:
         return
-    delegation.worker_ids = [*delegation.worker_ids, str(worker_id)]
+    await name_workers(session, delegation, [*delegation.worker_ids, str(worker_id)])
     await session.execute(
         delete(WorkerDeparture).where(
             WorkerDeparture.delegation_id == delegation.id, WorkerDeparture.worker_id == worker_id
@@ -94,7 +95,9 @@ async def _take_off(
     cause: WorkerRemovalCause = WorkerRemovalCause.REMOVED,
 ) -> None:
     removed = rules.remove_worker(facts_of(delegation), worker_id, on, cause)
-    delegation.worker_ids = [w for w in delegation.worker_ids if w != str(worker_id)]
+    await name_workers(
+        session, delegation, [w for w in delegation.worker_ids if w != str(worker_id)]
+    )
     await session.merge(
         WorkerDeparture(
             delegation_id=delegation.id,
