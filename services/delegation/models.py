@@ -286,6 +286,12 @@ def _stamp_update(_mapper: Any, _connection: Any, delegation: Delegation) -> Non
     session = object_session(delegation)
     if session is not None:
         delegation.updated_at = now(session)
+    keep_derived(delegation)
+
+
+def keep_derived(delegation: Delegation) -> None:
+    """The columns worked out from the others (for the lists' indexes): every flush calls this,
+    and so must a writer that inserts rows without the ORM (the go-live import)."""
     due = next_visit_due(delegation)
     if delegation.next_visit_due != due:
         delegation.next_visit_due = due

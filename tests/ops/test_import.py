@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from services import cli
 from services.assessment.main import SPEC as ASSESSMENT
 from services.delegation.main import SPEC as DELEGATION
-from services.delegation.models import Delegation
+from services.delegation.models import Delegation, NamedWorker
 from services.funding.main import SPEC as FUNDING
 from services.onboarding import delegations, examples, kinds
 from services.onboarding.delegations import bulk
@@ -236,6 +236,14 @@ async def what_was_written(runtime: Runtime, people: list[uuid.UUID]) -> dict[st
             }
             for d in found
         ]
+        named = (
+            await session.execute(
+                select(NamedWorker.delegation_id, NamedWorker.worker_id)
+                .join(Delegation, Delegation.id == NamedWorker.delegation_id)
+                .where(Delegation.person_id.in_(people))
+                .order_by(NamedWorker.delegation_id, NamedWorker.worker_id)
+            )
+        ).all()
         audits = (
             await session.execute(
                 select(
@@ -255,6 +263,7 @@ async def what_was_written(runtime: Runtime, people: list[uuid.UUID]) -> dict[st
     ]
     return {
         "delegations": shape(rows),
+        "named_workers": shape([tuple(n) for n in named]),
         "events": shape(events),
         "audit": shape([tuple(a) for a in audits]),
     }
@@ -279,6 +288,7 @@ async def test_the_bulk_path_writes_what_the_handlers_write_for_the_same_facts(
             written.append(await what_was_written(runtime, people))
 
     bulk_written, handlers_written = written
+    assert bulk_written["named_workers"] == handlers_written["named_workers"] != "[]"
     assert bulk_written["events"] == handlers_written["events"]
     assert bulk_written["audit"] == handlers_written["audit"]
     for a, b in zip(

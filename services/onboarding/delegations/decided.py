@@ -47,10 +47,12 @@ from services.delegation.models import (
     Decision,
     Delegation,
     Instruction,
+    NamedWorker,
     Person,
     Proposal,
     Task,
     TrainingPlan,
+    keep_derived,
 )
 from services.delegation.settings import Settings
 from services.onboarding.delegations.file import NAMESPACE, LiveDelegation
@@ -137,7 +139,12 @@ def live(
             return None
     except DomainError:
         return None
+    keep_derived(delegation)  # as a flush would: no ORM flush writes these rows
     out.rows += [as_row(proposal), as_row(decision), as_row(delegation)]  # as they stand now
+    out.rows += [
+        (NamedWorker, {"delegation_id": delegation.id, "worker_id": uuid.UUID(worker)})
+        for worker in delegation.worker_ids or []
+    ]
     return delegation
 
 
