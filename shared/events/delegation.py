@@ -235,6 +235,7 @@ class ReviewReason(StrEnum):
     THREE_MONTHS = "three_months_after_start"
     TWELVE_MONTHS = "twelve_monthly"
     CHANGE_IN_NEED = "change_in_need"
+    CATALOGUE_RULING = "catalogue_ruling"  # R10: the IPCB changed whether the task may be delegated
 
 
 class ReviewDue(DelegationEvent):

@@ -22,7 +22,13 @@ from services.delegation.main import SPEC as DELEGATION
 from services.delegation.models import Delegation
 from shared.errors import RuleViolation
 from shared.events.assessment import NeedChanged
-from shared.events.delegation import DecisionOutcome, DelegationDecided, ReviewCompleted
+from shared.events.delegation import (
+    DecisionOutcome,
+    DelegationDecided,
+    ReviewCompleted,
+    ReviewDue,
+    ReviewReason,
+)
 from shared.events.governance import (
     CatalogueChange,
     FrameworkVersionPublished,
@@ -37,6 +43,7 @@ from tests.conftest import ServiceClient
 from tests.delegation.conftest import (
     MDT,
     given_decision_body,
+    given_handbacks,
     given_live,
     given_proposal,
     given_relationships,
@@ -364,6 +371,42 @@ async def test_r10_r26_a_review_cannot_continue_a_task_ruled_nurse_only_since(
     assert go_on.status_code == 422
     assert go_on.json()["rule"] == "R10"
     assert end.status_code == 200
+
+
+async def test_r10_r26_a_ruling_that_a_task_is_nurse_only_puts_each_running_delegation_to_review(
+    service_client: ServiceClient,
+) -> None:
+    """The ruling reaches the people already receiving the task: an MDT review is due the day it
+    takes effect, the task goes on meanwhile (care never drops), and the review can only end it."""
+    async with service_client(DELEGATION) as (client, runtime):
+        live = await given_live(client, runtime)
+        ruled = nurse_only("topical-cream")
+        await deliver(runtime, ruled, ruled)  # a redelivery (a new event id) raises no second
+        renamed = ruled.model_copy(update={"ruling_id": uuid.uuid4(), "name": "renamed only"})
+        await deliver(runtime, renamed)
+        reviews = (
+            await client.get(f"/delegations/{live.delegation_id}/reviews", headers=MDT)
+        ).json()["items"]
+        due = [e for e in await published(runtime, ReviewDue) if isinstance(e, ReviewDue)]
+        delegation = (await client.get(f"/delegations/{live.delegation_id}", headers=MDT)).json()
+        url = f"/reviews/{reviews[0]['id']}/outcome"
+        without = await client.post(url, json={"outcome": "continue"}, headers=MDT)
+        go_on = await client.post(
+            url, json={"outcome": "continue", "reassessment": reassessment()}, headers=MDT
+        )
+        end = await client.post(
+            url, json={"outcome": "end", "notes": "a registered nurse only now"}, headers=MDT
+        )
+        handbacks = await given_handbacks(client, live.delegation_id)
+    assert [(r["reason"], r["due_date"], r["mdt_reassessment"]) for r in reviews] == [
+        ("catalogue_ruling", TODAY.isoformat(), True)
+    ]
+    assert [e.reason for e in due] == [ReviewReason.CATALOGUE_RULING]
+    assert delegation["status"] == "live"
+    assert without.json()["errors"][0]["field"] == "reassessment"
+    assert (go_on.status_code, go_on.json()["rule"]) == (422, "R10")
+    assert end.status_code == 200
+    assert len(handbacks) == 1  # the task goes back to Health, not to nobody
 
 
 async def test_r8_r12_a_significant_change_needs_a_reassessment_that_passes_the_check(

@@ -9,10 +9,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.delegation.models import CatalogueRuling, FrameworkVersion, Task
+from services.delegation.domain import reviews as review_rules
+from services.delegation.domain.delegations import RUNNING
+from services.delegation.handlers.review_due import raise_review
+from services.delegation.models import CatalogueRuling, Delegation, FrameworkVersion, Task
 from shared.audit import audit
 from shared.auth import SYSTEM
 from shared.db import today
+from shared.events.delegation import ReviewReason
 from shared.events.governance import (
     CatalogueChange,
     FrameworkVersionPublished,
@@ -62,8 +66,11 @@ async def apply_ruling(session: AsyncSession, ruling: CatalogueRuling) -> None:
     if task is None:
         task = Task(code=ruling.task_code, needs_specific_training=True)
         session.add(task)
+    was = (task.delegability, task.active)
     task.name, task.category, task.delegability = ruling.name, ruling.category, ruling.delegability
     task.active = ruling.change != CatalogueChange.REMOVED
+    if (task.delegability, task.active) != was:
+        await review_running_delegations(session, ruling)
     task.ruled_from = ruling.effective_from
     if ruling.needs_specific_training is not None:
         task.needs_specific_training = ruling.needs_specific_training
@@ -99,3 +106,20 @@ async def task_in_force(session: AsyncSession, task_code: str) -> Task | None:
     """R10: the catalogue entry as in force today, a ruling due today applied first."""
     await apply_due_rulings(session, task_code)
     return await session.get(Task, task_code)
+
+
+async def review_running_delegations(session: AsyncSession, ruling: CatalogueRuling) -> None:
+    """R10, R26: a ruling that changes whether a task may be delegated (or removes it) reaches
+    the people already receiving it: each running delegation of the task gets an MDT review due
+    the day the ruling takes effect. The task goes on meanwhile (care never drops); the review
+    may keep it only as the catalogue now allows (`reviews.recheck`), else it ends and is handed
+    back."""
+    running = await session.scalars(
+        select(Delegation)
+        .where(Delegation.task_code == ruling.task_code, Delegation.status.in_(RUNNING))
+        .order_by(Delegation.id)
+        .with_for_update()
+    )
+    due = review_rules.Due(ruling.effective_from, ReviewReason.CATALOGUE_RULING, True)
+    for delegation in running.all():
+        await raise_review(session, delegation, f"ruling-{ruling.ruling_id}", due)

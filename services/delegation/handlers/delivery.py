@@ -26,7 +26,7 @@ from services.delegation.domain.parties import check_decider
 from services.delegation.domain.reviews import ReviewState
 from services.delegation.handlers import gates
 from services.delegation.handlers.delegations import delegation_for_update, facts_of
-from services.delegation.handlers.reviews import raise_review
+from services.delegation.handlers.review_due import raise_review
 from services.delegation.models import (
     Base,
     Competence,

@@ -11,7 +11,7 @@ from services.delegation.domain import occurrences as rules
 from services.delegation.domain import reviews as review_rules
 from services.delegation.domain.parties import check_decider
 from services.delegation.handlers.delegations import delegation_for_update, facts_of
-from services.delegation.handlers.reviews import raise_review
+from services.delegation.handlers.review_due import raise_review
 from services.delegation.models import Delegation, Occurrence, RegularUsePolicy
 from services.delegation.queries import occurrences as queries
 from services.delegation.queries.delegations import PROVIDER_ROLES

@@ -32,6 +32,7 @@ from services.delegation.handlers.proposals import (
 from services.delegation.handlers.proposals import (
     facts_of as proposal_facts,
 )
+from services.delegation.handlers.review_due import raise_review
 from services.delegation.models import Delegation, Proposal, Review
 from services.delegation.queries.catalogue import framework_version_in_force
 from services.delegation.schemas.reviews import Reassessment, ReviewOutcomeCreate
@@ -46,25 +47,6 @@ from shared.events.delegation import (
     ReviewOutcome,
     ReviewReason,
 )
-
-
-async def raise_review(
-    session: AsyncSession, delegation: Delegation, trigger: str, due: rules.Due
-) -> None:
-    """R26: a review falls due; ReviewDue is published with it, once."""
-    review_id = uuid.uuid4()
-    transition = rules.fall_due(facts_of(delegation), review_id, due)
-    review = Review(
-        id=review_id,
-        delegation_id=delegation.id,
-        trigger=trigger,
-        due_date=due.due_date,
-        reason=due.reason,
-        mdt_reassessment=due.mdt_reassessment,
-        raised_on=today(session),  # ReviewDue is raised with it: on the MDT's worklist from now
-    )
-    session.add(review)
-    await record(session, review, transition)
 
 
 async def raise_due_reviews(session: AsyncSession) -> int:
