@@ -59,7 +59,10 @@ async def main(only: str | None, quick: bool) -> list[Row]:
             if only and only not in fn.__name__:
                 continue
             print(f"... {fn.__name__}", file=sys.stderr, flush=True)
+            started = time.perf_counter()
             rows += await fn(pg, broker, quick)
+            took = time.perf_counter() - started
+            print(f"... {fn.__name__} took {took:.0f} s", file=sys.stderr, flush=True)
     return rows
 
 

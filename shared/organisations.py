@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Boolean, Column, String, Table, select, update
+from sqlalchemy import Boolean, Column, String, Table, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.auth import CurrentUser, Role
@@ -97,14 +97,15 @@ async def seed(session: AsyncSession, path: Path) -> None:
     governance keep their change), and the file's national ODS code to an entry without one."""
     entries = read_seed(path)
     await insert_absent(session, organisations, [_row(o) for o in entries])
-    for entry in (e for e in entries if e.national_ods_code):
+    national = {e.ods_code: e.national_ods_code for e in entries if e.national_ods_code}
+    if national:  # one statement, not one an entry: every service seeds at every start
         await session.execute(
             update(organisations)
             .where(
-                organisations.c.ods_code == entry.ods_code,
+                organisations.c.ods_code.in_(national),
                 organisations.c.national_ods_code.is_(None),
             )
-            .values(national_ods_code=entry.national_ods_code)
+            .values(national_ods_code=case(national, value=organisations.c.ods_code))
         )
 
 
