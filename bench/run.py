@@ -4,7 +4,7 @@ Each figure is printed with its baseline and the ratio between them; the machine
 ratio is what to compare between runs. Targets are the issue's; a missed target is said plainly.
 
     python -m bench.run              every figure (several minutes)
-    python -m bench.run --quick      every figure of the issue on less work (under two minutes)
+    python -m bench.run --quick      every figure of the issue on less work (about 150 s)
     python -m bench.run pipeline     only the sections whose name holds the word
 `make bench QUICK=1` (or `QUICK=1 make bench`) is the quick mode too.
 """
@@ -73,7 +73,7 @@ def arguments() -> argparse.Namespace:
         "--quick",
         action="store_true",
         default=os.environ.get("QUICK", "") not in ("", "0"),
-        help="every figure on fewer requests and events (under two minutes); or QUICK=1",
+        help="every figure on fewer requests and events (about 150 s); or QUICK=1",
     )
     return parser.parse_args()
 
