@@ -9,7 +9,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import unquote
 
 from httpx import AsyncClient
 
@@ -38,6 +37,7 @@ from tests.delegation.conftest import (
     run_review_job,
     shared_care_decided,
 )
+from tests.pages import walk
 
 Json = dict[str, Any]
 AUDITOR = bearer(Role.AUDITOR)
@@ -51,28 +51,6 @@ EVERY_TEN_DAYS = {
         "oversight_interval_days": 10,
     }
 }
-
-
-async def walk(
-    client: AsyncClient, path: str, headers: dict[str, str], limit: int, **params: Any
-) -> list[Json]:
-    """Every item of a list, `limit` a page, following `next` (and checking `Link` says it)."""
-    response = await client.get(path, params={"limit": limit} | params, headers=headers)
-    found: list[Json] = []
-    for _page in range(200):  # bounded: a cursor that does not move on fails, not hangs
-        assert response.status_code == 200, response.text
-        body = response.json()
-        assert len(body["items"]) <= limit
-        found.extend(body["items"])
-        if body["next"] is None:
-            assert body["next_cursor"] is None
-            assert "link" not in response.headers
-            return found
-        assert body["items"], "a page before the last is never empty"
-        assert f"cursor={body['next_cursor']}" in unquote(body["next"])
-        assert response.headers["link"] == f'<{body["next"]}>; rel="next"'
-        response = await client.get(body["next"], headers=headers)
-    raise AssertionError(f"{path}: more than 200 pages")
 
 
 async def whole(
@@ -231,7 +209,7 @@ async def test_every_delegation_list_walks_page_by_page_with_nothing_repeated_or
             everything = await whole(client, path, headers, **params)
             assert len(everything) >= at_least, (path, len(everything))
             for limit in (1, 2):
-                walked = await walk(client, path, headers, limit, **params)
+                walked = await walk(client, path, headers, limit=limit, **params)
                 assert [key(i) for i in walked] == [key(i) for i in everything], (path, limit)
             assert len({key(i) for i in everything}) == len(everything), path
             assert await refusals(client, path, headers) == ["query.limit", "cursor", "cursor"], (
@@ -309,9 +287,9 @@ async def test_a_list_shows_only_what_the_caller_may_see_on_every_page(
     async with service_client(DELEGATION) as (client, runtime):
         world = await given_world(client, runtime, clock)
         other = bearer(Role.PROVIDER_MANAGER, "ANOTHER-PROVIDER")
-        stranger = await walk(client, "/delegations", other, 1)
-        mine = await walk(client, "/delegations", MANAGER, 1)
-        by_council = await walk(client, "/delegations", bearer(Role.COMMISSIONER, CITY), 1)
+        stranger = await walk(client, "/delegations", other, limit=1)
+        mine = await walk(client, "/delegations", MANAGER, limit=1)
+        by_council = await walk(client, "/delegations", bearer(Role.COMMISSIONER, CITY), limit=1)
     assert stranger == []
     assert {d["id"] for d in mine} >= {live.delegation_id for live in world.lives}
     assert all(d["provider_organisation"] == PROVIDER for d in mine)

@@ -46,6 +46,7 @@ from tests.delegation.conftest import (
     run_review_job,
     withdrawn,
 )
+from tests.pages import walk
 
 Json = dict[str, Any]
 LPT_MDT = bearer(Role.MDT_MEMBER, "LPT")
@@ -73,26 +74,6 @@ async def work(client: AsyncClient, headers: dict[str, str], **params: Any) -> l
 
 def kinds(items: list[Json]) -> list[str]:
     return [i["kind"] for i in items]
-
-
-async def walk(
-    client: AsyncClient, headers: dict[str, str], limit: int = 1, **params: Any
-) -> list[Json]:
-    """Every item, `limit` at a time by the `next` link (and the `Link` header saying it)."""
-    response = await client.get("/worklist", params={"limit": limit} | params, headers=headers)
-    found: list[Json] = []
-    for _page in range(100):  # bounded: a cursor that does not move on fails, not hangs
-        assert response.status_code == 200, response.text
-        body = response.json()
-        assert len(body["items"]) <= limit
-        found.extend(body["items"])
-        if body["next"] is None:
-            assert body["next_cursor"] is None
-            assert "link" not in response.headers
-            return found
-        assert response.headers["link"] == f'<{body["next"]}>; rel="next"'
-        response = await client.get(body["next"], headers=headers)
-    raise AssertionError(f"more than 100 pages: {found}")
 
 
 def expiry_warned(
@@ -508,11 +489,13 @@ async def test_a_worklist_of_several_kinds_walked_one_at_a_time_shows_each_item_
         assert noticed.status_code == 201, noticed.text
         clock.move(timedelta(days=2))  # the handback and two days' missed applications overdue
         owner = await work(client, PRACTITIONER)
-        walked = await walk(client, PRACTITIONER)
-        in_twos = await walk(client, PRACTITIONER, limit=2)
+        walked = await walk(client, "/worklist", PRACTITIONER, limit=1)
+        in_twos = await walk(client, "/worklist", PRACTITIONER, limit=2)
         provider = await work(client, MANAGER)
-        provider_walked = await walk(client, MANAGER)
-        filtered = await walk(client, PRACTITIONER, kind=["visit_due", "review_due"])
+        provider_walked = await walk(client, "/worklist", MANAGER, limit=1)
+        filtered = await walk(
+            client, "/worklist", PRACTITIONER, limit=1, kind=["visit_due", "review_due"]
+        )
     assert len(set(kinds(owner))) == 6  # several kinds, three of them due on the 5th
     assert {i["kind"] for i in owner if i["due_on"] == "2026-01-05"} == {
         "change_noticed",
@@ -560,10 +543,10 @@ async def test_the_worklist_works_the_same_on_sqlite(tmp_path: Path, clock: Mova
         await deliver(runtime, expiry_warned(live.workers[0], date(2026, 3, 6)))
         clock.move(timedelta(days=1))
         owner = await work(client, PRACTITIONER)
-        owner_walked = await walk(client, PRACTITIONER)
+        owner_walked = await walk(client, "/worklist", PRACTITIONER, limit=1)
         mdt = await work(client, MDT)
         provider = await work(client, MANAGER)
-        provider_walked = await walk(client, MANAGER)
+        provider_walked = await walk(client, "/worklist", MANAGER, limit=1)
     assert set(kinds(owner)) == {
         "proposal_awaiting_decision",
         "review_due",
