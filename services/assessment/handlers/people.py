@@ -28,7 +28,6 @@ from shared.errors import Conflict, NotFound
 from shared.events import Event
 from shared.events.assessment import PersonRegistered, RelationshipChanged
 from shared.outbox import outbox, publish, rows_of
-from shared.relationships import row
 
 
 def person_url(person_id: UUID) -> str:
@@ -107,7 +106,8 @@ async def _register(
     )
     if added.scalar() is None:
         return False
-    await session.execute(insert(shared_relationships.relationships), [row(c) for c in changes])
+    related = [shared_relationships.row(c) for c in changes]
+    await session.execute(insert(shared_relationships.relationships), related)
     await session.execute(insert(outbox), list(written))
     await audit(session, actor, REGISTER, person.id)
     return True
@@ -121,7 +121,7 @@ async def _register_pg(
     written: Sequence[dict[str, Any]],
 ) -> bool:
     """PostgreSQL: one statement, whose other rows are written only with the person."""
-    related = [row(c) for c in changes]
+    related = [shared_relationships.row(c) for c in changes]
     params = {
         **_person_row(person),
         **{f"related_{k}": [r[k] for r in related] for k in _RELATED},
